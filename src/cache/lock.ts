@@ -1,0 +1,61 @@
+// Cross-process mutual exclusion for "check the cache, fetch on a miss, write": a directory
+// lock (proper-lockfile) whose holder keeps touching it, so a holder killed with SIGKILL is
+// taken over after a few seconds instead of blocking everyone.
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { LockTimeoutError } from '../errors.ts';
+import { ensurePrivateDir } from '../fs/files.ts';
+import type { Runtime } from '../runtime.ts';
+
+const STALE_MS = 4_000;
+const UPDATE_MS = 1_000;
+const DEFAULT_TIMEOUT_MS = 60_000;
+
+export function lockTimeoutMs(rt: Runtime): number {
+  const seconds = Number(rt.env.SSOHELPER_LOCK_TIMEOUT);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS;
+}
+
+export function lockPath(rt: Runtime, name: string): string {
+  return join(rt.paths.lockDir, name);
+}
+
+/**
+ * Runs `fn` while holding the lock `name`. `what` describes the guarded work for the message a
+ * waiting caller gets when it gives up.
+ */
+export async function withLock<T>(rt: Runtime, name: string, what: string, fn: () => Promise<T>, timeoutMs = lockTimeoutMs(rt)): Promise<T> {
+  await ensurePrivateDir(rt.paths.lockDir);
+  const file = lockPath(rt, name);
+  const deadline = rt.now() + timeoutMs;
+  let release: (() => Promise<void>) | undefined;
+  for (let attempt = 0; !release; attempt++) {
+    try {
+      release = await lockfile.lock(file, {
+        realpath: false,
+        stale: STALE_MS,
+        update: UPDATE_MS,
+        retries: 0,
+        // Losing the lock (a stalled holder was taken over) only risks one duplicate request;
+        // the cache writes are atomic either way, so carry on rather than crash.
+        onCompromised: (err) => rt.debug(`lock ${name} was taken over: ${err.message}`),
+      });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+      if (rt.now() >= deadline) {
+        throw new LockTimeoutError(
+          `gave up after ${Math.round(timeoutMs / 1000)}s waiting for another ssohelper process ${what}`,
+          `if no ssohelper is running, remove ${file}.lock; SSOHELPER_LOCK_TIMEOUT sets the wait in seconds`,
+        );
+      }
+      if (attempt === 0) rt.debug(`waiting for lock ${name}`);
+      await new Promise((r) => setTimeout(r, 5 + Math.random() * Math.min(250, 20 * 1.5 ** attempt)));
+    }
+  }
+  rt.debug(`holding lock ${name}`);
+  try {
+    return await fn();
+  } finally {
+    await release().catch(() => undefined);
+  }
+}

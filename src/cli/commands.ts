@@ -1,0 +1,10 @@
+import type { Command } from '../commands/command.ts';
+import { env } from '../commands/env.ts';
+import { exportCredentials } from '../commands/exportCredentials.ts';
+import { get } from '../commands/get.ts';
+
+export const COMMANDS: readonly Command[] = [get, env, exportCredentials];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name);
+}

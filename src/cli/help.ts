@@ -1,0 +1,71 @@
+// Help texts, built from the command table so they cannot drift from what is parsed.
+import type { Command } from '../commands/command.ts';
+import { EXIT_DESCRIPTIONS } from '../errors.ts';
+import { type FlagSpec, GLOBAL_FLAGS } from './args.ts';
+
+declare const __SSOHELPER_VERSION__: string | undefined;
+
+export function version(): string {
+  return typeof __SSOHELPER_VERSION__ !== 'undefined' ? __SSOHELPER_VERSION__ : 'dev';
+}
+
+const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
+  ['AWS_PROFILE, AWS_DEFAULT_PROFILE', 'profile used when none is given'],
+  ['AWS_CONFIG_FILE', 'config file (default ~/.aws/config)'],
+  ['AWS_SHARED_CREDENTIALS_FILE', 'credentials file (default ~/.aws/credentials)'],
+  ['AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL', 'endpoint overrides, as in the AWS CLI'],
+  ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'true: ignore all endpoint overrides'],
+  ['SSOHELPER_LOCK_TIMEOUT', 'seconds to wait for another ssohelper process (default 60)'],
+  ['SSOHELPER_RETRY_TIMEOUT', 'seconds to keep retrying throttled or failed AWS calls (default 25)'],
+  ['SSOHELPER_DEBUG', '1: same as --debug'],
+];
+
+function table(rows: ReadonlyArray<readonly [string, string]>, indent = '  '): string {
+  const width = Math.min(32, Math.max(...rows.map(([a]) => a.length)));
+  return rows.map(([a, b]) => (a.length > width ? `${indent}${a}\n${indent}${' '.repeat(width)}  ${b}` : `${indent}${a.padEnd(width)}  ${b}`)).join('\n');
+}
+
+function flagRows(flags: FlagSpec[]): Array<[string, string]> {
+  return flags.map((f) => [`${f.short ? `-${f.short}, ` : ''}--${f.name}${f.valueName ? ` ${f.valueName}` : ''}`, f.description]);
+}
+
+export function mainHelp(commands: readonly Command[]): string {
+  return [
+    `ssohelper ${version()}: AWS IAM Identity Center (SSO) credentials for every tool`,
+    '',
+    'Usage: ssohelper COMMAND [options]',
+    '',
+    'Commands:',
+    table(commands.map((c) => [c.name, c.summary])),
+    '',
+    'Options:',
+    table([...flagRows(GLOBAL_FLAGS), ['--version', 'print the version']]),
+    '',
+    'Exit codes:',
+    table(EXIT_DESCRIPTIONS.map(([code, text]) => [String(code), text])),
+    '',
+    'Environment:',
+    table(ENVIRONMENT),
+    '',
+    'Run `ssohelper COMMAND --help` for the options of a command.',
+    '',
+  ].join('\n');
+}
+
+export function commandHelp(command: Command): string {
+  return [
+    `Usage: ${command.usage}`,
+    '',
+    command.description,
+    '',
+    'Options:',
+    table(flagRows([...command.flags, ...GLOBAL_FLAGS])),
+    '',
+    'Examples:',
+    ...command.examples.map((e) => `  ${e}`),
+    '',
+    'Exit codes: 0 ok, 2 usage, 3 configuration, 4 login required, 5 access denied,',
+    '6 service or network, 7 lock timeout, 1 internal error (see: ssohelper --help).',
+    '',
+  ].join('\n');
+}

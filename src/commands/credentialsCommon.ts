@@ -1,0 +1,50 @@
+// What get, env and export-credentials share: choose the profile, honour --min-ttl and
+// --refresh, and return credentials ready for a formatter.
+import { booleanFlag, type FlagSpec, type ParsedArgs, stringFlag } from '../cli/args.ts';
+import { loadConfig } from '../config/load.ts';
+import { assertProfileArgs, resolveSsoProfile, selectProfileName, type SsoProfile } from '../config/profile.ts';
+import { DEFAULT_MIN_TTL_MS, roleCredentials } from '../credentials/roleCredentials.ts';
+import type { RoleCredentials } from '../cache/role.ts';
+import { UsageError } from '../errors.ts';
+import { type Format, FORMATS, isFormat } from '../format/credentials.ts';
+import type { Runtime } from '../runtime.ts';
+import { parseDuration } from '../util/time.ts';
+
+/** Role sessions last 12 hours at most, so a longer minimum can never be met. */
+const MAX_MIN_TTL_MS = 12 * 3_600_000;
+
+export const PROFILE_FLAG: FlagSpec = { name: 'profile', type: 'string', valueName: 'PROFILE', description: 'the profile to use (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, then "default")' };
+export const CREDENTIAL_FLAGS: FlagSpec[] = [
+  { name: 'min-ttl', type: 'string', valueName: 'DURATION', description: 'hand out credentials valid at least this long, e.g. 2h or 90m (default 15m)' },
+  { name: 'refresh', type: 'boolean', description: 'fetch new credentials even if cached ones are still fresh' },
+];
+
+export function formatFlag(defaultFormat: Format): FlagSpec {
+  return { name: 'format', type: 'string', valueName: 'FORMAT', description: `one of ${FORMATS.join(', ')} (default ${defaultFormat})` };
+}
+
+export function chosenFormat(args: ParsedArgs, command: string, defaultFormat: Format): Format {
+  const value = stringFlag(args, 'format') ?? defaultFormat;
+  if (!isFormat(value)) throw new UsageError(`${command}: unknown format "${value}"; choose one of ${FORMATS.join(', ')}`);
+  return value;
+}
+
+export async function credentialsFor(rt: Runtime, args: ParsedArgs, command: string): Promise<{ profile: SsoProfile; creds: RoleCredentials }> {
+  const name = selectProfileName(assertProfileArgs(args.positionals[0], stringFlag(args, 'profile')), rt.env);
+  const minTtlText = stringFlag(args, 'min-ttl');
+  let minTtlMs = DEFAULT_MIN_TTL_MS;
+  if (minTtlText !== undefined) {
+    const parsed = parseDuration(minTtlText);
+    if (parsed === undefined) throw new UsageError(`${command}: --min-ttl "${minTtlText}" is not a duration; use e.g. 45m, 2h, 1h30m`);
+    if (parsed > MAX_MIN_TTL_MS) throw new UsageError(`${command}: --min-ttl ${minTtlText} is longer than the 12 hours a role session can last`);
+    minTtlMs = parsed;
+  }
+  const config = await loadConfig(rt.paths);
+  const profile = resolveSsoProfile(config, name, rt.env);
+  const shadow = config.credentialProfiles.get(name);
+  if (shadow?.has('aws_access_key_id')) {
+    rt.stderr(`ssohelper: warning: ${config.credentialsFile} also has keys for profile "${name}"; some AWS SDKs will use those instead of SSO\n`);
+  }
+  const creds = await roleCredentials(rt, profile, { minTtlMs, refresh: booleanFlag(args, 'refresh') });
+  return { profile, creds };
+}

@@ -1,0 +1,21 @@
+import { formatCredentials } from '../format/credentials.ts';
+import type { Command } from './command.ts';
+import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG } from './credentialsCommon.ts';
+
+export const exportCredentials: Command = {
+  name: 'export-credentials',
+  summary: 'drop-in for `aws configure export-credentials`',
+  usage: 'ssohelper export-credentials [--profile PROFILE] [--format FORMAT] [--min-ttl DURATION] [--refresh]',
+  description: [
+    'Prints role credentials exactly as `aws configure export-credentials` does, byte for byte,',
+    'in any of its formats (fish included), so scripts can switch without other changes.',
+  ].join('\n'),
+  examples: ['ssohelper export-credentials --profile dev --format env-no-export'],
+  flags: [PROFILE_FLAG, formatFlag('process'), ...CREDENTIAL_FLAGS],
+  maxPositionals: 1,
+  async run(rt, args) {
+    const format = chosenFormat(args, 'export-credentials', 'process');
+    const { creds } = await credentialsFor(rt, args, 'export-credentials');
+    return formatCredentials(creds, format);
+  },
+};

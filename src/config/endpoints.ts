@@ -1,0 +1,63 @@
+// Endpoint resolution for the two services we call, in the AWS CLI's order: service variable,
+// global variable, the profile's `services` section, the profile's endpoint_url; all of them
+// off when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the profile setting) is true.
+import { ConfigError } from '../errors.ts';
+import type { Env } from './files.ts';
+import type { IniSection } from './ini.ts';
+import { type AwsConfig, stringValue } from './model.ts';
+
+export type SsoService = 'sso' | 'sso-oidc';
+
+const SERVICE_KEYS: Record<SsoService, { env: string; config: string; host: string }> = {
+  sso: { env: 'AWS_ENDPOINT_URL_SSO', config: 'sso', host: 'portal.sso' },
+  'sso-oidc': { env: 'AWS_ENDPOINT_URL_SSO_OIDC', config: 'sso_oidc', host: 'oidc' },
+};
+
+export function defaultEndpoint(service: SsoService, region: string): string {
+  const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://${SERVICE_KEYS[service].host}.${region}.${suffix}`;
+}
+
+export function resolveEndpoint(
+  service: SsoService,
+  region: string,
+  env: Env,
+  config: AwsConfig,
+  profile: IniSection | undefined,
+): string {
+  const keys = SERVICE_KEYS[service];
+  const ignore =
+    isTrue(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) ||
+    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === undefined && isTrue(stringValue(profile, 'ignore_configured_endpoint_urls')));
+  if (!ignore) {
+    const servicesName = stringValue(profile, 'services');
+    const nested = servicesName ? config.services.get(servicesName)?.get(keys.config) : undefined;
+    const candidates: Array<[string | undefined, string]> = [
+      [env[keys.env], `the ${keys.env} variable`],
+      [env.AWS_ENDPOINT_URL, 'the AWS_ENDPOINT_URL variable'],
+      [typeof nested === 'object' ? nested.get('endpoint_url') : undefined, `[services ${servicesName}] in ${config.configFile}`],
+      [stringValue(profile, 'endpoint_url'), `endpoint_url in ${config.configFile}`],
+    ];
+    for (const [value, source] of candidates) {
+      if (value) return checkUrl(value, source);
+    }
+  }
+  return defaultEndpoint(service, region);
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value?.trim().toLowerCase() === 'true';
+}
+
+function checkUrl(value: string, source: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`the endpoint URL "${value}" from ${source} is not a valid URL`, 'fix it, or unset it to use the AWS default');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ConfigError(`the endpoint URL "${value}" from ${source} must start with https:// or http://`);
+  }
+  return value.replace(/\/+$/, '');
+}

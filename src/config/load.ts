@@ -1,0 +1,29 @@
+// Reads the config and credentials files and builds the model; parse errors name file and line.
+import { ConfigError } from '../errors.ts';
+import { readTextFile } from '../fs/files.ts';
+import { type AwsPaths } from './files.ts';
+import { IniSyntaxError, parseIni, type IniSection } from './ini.ts';
+import { type AwsConfig, buildConfig } from './model.ts';
+
+export async function loadConfig(paths: AwsPaths): Promise<AwsConfig> {
+  const [configText, credentialsText] = await Promise.all([
+    readTextFile(paths.configFile, 'config file'),
+    readTextFile(paths.credentialsFile, 'credentials file'),
+  ]);
+  return buildConfig(parseFile(configText, paths.configFile), parseFile(credentialsText, paths.credentialsFile), {
+    configFile: paths.configFile,
+    credentialsFile: paths.credentialsFile,
+  });
+}
+
+function parseFile(text: string | undefined, path: string): Map<string, IniSection> {
+  if (text === undefined) return new Map();
+  try {
+    return parseIni(text);
+  } catch (err) {
+    if (err instanceof IniSyntaxError) {
+      throw new ConfigError(`${path}${err.line ? `, line ${err.line}` : ''}: ${err.message}`, 'fix the file; the AWS CLI rejects it too');
+    }
+    throw err;
+  }
+}

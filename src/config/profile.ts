@@ -1,0 +1,209 @@
+// Resolves one profile into everything needed to get its role credentials, or explains, with
+// the file and the fix, why it cannot. Pure: the parsed config and the environment go in.
+import { ConfigError, UsageError } from '../errors.ts';
+import { resolveEndpoint } from './endpoints.ts';
+import type { Env } from './files.ts';
+import type { IniSection } from './ini.ts';
+import { type AwsConfig, stringValue } from './model.ts';
+
+export interface SsoProfile {
+  profileName: string;
+  accountId: string;
+  roleName: string;
+  startUrl: string;
+  ssoRegion: string;
+  /** Set for new-style profiles; legacy profiles key their token by start URL instead. */
+  sessionName: string | undefined;
+  registrationScopes: string[];
+  /** The profile's own `region`, for tools that want AWS_REGION. */
+  region: string | undefined;
+  endpoints: { sso: string; oidc: string };
+}
+
+export interface SsoSessionSettings {
+  sessionName: string;
+  startUrl: string;
+  ssoRegion: string;
+  registrationScopes: string[];
+  endpoints: { sso: string; oidc: string };
+}
+
+/** --profile / positional, else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else `default`. */
+export function selectProfileName(explicit: string | undefined, env: Env): string {
+  return explicit || env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default';
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
+
+export function resolveSsoProfile(config: AwsConfig, name: string, env: Env): SsoProfile {
+  const profile = config.profiles.get(name);
+  if (!profile) throw profileNotFound(config, name);
+
+  const isSso = stringValue(profile, 'sso_role_name') || stringValue(profile, 'sso_account_id') ||
+    stringValue(profile, 'sso_session') || stringValue(profile, 'sso_start_url');
+  if (!isSso) throw notSso(config, name, profile);
+
+  const sessionName = stringValue(profile, 'sso_session');
+  let session: IniSection | undefined;
+  if (sessionName) {
+    session = config.ssoSessions.get(sessionName);
+    if (!session) {
+      throw new ConfigError(
+        `profile "${name}" uses sso-session "${sessionName}", which does not exist in ${config.configFile}`,
+        `add a [sso-session ${sessionName}] section with sso_start_url and sso_region, or fix sso_session in [${sectionName(name)}]`,
+      );
+    }
+  }
+
+  const startUrl = consistent(config, name, profile, session, sessionName, 'sso_start_url');
+  const ssoRegion = consistent(config, name, profile, session, sessionName, 'sso_region');
+  const roleName = stringValue(profile, 'sso_role_name');
+  const accountId = stringValue(profile, 'sso_account_id');
+  const missing = [
+    roleName ? undefined : 'sso_role_name',
+    accountId ? undefined : 'sso_account_id',
+    startUrl ? undefined : 'sso_start_url',
+    ssoRegion ? undefined : 'sso_region',
+  ].filter((k): k is string => k !== undefined);
+  if (missing.length > 0 || !roleName || !accountId || !startUrl || !ssoRegion) {
+    throw new ConfigError(
+      `profile "${name}" is configured to use SSO but is missing required configuration: ${missing.join(', ')} (in ${config.configFile})`,
+      `add ${missing.join(', ')} to [${sectionName(name)}]${sessionName ? ` or [sso-session ${sessionName}]` : ''}`,
+    );
+  }
+  if (!ACCOUNT_ID.test(accountId)) {
+    throw new ConfigError(`profile "${name}" has sso_account_id "${accountId}", which is not a 12-digit AWS account ID (in ${config.configFile})`);
+  }
+  checkUrl(startUrl, name, config);
+  checkRegion(ssoRegion, 'sso_region', name, config);
+  const region = stringValue(profile, 'region');
+  if (region) checkRegion(region, 'region', name, config);
+
+  return {
+    profileName: name,
+    accountId,
+    roleName,
+    startUrl,
+    ssoRegion,
+    sessionName,
+    registrationScopes: parseScopes(stringValue(session, 'sso_registration_scopes')),
+    region,
+    endpoints: {
+      sso: resolveEndpoint('sso', ssoRegion, env, config, profile),
+      oidc: resolveEndpoint('sso-oidc', ssoRegion, env, config, profile),
+    },
+  };
+}
+
+/** An `[sso-session NAME]` on its own, for login and logout without a profile. */
+export function resolveSsoSession(config: AwsConfig, sessionName: string, env: Env): SsoSessionSettings {
+  const session = config.ssoSessions.get(sessionName);
+  if (!session) {
+    const known = [...config.ssoSessions.keys()];
+    throw new ConfigError(
+      `sso-session "${sessionName}" does not exist in ${config.configFile}`,
+      known.length > 0 ? `known sso-sessions: ${known.join(', ')}` : `add a [sso-session ${sessionName}] section with sso_start_url and sso_region`,
+    );
+  }
+  const startUrl = stringValue(session, 'sso_start_url');
+  const ssoRegion = stringValue(session, 'sso_region');
+  const missing = [startUrl ? undefined : 'sso_start_url', ssoRegion ? undefined : 'sso_region'].filter(Boolean);
+  if (!startUrl || !ssoRegion) {
+    throw new ConfigError(
+      `sso-session "${sessionName}" is missing required configuration: ${missing.join(', ')} (in ${config.configFile})`,
+      `add ${missing.join(', ')} to [sso-session ${sessionName}]`,
+    );
+  }
+  checkUrl(startUrl, `sso-session ${sessionName}`, config);
+  checkRegion(ssoRegion, 'sso_region', `sso-session ${sessionName}`, config);
+  return {
+    sessionName,
+    startUrl,
+    ssoRegion,
+    registrationScopes: parseScopes(stringValue(session, 'sso_registration_scopes')),
+    endpoints: {
+      sso: resolveEndpoint('sso', ssoRegion, env, config, undefined),
+      oidc: resolveEndpoint('sso-oidc', ssoRegion, env, config, undefined),
+    },
+  };
+}
+
+/** Comma list, items trimmed, empties dropped (botocore's rule). */
+export function parseScopes(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
+/** Every profile that resolves as SSO, for listings; broken ones are skipped, not fatal. */
+export function ssoProfileNames(config: AwsConfig): string[] {
+  return [...config.profiles.entries()]
+    .filter(([, p]) => stringValue(p, 'sso_role_name') || stringValue(p, 'sso_account_id'))
+    .map(([n]) => n)
+    .sort();
+}
+
+function sectionName(profile: string): string {
+  return profile === 'default' ? 'default' : `profile ${profile}`;
+}
+
+function consistent(
+  config: AwsConfig,
+  name: string,
+  profile: IniSection,
+  session: IniSection | undefined,
+  sessionName: string | undefined,
+  key: string,
+): string | undefined {
+  const own = stringValue(profile, key);
+  const shared = stringValue(session, key);
+  if (own && shared && own !== shared) {
+    throw new ConfigError(
+      `the value for ${key} is inconsistent between profile "${name}" (${own}) and sso-session "${sessionName}" (${shared}) in ${config.configFile}`,
+      `remove ${key} from [${sectionName(name)}]; the sso-session's value is the one that counts`,
+    );
+  }
+  return shared ?? own;
+}
+
+function profileNotFound(config: AwsConfig, name: string): ConfigError {
+  if (config.profiles.size === 0) {
+    return new ConfigError(
+      `profile "${name}" not found: ${config.configFile} has no profiles (or does not exist)`,
+      'create it (see: ssohelper --help), or point AWS_CONFIG_FILE at your config file',
+    );
+  }
+  const sso = ssoProfileNames(config);
+  const known = sso.length > 0 ? sso : [...config.profiles.keys()].sort();
+  const shown = known.slice(0, 12).join(', ') + (known.length > 12 ? `, ... (${known.length} in all)` : '');
+  return new ConfigError(`profile "${name}" not found in ${config.configFile}`, `${sso.length > 0 ? 'SSO profiles' : 'profiles'} there: ${shown}`);
+}
+
+function notSso(config: AwsConfig, name: string, profile: IniSection): ConfigError {
+  const process = stringValue(profile, 'credential_process');
+  let hint = `add sso_session, sso_account_id and sso_role_name to [${sectionName(name)}]`;
+  if (process) hint = `it uses credential_process (${process}); run ssohelper with the SSO profile that command names`;
+  else if (stringValue(profile, 'aws_access_key_id')) hint = 'it holds static keys; ssohelper serves SSO profiles only';
+  else if (stringValue(profile, 'role_arn')) hint = 'it assumes a role; ssohelper serves SSO profiles only';
+  return new ConfigError(`profile "${name}" is not an SSO profile (no sso_account_id or sso_role_name in ${config.configFile})`, hint);
+}
+
+function checkUrl(url: string, owner: string, config: AwsConfig): void {
+  if (!/^https?:\/\/[^\s/]+/i.test(url)) {
+    throw new ConfigError(`${owner.startsWith('sso-session') ? owner : `profile "${owner}"`} has sso_start_url "${url}", which is not an https:// URL (in ${config.configFile})`);
+  }
+}
+
+function checkRegion(region: string, key: string, owner: string, config: AwsConfig): void {
+  if (!REGION.test(region)) {
+    throw new ConfigError(
+      `${owner.startsWith('sso-session') ? owner : `profile "${owner}"`} has ${key} "${region}", which is not an AWS region name like us-east-1 (in ${config.configFile})`,
+    );
+  }
+}
+
+export function assertProfileArgs(positional: string | undefined, flag: string | undefined): string | undefined {
+  if (positional && flag && positional !== flag) {
+    throw new UsageError(`two different profiles given: "${positional}" and --profile "${flag}"`);
+  }
+  return positional ?? flag;
+}

@@ -1,0 +1,95 @@
+// Every failure the user can meet is one of these classes; main.ts maps them to exit codes
+// in one place, so scripts can rely on the numbers documented in the README and --help.
+
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  usage: 2,
+  config: 3,
+  loginRequired: 4,
+  accessDenied: 5,
+  service: 6,
+  lockTimeout: 7,
+  interrupted: 130,
+} as const;
+
+export const EXIT_DESCRIPTIONS: ReadonlyArray<readonly [number, string]> = [
+  [EXIT.ok, 'success'],
+  [EXIT.internal, 'internal error (a bug: please report it with --debug output)'],
+  [EXIT.usage, 'usage error: unknown command, flag or bad flag value'],
+  [EXIT.config, 'configuration error: profile, sso-session or a local file is missing or invalid'],
+  [EXIT.loginRequired, 'login required: the SSO session is missing, expired or revoked'],
+  [EXIT.accessDenied, 'access denied: no access to that account or role'],
+  [EXIT.service, 'service or network error, including throttling that outlasted the retries'],
+  [EXIT.lockTimeout, 'timed out waiting for another ssohelper process holding a lock'],
+  [EXIT.interrupted, 'interrupted (Ctrl-C)'],
+];
+
+export class SsoHelperError extends Error {
+  readonly exitCode: number;
+  /** One line telling the user what to do, e.g. "run: ssohelper login --sso-session corp". */
+  readonly hint: string | undefined;
+  constructor(exitCode: number, message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.exitCode = exitCode;
+    this.hint = hint;
+  }
+}
+
+export class UsageError extends SsoHelperError {
+  constructor(message: string, hint?: string) {
+    super(EXIT.usage, message, hint ?? 'see: ssohelper --help');
+  }
+}
+
+export class ConfigError extends SsoHelperError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(EXIT.config, message, hint, options);
+  }
+}
+
+export class LoginRequiredError extends SsoHelperError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(EXIT.loginRequired, message, hint, options);
+  }
+}
+
+export class AccessDeniedError extends SsoHelperError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(EXIT.accessDenied, message, hint, options);
+  }
+}
+
+export class ServiceError extends SsoHelperError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(EXIT.service, message, hint, options);
+  }
+}
+
+export class LockTimeoutError extends SsoHelperError {
+  constructor(message: string, hint?: string) {
+    super(EXIT.lockTimeout, message, hint);
+  }
+}
+
+export class InterruptedError extends SsoHelperError {
+  constructor(message = 'interrupted') {
+    super(EXIT.interrupted, message);
+  }
+}
+
+/** Renders any thrown value as the lines we print on stderr, and picks the exit code. */
+export function describeFailure(err: unknown, debug: boolean): { exitCode: number; text: string } {
+  if (err instanceof SsoHelperError) {
+    let text = `ssohelper: ${err.message}\n`;
+    if (err.hint) text += `  ${err.hint}\n`;
+    if (debug && err.cause instanceof Error && err.cause.stack) text += `${err.cause.stack}\n`;
+    return { exitCode: err.exitCode, text };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  let text = `ssohelper: internal error: ${message}\n`;
+  text += debug && err instanceof Error && err.stack
+    ? `${err.stack}\n`
+    : '  run again with --debug for details, and please report it\n';
+  return { exitCode: EXIT.internal, text };
+}

@@ -1,0 +1,59 @@
+// Output formats, byte-identical to `aws configure export-credentials --format F` for the
+// formats it has, so ssohelper can replace it in any script.
+import { formatPythonIsoformat } from '../util/time.ts';
+
+export const FORMATS = ['process', 'env', 'env-no-export', 'powershell', 'windows-cmd', 'fish'] as const;
+export type Format = (typeof FORMATS)[number];
+
+export function isFormat(value: string): value is Format {
+  return (FORMATS as readonly string[]).includes(value);
+}
+
+export interface PrintableCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string | undefined;
+  expiration: Date | undefined;
+}
+
+const LINE: Record<Exclude<Format, 'process'>, (name: string, value: string) => string> = {
+  env: (k, v) => `export ${k}=${v}`,
+  'env-no-export': (k, v) => `${k}=${v}`,
+  powershell: (k, v) => `$Env:${k}="${v}"`,
+  'windows-cmd': (k, v) => `set ${k}=${v}`,
+  fish: (k, v) => `set -gx ${k} "${v}"`,
+};
+
+/**
+ * `extraVariables` (for example AWS_REGION) come after the AWS CLI's four lines, so the part
+ * both tools print stays identical.
+ */
+export function formatCredentials(
+  creds: PrintableCredentials,
+  format: Format,
+  extraVariables: ReadonlyArray<readonly [string, string]> = [],
+): string {
+  const expiration = creds.expiration ? formatPythonIsoformat(creds.expiration) : undefined;
+  if (format === 'process') return processJson(creds, expiration);
+  const vars: Array<readonly [string, string]> = [
+    ['AWS_ACCESS_KEY_ID', creds.accessKeyId],
+    ['AWS_SECRET_ACCESS_KEY', creds.secretAccessKey],
+  ];
+  if (creds.sessionToken !== undefined) vars.push(['AWS_SESSION_TOKEN', creds.sessionToken]);
+  if (expiration !== undefined) vars.push(['AWS_CREDENTIAL_EXPIRATION', expiration]);
+  vars.push(...extraVariables);
+  const line = LINE[format];
+  return vars.map(([k, v]) => `${line(k, v)}\n`).join('');
+}
+
+function processJson(creds: PrintableCredentials, expiration: string | undefined): string {
+  // Same as Python's json.dumps(indent=2, separators=(',', ': ')) for these ASCII-only values.
+  const doc: Record<string, unknown> = {
+    Version: 1,
+    AccessKeyId: creds.accessKeyId,
+    SecretAccessKey: creds.secretAccessKey,
+  };
+  if (creds.sessionToken !== undefined) doc.SessionToken = creds.sessionToken;
+  if (expiration !== undefined) doc.Expiration = expiration;
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}

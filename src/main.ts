@@ -1,0 +1,63 @@
+// The only file that touches the process: arguments, environment, streams and the exit code.
+import { parseCommandArgs } from './cli/args.ts';
+import { COMMANDS, findCommand } from './cli/commands.ts';
+import { commandHelp, mainHelp, version } from './cli/help.ts';
+import { describeFailure, UsageError } from './errors.ts';
+import { createRuntime } from './runtime.ts';
+
+function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
+  // Wait for the write to be handed to the OS: on some platforms pipes are asynchronous and
+  // process.exit would cut the output short.
+  return new Promise((resolve) => (text ? stream.write(text, () => resolve()) : resolve()));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug') || process.env.SSOHELPER_DEBUG === '1';
+  const stderr = (text: string) => {
+    process.stderr.write(text);
+  };
+  try {
+    const [first, ...rest] = argv;
+    if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+      const target = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
+      if (first === 'help' && rest[0] && !target) throw new UsageError(`unknown command "${rest[0]}"`);
+      await write(first === undefined ? process.stderr : process.stdout, target ? commandHelp(target) : mainHelp(COMMANDS));
+      return first === undefined ? 2 : 0;
+    }
+    if (first === '--version' || first === '-v' || first === 'version') {
+      await write(process.stdout, `ssohelper ${version()}\n`);
+      return 0;
+    }
+    const command = findCommand(first);
+    if (!command) {
+      throw new UsageError(
+        first.startsWith('-') ? `expected a command before ${first}` : `unknown command "${first}"`,
+        `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`,
+      );
+    }
+    const args = parseCommandArgs(rest, command.flags, command.maxPositionals, command.name);
+    if (args.flags.help) {
+      await write(process.stdout, commandHelp(command));
+      return 0;
+    }
+    const rt = createRuntime({
+      env: process.env,
+      debug,
+      stderr,
+      interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    });
+    rt.debug(`ssohelper ${version()} ${command.name}, node ${process.version}, config ${rt.paths.configFile}`);
+    const output = await command.run(rt, args);
+    await write(process.stdout, output);
+    return 0;
+  } catch (err) {
+    const { exitCode, text } = describeFailure(err, debug);
+    await write(process.stderr, text);
+    return exitCode;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  () => process.exit(1),
+);

@@ -1,0 +1,43 @@
+// Everything a command needs from the outside world, gathered once in main.ts so the rest of
+// the code can be run against a temporary HOME, a local emulator and captured output.
+import { type AwsPaths, awsPaths, type Env } from './config/files.ts';
+
+export interface Runtime {
+  env: Env;
+  paths: AwsPaths;
+  now(): number;
+  /** Diagnostics for --debug; callers mask secrets with `mask()` before passing them. */
+  debug(message: string): void;
+  debugEnabled: boolean;
+  /** Human-facing text: progress, warnings, prompts. Never the product. */
+  stderr(text: string): void;
+  /** True when a person is at a terminal (stdin and stderr are TTYs). */
+  interactive: boolean;
+}
+
+export function createRuntime(options: {
+  env: Env;
+  debug: boolean;
+  stderr: (text: string) => void;
+  interactive: boolean;
+  now?: () => number;
+}): Runtime {
+  const start = performance.now();
+  return {
+    env: options.env,
+    paths: awsPaths(options.env),
+    now: options.now ?? Date.now,
+    debugEnabled: options.debug,
+    debug: options.debug
+      ? (message) => options.stderr(`ssohelper[debug] +${Math.round(performance.now() - start)}ms ${message}\n`)
+      : () => undefined,
+    stderr: options.stderr,
+    interactive: options.interactive,
+  };
+}
+
+/** Shows enough of a secret to tell two apart in a debug log, and nothing more. */
+export function mask(secret: string | undefined): string {
+  if (!secret) return '(none)';
+  return `${secret.slice(0, 4)}…(${secret.length} chars)`;
+}
