@@ -14,7 +14,10 @@ export async function getRoleCredentials(endpoint: Endpoint, accessToken: string
   ) {
     throw new ServiceError(`the SSO portal at ${endpoint.url} returned malformed role credentials for ${roleName} in ${accountId}`);
   }
-  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration: new Date(c.expiration), accountId };
+  // Whole seconds, as the AWS CLI keeps them: otherwise the first call would print a
+  // fractional Expiration and later calls, read back from the cache, would not.
+  const expiration = new Date(Math.floor(c.expiration / 1000) * 1000);
+  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration, accountId };
 }
 
 export interface Account {
