@@ -1,7 +1,7 @@
 // Reads the config and credentials files and builds the model; parse errors name file and line.
 import { ConfigError } from '../errors.ts';
 import { readTextFile } from '../fs/files.ts';
-import { type AwsPaths } from './files.ts';
+import type { AwsPaths } from './files.ts';
 import { IniSyntaxError, parseIni, type IniSection } from './ini.ts';
 import { type AwsConfig, buildConfig } from './model.ts';
 

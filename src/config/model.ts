@@ -29,7 +29,7 @@ export function buildConfig(
       continue;
     }
     const parts = shellSplit(header);
-    if (!parts || parts.length !== 2) continue;
+    if (parts?.length !== 2) continue;
     const [kind, name] = parts as [string, string];
     if (kind === 'profile') {
       if (name === 'default') explicitDefault = values;

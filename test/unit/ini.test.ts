@@ -24,7 +24,7 @@ test('nested sub-sections become maps; continuation lines join', () => {
   assert.ok(sso instanceof Map);
   assert.equal(sso.get('endpoint_url'), 'http://127.0.0.1:1');
   assert.equal(sso.get('other'), 'x');
-  assert.equal((corp?.get('sso_oidc') as Map<string, string>).get('endpoint_url'), 'http://o');
+  assert.equal((corp?.get('sso_oidc') as Map<string, string> | undefined)?.get('endpoint_url'), 'http://o');
   assert.equal(s.get('a')?.get('k'), 'line1\nline2');
 });
 
