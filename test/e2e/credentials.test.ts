@@ -210,9 +210,11 @@ suite('env and export-credentials', () => {
 
   test('eval in a real shell sets working credentials', async () => {
     await login();
-    const { execFileSync } = await import('node:child_process');
+    const { execFile } = await import('node:child_process');
+    const { promisify } = await import('node:util');
     const { BIN } = await import('../helpers/run.ts');
-    const out = execFileSync('bash', ['-c', `eval "$("${BIN}" env dev)" && printf '%s %s' "$AWS_ACCESS_KEY_ID" "$AWS_REGION"`], { env, encoding: 'utf8' });
+    // Asynchronous: the emulator answering ssohelper lives in this process's event loop.
+    const { stdout: out } = await promisify(execFile)('bash', ['-c', `eval "$("${BIN}" env dev)" && printf '%s %s' "$AWS_ACCESS_KEY_ID" "$AWS_REGION"`], { env, encoding: 'utf8' });
     const [keyId, region] = out.split(' ');
     assert.match(keyId as string, /^ASIA/);
     assert.equal(region, 'eu-central-1');
