@@ -1,4 +1,5 @@
 // The only file that touches the process: arguments, environment, streams and the exit code.
+import { getEventListeners } from 'node:events';
 import { parseCommandArgs } from './cli/args.ts';
 import { COMMANDS, findCommand } from './cli/commands.ts';
 import { commandHelp, mainHelp, version } from './cli/help.ts';
@@ -9,6 +10,25 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
   // Wait for the write to be handed to the OS: on some platforms pipes are asynchronous and
   // process.exit would cut the output short.
   return new Promise((resolve) => (text ? stream.write(text, () => resolve()) : resolve()));
+}
+
+/**
+ * Ctrl-C and SIGTERM exit at once (130) unless something is watching the runtime's signal: a
+ * login then closes its listener, releases its locks and reports, with two seconds to do so.
+ * Either way no file is left half-written, since every write is a rename of a complete file, and
+ * proper-lockfile removes held locks on exit. A second Ctrl-C exits at once.
+ */
+function interruptible(): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = () => {
+    const watched = getEventListeners(controller.signal, 'abort').length > 0;
+    if (controller.signal.aborted || !watched) process.exit(130);
+    controller.abort();
+    setTimeout(() => process.exit(130), 2_000).unref();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -45,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
       debug,
       stderr,
       interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+      signal: interruptible(),
     });
     rt.debug(`ssohelper ${version()} ${command.name}, node ${process.version}, config ${rt.paths.configFile}`);
     const output = await command.run(rt, args);

@@ -13,6 +13,8 @@ export interface Runtime {
   stderr(text: string): void;
   /** True when a person is at a terminal (stdin and stderr are TTYs). */
   interactive: boolean;
+  /** Aborted on Ctrl-C (SIGINT) or SIGTERM: long waits (a login) stop and clean up. */
+  signal: AbortSignal;
 }
 
 export function createRuntime(options: {
@@ -21,6 +23,7 @@ export function createRuntime(options: {
   stderr: (text: string) => void;
   interactive: boolean;
   now?: () => number;
+  signal?: AbortSignal;
 }): Runtime {
   const start = performance.now();
   return {
@@ -33,6 +36,7 @@ export function createRuntime(options: {
       : () => undefined,
     stderr: options.stderr,
     interactive: options.interactive,
+    signal: options.signal ?? new AbortController().signal,
   };
 }
 

@@ -17,6 +17,8 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'true: ignore all endpoint overrides'],
   ['SSOHELPER_LOCK_TIMEOUT', 'seconds to wait for another ssohelper process (default 60)'],
   ['SSOHELPER_RETRY_TIMEOUT', 'seconds to keep retrying throttled or failed AWS calls (default 25)'],
+  ['SSOHELPER_LOGIN', '1: get, env and export-credentials log in when the session has expired (as --login)'],
+  ['BROWSER', 'command(s) that open the login URL, as in Python (list separated like PATH; %s = the URL)'],
   ['SSOHELPER_DEBUG', '1: same as --debug'],
 ];
 

@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.ts';
 import { assertProfileArgs, resolveSsoProfile, selectProfileName, type SsoProfile } from '../config/profile.ts';
 import { DEFAULT_MIN_TTL_MS, roleCredentials } from '../credentials/roleCredentials.ts';
 import type { RoleCredentials } from '../cache/role.ts';
-import { UsageError } from '../errors.ts';
+import { LoginRequiredError, UsageError } from '../errors.ts';
 import { type Format, FORMATS, isFormat } from '../format/credentials.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseDuration } from '../util/time.ts';
@@ -17,6 +17,7 @@ export const PROFILE_FLAG: FlagSpec = { name: 'profile', type: 'string', valueNa
 export const CREDENTIAL_FLAGS: FlagSpec[] = [
   { name: 'min-ttl', type: 'string', valueName: 'DURATION', description: 'hand out credentials valid at least this long, e.g. 2h or 90m (default 15m)' },
   { name: 'refresh', type: 'boolean', description: 'fetch new credentials even if cached ones are still fresh' },
+  { name: 'login', type: 'boolean', description: 'when the SSO session has expired, log in (once for all waiting processes) instead of failing; also SSOHELPER_LOGIN=1' },
 ];
 
 export function formatFlag(defaultFormat: Format): FlagSpec {
@@ -45,6 +46,21 @@ export async function credentialsFor(rt: Runtime, args: ParsedArgs, command: str
   if (shadow?.has('aws_access_key_id')) {
     rt.stderr(`ssohelper: warning: ${config.credentialsFile} also has keys for profile "${name}"; some AWS SDKs will use those instead of SSO\n`);
   }
-  const creds = await roleCredentials(rt, profile, { minTtlMs, refresh: booleanFlag(args, 'refresh') });
-  return { profile, creds };
+  const options = { minTtlMs, refresh: booleanFlag(args, 'refresh') };
+  const started = rt.now();
+  try {
+    return { profile, creds: await roleCredentials(rt, profile, options) };
+  } catch (err) {
+    if (!(err instanceof LoginRequiredError) || !loginOnDemand(args, rt)) throw err;
+    // Outside roleCredentials, so no role lock is held while a login waits for the user.
+    rt.debug(`login on demand: ${err.message}`);
+    const { loginForCredentials } = await import('../login/onDemand.ts');
+    await loginForCredentials(rt, profile, started);
+    return { profile, creds: await roleCredentials(rt, profile, options) };
+  }
+}
+
+function loginOnDemand(args: ParsedArgs, rt: Runtime): boolean {
+  const value = rt.env.SSOHELPER_LOGIN?.trim().toLowerCase();
+  return booleanFlag(args, 'login') || value === '1' || value === 'true';
 }

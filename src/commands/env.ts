@@ -6,7 +6,7 @@ import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLA
 export const env: Command = {
   name: 'env',
   summary: 'print credentials as shell variable assignments',
-  usage: 'ssohelper env [PROFILE] [--format FORMAT] [--no-region] [--min-ttl DURATION] [--refresh]',
+  usage: 'ssohelper env [PROFILE] [--format FORMAT] [--no-region] [--min-ttl DURATION] [--refresh] [--login]',
   description: [
     'Prints AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and',
     'AWS_CREDENTIAL_EXPIRATION for your shell, then AWS_REGION and AWS_DEFAULT_REGION when',

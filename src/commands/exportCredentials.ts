@@ -5,7 +5,7 @@ import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLA
 export const exportCredentials: Command = {
   name: 'export-credentials',
   summary: 'drop-in for `aws configure export-credentials`',
-  usage: 'ssohelper export-credentials [--profile PROFILE] [--format FORMAT] [--min-ttl DURATION] [--refresh]',
+  usage: 'ssohelper export-credentials [--profile PROFILE] [--format FORMAT] [--min-ttl DURATION] [--refresh] [--login]',
   description: [
     'Prints role credentials exactly as `aws configure export-credentials` does, byte for byte,',
     'in any of its formats (fish included), so scripts can switch without other changes.',

@@ -5,7 +5,7 @@ import { CREDENTIAL_FLAGS, credentialsFor, PROFILE_FLAG } from './credentialsCom
 export const get: Command = {
   name: 'get',
   summary: 'print credentials as credential_process JSON',
-  usage: 'ssohelper get [PROFILE] [--min-ttl DURATION] [--refresh]',
+  usage: 'ssohelper get [PROFILE] [--min-ttl DURATION] [--refresh] [--login]',
   description: [
     'Prints role credentials for an SSO profile as the JSON that credential_process expects,',
     'byte-identical to `aws configure export-credentials --format process`. Cached credentials',
@@ -16,7 +16,7 @@ export const get: Command = {
     '  [profile dev]',
     '  credential_process = ssohelper get dev-sso',
   ].join('\n'),
-  examples: ['ssohelper get dev-sso', 'ssohelper get --profile dev-sso --min-ttl 2h'],
+  examples: ['ssohelper get dev-sso', 'ssohelper get --profile dev-sso --min-ttl 2h', 'ssohelper get dev-sso --login   (signs in first when the session has expired)'],
   flags: [PROFILE_FLAG, ...CREDENTIAL_FLAGS],
   maxPositionals: 1,
   async run(rt, args) {

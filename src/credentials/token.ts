@@ -18,6 +18,14 @@ export function tokenPath(rt: Runtime, s: SessionRef): string {
   return tokenCachePath(rt.paths.ssoCacheDir, tokenCacheKey(s));
 }
 
+/**
+ * The lock that serialises writers of one token file (refresh, login, logout). Named after the
+ * file's hash so that logout, which only sees file names, takes the same lock.
+ */
+export function tokenLockName(fileHash: string): string {
+  return `token-${fileHash}`;
+}
+
 export function loginRequired(s: SessionRef, reason: string): LoginRequiredError {
   const { ours, aws } = loginCommands(s);
   return new LoginRequiredError(`${reason}`, `run: ${ours}   (or: ${aws})`);
@@ -37,7 +45,7 @@ export async function usableToken(rt: Runtime, s: SessionRef): Promise<SsoToken>
 }
 
 async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string): Promise<SsoToken> {
-  return withLock(rt, `token-${sha1Hex(tokenCacheKey(s))}`, `refreshing the SSO token for ${describeSession(s)}`, async () => {
+  return withLock(rt, tokenLockName(sha1Hex(tokenCacheKey(s))), `refreshing the SSO token for ${describeSession(s)}`, async () => {
     // Another process may have refreshed while we waited.
     const current = await readToken(path);
     if (!current) throw loginRequired(s, `the SSO login for ${describeSession(s)} was removed (logged out?)`);

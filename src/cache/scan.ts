@@ -1,0 +1,118 @@
+// Walks the shared cache directories for status and logout. The file names are hashes, so they
+// are matched against the hashes of what the config names (sessions, legacy start URLs,
+// account/role/session triples); anything unmatched is reported or swept by its contents alone.
+import { promises as fsp } from 'node:fs';
+import { join } from 'node:path';
+import type { AwsConfig } from '../config/model.ts';
+import type { Env } from '../config/files.ts';
+import { resolveSsoProfile, type SsoProfile } from '../config/profile.ts';
+import { readTextFile } from '../fs/files.ts';
+import { roleCacheKey } from './role.ts';
+import { sha1Hex } from './token.ts';
+
+export interface CacheFile {
+  path: string;
+  /** The file name without `.json`: the sha1 the writer derived it from. */
+  hash: string;
+  /** The parsed JSON object, or undefined when the file is not one (other tools, torn writes). */
+  data: Record<string, unknown> | undefined;
+  text: string;
+}
+
+/** `*.json` files of a cache directory, parsed; an absent directory is empty. Reads only. */
+export async function readCacheDir(dir: string, what: string): Promise<CacheFile[]> {
+  let names: string[];
+  try {
+    names = await fsp.readdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw err;
+  }
+  const files: CacheFile[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort()) {
+    const path = join(dir, name);
+    let text: string | undefined;
+    try {
+      text = await readTextFile(path, what);
+    } catch {
+      continue; // a directory or unreadable file named *.json is not ours to judge
+    }
+    if (text === undefined) continue;
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = undefined;
+    }
+    const object = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+    files.push({ path, hash: name.slice(0, -'.json'.length), data: object, text });
+  }
+  return files;
+}
+
+export interface KnownSession {
+  /** The sso-session name, or undefined for a legacy start URL. */
+  sessionName: string | undefined;
+  startUrl: string | undefined;
+  region: string | undefined;
+  profiles: string[];
+}
+
+/** Token-file hash → what the config says about that session. */
+export function knownSessions(config: AwsConfig): Map<string, KnownSession> {
+  const known = new Map<string, KnownSession>();
+  for (const [name, section] of config.ssoSessions) {
+    const startUrl = section.get('sso_start_url');
+    const region = section.get('sso_region');
+    known.set(sha1Hex(name), {
+      sessionName: name,
+      startUrl: typeof startUrl === 'string' ? startUrl : undefined,
+      region: typeof region === 'string' ? region : undefined,
+      profiles: [],
+    });
+  }
+  for (const [profile, section] of [...config.profiles].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const sessionName = section.get('sso_session');
+    if (typeof sessionName === 'string' && sessionName) {
+      known.get(sha1Hex(sessionName))?.profiles.push(profile);
+      continue;
+    }
+    const startUrl = section.get('sso_start_url');
+    if (typeof startUrl !== 'string' || !startUrl) continue;
+    const hash = sha1Hex(startUrl);
+    const entry = known.get(hash);
+    if (entry) entry.profiles.push(profile);
+    else {
+      const region = section.get('sso_region');
+      known.set(hash, { sessionName: undefined, startUrl, region: typeof region === 'string' ? region : undefined, profiles: [profile] });
+    }
+  }
+  return known;
+}
+
+export interface KnownRole {
+  profiles: string[];
+  accountId: string;
+  roleName: string;
+  sessionName: string | undefined;
+  startUrl: string;
+}
+
+/** Role-cache hash → the profiles whose account, role and session produce it. */
+export function knownRoles(config: AwsConfig, env: Env): Map<string, KnownRole> {
+  const known = new Map<string, KnownRole>();
+  for (const name of [...config.profiles.keys()].sort()) {
+    let p: SsoProfile;
+    try {
+      p = resolveSsoProfile(config, name, env);
+    } catch {
+      continue; // not an SSO profile, or a broken one: it has no cache entry of its own
+    }
+    const hash = roleCacheKey(p);
+    const entry = known.get(hash);
+    if (entry) entry.profiles.push(name);
+    else known.set(hash, { profiles: [name], accountId: p.accountId, roleName: p.roleName, sessionName: p.sessionName, startUrl: p.startUrl });
+  }
+  return known;
+}

@@ -1,0 +1,84 @@
+// The device authorization flow (RFC 8628): show a URL and a code, let the user approve on any
+// device, and poll CreateToken at the pace the service sets.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Registration } from '../cache/registration.ts';
+import { AccessDeniedError, InterruptedError, LoginRequiredError, ServiceError } from '../errors.ts';
+import { classify } from '../sso/errors.ts';
+import { createTokenWithDeviceCode, type DeviceAuthorization, type IssuedToken, startDeviceAuthorization } from '../sso/oidc.ts';
+import { withRetries } from '../sso/retry.ts';
+import { humanDuration } from '../util/time.ts';
+import type { FlowContext } from './flow.ts';
+import { clientRegistration } from './register.ts';
+
+/** RFC 8628 §3.5: the default interval, and how much slower to go after slow_down. */
+const DEFAULT_INTERVAL_S = 5;
+const SLOW_DOWN_STEP_S = 5;
+
+export async function deviceLogin(ctx: FlowContext): Promise<{ issued: IssuedToken; registration: Registration }> {
+  const { rt, s, ui } = ctx;
+  const endpoint = { url: s.endpoints.oidc, region: s.ssoRegion };
+  let registration = await clientRegistration(rt, s, 'device');
+  const start = (r: Registration) => withRetries(rt, 'StartDeviceAuthorization', () => startDeviceAuthorization(endpoint, r, s.startUrl));
+  let auth: DeviceAuthorization;
+  try {
+    auth = await start(registration);
+  } catch (err) {
+    // A registration revoked or rejected by the service: register once more, then give up.
+    if (classify(err).kind !== 'invalidClient') throw serviceFailure('StartDeviceAuthorization', err);
+    rt.debug(`cached client registration rejected (${classify(err).name}); registering anew`);
+    registration = await clientRegistration(rt, s, 'device', true);
+    auth = await start(registration).catch((e) => {
+      throw serviceFailure('StartDeviceAuthorization', e);
+    });
+  }
+  const deadline = rt.now() + auth.expiresInSeconds * 1000;
+  ui.say(
+    `\nTo sign in, open this URL in a browser on any device:\n\n  ${auth.verificationUriComplete}\n\n` +
+      `and check that the page shows the code: ${auth.userCode}\n` +
+      `(or open ${auth.verificationUri} and enter the code there; it is valid for ${humanDuration(auth.expiresInSeconds * 1000)})\n\n`,
+  );
+  if (ctx.openBrowser) ctx.open(auth.verificationUriComplete);
+
+  let intervalS = auth.intervalSeconds ?? DEFAULT_INTERVAL_S;
+  const stop = ui.waiting('Waiting for the sign-in to be approved');
+  try {
+    for (;;) {
+      await sleep(intervalS * 1000, undefined, { signal: rt.signal }).catch(() => {
+        throw new InterruptedError('login interrupted; nothing was saved');
+      });
+      if (rt.now() >= deadline) throw expired(s.sessionName);
+      try {
+        const issued = await withRetries(rt, 'CreateToken', () => createTokenWithDeviceCode(endpoint, registration, auth.deviceCode));
+        return { issued, registration };
+      } catch (err) {
+        const c = classify(err);
+        if (c.kind === 'pending') continue;
+        if (c.kind === 'slowDown') {
+          intervalS += SLOW_DOWN_STEP_S;
+          rt.debug(`asked to slow down; polling every ${intervalS}s`);
+          continue;
+        }
+        if (c.kind === 'expired') throw expired(s.sessionName);
+        if (c.kind === 'denied') {
+          throw new AccessDeniedError('the sign-in request was denied in the browser; nothing was saved', 'run the login again and choose Allow');
+        }
+        throw serviceFailure('CreateToken', err);
+      }
+    }
+  } finally {
+    stop();
+  }
+}
+
+function expired(sessionName: string | undefined): LoginRequiredError {
+  return new LoginRequiredError(
+    'the sign-in code expired before it was approved; nothing was saved',
+    `run the login again${sessionName ? ` (ssohelper login --sso-session ${sessionName})` : ''} and approve it within the time shown`,
+  );
+}
+
+function serviceFailure(operation: string, err: unknown): ServiceError {
+  if (err instanceof ServiceError) return err;
+  const c = classify(err);
+  return new ServiceError(`${operation} failed: ${c.name}: ${c.message}`, undefined, { cause: err });
+}

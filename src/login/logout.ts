@@ -1,0 +1,98 @@
+// Logging out as `aws sso logout` does: every cached token (a file with an accessToken) is
+// revoked with the Logout API (failures ignored: it may be expired already) and deleted, and
+// every role-credential entry with ProviderType "sso" is deleted. Client registrations stay, so
+// the next login does not register again. With one session named, only its token and the role
+// entries of the config's profiles on that session go.
+import { withLock } from '../cache/lock.ts';
+import { type CacheFile, knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
+import { sha1Hex, tokenCacheKey } from '../cache/token.ts';
+import { resolveEndpoint } from '../config/endpoints.ts';
+import type { AwsConfig } from '../config/model.ts';
+import { describeSession, type SessionRef } from '../credentials/session.ts';
+import { tokenLockName } from '../credentials/token.ts';
+import { removeFile } from '../fs/files.ts';
+import type { Runtime } from '../runtime.ts';
+import { classify } from '../sso/errors.ts';
+import { logout as logoutApi } from '../sso/portal.ts';
+
+export interface LogoutResult {
+  /** What each removed token was, for the message: session name or start URL. */
+  tokens: string[];
+  roleEntries: number;
+}
+
+const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
+
+async function revokeAndRemove(rt: Runtime, file: CacheFile, endpoint: { url: string; region: string } | undefined): Promise<boolean> {
+  const accessToken = file.data?.accessToken;
+  if (typeof accessToken !== 'string') return false;
+  // The refresh lock: a refresh in flight must not write the token back after we delete it.
+  return withLock(rt, tokenLockName(file.hash), 'logging out', async () => {
+    if (endpoint) {
+      try {
+        await logoutApi(endpoint, accessToken);
+        rt.debug(`Logout accepted for ${file.path}`);
+      } catch (err) {
+        const c = classify(err);
+        rt.debug(`Logout for ${file.path} failed (ignored): ${c.name}: ${c.message}`);
+      }
+    }
+    return removeFile(file.path);
+  });
+}
+
+function endpointFor(rt: Runtime, config: AwsConfig, region: unknown): { url: string; region: string } | undefined {
+  if (typeof region !== 'string' || !REGION.test(region)) return undefined;
+  try {
+    return { url: resolveEndpoint('sso', region, rt.env, config, undefined), region };
+  } catch {
+    return undefined;
+  }
+}
+
+async function removeRoleEntries(files: CacheFile[], wanted: (f: CacheFile) => boolean): Promise<number> {
+  let removed = 0;
+  for (const f of files) {
+    if (f.data?.ProviderType !== 'sso' || !wanted(f)) continue;
+    if (await removeFile(f.path)) removed++;
+  }
+  return removed;
+}
+
+export async function logoutAll(rt: Runtime, config: AwsConfig): Promise<LogoutResult> {
+  const [tokenFiles, roleFiles] = await Promise.all([
+    readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file'),
+    readCacheDir(rt.paths.roleCacheDir, 'role credential cache file'),
+  ]);
+  const names = knownSessions(config);
+  const removed = await Promise.all(
+    tokenFiles.map(async (f) => {
+      if (!(await revokeAndRemove(rt, f, endpointFor(rt, config, f.data?.region)))) return undefined;
+      const k = names.get(f.hash);
+      return k?.sessionName ? `sso-session ${k.sessionName}` : String(f.data?.startUrl ?? f.path);
+    }),
+  );
+  return { tokens: removed.filter((t): t is string => t !== undefined), roleEntries: await removeRoleEntries(roleFiles, () => true) };
+}
+
+/**
+ * Role-cache names are sha1 hashes of {accountId, roleName, sessionName}: they cannot be read
+ * back, only recomputed. So the entries of a session are those of the config's profiles that
+ * use it; an entry made through a profile since deleted stays until it expires.
+ */
+export async function logoutSession(rt: Runtime, config: AwsConfig, s: SessionRef): Promise<LogoutResult> {
+  const hash = sha1Hex(tokenCacheKey(s));
+  const [tokenFiles, roleFiles] = await Promise.all([
+    readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file'),
+    readCacheDir(rt.paths.roleCacheDir, 'role credential cache file'),
+  ]);
+  const file = tokenFiles.find((f) => f.hash === hash);
+  const tokens = file && (await revokeAndRemove(rt, file, { url: s.endpoints.sso, region: s.ssoRegion })) ? [describeSession(s)] : [];
+  const ours = new Set(
+    [...knownRoles(config, rt.env)]
+      .filter(([, r]) => (s.sessionName ? r.sessionName === s.sessionName : !r.sessionName && r.startUrl === s.startUrl))
+      .map(([h]) => h),
+  );
+  const roleEntries = await removeRoleEntries(roleFiles, (f) => ours.has(f.hash));
+  return { tokens, roleEntries };
+}

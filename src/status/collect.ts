@@ -1,0 +1,46 @@
+// Gathers what `ssohelper status` reports. Reads the config and the two cache directories and
+// nothing else: no refresh, no lock, no directory created.
+import { roleCacheKey } from '../cache/role.ts';
+import { knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
+import { sha1Hex, tokenCacheKey } from '../cache/token.ts';
+import { loadConfig } from '../config/load.ts';
+import { type AwsConfig, buildConfig } from '../config/model.ts';
+import { resolveSsoProfile } from '../config/profile.ts';
+import { ConfigError } from '../errors.ts';
+import { loginTarget } from '../login/target.ts';
+import type { Runtime } from '../runtime.ts';
+import { buildStatus, type StatusReport } from './report.ts';
+
+async function configOrEmpty(rt: Runtime, strict: boolean): Promise<AwsConfig> {
+  try {
+    return await loadConfig(rt.paths);
+  } catch (err) {
+    // Without a profile to resolve, a broken config only costs the names in the report.
+    if (strict || !(err instanceof ConfigError)) throw err;
+    rt.stderr(`ssohelper: warning: ${err.message}; showing the caches without names from the config\n`);
+    return buildConfig(new Map(), new Map(), { configFile: rt.paths.configFile, credentialsFile: rt.paths.credentialsFile });
+  }
+}
+
+export async function statusReport(rt: Runtime, profileName: string | undefined): Promise<StatusReport> {
+  const config = await configOrEmpty(rt, profileName !== undefined);
+  let filter: { tokenHash: string; roleHash: string | undefined } | undefined;
+  if (profileName !== undefined) {
+    const session = loginTarget(config, { profile: profileName, ssoSession: undefined }, rt.env, 'status');
+    let roleHash: string | undefined;
+    try {
+      roleHash = roleCacheKey(resolveSsoProfile(config, profileName, rt.env));
+    } catch {
+      roleHash = undefined; // a session-only profile has no role credentials of its own
+    }
+    filter = { tokenHash: sha1Hex(tokenCacheKey(session)), roleHash };
+  }
+  const [tokenFiles, roleFiles] = await Promise.all([
+    readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file'),
+    readCacheDir(rt.paths.roleCacheDir, 'role credential cache file'),
+  ]);
+  return buildStatus(
+    { tokenFiles, roleFiles, sessions: knownSessions(config), roles: knownRoles(config, rt.env), now: rt.now() },
+    filter,
+  );
+}

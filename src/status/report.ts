@@ -1,0 +1,206 @@
+// The status report as data (stable JSON for scripts) and as a table a person can read at a
+// glance: which sessions are usable, which will renew themselves, and when a login is due.
+// Pure: cache contents, config knowledge and the clock go in.
+import { parseRoleEntry } from '../cache/role.ts';
+import type { CacheFile, KnownRole, KnownSession } from '../cache/scan.ts';
+import { isRefreshable, parseToken } from '../cache/token.ts';
+import { formatCacheTimestamp, humanDuration } from '../util/time.ts';
+
+export interface SessionStatus {
+  sessionName: string | null;
+  startUrl: string | null;
+  region: string | null;
+  profiles: string[];
+  cacheFile: string | null;
+  loggedIn: boolean;
+  expiresAt: string | null;
+  secondsLeft: number | null;
+  expired: boolean;
+  refreshable: boolean;
+  registrationExpiresAt: string | null;
+  /** A login is needed before anything can use this session. */
+  loginRequired: boolean;
+  /**
+   * When a login will be needed at the latest: the token's expiry when it cannot renew itself,
+   * else the later of the client registration's expiry and the token's (IAM Identity Center may
+   * end the session sooner; its length is not recorded anywhere on this machine).
+   */
+  loginNeededBy: string | null;
+  loginCommand: string;
+}
+
+export interface RoleStatus {
+  profiles: string[];
+  accountId: string | null;
+  roleName: string | null;
+  sessionName: string | null;
+  cacheFile: string;
+  expiresAt: string;
+  secondsLeft: number;
+  expired: boolean;
+}
+
+export interface StatusReport {
+  version: 1;
+  now: string;
+  sessions: SessionStatus[];
+  roleCredentials: RoleStatus[];
+}
+
+function seconds(ms: number): number {
+  return Math.floor(ms / 1000);
+}
+
+function loginCommand(k: KnownSession | undefined): string {
+  if (k?.sessionName) return `ssohelper login --sso-session ${k.sessionName}`;
+  if (k?.profiles[0]) return `ssohelper login --profile ${k.profiles[0]}`;
+  return 'ssohelper login';
+}
+
+export function buildStatus(
+  input: { tokenFiles: CacheFile[]; roleFiles: CacheFile[]; sessions: Map<string, KnownSession>; roles: Map<string, KnownRole>; now: number },
+  filter?: { tokenHash: string; roleHash: string | undefined },
+): StatusReport {
+  const { now } = input;
+  const sessions: SessionStatus[] = [];
+  const seen = new Set<string>();
+  for (const file of input.tokenFiles) {
+    // Registrations and other tools' files share the directory; only tokens have accessToken.
+    if (typeof file.data?.accessToken !== 'string') continue;
+    if (filter && file.hash !== filter.tokenHash) continue;
+    const token = parseToken(file.text);
+    const k = input.sessions.get(file.hash);
+    seen.add(file.hash);
+    const left = token ? token.expiresAt.getTime() - now : undefined;
+    const refreshable = token ? isRefreshable(token, now) : false;
+    const expired = left === undefined || left <= 0;
+    const loginRequired = !token || (expired && !refreshable);
+    // Once the registration lapses no refresh is possible, but the token still lasts its time.
+    const neededBy = !token || loginRequired ? undefined : refreshable ? later(token.registrationExpiresAt, token.expiresAt) : token.expiresAt;
+    sessions.push({
+      sessionName: k?.sessionName ?? null,
+      startUrl: token?.startUrl ?? k?.startUrl ?? null,
+      region: token?.region ?? k?.region ?? null,
+      profiles: k?.profiles ?? [],
+      cacheFile: file.path,
+      loggedIn: token !== undefined,
+      expiresAt: token ? formatCacheTimestamp(token.expiresAt) : null,
+      secondsLeft: left === undefined ? null : seconds(left),
+      expired,
+      refreshable,
+      registrationExpiresAt: token?.registrationExpiresAt ? formatCacheTimestamp(token.registrationExpiresAt) : null,
+      loginRequired,
+      loginNeededBy: neededBy ? formatCacheTimestamp(neededBy) : null,
+      loginCommand: loginCommand(k),
+    });
+  }
+  // Configured sessions nobody has logged in to yet: the first thing a new user needs to see.
+  for (const [hash, k] of input.sessions) {
+    if (seen.has(hash) || (filter && hash !== filter.tokenHash)) continue;
+    if (!k.sessionName && k.profiles.length === 0) continue;
+    sessions.push({
+      sessionName: k.sessionName ?? null,
+      startUrl: k.startUrl ?? null,
+      region: k.region ?? null,
+      profiles: k.profiles,
+      cacheFile: null,
+      loggedIn: false,
+      expiresAt: null,
+      secondsLeft: null,
+      expired: true,
+      refreshable: false,
+      registrationExpiresAt: null,
+      loginRequired: true,
+      loginNeededBy: null,
+      loginCommand: loginCommand(k),
+    });
+  }
+  sessions.sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
+
+  const roleCredentials: RoleStatus[] = [];
+  for (const file of input.roleFiles) {
+    if (file.data?.ProviderType !== 'sso') continue;
+    if (filter && file.hash !== filter.roleHash) continue;
+    const entry = parseRoleEntry(file.text);
+    if (!entry) continue;
+    const k = input.roles.get(file.hash);
+    const left = entry.expiration.getTime() - now;
+    roleCredentials.push({
+      profiles: k?.profiles ?? [],
+      accountId: entry.accountId || k?.accountId || null,
+      roleName: k?.roleName ?? null,
+      sessionName: k?.sessionName ?? null,
+      cacheFile: file.path,
+      expiresAt: formatCacheTimestamp(entry.expiration),
+      secondsLeft: seconds(left),
+      expired: left <= 0,
+    });
+  }
+  roleCredentials.sort((a, b) => (a.profiles[0] ?? `~${a.accountId}`).localeCompare(b.profiles[0] ?? `~${b.accountId}`));
+  return { version: 1, now: formatCacheTimestamp(new Date(now)), sessions, roleCredentials };
+}
+
+function later(a: Date | undefined, b: Date): Date {
+  return a && a.getTime() > b.getTime() ? a : b;
+}
+
+function sortKey(s: SessionStatus): string {
+  return `${s.sessionName === null ? '1' : '0'}${s.sessionName ?? s.startUrl ?? ''}`;
+}
+
+/** `2026-11-22 04:26 UTC`: unambiguous in any time zone. */
+function when(iso: string | null): string {
+  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : '';
+}
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => `  ${cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ')}`.trimEnd();
+  return [line(headers), ...rows.map(line)].join('\n');
+}
+
+export function renderStatus(r: StatusReport): string {
+  const out: string[] = [];
+  if (r.sessions.length === 0) {
+    out.push('SSO sessions: none configured or cached (set one up in ~/.aws/config, then: ssohelper login)');
+  } else {
+    out.push('SSO sessions');
+    out.push(
+      table(
+        ['SESSION', 'START URL', 'REGION', 'TOKEN', 'RENEWS', 'NEXT LOGIN'],
+        r.sessions.map((s) => [
+          s.sessionName ?? (s.profiles.length > 0 ? `(profile ${s.profiles[0]})` : '(unknown)'),
+          s.startUrl ?? '?',
+          s.region ?? '?',
+          !s.loggedIn ? 'not logged in' : s.expired ? `expired ${humanDuration(-(s.secondsLeft ?? 0) * 1000)} ago` : `${humanDuration((s.secondsLeft ?? 0) * 1000)} left`,
+          s.refreshable ? 'yes' : 'no',
+          s.loginRequired ? `now: ${s.loginCommand}` : s.refreshable ? `by ${when(s.loginNeededBy)} at the latest` : `at ${when(s.loginNeededBy)}`,
+        ]),
+      ),
+    );
+  }
+  out.push('');
+  if (r.roleCredentials.length === 0) {
+    out.push('Cached role credentials: none');
+  } else {
+    out.push('Cached role credentials');
+    out.push(
+      table(
+        ['PROFILE', 'ACCOUNT', 'ROLE', 'VALID FOR', 'EXPIRES'],
+        r.roleCredentials.map((c) => [
+          c.profiles.length > 0 ? c.profiles.join(', ') : '(no profile)',
+          c.accountId ?? '?',
+          c.roleName ?? '?',
+          c.expired ? `expired ${humanDuration(-c.secondsLeft * 1000)} ago` : humanDuration(c.secondsLeft * 1000),
+          when(c.expiresAt),
+        ]),
+      ),
+    );
+  }
+  if (r.sessions.some((s) => s.refreshable)) {
+    out.push('');
+    out.push('Sessions that renew themselves need a new login when IAM Identity Center ends them, or at the latest when');
+    out.push('their client registration expires (shown above).');
+  }
+  return `${out.join('\n')}\n`;
+}
