@@ -26,30 +26,35 @@ export interface Account {
   emailAddress: string | undefined;
 }
 
-export async function listAccounts(endpoint: Endpoint, accessToken: string, retry: <T>(what: string, call: () => Promise<T>) => Promise<T>): Promise<Account[]> {
-  const { client, sdk } = await portalClient(endpoint);
-  const accounts: Account[] = [];
+type Retry = <T>(what: string, call: () => Promise<T>) => Promise<T>;
+
+/** Follows nextToken to the end; each page is one retried request. */
+async function allPages<T>(fetchPage: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken: string | undefined }>): Promise<T[]> {
+  const items: T[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await retry('ListAccounts', () => client.send(new sdk.ListAccountsCommand({ accessToken, nextToken, maxResults: 100 })));
-    for (const a of page.accountList ?? []) {
-      if (a.accountId) accounts.push({ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress });
-    }
+    const page = await fetchPage(nextToken);
+    items.push(...page.items);
     nextToken = page.nextToken;
   } while (nextToken);
-  return accounts;
+  return items;
 }
 
-export async function listAccountRoles(endpoint: Endpoint, accessToken: string, accountId: string, retry: <T>(what: string, call: () => Promise<T>) => Promise<T>): Promise<string[]> {
+export async function listAccounts(endpoint: Endpoint, accessToken: string, retry: Retry): Promise<Account[]> {
   const { client, sdk } = await portalClient(endpoint);
-  const roles: string[] = [];
-  let nextToken: string | undefined;
-  do {
+  return allPages(async (nextToken) => {
+    const page = await retry('ListAccounts', () => client.send(new sdk.ListAccountsCommand({ accessToken, nextToken, maxResults: 100 })));
+    const items = (page.accountList ?? []).flatMap((a) => (a.accountId ? [{ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress }] : []));
+    return { items, nextToken: page.nextToken };
+  });
+}
+
+export async function listAccountRoles(endpoint: Endpoint, accessToken: string, accountId: string, retry: Retry): Promise<string[]> {
+  const { client, sdk } = await portalClient(endpoint);
+  return allPages(async (nextToken) => {
     const page = await retry('ListAccountRoles', () => client.send(new sdk.ListAccountRolesCommand({ accessToken, accountId, nextToken, maxResults: 100 })));
-    for (const r of page.roleList ?? []) if (r.roleName) roles.push(r.roleName);
-    nextToken = page.nextToken;
-  } while (nextToken);
-  return roles;
+    return { items: (page.roleList ?? []).flatMap((r) => (r.roleName ? [r.roleName] : [])), nextToken: page.nextToken };
+  });
 }
 
 export async function logout(endpoint: Endpoint, accessToken: string): Promise<void> {

@@ -39,6 +39,8 @@ function page<T>(state: State, req: Request, listing: string, items: T[]): { ite
     if (!Number.isInteger(size) || size < 1 || size > MAX_RESULTS_LIMIT) {
       throw new ApiError(400, 'InvalidRequestException', `max_result must be between 1 and ${MAX_RESULTS_LIMIT}`);
     }
+    // An upper bound, as with AWS: the service may still return smaller pages.
+    size = Math.min(size, state.knobs.pageSize);
   }
   let offset = 0;
   const nextToken = req.query.get('next_token');

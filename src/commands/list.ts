@@ -1,0 +1,81 @@
+// Lists the accounts and roles the SSO session can use, for people choosing what to put in
+// sso_account_id / sso_role_name, and can print ready-made profile sections for them.
+import { stringFlag } from '../cli/args.ts';
+import { loadConfig } from '../config/load.ts';
+import { usableToken } from '../credentials/token.ts';
+import { UsageError } from '../errors.ts';
+import { listAccountRoles, listAccounts } from '../sso/portal.ts';
+import { withRetries } from '../sso/retry.ts';
+import { loginTarget } from '../login/target.ts';
+import type { Command } from './command.ts';
+import { PROFILE_FLAG } from './credentialsCommon.ts';
+
+interface Assignment {
+  accountId: string;
+  accountName: string | undefined;
+  emailAddress: string | undefined;
+  roles: string[];
+}
+
+const OUTPUTS = ['text', 'json', 'config'] as const;
+// The portal allows about 20 requests a second; a few in flight keeps well below that.
+const PARALLEL_ROLE_LISTINGS = 4;
+
+export const list: Command = {
+  name: 'list',
+  summary: 'list the accounts and roles your SSO session can use',
+  usage: 'ssohelper list [--profile PROFILE | --sso-session NAME] [--output text|json|config]',
+  description: [
+    'Lists every account and role available to the logged-in SSO session.',
+    '--output config prints a [profile …] section for each, ready to paste into ~/.aws/config.',
+  ].join('\n'),
+  examples: ['ssohelper list --sso-session corp', 'ssohelper list --output config >> ~/.aws/config'],
+  flags: [
+    PROFILE_FLAG,
+    { name: 'sso-session', type: 'string', valueName: 'NAME', description: 'the sso-session to list (instead of a profile\'s)' },
+    { name: 'output', type: 'string', valueName: 'FORMAT', description: 'text (default), json, or config' },
+  ],
+  maxPositionals: 0,
+  async run(rt, args) {
+    const output = stringFlag(args, 'output') ?? 'text';
+    if (!(OUTPUTS as readonly string[]).includes(output)) throw new UsageError(`list: unknown output "${output}"; choose ${OUTPUTS.join(', ')}`);
+    const config = await loadConfig(rt.paths);
+    const session = loginTarget(config, { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') }, rt.env, 'list');
+    const token = await usableToken(rt, session);
+    const endpoint = { url: session.endpoints.sso, region: session.ssoRegion };
+    const retry = <T>(what: string, call: () => Promise<T>) => withRetries(rt, what, call);
+    const accounts = await listAccounts(endpoint, token.accessToken, retry);
+    const assignments: Assignment[] = [];
+    for (let i = 0; i < accounts.length; i += PARALLEL_ROLE_LISTINGS) {
+      const batch = accounts.slice(i, i + PARALLEL_ROLE_LISTINGS);
+      const roles = await Promise.all(batch.map((a) => listAccountRoles(endpoint, token.accessToken, a.accountId, retry)));
+      batch.forEach((a, j) => {
+        assignments.push({ ...a, roles: (roles[j] ?? []).sort() });
+      });
+    }
+    assignments.sort((a, b) => (a.accountName ?? a.accountId).localeCompare(b.accountName ?? b.accountId));
+    if (output === 'json') return `${JSON.stringify({ accounts: assignments }, null, 2)}\n`;
+    if (output === 'config') return configSections(assignments, session.sessionName, session.startUrl, session.ssoRegion);
+    return table(assignments);
+  },
+};
+
+function table(assignments: Assignment[]): string {
+  const rows = assignments.flatMap((a) => a.roles.map((r) => [a.accountId, a.accountName ?? '', r] as const));
+  if (rows.length === 0) return '';
+  const width = Math.max(...rows.map(([, name]) => name.length), 'ACCOUNT NAME'.length);
+  return ['ACCOUNT ID    ' + 'ACCOUNT NAME'.padEnd(width) + '  ROLE', ...rows.map(([id, name, role]) => `${id}  ${name.padEnd(width)}  ${role}`)].join('\n') + '\n';
+}
+
+/** Profile names from account name and role, lower-case, safe in an INI header. */
+export function profileName(accountName: string | undefined, accountId: string, role: string): string {
+  const base = (accountName ?? accountId).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || accountId;
+  return `${base}-${role.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
+}
+
+function configSections(assignments: Assignment[], sessionName: string | undefined, startUrl: string, ssoRegion: string): string {
+  const session = sessionName ? `sso_session = ${sessionName}\n` : `sso_start_url = ${startUrl}\nsso_region = ${ssoRegion}\n`;
+  return assignments
+    .flatMap((a) => a.roles.map((r) => `[profile ${profileName(a.accountName, a.accountId, r)}]\n${session}sso_account_id = ${a.accountId}\nsso_role_name = ${r}\n`))
+    .join('\n');
+}
