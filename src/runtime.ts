@@ -21,22 +21,30 @@ export function createRuntime(options: {
   env: Env;
   debug: boolean;
   stderr: (text: string) => void;
-  interactive: boolean;
+  /** Asked only when a command wants it: checking a TTY costs the cached path time. */
+  interactive: () => boolean;
   now?: () => number;
-  signal?: AbortSignal;
+  /** Created on first use, so only commands that wait (login) install signal handlers. */
+  signal?: () => AbortSignal;
 }): Runtime {
-  const start = performance.now();
+  const start = Date.now();
+  let interactive: boolean | undefined;
+  let signal: AbortSignal | undefined;
   return {
     env: options.env,
     paths: awsPaths(options.env),
     now: options.now ?? Date.now,
     debugEnabled: options.debug,
-    debug: options.debug
-      ? (message) => options.stderr(`ssohelper[debug] +${Math.round(performance.now() - start)}ms ${message}\n`)
-      : () => undefined,
+    debug: options.debug ? (message) => options.stderr(`ssohelper[debug] +${Date.now() - start}ms ${message}\n`) : () => undefined,
     stderr: options.stderr,
-    interactive: options.interactive,
-    signal: options.signal ?? new AbortController().signal,
+    get interactive() {
+      interactive ??= options.interactive();
+      return interactive;
+    },
+    get signal() {
+      signal ??= options.signal ? options.signal() : new AbortController().signal;
+      return signal;
+    },
   };
 }
 

@@ -1,9 +1,9 @@
 // The SSO token cache shared with the AWS CLI, botocore and the AWS SDKs:
 // ~/.aws/sso/cache/<sha1(session name or start URL)>.json, one line of Python-style JSON.
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { readTextFile, writeFileAtomic } from '../fs/files.ts';
 import { pyDumps } from '../util/pyjson.ts';
+import { sha1Hex } from '../util/sha1.ts';
 import { formatCacheTimestamp, parseTimestamp } from '../util/time.ts';
 
 export interface SsoToken {
@@ -21,9 +21,7 @@ export interface SsoToken {
 
 const KNOWN = ['startUrl', 'region', 'accessToken', 'expiresAt', 'clientId', 'clientSecret', 'registrationExpiresAt', 'refreshToken'];
 
-export function sha1Hex(text: string): string {
-  return createHash('sha1').update(text, 'utf8').digest('hex');
-}
+export { sha1Hex } from '../util/sha1.ts';
 
 /** New-style sessions key by session name, legacy profiles by the exact start URL string. */
 export function tokenCacheKey(session: { sessionName: string | undefined; startUrl: string }): string {

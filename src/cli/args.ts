@@ -1,5 +1,4 @@
-// Argument parsing on node:util's strict parser, with our usage errors and help text.
-import { parseArgs } from 'node:util';
+// Argument parsing for every command, with our usage errors.
 import { UsageError } from '../errors.ts';
 
 export interface FlagSpec {
@@ -21,31 +20,47 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
   { name: 'help', type: 'boolean', short: 'h', description: 'show help for the command' },
 ];
 
+/**
+ * Strict parsing: `--name value`, `--name=value`, boolean `--name`, short `-h`, and `--` to end
+ * options. Written here rather than with node:util's parseArgs, which the cached path would
+ * have to load on every call.
+ */
 export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositionals: number, command: string): ParsedArgs {
-  const options: Record<string, { type: 'boolean' | 'string'; short?: string }> = {};
-  for (const f of [...flags, ...GLOBAL_FLAGS]) options[f.name] = f.short ? { type: f.type, short: f.short } : { type: f.type };
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
-  } catch (err) {
-    throw new UsageError(`${command}: ${describeParseError(err)}`, `see: ssohelper ${command} --help`);
+  const specs = [...flags, ...GLOBAL_FLAGS];
+  const result: ParsedArgs = { flags: {}, positionals: [] };
+  const fail = (message: string): never => {
+    throw new UsageError(`${command}: ${message}`, `see: ssohelper ${command} --help`);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      result.positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('-') || arg === '-') {
+      result.positionals.push(arg);
+      continue;
+    }
+    const long = arg.startsWith('--');
+    const eq = long ? arg.indexOf('=') : -1;
+    const name = long ? arg.slice(2, eq < 0 ? undefined : eq) : arg.slice(1);
+    const spec = specs.find((f) => (long ? f.name === name : f.short === name));
+    if (!spec) fail(`unknown option ${long ? `--${name}` : arg}`);
+    const flag = spec as FlagSpec;
+    if (flag.type === 'boolean') {
+      if (eq >= 0) fail(`option --${flag.name} does not take a value`);
+      result.flags[flag.name] = true;
+    } else if (eq >= 0) {
+      result.flags[flag.name] = arg.slice(eq + 1);
+    } else {
+      const value = argv[i + 1];
+      if (value === undefined || value.startsWith('-')) fail(`option --${flag.name} needs a value`);
+      result.flags[flag.name] = value as string;
+      i++;
+    }
   }
-  if (parsed.positionals.length > maxPositionals) {
-    throw new UsageError(`${command}: unexpected argument "${parsed.positionals[maxPositionals]}"`, `see: ssohelper ${command} --help`);
-  }
-  return { flags: parsed.values as ParsedArgs['flags'], positionals: parsed.positionals };
-}
-
-function describeParseError(err: unknown): string {
-  const message = (err as Error).message ?? String(err);
-  // node:util's messages are long and mention internals; keep the part a user needs.
-  const unknown = /Unknown option '([^']+)'/.exec(message);
-  if (unknown) return `unknown option ${unknown[1]}`;
-  const missing = /Option '([^']+)' argument missing/.exec(message);
-  if (missing) return `option ${missing[1]?.replace(/^-\w, /, '')} needs a value`;
-  const noValue = /Option '([^']+)' does not take an argument/.exec(message);
-  if (noValue) return `option ${noValue[1]?.replace(/^-\w, /, '')} does not take a value`;
-  return message.split('\n')[0] ?? message;
+  if (result.positionals.length > maxPositionals) fail(`unexpected argument "${result.positionals[maxPositionals]}"`);
+  return result;
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

@@ -2,11 +2,7 @@
 // sso_account_id / sso_role_name, and can print ready-made profile sections for them.
 import { stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
-import { usableToken } from '../credentials/token.ts';
 import { UsageError } from '../errors.ts';
-import { listAccountRoles, listAccounts } from '../sso/portal.ts';
-import { withRetries } from '../sso/retry.ts';
-import { loginTarget } from '../login/target.ts';
 import type { Command } from './command.ts';
 import { PROFILE_FLAG } from './credentialsCommon.ts';
 
@@ -39,6 +35,12 @@ export const list: Command = {
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';
     if (!(OUTPUTS as readonly string[]).includes(output)) throw new UsageError(`list: unknown output "${output}"; choose ${OUTPUTS.join(', ')}`);
+    const [{ usableToken }, { listAccountRoles, listAccounts }, { withRetries }, { loginTarget }] = await Promise.all([
+      import('../credentials/token.ts'),
+      import('../sso/portal.ts'),
+      import('../sso/retry.ts'),
+      import('../login/target.ts'),
+    ]);
     const config = await loadConfig(rt.paths);
     const session = loginTarget(config, { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') }, rt.env, 'list');
     const token = await usableToken(rt, session);

@@ -1,12 +1,12 @@
 // Where the AWS tools keep their files, with the same variable overrides and expansion rules.
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
 export function homeDir(env: Env): string {
   // HOME first (as Python's expanduser does) so tests and sandboxes can point us elsewhere.
-  return env.HOME || env.USERPROFILE || homedir();
+  // node:os only when needed: the cached path should load nothing it does not use.
+  return env.HOME || env.USERPROFILE || process.getBuiltinModule('node:os').homedir();
 }
 
 /** `~` and `$VAR`/`${VAR}` expansion, as botocore applies to AWS_CONFIG_FILE and friends. */

@@ -1,34 +1,38 @@
 // The only place that reads and writes our files. Reads are bounded and tolerate absence;
 // writes are atomic (temp file in the same directory, then rename), never follow a symlink at
 // the target, and create missing directories private to the user.
-import { randomBytes } from 'node:crypto';
-import { constants, promises as fsp } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../errors.ts';
 
 /** Larger than any real config or cache file; a bigger one is not something we wrote. */
 const MAX_READ_BYTES = 4 * 1024 * 1024;
 
-/** File contents, or undefined when it does not exist. Other failures name the file. */
+/**
+ * File contents, or undefined when it does not exist. Other failures name the file.
+ * Synchronous on purpose: fs/promises drags in streams and readline, which would cost the
+ * cached path more than the few small reads it makes; the event loop has nothing else to do.
+ */
 export async function readTextFile(path: string, what: string): Promise<string | undefined> {
-  let handle: fsp.FileHandle;
+  let fd: number;
   try {
-    handle = await fsp.open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    // O_NONBLOCK so a FIFO planted at the path cannot hang us; it is rejected below.
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw fileError(err, path, what, 'read');
   }
   try {
-    const stat = await handle.stat();
+    const stat = fstatSync(fd);
     if (!stat.isFile()) throw new ConfigError(`${what} ${path} is not a regular file`, 'move it away; it should be a file');
     if (stat.size > MAX_READ_BYTES) throw new ConfigError(`${what} ${path} is ${stat.size} bytes, too large to be genuine`, 'remove or fix it');
-    return await handle.readFile('utf8');
+    return readFileSync(fd, 'utf8');
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     throw fileError(err, path, what, 'read');
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 
@@ -59,7 +63,8 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
 export async function writeFileAtomic(path: string, data: string): Promise<void> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const suffix = process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex');
+  const temp = join(dir, `.${basename(path)}.${process.pid}.${suffix}.tmp`);
   let handle: fsp.FileHandle | undefined;
   try {
     // O_EXCL refuses to open through a planted symlink; rename then replaces any link at `path`.

@@ -1,0 +1,31 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type FlagSpec, parseCommandArgs } from '../../src/cli/args.ts';
+import { UsageError } from '../../src/errors.ts';
+
+const FLAGS: FlagSpec[] = [
+  { name: 'profile', type: 'string', description: '' },
+  { name: 'refresh', type: 'boolean', description: '' },
+];
+const parse = (...argv: string[]) => parseCommandArgs(argv, FLAGS, 1, 'get');
+
+test('values, booleans, positionals, short help and --', () => {
+  assert.deepEqual(parse('dev', '--refresh', '--profile', 'x'), { flags: { refresh: true, profile: 'x' }, positionals: ['dev'] });
+  assert.deepEqual(parse('--profile=a=b', '-h', '--debug'), { flags: { profile: 'a=b', help: true, debug: true }, positionals: [] });
+  assert.deepEqual(parse('--', '--not-a-flag'), { flags: {}, positionals: ['--not-a-flag'] });
+  assert.deepEqual(parse('--profile', 'p', '--profile', 'q'), { flags: { profile: 'q' }, positionals: [] });
+});
+
+test('every misuse is a usage error that names the option', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['--bogus'], /get: unknown option --bogus/],
+    [['-x'], /get: unknown option -x/],
+    [['--profile'], /option --profile needs a value/],
+    [['--profile', '--refresh'], /option --profile needs a value/],
+    [['--refresh=yes'], /option --refresh does not take a value/],
+    [['a', 'b'], /unexpected argument "b"/],
+  ];
+  for (const [argv, message] of cases) {
+    assert.throws(() => parse(...argv), (err: unknown) => err instanceof UsageError && message.test(err.message) && err.exitCode === 2, argv.join(' '));
+  }
+});
