@@ -1,6 +1,7 @@
 // Everything a command needs from the outside world, gathered once in main.ts so the rest of
 // the code can be run against a temporary HOME, a local emulator and captured output.
 import { type AwsPaths, awsPaths, type Env } from './config/files.ts';
+import { UsageError } from './errors.ts';
 
 export interface Runtime {
   env: Env;
@@ -52,4 +53,13 @@ export function createRuntime(options: {
 export function mask(secret: string | undefined): string {
   if (!secret) return '(none)';
   return `${secret.slice(0, 4)}…(${secret.length} chars)`;
+}
+
+/** A duration setting given in seconds by an environment variable, e.g. SSOHELPER_LOCK_TIMEOUT. */
+export function secondsSetting(rt: Runtime, name: string, defaultMs: number): number {
+  const raw = rt.env[name]?.trim();
+  if (!raw) return defaultMs;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${name}="${raw}" is not a positive number of seconds`, `unset it to use the default of ${defaultMs / 1000}`);
+  return seconds * 1000;
 }

@@ -5,15 +5,14 @@ import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { LockTimeoutError } from '../errors.ts';
 import { ensurePrivateDir } from '../fs/files.ts';
-import type { Runtime } from '../runtime.ts';
+import { type Runtime, secondsSetting } from '../runtime.ts';
 
 const STALE_MS = 4_000;
 const UPDATE_MS = 1_000;
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function lockTimeoutMs(rt: Runtime): number {
-  const seconds = Number(rt.env.SSOHELPER_LOCK_TIMEOUT);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS;
+  return secondsSetting(rt, 'SSOHELPER_LOCK_TIMEOUT', DEFAULT_TIMEOUT_MS);
 }
 
 export function lockPath(rt: Runtime, name: string): string {

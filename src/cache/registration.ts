@@ -4,7 +4,7 @@
 // one OAuth client per session instead of one per tool.
 import { join } from 'node:path';
 import { readTextFile, writeFileAtomic } from '../fs/files.ts';
-import { pyDumps } from '../util/pyjson.ts';
+import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { formatCacheTimestamp, parseTimestamp } from '../util/time.ts';
 import { sha1Hex } from './token.ts';
 
@@ -53,14 +53,8 @@ export function serializeRegistration(r: Registration): string {
 }
 
 export function parseRegistration(text: string): Registration | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
-  const o = data as Record<string, unknown>;
+  const o = parseJsonObject(text);
+  if (!o) return undefined;
   const expiresAt = parseTimestamp(o.expiresAt);
   if (typeof o.clientId !== 'string' || !o.clientId || typeof o.clientSecret !== 'string' || !o.clientSecret || !expiresAt) return undefined;
   return { clientId: o.clientId, clientSecret: o.clientSecret, expiresAt, scopes: stringList(o.scopes), grantTypes: stringList(o.grantTypes) };

@@ -2,7 +2,7 @@
 // sha1 is of compact, key-sorted JSON naming account, role and session (or legacy start URL).
 import { join } from 'node:path';
 import { readTextFile, writeFileAtomic } from '../fs/files.ts';
-import { pyDumps } from '../util/pyjson.ts';
+import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { formatCacheTimestamp, parseTimestamp } from '../util/time.ts';
 import { sha1Hex } from './token.ts';
 
@@ -56,14 +56,8 @@ export function isSafeCredentialValue(value: unknown): value is string {
 }
 
 export function parseRoleEntry(text: string): RoleCredentials | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const c = (data as { Credentials?: Record<string, unknown> } | null)?.Credentials;
-  if (!c || typeof c !== 'object') return undefined;
+  const c = parseJsonObject(text)?.Credentials as Record<string, unknown> | undefined;
+  if (!c || typeof c !== 'object' || Array.isArray(c)) return undefined;
   const expiration = parseTimestamp(c.Expiration);
   if (!expiration || !isSafeCredentialValue(c.AccessKeyId) || !isSafeCredentialValue(c.SecretAccessKey) || !isSafeCredentialValue(c.SessionToken)) {
     return undefined;

@@ -7,6 +7,7 @@ import type { AwsConfig } from '../config/model.ts';
 import type { Env } from '../config/files.ts';
 import { resolveSsoProfile, type SsoProfile } from '../config/profile.ts';
 import { readTextFile } from '../fs/files.ts';
+import { parseJsonObject } from '../util/pyjson.ts';
 import { roleCacheKey } from './role.ts';
 import { sha1Hex } from './token.ts';
 
@@ -39,14 +40,7 @@ export async function readCacheDir(dir: string, what: string): Promise<CacheFile
       continue; // a directory or unreadable file named *.json is not ours to judge
     }
     if (text === undefined) continue;
-    let data: unknown;
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = undefined;
-    }
-    const object = data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
-    files.push({ path, hash: name.slice(0, -'.json'.length), data: object, text });
+    files.push({ path, hash: name.slice(0, -'.json'.length), data: parseJsonObject(text), text });
   }
   return files;
 }

@@ -2,7 +2,7 @@
 // ~/.aws/sso/cache/<sha1(session name or start URL)>.json, one line of Python-style JSON.
 import { join } from 'node:path';
 import { readTextFile, writeFileAtomic } from '../fs/files.ts';
-import { pyDumps } from '../util/pyjson.ts';
+import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { sha1Hex } from '../util/sha1.ts';
 import { formatCacheTimestamp, parseTimestamp } from '../util/time.ts';
 
@@ -50,14 +50,8 @@ export function serializeToken(token: SsoToken): string {
 
 /** A token, or undefined when the text is not one (torn write, garbage, wrong types). */
 export function parseToken(text: string): SsoToken | undefined {
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return undefined;
-  const o = data as Record<string, unknown>;
+  const o = parseJsonObject(text);
+  if (!o) return undefined;
   const expiresAt = parseTimestamp(o.expiresAt);
   if (typeof o.accessToken !== 'string' || o.accessToken === '' || !expiresAt) return undefined;
   const extra: Record<string, unknown> = {};

@@ -1,7 +1,7 @@
 // Throttling and transient failures are retried with full-jitter exponential back-off inside a
 // fixed time budget, so 50 parallel callers spread out instead of retrying in lock-step.
 import { ServiceError } from '../errors.ts';
-import type { Runtime } from '../runtime.ts';
+import { type Runtime, secondsSetting } from '../runtime.ts';
 import { classify, isRetryable } from './errors.ts';
 
 const BASE_MS = 200;
@@ -9,8 +9,7 @@ const CAP_MS = 5_000;
 const DEFAULT_BUDGET_MS = 25_000;
 
 export function retryBudgetMs(rt: Runtime): number {
-  const seconds = Number(rt.env.SSOHELPER_RETRY_TIMEOUT);
-  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : DEFAULT_BUDGET_MS;
+  return secondsSetting(rt, 'SSOHELPER_RETRY_TIMEOUT', DEFAULT_BUDGET_MS);
 }
 
 export async function withRetries<T>(rt: Runtime, what: string, call: () => Promise<T>): Promise<T> {

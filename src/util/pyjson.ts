@@ -44,3 +44,14 @@ export function pyDumps(value: unknown, options: PyDumpsOptions = {}): string {
   };
   return walk(value);
 }
+
+/** A JSON object from a cache file, or undefined for anything else (torn, garbage, an array). */
+export function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : undefined;
+}

@@ -3,33 +3,22 @@
 // Serial: it starts 20 processes at once.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { after, before, beforeEach, test } from 'node:test';
-import { Emulator } from '../emulator/server.ts';
+import { beforeEach, test } from 'node:test';
 import { type ScriptedBrowser, scriptedBrowser } from '../helpers/browser.ts';
-import { type Home, makeHome, seedToken } from '../helpers/home.ts';
-import { BIN, cleanEnv, collect, describe, requireBinary, run, type RunResult } from '../helpers/run.ts';
+import { seedToken } from '../helpers/home.ts';
+import { BIN, collect, describe, run, type RunResult } from '../helpers/run.ts';
+import { useEmulator } from '../helpers/fixture.ts';
 import { callerIdentity } from '../helpers/sts.ts';
 
-let emu: Emulator;
-let home: Home;
+const fx = useEmulator();
 let browser: ScriptedBrowser;
-let env: Record<string, string>;
 
-before(async () => {
-  requireBinary();
-  emu = await Emulator.start();
-  emu.assign('111111111111', 'ReadOnly');
-});
-after(() => emu.stop());
 beforeEach(async () => {
-  emu.resetCounters();
-  emu.resetKnobs();
-  home = makeHome();
-  browser = scriptedBrowser(home.dir);
-  env = cleanEnv(home.dir, emu.url, browser.env());
+  browser = scriptedBrowser(fx.home.dir);
+  fx.env = { ...fx.env, ...browser.env() };
   // Expired and not refreshable: only a new login helps.
-  await seedToken(home, emu.issueSession({ ttlSeconds: -60, refreshable: false }));
-  emu.resetCounters();
+  await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: -60, refreshable: false }));
+  fx.emu.resetCounters();
 });
 
 /**
@@ -37,7 +26,7 @@ beforeEach(async () => {
  * (detached) there is no controlling terminal.
  */
 function credentialProcess(args: string[], extra: Record<string, string> = {}): Promise<RunResult> {
-  return collect(spawn(BIN, args, { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+  return collect(spawn(BIN, args, { env: { ...fx.env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
 }
 
 test('20 simultaneous `get --login` with an expired session: one login, one fetch, 20 answers', async () => {
@@ -48,22 +37,22 @@ test('20 simultaneous `get --login` with an expired session: one login, one fetc
   });
   assert.equal(new Set(docs.map((d) => d.AccessKeyId)).size, 1);
   assert.equal(browser.opened().length, 1, 'one browser tab');
-  assert.equal(emu.counters.Authorize, 1);
-  assert.equal(emu.counters.RegisterClient, 1);
-  assert.equal(emu.counters['CreateToken:authorization_code'], 1);
-  assert.equal(emu.counters.GetRoleCredentials, 1);
+  assert.equal(fx.emu.counters.Authorize, 1);
+  assert.equal(fx.emu.counters.RegisterClient, 1);
+  assert.equal(fx.emu.counters['CreateToken:authorization_code'], 1);
+  assert.equal(fx.emu.counters.GetRoleCredentials, 1);
   // Exactly one process reports the login; the others just waited for it.
   assert.equal(results.filter((r) => /needs a new login/.test(r.stderr)).length, 1);
-  assert.equal((await callerIdentity(emu.url, docs[0] as (typeof docs)[0])).Account, '111111111111');
+  assert.equal((await callerIdentity(fx.emu.url, docs[0] as (typeof docs)[0])).Account, '111111111111');
 });
 
 test('without --login: exit 4 at once with the exact command, and no login is attempted', async () => {
-  const r = await run(['get', 'dev'], env);
+  const r = await run(['get', 'dev'], fx.env);
   assert.equal(r.code, 4, describe(r));
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /expired .* ago and cannot be refreshed\n {2}run: ssohelper login --sso-session corp {3}\(or: aws sso login --sso-session corp\)\n$/);
   assert.deepEqual(browser.opened(), []);
-  assert.equal(emu.counters.Authorize + emu.counters.RegisterClient + emu.counters.CreateToken, 0);
+  assert.equal(fx.emu.counters.Authorize + fx.emu.counters.RegisterClient + fx.emu.counters.CreateToken, 0);
 });
 
 test('SSOHELPER_LOGIN=1 does the same for env and export-credentials; stdout holds only the product', async () => {
@@ -75,11 +64,11 @@ test('SSOHELPER_LOGIN=1 does the same for env and export-credentials; stdout hol
   assert.equal(json.code, 0, describe(json));
   assert.match(sh.stdout, /^export AWS_ACCESS_KEY_ID=ASIA\w+\nexport AWS_SECRET_ACCESS_KEY=\S+\nexport AWS_SESSION_TOKEN=\S+\nexport AWS_CREDENTIAL_EXPIRATION=\S+\nexport AWS_REGION=eu-central-1\nexport AWS_DEFAULT_REGION=eu-central-1\n$/);
   assert.equal(JSON.parse(json.stdout).Version, 1);
-  assert.equal(emu.counters['CreateToken:authorization_code'], 1);
+  assert.equal(fx.emu.counters['CreateToken:authorization_code'], 1);
 });
 
 test('a failed login on demand fails the call with its own exit code and nothing on stdout', async () => {
-  emu.setKnobs({ denyAuthorization: true });
+  fx.emu.setKnobs({ denyAuthorization: true });
   const r = await credentialProcess(['get', 'dev', '--login']);
   assert.equal(r.code, 5, describe(r));
   assert.equal(r.stdout, '');

@@ -5,38 +5,26 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, describe as suite, test } from 'node:test';
+import { beforeEach, describe as suite, test } from 'node:test';
 import { registrationCachePath } from '../../src/cache/registration.ts';
-import { Emulator } from '../emulator/server.ts';
 import { type ScriptedBrowser, scriptedBrowser } from '../helpers/browser.ts';
-import { type Home, makeHome, SESSION, SSO_REGION, START_URL, seedToken, tokenFile } from '../helpers/home.ts';
-import { BIN, cleanEnv, collect, describe, requireBinary, run, type RunResult } from '../helpers/run.ts';
+import { makeHome, SESSION, SSO_REGION, START_URL, seedToken, tokenFile } from '../helpers/home.ts';
+import { BIN, cleanEnv, collect, describe, run, type RunResult } from '../helpers/run.ts';
+import { useEmulator } from '../helpers/fixture.ts';
 import { callerIdentity } from '../helpers/sts.ts';
 
-let emu: Emulator;
-let home: Home;
+const fx = useEmulator();
 let browser: ScriptedBrowser;
-let env: Record<string, string>;
 
-before(async () => {
-  requireBinary();
-  emu = await Emulator.start();
-  emu.assign('111111111111', 'ReadOnly');
-});
-after(() => emu.stop());
 beforeEach(() => {
-  emu.resetCounters();
-  emu.resetKnobs();
-  home = makeHome();
-  browser = scriptedBrowser(home.dir);
-  env = cleanEnv(home.dir, emu.url);
+  browser = scriptedBrowser(fx.home.dir);
 });
 
 const TOKEN_LAYOUT =
   /^\{"startUrl": "https:\/\/corp\.awsapps\.com\/start", "region": "eu-west-1", "accessToken": "[^"]+", "expiresAt": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "clientId": "[^"]+", "clientSecret": "[^"]+", "registrationExpiresAt": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "refreshToken": "[^"]+"\}$/;
 
 function registrationFile(sessionName: string | null, scopes: string[] | null): string {
-  return registrationCachePath(home.ssoCacheDir, { startUrl: START_URL, ssoRegion: SSO_REGION, scopes, sessionName });
+  return registrationCachePath(fx.home.ssoCacheDir, { startUrl: START_URL, ssoRegion: SSO_REGION, scopes, sessionName });
 }
 
 function ok(r: RunResult): RunResult {
@@ -54,7 +42,7 @@ function fails(r: RunResult, code: number, message: RegExp): void {
 
 /** Starts a login and returns the child plus a promise of its result. */
 function start(args: string[], extra: Record<string, string> = {}): { child: ChildProcess; done: Promise<RunResult>; stderr(): string } {
-  const child = spawn(BIN, args, { env: { ...env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(BIN, args, { env: { ...fx.env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
   return { child, done: collect(child), stderr: () => err };
@@ -65,61 +53,61 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 async function approveNextDevice(): Promise<string> {
-  const device = await emu.nextDeviceAuthorization();
-  emu.approveDevice(device.userCode);
+  const device = await fx.emu.nextDeviceAuthorization();
+  fx.emu.approveDevice(device.userCode);
   return device.userCode;
 }
 
 suite('browser sign-in (authorization code with PKCE)', () => {
   test('a scripted BROWSER completes the login; caches are written as the AWS CLI writes them', async () => {
-    const r = ok(await run(['login', '--sso-session', SESSION], { ...env, ...browser.env() }));
+    const r = ok(await run(['login', '--sso-session', SESSION], { ...fx.env, ...browser.env() }));
     assert.match(r.stderr, /logged in to https:\/\/corp\.awsapps\.com\/start \(sso-session corp\); the token is valid for 1h 00m and is renewed automatically/);
 
     const [url] = browser.opened();
     assert.equal(browser.opened().length, 1);
     const u = new URL(url as string);
-    assert.equal(`${u.origin}${u.pathname}`, `${emu.url}/authorize`);
+    assert.equal(`${u.origin}${u.pathname}`, `${fx.emu.url}/authorize`);
     assert.deepEqual([...u.searchParams.keys()], ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge_method', 'scopes', 'code_challenge']);
     assert.match(u.searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
     assert.equal(u.searchParams.get('scopes'), 'sso:account:access');
     assert.match(u.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
 
-    const token = readFileSync(tokenFile(home), 'utf8');
+    const token = readFileSync(tokenFile(fx.home), 'utf8');
     assert.match(token, TOKEN_LAYOUT);
-    assert.equal(statSync(tokenFile(home)).mode & 0o777, 0o600);
+    assert.equal(statSync(tokenFile(fx.home)).mode & 0o777, 0o600);
     // The config's sso_registration_scopes = sso:account:access is part of the key, as in the CLI.
     const reg = readFileSync(registrationFile(SESSION, ['sso:account:access']), 'utf8');
     assert.match(reg, /^\{"clientId": "[^"]+", "clientSecret": "[^"]+", "expiresAt": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "scopes": \["sso:account:access"\], "grantTypes": \["authorization_code", "refresh_token"\]\}$/);
     assert.equal(JSON.parse(token).clientId, JSON.parse(reg).clientId);
-    assert.equal(emu.counters.RegisterClient, 1);
-    assert.equal(emu.counters['CreateToken:authorization_code'], 1);
+    assert.equal(fx.emu.counters.RegisterClient, 1);
+    assert.equal(fx.emu.counters['CreateToken:authorization_code'], 1);
 
-    const doc = JSON.parse((await run(['get', 'dev'], env)).stdout);
-    assert.equal((await callerIdentity(emu.url, doc)).Account, '111111111111');
+    const doc = JSON.parse((await run(['get', 'dev'], fx.env)).stdout);
+    assert.equal((await callerIdentity(fx.emu.url, doc)).Account, '111111111111');
 
     // A second login reuses the registration.
-    ok(await run(['login', '--profile', 'dev'], { ...env, ...browser.env() }));
-    assert.equal(emu.counters.RegisterClient, 1);
-    assert.equal(emu.counters['CreateToken:authorization_code'], 2);
-    assert.notEqual(JSON.parse(readFileSync(tokenFile(home), 'utf8')).accessToken, JSON.parse(token).accessToken);
+    ok(await run(['login', '--profile', 'dev'], { ...fx.env, ...browser.env() }));
+    assert.equal(fx.emu.counters.RegisterClient, 1);
+    assert.equal(fx.emu.counters['CreateToken:authorization_code'], 2);
+    assert.notEqual(JSON.parse(readFileSync(tokenFile(fx.home), 'utf8')).accessToken, JSON.parse(token).accessToken);
   });
 
   test('a registration is reused while it fits; replaced when of the wrong kind or about to expire', async () => {
     const path = registrationFile(SESSION, ['sso:account:access']);
-    const login = (...flags: string[]) => run(['login', '--sso-session', SESSION, ...flags], { ...env, ...browser.env() });
+    const login = (...flags: string[]) => run(['login', '--sso-session', SESSION, ...flags], { ...fx.env, ...browser.env() });
     ok(await login('--use-device-code'));
     assert.equal(JSON.parse(readFileSync(path, 'utf8')).grantTypes, undefined);
     ok(await login());
     assert.deepEqual(JSON.parse(readFileSync(path, 'utf8')).grantTypes, ['authorization_code', 'refresh_token']);
     ok(await login());
-    assert.equal(emu.counters.RegisterClient, 2, 'device, then PKCE; the second PKCE login reuses it');
+    assert.equal(fx.emu.counters.RegisterClient, 2, 'device, then PKCE; the second PKCE login reuses it');
     const soon = JSON.parse(readFileSync(path, 'utf8'));
     soon.expiresAt = new Date(Date.now() + 10 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
     writeFileSync(path, JSON.stringify(soon));
     ok(await login());
-    assert.equal(emu.counters.RegisterClient, 3, 'expiring within 15 minutes');
+    assert.equal(fx.emu.counters.RegisterClient, 3, 'expiring within 15 minutes');
     ok(await login('--use-device-code'));
-    assert.equal(emu.counters.RegisterClient, 4, 'a PKCE registration does not serve the device flow');
+    assert.equal(fx.emu.counters.RegisterClient, 4, 'a PKCE registration does not serve the device flow');
   });
 
   test('--no-browser on a desktop prints the URL and does not run BROWSER', async () => {
@@ -131,11 +119,11 @@ suite('browser sign-in (authorization code with PKCE)', () => {
     assert.match(await back.text(), /Signed in/);
     ok(await login.done);
     assert.deepEqual(browser.opened(), []);
-    assert.match(readFileSync(tokenFile(home), 'utf8'), TOKEN_LAYOUT);
+    assert.match(readFileSync(tokenFile(fx.home), 'utf8'), TOKEN_LAYOUT);
   });
 
   test('a BROWSER that cannot be started is reported, and the printed URL still works', async () => {
-    const login = start(['login', '--sso-session', SESSION], { BROWSER: join(home.dir, 'no-such-browser') });
+    const login = start(['login', '--sso-session', SESSION], { BROWSER: join(fx.home.dir, 'no-such-browser') });
     await until(() => /could not open a browser; open the URL above yourself/.test(login.stderr()));
     const url = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(login.stderr())?.[1] as string;
     const redirect = await fetch(url, { redirect: 'manual' });
@@ -155,19 +143,19 @@ suite('browser sign-in (authorization code with PKCE)', () => {
     const r = ok(await second.done);
     assert.match(r.stderr, /logged in by the other process; nothing more to do/);
     assert.equal(browser.opened().length, 1);
-    assert.equal(emu.counters.Authorize, 1);
+    assert.equal(fx.emu.counters.Authorize, 1);
   });
 
   test('a callback with the wrong state fails cleanly and saves nothing', async () => {
-    fails(await run(['login', '--sso-session', SESSION], { ...env, ...browser.env('wrong-state') }), 4, /does not belong to this login \(state mismatch\); nothing was saved/);
-    assert.equal(existsSync(tokenFile(home)), false);
-    assert.equal(emu.counters['CreateToken:authorization_code'], 0);
+    fails(await run(['login', '--sso-session', SESSION], { ...fx.env, ...browser.env('wrong-state') }), 4, /does not belong to this login \(state mismatch\); nothing was saved/);
+    assert.equal(existsSync(tokenFile(fx.home)), false);
+    assert.equal(fx.emu.counters['CreateToken:authorization_code'], 0);
   });
 
   test('a denied authorization fails cleanly with exit 5', async () => {
-    emu.setKnobs({ denyAuthorization: true });
-    fails(await run(['login', '--sso-session', SESSION], { ...env, ...browser.env() }), 5, /the sign-in was denied in the browser \(access_denied\); nothing was saved\n {2}run the login again and choose Allow/);
-    assert.equal(existsSync(tokenFile(home)), false);
+    fx.emu.setKnobs({ denyAuthorization: true });
+    fails(await run(['login', '--sso-session', SESSION], { ...fx.env, ...browser.env() }), 5, /the sign-in was denied in the browser \(access_denied\); nothing was saved\n {2}run the login again and choose Allow/);
+    assert.equal(existsSync(tokenFile(fx.home)), false);
   });
 
   test('Ctrl-C while waiting exits 130 and leaves no token, temp file or lock behind', async () => {
@@ -177,9 +165,9 @@ suite('browser sign-in (authorization code with PKCE)', () => {
     const r = await login.done;
     assert.equal(r.code, 130, describe(r));
     assert.match(r.stderr, /login interrupted; nothing was saved/);
-    assert.equal(existsSync(tokenFile(home)), false);
-    assert.deepEqual(readdirSync(home.ssoCacheDir).filter((f) => f.endsWith('.tmp')), []);
-    const locks = join(home.dir, '.aws', 'ssohelper', 'locks');
+    assert.equal(existsSync(tokenFile(fx.home)), false);
+    assert.deepEqual(readdirSync(fx.home.ssoCacheDir).filter((f) => f.endsWith('.tmp')), []);
+    const locks = join(fx.home.dir, '.aws', 'ssohelper', 'locks');
     assert.deepEqual(existsSync(locks) ? readdirSync(locks) : [], []);
   });
 });
@@ -190,18 +178,18 @@ suite('device code sign-in', () => {
     const userCode = await approveNextDevice();
     const r = ok(await login.done);
     assert.match(r.stderr, /no display \(DISPLAY and WAYLAND_DISPLAY are unset\) and --no-browser: using the device code flow/);
-    assert.match(r.stderr, new RegExp(`open this URL in a browser on any device:\\n\\n  ${emu.url}/device\\?user_code=${userCode}\\n`));
+    assert.match(r.stderr, new RegExp(`open this URL in a browser on any device:\\n\\n  ${fx.emu.url}/device\\?user_code=${userCode}\\n`));
     assert.match(r.stderr, new RegExp(`shows the code: ${userCode}`));
     assert.deepEqual(browser.opened(), [], 'BROWSER is not run with --no-browser');
-    assert.match(readFileSync(tokenFile(home), 'utf8'), TOKEN_LAYOUT);
+    assert.match(readFileSync(tokenFile(fx.home), 'utf8'), TOKEN_LAYOUT);
     // Device registrations carry no grantTypes, so the AWS CLI would reuse them for its device flow.
     assert.match(readFileSync(registrationFile(SESSION, ['sso:account:access']), 'utf8'), /^\{"clientId": "[^"]+", "clientSecret": "[^"]+", "expiresAt": "[^"]+", "scopes": \["sso:account:access"\]\}$/);
-    assert.equal(emu.counters['CreateToken:device_code'] >= 1, true);
-    assert.equal(JSON.parse((await run(['get', 'dev'], env)).stdout).Version, 1);
+    assert.equal(fx.emu.counters['CreateToken:device_code'] >= 1, true);
+    assert.equal(JSON.parse((await run(['get', 'dev'], fx.env)).stdout).Version, 1);
   });
 
   test('over SSH the device flow is chosen and said so; BROWSER still opens the verification page', async () => {
-    const r = ok(await run(['login', '--profile', 'dev', '--use-device-code'], { ...env, ...browser.env(), SSH_CONNECTION: '10.0.0.1 50000 10.0.0.2 22' }));
+    const r = ok(await run(['login', '--profile', 'dev', '--use-device-code'], { ...fx.env, ...browser.env(), SSH_CONNECTION: '10.0.0.1 50000 10.0.0.2 22' }));
     assert.equal(browser.opened().length, 1);
     assert.match(browser.opened()[0] as string, /\/device\?user_code=/);
     assert.match(r.stderr, /logged in/);
@@ -215,31 +203,31 @@ suite('device code sign-in', () => {
     const login = start(['login', '--profile', 'legacy'], browser.env('ignore'));
     await approveNextDevice();
     ok(await login.done);
-    const text = readFileSync(tokenFile(home, START_URL), 'utf8');
+    const text = readFileSync(tokenFile(fx.home, START_URL), 'utf8');
     assert.match(text, /^\{"startUrl": "https:\/\/corp\.awsapps\.com\/start", "region": "eu-west-1", "accessToken": "[^"]+", "expiresAt": "[^"]+", "clientId": "[^"]+", "clientSecret": "[^"]+", "registrationExpiresAt": "[^"]+"\}$/);
     assert.match(readFileSync(registrationFile(null, null), 'utf8'), /^\{"clientId": "[^"]+", "clientSecret": "[^"]+", "expiresAt": "[^"]+"\}$/);
     assert.equal(browser.opened().length, 1, 'BROWSER opens the verification page');
-    assert.equal(JSON.parse((await run(['get', 'legacy'], env)).stdout).Version, 1);
+    assert.equal(JSON.parse((await run(['get', 'legacy'], fx.env)).stdout).Version, 1);
   });
 
   test('denial, expiry and slow_down each end or adjust the polling with a clear message', async () => {
     const denied = start(['login', '--sso-session', SESSION, '--use-device-code']);
-    emu.denyDevice((await emu.nextDeviceAuthorization()).userCode);
+    fx.emu.denyDevice((await fx.emu.nextDeviceAuthorization()).userCode);
     fails(await denied.done, 5, /the sign-in request was denied in the browser; nothing was saved/);
 
-    emu.setKnobs({ deviceCodeTtlSeconds: 2 });
-    fails(await run(['login', '--sso-session', SESSION, '--use-device-code'], env), 4, /the sign-in code expired before it was approved; nothing was saved/);
-    assert.equal(existsSync(tokenFile(home)), false);
-    emu.resetKnobs();
+    fx.emu.setKnobs({ deviceCodeTtlSeconds: 2 });
+    fails(await run(['login', '--sso-session', SESSION, '--use-device-code'], fx.env), 4, /the sign-in code expired before it was approved; nothing was saved/);
+    assert.equal(existsSync(tokenFile(fx.home)), false);
+    fx.emu.resetKnobs();
 
     // After slow_down the interval grows by 5 s (RFC 8628 §3.5): the next poll comes no sooner.
-    emu.failNext('CreateToken:device_code', 400, 1, 'SlowDownException');
+    fx.emu.failNext('CreateToken:device_code', 400, 1, 'SlowDownException');
     const slow = start(['login', '--sso-session', SESSION, '--use-device-code']);
-    const device = await emu.nextDeviceAuthorization();
-    await until(() => emu.requestLog.some((e) => e.errorType === 'SlowDownException'));
-    emu.approveDevice(device.userCode);
+    const device = await fx.emu.nextDeviceAuthorization();
+    await until(() => fx.emu.requestLog.some((e) => e.errorType === 'SlowDownException'));
+    fx.emu.approveDevice(device.userCode);
     ok(await slow.done);
-    const polls = emu.requestLog.filter((e) => e.operation === 'CreateToken');
+    const polls = fx.emu.requestLog.filter((e) => e.operation === 'CreateToken');
     const i = polls.findIndex((e) => e.errorType === 'SlowDownException');
     const gap = Date.parse(polls[i + 1]?.time as string) - Date.parse(polls[i]?.time as string);
     assert.ok(gap >= 5900, `polled again after ${gap} ms`);
@@ -250,7 +238,7 @@ suite('device code sign-in', () => {
 suite('login target and usage', () => {
   test('a profile with only sso_session can be logged in; bad flags are usage errors', async () => {
     const h = makeHome(`[sso-session corp]\nsso_start_url = ${START_URL}\nsso_region = ${SSO_REGION}\n[profile bare]\nsso_session = corp\n`);
-    const e = cleanEnv(h.dir, emu.url, scriptedBrowser(h.dir).env());
+    const e = cleanEnv(h.dir, fx.emu.url, scriptedBrowser(h.dir).env());
     ok(await run(['login', '--profile', 'bare'], e));
     assert.equal(existsSync(tokenFile(h)), true);
     fails(await run(['login', '--profile', 'bare', '--sso-session', 'corp'], e), 2, /give either --profile or --sso-session, not both/);
@@ -262,14 +250,14 @@ suite('login target and usage', () => {
 suite('on a terminal', { skip: !existsSync('/usr/bin/script') && 'needs script(1) from util-linux for a pseudo-terminal' }, () => {
   /** Runs a shell command line under a pseudo-terminal; resolves with what the terminal showed. */
   function underTerminal(commandLine: string, extra: Record<string, string> = {}): Promise<RunResult> {
-    return collect(spawn('/usr/bin/script', ['-qec', commandLine, '/dev/null'], { env: { ...env, TERM: 'dumb', ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    return collect(spawn('/usr/bin/script', ['-qec', commandLine, '/dev/null'], { env: { ...fx.env, TERM: 'dumb', ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
   test('a login shows a live waiting indicator', async () => {
     const login = underTerminal(`'${BIN}' login --sso-session ${SESSION} --use-device-code`);
-    const device = await emu.nextDeviceAuthorization();
-    await until(() => emu.requestLog.filter((e) => e.operation === 'CreateToken').length >= 2);
-    emu.approveDevice(device.userCode);
+    const device = await fx.emu.nextDeviceAuthorization();
+    await until(() => fx.emu.requestLog.filter((e) => e.operation === 'CreateToken').length >= 2);
+    fx.emu.approveDevice(device.userCode);
     const r = await login;
     assert.equal(r.code, 0, describe(r));
     assert.match(r.stdout, /\r[|/\\-] Waiting for the sign-in to be approved 0:0\d {2}\(Ctrl-C to cancel\)\x1b\[K/);
@@ -277,11 +265,11 @@ suite('on a terminal', { skip: !existsSync('/usr/bin/script') && 'needs script(1
   });
 
   test('a login on demand whose stderr is captured still shows its URL on the terminal', async () => {
-    await seedToken(home, emu.issueSession({ ttlSeconds: -60, refreshable: false }));
+    await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: -60, refreshable: false }));
     // As botocore runs credential_process: stderr captured (here: thrown away), stdout a pipe.
     const get = underTerminal(`'${BIN}' get dev --login 2>/dev/null | cat`, { SSOHELPER_LOGIN: '' });
-    const device = await emu.nextDeviceAuthorization();
-    emu.approveDevice(device.userCode);
+    const device = await fx.emu.nextDeviceAuthorization();
+    fx.emu.approveDevice(device.userCode);
     const r = await get;
     assert.equal(r.code, 0, describe(r));
     assert.match(r.stdout, /the SSO session for sso-session "corp" needs a new login \(profile "dev"\)/);

@@ -3,25 +3,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, beforeEach, test } from 'node:test';
-import { Emulator } from '../emulator/server.ts';
-import { type Home, makeHome, roleFile, SESSION, seedRole, seedToken, START_URL, tokenFile } from '../helpers/home.ts';
-import { cleanEnv, describe, requireBinary, run, type RunResult } from '../helpers/run.ts';
+import { test } from 'node:test';
+import { roleFile, SESSION, seedRole, seedToken, START_URL, tokenFile } from '../helpers/home.ts';
+import { describe, run, type RunResult } from '../helpers/run.ts';
+import { useEmulator } from '../helpers/fixture.ts';
 
-let emu: Emulator;
-let home: Home;
-let env: Record<string, string>;
-
-before(async () => {
-  requireBinary();
-  emu = await Emulator.start();
-});
-after(() => emu.stop());
-beforeEach(() => {
-  emu.resetCounters();
-  home = makeHome();
-  env = cleanEnv(home.dir, emu.url);
-});
+const fx = useEmulator();
 
 interface Report {
   version: number;
@@ -53,17 +40,17 @@ test('reports each session and credential with the right times, and changes noth
   // Seconds-exact expiries, as the cache stores them.
   const tokenExpiry = Math.floor(now / 1000) * 1000 + 2 * 3_600_000;
   const registrationExpiry = tokenExpiry + 30 * 86_400_000;
-  await seedToken(home, { ...emu.issueSession(), expiresAt: new Date(tokenExpiry), registrationExpiresAt: new Date(registrationExpiry) });
+  await seedToken(fx.home, { ...fx.emu.issueSession(), expiresAt: new Date(tokenExpiry), registrationExpiresAt: new Date(registrationExpiry) });
   // A legacy login that expired ten minutes ago and cannot be refreshed (no refresh token).
   const legacyExpiry = Math.floor(now / 1000) * 1000 - 600_000;
-  const legacy = emu.issueSession({ refreshable: false });
-  await seedToken(home, { ...legacy, expiresAt: new Date(legacyExpiry) }, START_URL);
+  const legacy = fx.emu.issueSession({ refreshable: false });
+  await seedToken(fx.home, { ...legacy, expiresAt: new Date(legacyExpiry) }, START_URL);
   const roleExpiry = Math.floor(now / 1000) * 1000 + 45 * 60_000;
-  await seedRole(home, '111111111111', 'ReadOnly', { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's', sessionToken: 't', expiration: new Date(roleExpiry) });
-  const before = snapshot(home.dir);
+  await seedRole(fx.home, '111111111111', 'ReadOnly', { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's', sessionToken: 't', expiration: new Date(roleExpiry) });
+  const before = snapshot(fx.home.dir);
 
   const t0 = Date.now();
-  const report = json(await run(['status', '--output', 'json'], env));
+  const report = json(await run(['status', '--output', 'json'], fx.env));
   const t1 = Date.now();
   assert.equal(report.version, 1);
   const [corp, legacySession] = report.sessions;
@@ -73,7 +60,7 @@ test('reports each session and credential with the right times, and changes noth
     startUrl: START_URL,
     region: 'eu-west-1',
     profiles: undefined,
-    cacheFile: tokenFile(home),
+    cacheFile: tokenFile(fx.home),
     loggedIn: true,
     expiresAt: iso(tokenExpiry),
     secondsLeft: undefined,
@@ -103,38 +90,38 @@ test('reports each session and credential with the right times, and changes noth
   const roleLeft = role?.secondsLeft as number;
   assert.ok(roleLeft <= Math.floor((roleExpiry - t0) / 1000) && roleLeft >= Math.floor((roleExpiry - t1) / 1000));
 
-  const text = await run(['status'], env);
+  const text = await run(['status'], fx.env);
   assert.equal(text.code, 0, describe(text));
   assert.match(text.stdout, /^SSO sessions\n {2}SESSION +START URL +REGION +TOKEN +RENEWS +NEXT LOGIN\n/);
   assert.match(text.stdout, /\n {2}corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +1h \d\dm left +yes +by \d{4}-\d\d-\d\d \d\d:\d\d UTC at the latest\n/);
   assert.match(text.stdout, /\n {2}\(profile legacy\) +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +expired 1\dm \d\ds ago +no +now: ssohelper login --profile legacy\n/);
   assert.match(text.stdout, /\nCached role credentials\n {2}PROFILE +ACCOUNT +ROLE +VALID FOR +EXPIRES\n {2}dev +111111111111 +ReadOnly +\d\dm \d\ds +\d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
 
-  assert.deepEqual(snapshot(home.dir), before, 'status wrote nothing');
-  assert.equal(existsSync(join(home.dir, '.aws', 'ssohelper')), false, 'no lock directory either');
-  assert.equal(emu.counters.CreateToken + emu.counters.GetRoleCredentials, 0);
+  assert.deepEqual(snapshot(fx.home.dir), before, 'status wrote nothing');
+  assert.equal(existsSync(join(fx.home.dir, '.aws', 'ssohelper')), false, 'no lock directory either');
+  assert.equal(fx.emu.counters.CreateToken + fx.emu.counters.GetRoleCredentials, 0);
 });
 
 test('an expiring refreshable token is reported, not refreshed; PROFILE narrows the report', async () => {
-  await seedToken(home, emu.issueSession({ ttlSeconds: 60 }));
-  const tokenBytes = readFileSync(tokenFile(home), 'utf8');
-  const report = json(await run(['status', 'dev', '--output', 'json'], env));
+  await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 60 }));
+  const tokenBytes = readFileSync(tokenFile(fx.home), 'utf8');
+  const report = json(await run(['status', 'dev', '--output', 'json'], fx.env));
   assert.equal(report.sessions.length, 1);
   assert.equal(report.sessions[0]?.sessionName, SESSION);
   assert.ok((report.sessions[0]?.secondsLeft as number) <= 60);
   assert.equal(report.roleCredentials.length, 0);
-  assert.equal(readFileSync(tokenFile(home), 'utf8'), tokenBytes);
-  assert.equal(emu.counters.CreateToken, 0);
-  assert.equal(existsSync(roleFile(home, '111111111111', 'ReadOnly')), false);
+  assert.equal(readFileSync(tokenFile(fx.home), 'utf8'), tokenBytes);
+  assert.equal(fx.emu.counters.CreateToken, 0);
+  assert.equal(existsSync(roleFile(fx.home, '111111111111', 'ReadOnly')), false);
 });
 
 test('nothing logged in: every configured session says how to log in; bad arguments are usage errors', async () => {
-  const text = await run(['status'], env);
+  const text = await run(['status'], fx.env);
   assert.equal(text.code, 0, describe(text));
   assert.match(text.stdout, /corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +not logged in +no +now: ssohelper login --sso-session corp/);
   assert.match(text.stdout, /Cached role credentials: none/);
-  const bad = await run(['status', '--output', 'yaml'], env);
+  const bad = await run(['status', '--output', 'yaml'], fx.env);
   assert.equal(bad.code, 2, describe(bad));
-  const missing = await run(['status', 'nope'], env);
+  const missing = await run(['status', 'nope'], fx.env);
   assert.equal(missing.code, 3, describe(missing));
 });

@@ -1,4 +1,5 @@
 // Runs the built executable as a child process, the way credential_process and shells do.
+import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -51,4 +52,26 @@ export function spawnChild(args: string[], env: Record<string, string>) {
 
 export function describe(r: RunResult): string {
   return `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}\nstdout: ${JSON.stringify(r.stdout)}\nstderr: ${r.stderr}`;
+}
+
+export interface ProcessCredentials {
+  Version: number;
+  AccessKeyId: string;
+  SecretAccessKey: string;
+  SessionToken: string;
+  Expiration: string;
+}
+
+/** A successful credential_process answer: exit 0 and one JSON document on stdout. */
+export function processJson(r: RunResult): ProcessCredentials {
+  assert.equal(r.code, 0, describe(r));
+  return JSON.parse(r.stdout);
+}
+
+/** The shape every failure must have: its exit code, the message, empty stdout, no stack. */
+export function expectFailure(r: RunResult, code: number, message: RegExp): void {
+  assert.equal(r.code, code, describe(r));
+  assert.equal(r.stdout, '', 'stdout must stay empty on failure');
+  assert.match(r.stderr, message);
+  assert.doesNotMatch(r.stderr, /^\s+at /m, 'no stack trace without --debug');
 }

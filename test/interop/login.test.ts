@@ -3,102 +3,79 @@
 // does; the client registration is shared too.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
-import { after, before, beforeEach, test } from 'node:test';
+import { test } from 'node:test';
 import { registrationCachePath } from '../../src/cache/registration.ts';
-import { Emulator } from '../emulator/server.ts';
 import { scriptedBrowser } from '../helpers/browser.ts';
-import { type Home, makeHome, SESSION, SSO_REGION, START_URL, tokenFile } from '../helpers/home.ts';
-import { BIN, collect, describe, requireBinary, run } from '../helpers/run.ts';
-import { awsCliEnv, makeAwsDataPath } from './awsData.ts';
+import { SESSION, SSO_REGION, START_URL, tokenFile } from '../helpers/home.ts';
+import { BIN, collect, describe, run } from '../helpers/run.ts';
+import { AWS, useEmulator } from '../helpers/fixture.ts';
 
-const AWS = '/usr/bin/aws';
 const exec = promisify(execFile);
 
-let emu: Emulator;
-let dataPath: string;
-let home: Home;
-let env: Record<string, string>;
-
-before(async () => {
-  requireBinary();
-  assert.ok(existsSync(AWS), `${AWS} is missing: apt-get install -y awscli (.ci/run does)`);
-  emu = await Emulator.start();
-  emu.assign('111111111111', 'ReadOnly');
-  emu.assign('111111111111', 'Role0');
-  dataPath = await makeAwsDataPath(mkdtempSync(join(tmpdir(), 'aws-data-')), emu.url);
-});
-after(() => emu.stop());
-beforeEach(() => {
-  emu.resetCounters();
-  emu.resetKnobs();
-  home = makeHome();
-  env = awsCliEnv(home.dir, emu.url, dataPath);
-});
+const fx = useEmulator({ aws: true, assign: [['111111111111', 'ReadOnly'], ['111111111111', 'Role0']] });
 
 async function aws(...args: string[]): Promise<string> {
-  const { stdout } = await exec(AWS, args, { env });
+  const { stdout } = await exec(AWS, args, { env: fx.env });
   return stdout;
 }
 
 /** `aws sso login` prints the URL and code and polls; the test approves through the emulator. */
 async function awsSsoLogin(...args: string[]): Promise<void> {
-  const child: ChildProcess = spawn(AWS, ['sso', 'login', '--no-browser', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(AWS, ['sso', 'login', '--no-browser', ...args], { env: fx.env, stdio: ['ignore', 'pipe', 'pipe'] });
   const done = collect(child);
-  emu.approveDevice((await emu.nextDeviceAuthorization()).userCode);
+  fx.emu.approveDevice((await fx.emu.nextDeviceAuthorization()).userCode);
   const r = await done;
   assert.equal(r.code, 0, describe(r));
   assert.match(r.stdout, /Successfully logged into Start URL: https:\/\/corp\.awsapps\.com\/start/);
 }
 
 test('after `ssohelper login`, aws and botocore need no login of their own', async () => {
-  const r = await run(['login', '--sso-session', SESSION], { ...env, ...scriptedBrowser(home.dir).env() });
+  const r = await run(['login', '--sso-session', SESSION], { ...fx.env, ...scriptedBrowser(fx.home.dir).env() });
   assert.equal(r.code, 0, describe(r));
-  emu.resetCounters();
+  fx.emu.resetCounters();
 
   const exported = JSON.parse(await aws('configure', 'export-credentials', '--profile', 'dev'));
   assert.match(exported.AccessKeyId, /^ASIA/);
   const identity = JSON.parse(await aws('sts', 'get-caller-identity', '--profile', 'dev'));
   assert.equal(identity.Account, '111111111111');
-  const { stdout } = await exec('python3', ['-c', "import boto3; print(boto3.Session(profile_name='p0').client('sts').get_caller_identity()['Account'])"], { env });
+  const { stdout } = await exec('python3', ['-c', "import boto3; print(boto3.Session(profile_name='p0').client('sts').get_caller_identity()['Account'])"], { env: fx.env });
   assert.equal(stdout.trim(), '111111111111');
 
-  assert.equal(emu.counters.CreateToken, 0, 'nobody had to log in or refresh');
-  assert.equal(emu.counters.StartDeviceAuthorization + emu.counters.Authorize, 0);
+  assert.equal(fx.emu.counters.CreateToken, 0, 'nobody had to log in or refresh');
+  assert.equal(fx.emu.counters.StartDeviceAuthorization + fx.emu.counters.Authorize, 0);
 });
 
 test('after `aws sso login --no-browser`, ssohelper works; ssohelper reuses the registration aws made', async () => {
   await awsSsoLogin('--sso-session', SESSION);
   // CLI 2.9 writes the token and a device-flow registration under the keys ssohelper computes.
-  assert.ok(existsSync(tokenFile(home)));
-  const regPath = registrationCachePath(home.ssoCacheDir, { startUrl: START_URL, ssoRegion: SSO_REGION, scopes: ['sso:account:access'], sessionName: SESSION });
+  assert.ok(existsSync(tokenFile(fx.home)));
+  const regPath = registrationCachePath(fx.home.ssoCacheDir, { startUrl: START_URL, ssoRegion: SSO_REGION, scopes: ['sso:account:access'], sessionName: SESSION });
   const theirs = JSON.parse(readFileSync(regPath, 'utf8'));
-  emu.resetCounters();
+  fx.emu.resetCounters();
 
-  const r = await run(['get', 'dev'], env);
+  const r = await run(['get', 'dev'], fx.env);
   assert.equal(r.code, 0, describe(r));
   assert.equal(JSON.parse(r.stdout).Version, 1);
-  assert.equal(emu.counters.GetRoleCredentials, 1);
-  assert.equal(emu.counters.CreateToken, 0);
+  assert.equal(fx.emu.counters.GetRoleCredentials, 1);
+  assert.equal(fx.emu.counters.CreateToken, 0);
 
-  const ours = collect(spawn(BIN, ['login', '--sso-session', SESSION, '--use-device-code', '--no-browser'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
-  emu.approveDevice((await emu.nextDeviceAuthorization()).userCode);
+  const ours = collect(spawn(BIN, ['login', '--sso-session', SESSION, '--use-device-code', '--no-browser'], { env: fx.env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  fx.emu.approveDevice((await fx.emu.nextDeviceAuthorization()).userCode);
   const done = await ours;
   assert.equal(done.code, 0, describe(done));
-  assert.equal(emu.counters.RegisterClient, 0, "ssohelper reused the AWS CLI's registration");
+  assert.equal(fx.emu.counters.RegisterClient, 0, "ssohelper reused the AWS CLI's registration");
   assert.equal(JSON.parse(readFileSync(regPath, 'utf8')).clientId, theirs.clientId);
-  assert.equal(JSON.parse(readFileSync(tokenFile(home), 'utf8')).clientId, theirs.clientId);
+  assert.equal(JSON.parse(readFileSync(tokenFile(fx.home), 'utf8')).clientId, theirs.clientId);
 });
 
 test('`ssohelper logout` ends what `aws sso login` started, as `aws sso logout` would', async () => {
   await awsSsoLogin('--sso-session', SESSION);
   await aws('configure', 'export-credentials', '--profile', 'dev');
-  const r = await run(['logout'], env);
+  const r = await run(['logout'], fx.env);
   assert.equal(r.code, 0, describe(r));
-  assert.equal(emu.counters.Logout, 1);
+  assert.equal(fx.emu.counters.Logout, 1);
   await assert.rejects(aws('configure', 'export-credentials', '--profile', 'dev'), /Error loading SSO Token|expired|sso login/i);
 });
 
@@ -106,11 +83,11 @@ test('AWS CLI before 2.22 reuses a PKCE registration for its device flow; a devi
   // Not something ssohelper can fix without leaving the CLI's layout: CLI 2.9 does not look at
   // grantTypes, and the identity service refuses device authorization to a PKCE client. The
   // documented way out is one `ssohelper login --use-device-code` (docs/login.md).
-  const browser = scriptedBrowser(home.dir);
-  assert.equal((await run(['login', '--sso-session', SESSION], { ...env, ...browser.env() })).code, 0);
-  await assert.rejects(exec(AWS, ['sso', 'login', '--no-browser', '--sso-session', SESSION], { env }), /UnauthorizedClientException/);
-  const fix = collect(spawn(BIN, ['login', '--sso-session', SESSION, '--use-device-code', '--no-browser'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
-  emu.approveDevice((await emu.nextDeviceAuthorization()).userCode);
+  const browser = scriptedBrowser(fx.home.dir);
+  assert.equal((await run(['login', '--sso-session', SESSION], { ...fx.env, ...browser.env() })).code, 0);
+  await assert.rejects(exec(AWS, ['sso', 'login', '--no-browser', '--sso-session', SESSION], { env: fx.env }), /UnauthorizedClientException/);
+  const fix = collect(spawn(BIN, ['login', '--sso-session', SESSION, '--use-device-code', '--no-browser'], { env: fx.env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  fx.emu.approveDevice((await fx.emu.nextDeviceAuthorization()).userCode);
   assert.equal((await fix).code, 0);
   await awsSsoLogin('--sso-session', SESSION);
 });
