@@ -1,7 +1,8 @@
 // `make demo`: the whole job end to end with no AWS account. Starts the local IAM Identity
 // Center emulator, puts a logged-in session in a temporary HOME (as `aws sso login` leaves
 // it), then shows `get`, `env`, and botocore using `credential_process = ssohelper get`.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { appendFileSync, rmSync } from 'node:fs';
 import { Emulator } from '../test/emulator/server.ts';
 import { makeHome, seedToken } from '../test/helpers/home.ts';
@@ -32,7 +33,7 @@ try {
     const t0 = performance.now();
     const r = await run(['get', 'dev'], env);
     if (r.code !== 0) throw new Error(r.stderr);
-    show('ssohelper get dev', i === 0 ? r.stdout : '');
+    show('ssohelper get dev', i === 0 ? r.stdout.replace(/("SessionToken": ")(.{16})[^"]*/, '$1$2…') : '');
     process.stdout.write(`   (${(performance.now() - t0).toFixed(0)} ms, GetRoleCredentials calls so far: ${emu.counters.GetRoleCredentials})\n`);
   }
 
@@ -48,9 +49,15 @@ try {
     's = boto3.Session(profile_name="terraform")',
     'print(s.client("sts").get_caller_identity()["Arn"])',
   ].join('\n');
-  const arn = execFileSync('python3', ['-c', script], { env: { ...env, AWS_CONFIG_FILE: home.configFile }, encoding: 'utf8' });
+  // Asynchronous: the emulator that answers botocore runs in this process.
+  const { stdout: arn } = await promisify(execFile)('python3', ['-c', script], { env: { ...env, AWS_CONFIG_FILE: home.configFile }, encoding: 'utf8' });
   show('python3 -c "boto3.Session(profile_name=\'terraform\').client(\'sts\').get_caller_identity()"', arn);
-  process.stdout.write(`\nThe emulator's STS verified the SigV4 signature made with ssohelper's credentials.\nRequests it served: ${JSON.stringify(emu.counters)}\n`);
+  process.stdout.write("\nThe emulator's STS verified the SigV4 signature made with ssohelper's credentials.\n");
+
+  step('ssohelper status: what is logged in and for how long');
+  show('ssohelper status', (await run(['status'], env)).stdout);
+  const served = Object.entries(emu.counters).filter(([name, n]) => n > 0 && !name.includes(':'));
+  process.stdout.write(`\nRequests the emulator served: ${served.map(([name, n]) => `${name} ${n}`).join(', ')}\n`);
 } finally {
   await emu.stop();
   rmSync(home.dir, { recursive: true, force: true });
