@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readTextFile, writeFileAtomic } from '../fs/files.ts';
 import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { formatCacheTimestamp, parseTimestamp } from '../util/time.ts';
-import { sha1Hex } from './token.ts';
+import { sha1Hex } from '../util/sha1.ts';
 
 export interface Registration {
   clientId: string;

@@ -9,7 +9,7 @@ import { resolveSsoProfile, type SsoProfile } from '../config/profile.ts';
 import { readTextFile } from '../fs/files.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import { roleCacheKey } from './role.ts';
-import { sha1Hex } from './token.ts';
+import { sha1Hex } from '../util/sha1.ts';
 
 export interface CacheFile {
   path: string;

@@ -21,11 +21,15 @@ export interface SsoToken {
 
 const KNOWN = ['startUrl', 'region', 'accessToken', 'expiresAt', 'clientId', 'clientSecret', 'registrationExpiresAt', 'refreshToken'];
 
-export { sha1Hex } from '../util/sha1.ts';
 
 /** New-style sessions key by session name, legacy profiles by the exact start URL string. */
 export function tokenCacheKey(session: { sessionName: string | undefined; startUrl: string }): string {
   return session.sessionName ?? session.startUrl;
+}
+
+/** The hash that names a session's token file; locks on that file are named after it too. */
+export function tokenCacheHash(session: { sessionName: string | undefined; startUrl: string }): string {
+  return sha1Hex(tokenCacheKey(session));
 }
 
 export function tokenCachePath(ssoCacheDir: string, key: string): string {

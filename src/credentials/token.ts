@@ -1,7 +1,7 @@
 // Keeps the SSO access token usable: read the shared cache, refresh it near expiry under a
 // cross-process lock (refresh tokens rotate, so two concurrent refreshes would break each
 // other), and fall back to the old token while it still works.
-import { isRefreshable, readToken, type SsoToken, sha1Hex, tokenCacheKey, tokenCachePath, writeToken } from '../cache/token.ts';
+import { isRefreshable, readToken, type SsoToken, tokenCacheHash, tokenCacheKey, tokenCachePath, writeToken } from '../cache/token.ts';
 import { withLock } from '../cache/lock.ts';
 import { LoginRequiredError, ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
@@ -45,7 +45,7 @@ export async function usableToken(rt: Runtime, s: SessionRef): Promise<SsoToken>
 }
 
 async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string): Promise<SsoToken> {
-  return withLock(rt, tokenLockName(sha1Hex(tokenCacheKey(s))), `refreshing the SSO token for ${describeSession(s)}`, async () => {
+  return withLock(rt, tokenLockName(tokenCacheHash(s)), `refreshing the SSO token for ${describeSession(s)}`, async () => {
     // Another process may have refreshed while we waited.
     const current = await readToken(path);
     if (!current) throw loginRequired(s, `the SSO login for ${describeSession(s)} was removed (logged out?)`);

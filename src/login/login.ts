@@ -4,7 +4,7 @@
 import { promises as fsp } from 'node:fs';
 import { platform } from 'node:os';
 import { withLock, lockPath } from '../cache/lock.ts';
-import { readToken, type SsoToken, sha1Hex, tokenCacheKey, writeToken } from '../cache/token.ts';
+import { readToken, type SsoToken, tokenCacheHash, writeToken } from '../cache/token.ts';
 import { describeSession, type SessionRef } from '../credentials/session.ts';
 import { tokenLockName, tokenPath } from '../credentials/token.ts';
 import { LockTimeoutError } from '../errors.ts';
@@ -64,7 +64,7 @@ export async function performLogin(rt: Runtime, s: SessionRef, options: LoginOpt
     };
     const path = tokenPath(rt, s);
     // Under the refresh lock, so a refresh of the old token cannot land on top of the new one.
-    await withLock(rt, tokenLockName(sha1Hex(tokenCacheKey(s))), `saving the SSO token for ${describeSession(s)}`, () => writeToken(path, token));
+    await withLock(rt, tokenLockName(tokenCacheHash(s)), `saving the SSO token for ${describeSession(s)}`, () => writeToken(path, token));
     rt.debug(`token ${mask(token.accessToken)} written to ${path}`);
     ui.say(
       `ssohelper: logged in to ${s.startUrl}${s.sessionName ? ` (sso-session ${s.sessionName})` : ''}; ` +
@@ -84,7 +84,7 @@ export async function performLogin(rt: Runtime, s: SessionRef, options: LoginOpt
  * login's own limit (the caller then just reads the token again).
  */
 export async function loginOnce(rt: Runtime, s: SessionRef, options: LoginOptions, since: number): Promise<boolean> {
-  const name = `login-${sha1Hex(tokenCacheKey(s))}`;
+  const name = `login-${tokenCacheHash(s)}`;
   const held = await fsp.stat(`${lockPath(rt, name)}.lock`).then(
     () => true,
     () => false,

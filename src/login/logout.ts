@@ -5,7 +5,7 @@
 // entries of the config's profiles on that session go.
 import { withLock } from '../cache/lock.ts';
 import { type CacheFile, knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
-import { sha1Hex, tokenCacheKey } from '../cache/token.ts';
+import { tokenCacheHash } from '../cache/token.ts';
 import { resolveEndpoint } from '../config/endpoints.ts';
 import type { AwsConfig } from '../config/model.ts';
 import { describeSession, type SessionRef } from '../credentials/session.ts';
@@ -81,7 +81,7 @@ export async function logoutAll(rt: Runtime, config: AwsConfig): Promise<LogoutR
  * use it; an entry made through a profile since deleted stays until it expires.
  */
 export async function logoutSession(rt: Runtime, config: AwsConfig, s: SessionRef): Promise<LogoutResult> {
-  const hash = sha1Hex(tokenCacheKey(s));
+  const hash = tokenCacheHash(s);
   const [tokenFiles, roleFiles] = await Promise.all([
     readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file'),
     readCacheDir(rt.paths.roleCacheDir, 'role credential cache file'),

@@ -2,7 +2,7 @@
 // nothing else: no refresh, no lock, no directory created.
 import { roleCacheKey } from '../cache/role.ts';
 import { knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
-import { sha1Hex, tokenCacheKey } from '../cache/token.ts';
+import { tokenCacheHash } from '../cache/token.ts';
 import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, buildConfig } from '../config/model.ts';
 import { resolveSsoProfile } from '../config/profile.ts';
@@ -33,7 +33,7 @@ export async function statusReport(rt: Runtime, profileName: string | undefined)
     } catch {
       roleHash = undefined; // a session-only profile has no role credentials of its own
     }
-    filter = { tokenHash: sha1Hex(tokenCacheKey(session)), roleHash };
+    filter = { tokenHash: tokenCacheHash(session), roleHash };
   }
   const [tokenFiles, roleFiles] = await Promise.all([
     readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file'),
