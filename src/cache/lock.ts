@@ -15,6 +15,24 @@ export function lockTimeoutMs(rt: Runtime): number {
   return secondsSetting(rt, 'SSOHELPER_LOCK_TIMEOUT', DEFAULT_TIMEOUT_MS);
 }
 
+// Every lock's name, here so that all writers of one file agree on its lock. Names are built
+// from cache-file hashes, so logout, which only sees file names, takes the same lock as a refresh.
+
+/** Serialises writers of one token file (refresh, login, logout). */
+export function tokenLockName(tokenFileHash: string): string {
+  return `token-${tokenFileHash}`;
+}
+
+/** One fetch per role-cache entry at a time. */
+export function roleLockName(roleFileHash: string): string {
+  return `role-${roleFileHash}`;
+}
+
+/** One login per SSO session at a time (held for the whole sign-in, not only the write). */
+export function loginLockName(tokenFileHash: string): string {
+  return `login-${tokenFileHash}`;
+}
+
 export function lockPath(rt: Runtime, name: string): string {
   return join(rt.paths.lockDir, name);
 }

@@ -1,18 +1,11 @@
 // The role-credential cache shared with the AWS CLI: ~/.aws/cli/cache/<sha1>.json, where the
 // sha1 is of compact, key-sorted JSON naming account, role and session (or legacy start URL).
 import { join } from 'node:path';
+import type { RoleCredentials } from '../credentials/model.ts';
 import { readTextFile, writeFileAtomic } from '../fs/files.ts';
 import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { formatCacheTimestamp, parseTimestamp } from '../util/time.ts';
 import { sha1Hex } from '../util/sha1.ts';
-
-export interface RoleCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-  accountId: string;
-}
 
 export interface RoleKey {
   accountId: string;

@@ -1,6 +1,7 @@
 // Help texts, built from the command table so they cannot drift from what is parsed.
 import type { Command } from '../commands/command.ts';
 import { EXIT_DESCRIPTIONS } from '../errors.ts';
+import { renderTable } from '../format/table.ts';
 import { type FlagSpec, GLOBAL_FLAGS } from './args.ts';
 
 declare const __SSOHELPER_VERSION__: string | undefined;
@@ -22,9 +23,8 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['SSOHELPER_DEBUG', '1: same as --debug'],
 ];
 
-function table(rows: ReadonlyArray<readonly [string, string]>, indent = '  '): string {
-  const width = Math.min(32, Math.max(...rows.map(([a]) => a.length)));
-  return rows.map(([a, b]) => (a.length > width ? `${indent}${a}\n${indent}${' '.repeat(width)}  ${b}` : `${indent}${a.padEnd(width)}  ${b}`)).join('\n');
+function table(rows: ReadonlyArray<readonly [string, string]>): string {
+  return renderTable(rows, { indent: '  ', maxColumnWidth: 32 });
 }
 
 function flagRows(flags: FlagSpec[]): Array<[string, string]> {

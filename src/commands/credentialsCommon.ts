@@ -3,8 +3,9 @@
 import { booleanFlag, type FlagSpec, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { assertProfileArgs, resolveSsoProfile, selectProfileName, type SsoProfile } from '../config/profile.ts';
-import { DEFAULT_MIN_TTL_MS, roleCredentials } from '../credentials/roleCredentials.ts';
-import type { RoleCredentials } from '../cache/role.ts';
+import { DEFAULT_MIN_TTL_MS } from '../credentials/freshness.ts';
+import type { RoleCredentials } from '../credentials/model.ts';
+import { roleCredentials } from '../credentials/roleCredentials.ts';
 import { LoginRequiredError, UsageError } from '../errors.ts';
 import { type Format, FORMATS, isFormat } from '../format/credentials.ts';
 import type { Runtime } from '../runtime.ts';

@@ -3,15 +3,9 @@
 import { stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { UsageError } from '../errors.ts';
+import { accountTable, type Assignment, configSections } from '../format/list.ts';
 import type { Command } from './command.ts';
 import { PROFILE_FLAG } from './credentialsCommon.ts';
-
-interface Assignment {
-  accountId: string;
-  accountName: string | undefined;
-  emailAddress: string | undefined;
-  roles: string[];
-}
 
 const OUTPUTS = ['text', 'json', 'config'] as const;
 // The portal allows about 20 requests a second; a few in flight keeps well below that.
@@ -39,7 +33,7 @@ export const list: Command = {
       import('../credentials/token.ts'),
       import('../sso/portal.ts'),
       import('../sso/retry.ts'),
-      import('../login/target.ts'),
+      import('../session/target.ts'),
     ]);
     const config = await loadConfig(rt.paths);
     const session = loginTarget(config, { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') }, rt.env, 'list');
@@ -58,26 +52,6 @@ export const list: Command = {
     assignments.sort((a, b) => (a.accountName ?? a.accountId).localeCompare(b.accountName ?? b.accountId));
     if (output === 'json') return `${JSON.stringify({ accounts: assignments }, null, 2)}\n`;
     if (output === 'config') return configSections(assignments, session.sessionName, session.startUrl, session.ssoRegion);
-    return table(assignments);
+    return accountTable(assignments);
   },
 };
-
-function table(assignments: Assignment[]): string {
-  const rows = assignments.flatMap((a) => a.roles.map((r) => [a.accountId, a.accountName ?? '', r] as const));
-  if (rows.length === 0) return '';
-  const width = Math.max(...rows.map(([, name]) => name.length), 'ACCOUNT NAME'.length);
-  return ['ACCOUNT ID    ' + 'ACCOUNT NAME'.padEnd(width) + '  ROLE', ...rows.map(([id, name, role]) => `${id}  ${name.padEnd(width)}  ${role}`)].join('\n') + '\n';
-}
-
-/** Profile names from account name and role, lower-case, safe in an INI header. */
-export function profileName(accountName: string | undefined, accountId: string, role: string): string {
-  const base = (accountName ?? accountId).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || accountId;
-  return `${base}-${role.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`;
-}
-
-function configSections(assignments: Assignment[], sessionName: string | undefined, startUrl: string, ssoRegion: string): string {
-  const session = sessionName ? `sso_session = ${sessionName}\n` : `sso_start_url = ${startUrl}\nsso_region = ${ssoRegion}\n`;
-  return assignments
-    .flatMap((a) => a.roles.map((r) => `[profile ${profileName(a.accountName, a.accountId, r)}]\n${session}sso_account_id = ${a.accountId}\nsso_role_name = ${r}\n`))
-    .join('\n');
-}

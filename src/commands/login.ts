@@ -29,7 +29,7 @@ export const login: Command = {
   maxPositionals: 0,
   async run(rt, args) {
     const started = rt.now();
-    const [{ loginTarget }, { loginOnce }] = await Promise.all([import('../login/target.ts'), import('../login/login.ts')]);
+    const [{ loginTarget }, { loginOnce }] = await Promise.all([import('../session/target.ts'), import('../login/login.ts')]);
     const config = await loadConfig(rt.paths);
     const session = loginTarget(config, { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') }, rt.env, 'login');
     const options = { useDeviceCode: booleanFlag(args, 'use-device-code'), noBrowser: booleanFlag(args, 'no-browser'), onDemand: false };

@@ -19,10 +19,10 @@ export const logout: Command = {
   async run(rt, args) {
     const config = await loadConfig(rt.paths);
     const sessionName = stringFlag(args, 'sso-session');
-    const { logoutAll, logoutSession } = await import('../login/logout.ts');
+    const { logoutAll, logoutSession } = await import('../session/logout.ts');
     let result: Awaited<ReturnType<typeof logoutAll>>;
     if (sessionName !== undefined) {
-      const { loginTarget } = await import('../login/target.ts');
+      const { loginTarget } = await import('../session/target.ts');
       result = await logoutSession(rt, config, loginTarget(config, { profile: undefined, ssoSession: sessionName }, rt.env, 'logout'));
     } else {
       result = await logoutAll(rt, config);

@@ -22,7 +22,7 @@ export const status: Command = {
     const { statusReport } = await import('../status/collect.ts');
     const report = await statusReport(rt, args.positionals[0]);
     if (output === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-    const { renderStatus } = await import('../status/report.ts');
+    const { renderStatus } = await import('../format/status.ts');
     return renderStatus(report);
   },
 };

@@ -1,7 +1,8 @@
 // Turns parsed INI sections into profiles, sso-sessions and services, the way botocore names
 // them: `[profile NAME]`, `[default]`, `[sso-session NAME]`, `[services NAME]` in the config
 // file; bare `[NAME]` in the credentials file, merged into profiles key by key and winning.
-import { type IniSection, type IniValue, shellSplit } from './ini.ts';
+import { shellSplit } from '../util/shellSplit.ts';
+import type { IniSection, IniValue } from './ini.ts';
 
 export interface AwsConfig {
   profiles: Map<string, IniSection>;

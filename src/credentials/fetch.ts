@@ -1,8 +1,8 @@
 // The miss path: one process per role fetches (lock, look again, fetch, write, release); the
 // others wait and then find the fresh entry, so N simultaneous callers make one request.
 import { promises as fsp } from 'node:fs';
-import { withLock } from '../cache/lock.ts';
-import { readRoleEntry, type RoleCredentials, roleCacheKey, writeRoleEntry } from '../cache/role.ts';
+import { roleLockName, withLock } from '../cache/lock.ts';
+import { readRoleEntry, roleCacheKey, writeRoleEntry } from '../cache/role.ts';
 import type { SsoProfile } from '../config/profile.ts';
 import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
@@ -10,15 +10,16 @@ import { classify } from '../sso/errors.ts';
 import { getRoleCredentials } from '../sso/portal.ts';
 import { withRetries } from '../sso/retry.ts';
 import { humanDuration } from '../util/time.ts';
-import { type CredentialOptions, isFresh } from './roleCredentials.ts';
-import { sessionOfProfile } from './session.ts';
+import { type CredentialOptions, isFresh } from './freshness.ts';
+import type { RoleCredentials } from './model.ts';
+import { sessionOfProfile } from '../session/ref.ts';
 import { loginRequired, tokenPath, usableToken } from './token.ts';
 import { readToken } from '../cache/token.ts';
 
 export async function fetchRoleCredentials(rt: Runtime, profile: SsoProfile, path: string, options: CredentialOptions): Promise<RoleCredentials> {
   const started = rt.now();
   const what = `fetching credentials for ${profile.roleName} in ${profile.accountId}`;
-  return withLock(rt, `role-${roleCacheKey(profile)}`, what, async () => {
+  return withLock(rt, roleLockName(roleCacheKey(profile)), what, async () => {
     const again = await readRoleEntry(path);
     if (again && isFresh(again, rt.now(), options.minTtlMs) && (!options.refresh || (await writtenSince(path, started)))) {
       rt.debug('another process fetched them while we waited');

@@ -2,28 +2,18 @@
 // cross-process lock (refresh tokens rotate, so two concurrent refreshes would break each
 // other), and fall back to the old token while it still works.
 import { isRefreshable, readToken, type SsoToken, tokenCacheHash, tokenCacheKey, tokenCachePath, writeToken } from '../cache/token.ts';
-import { withLock } from '../cache/lock.ts';
+import { tokenLockName, withLock } from '../cache/lock.ts';
 import { LoginRequiredError, ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
 import { classify } from '../sso/errors.ts';
 import { refreshAccessToken } from '../sso/oidc.ts';
 import { withRetries } from '../sso/retry.ts';
 import { humanDuration } from '../util/time.ts';
-import { describeSession, loginCommands, type SessionRef } from './session.ts';
-
-/** The AWS CLI and botocore refresh when less than this remains; we do the same. */
-export const TOKEN_REFRESH_WINDOW_MS = 15 * 60_000;
+import { TOKEN_REFRESH_WINDOW_MS } from './freshness.ts';
+import { describeSession, loginCommands, type SessionRef } from '../session/ref.ts';
 
 export function tokenPath(rt: Runtime, s: SessionRef): string {
   return tokenCachePath(rt.paths.ssoCacheDir, tokenCacheKey(s));
-}
-
-/**
- * The lock that serialises writers of one token file (refresh, login, logout). Named after the
- * file's hash so that logout, which only sees file names, takes the same lock.
- */
-export function tokenLockName(fileHash: string): string {
-  return `token-${fileHash}`;
 }
 
 export function loginRequired(s: SessionRef, reason: string): LoginRequiredError {

@@ -1,7 +1,7 @@
 // Opening a URL in the user's browser the way Python's webbrowser module (and so the AWS CLI)
 // does: the BROWSER variable first, then the platform's opener.
 import { spawn } from 'node:child_process';
-import { shellSplit } from '../config/ini.ts';
+import { shellSplit } from '../util/shellSplit.ts';
 import type { Runtime } from '../runtime.ts';
 import { isWsl, type Surroundings } from './plan.ts';
 

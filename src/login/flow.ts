@@ -1,4 +1,4 @@
-import type { SessionRef } from '../credentials/session.ts';
+import type { SessionRef } from '../session/ref.ts';
 import type { Runtime } from '../runtime.ts';
 import type { LoginUi } from './ui.ts';
 

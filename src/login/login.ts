@@ -3,10 +3,10 @@
 // needing a login at once produce one.
 import { promises as fsp } from 'node:fs';
 import { platform } from 'node:os';
-import { withLock, lockPath } from '../cache/lock.ts';
+import { lockPath, loginLockName, tokenLockName, withLock } from '../cache/lock.ts';
 import { readToken, type SsoToken, tokenCacheHash, writeToken } from '../cache/token.ts';
-import { describeSession, type SessionRef } from '../credentials/session.ts';
-import { tokenLockName, tokenPath } from '../credentials/token.ts';
+import { describeSession, type SessionRef } from '../session/ref.ts';
+import { tokenPath } from '../credentials/token.ts';
 import { LockTimeoutError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
 import { humanDuration } from '../util/time.ts';
@@ -84,7 +84,7 @@ export async function performLogin(rt: Runtime, s: SessionRef, options: LoginOpt
  * login's own limit (the caller then just reads the token again).
  */
 export async function loginOnce(rt: Runtime, s: SessionRef, options: LoginOptions, since: number): Promise<boolean> {
-  const name = `login-${tokenCacheHash(s)}`;
+  const name = loginLockName(tokenCacheHash(s));
   const held = await fsp.stat(`${lockPath(rt, name)}.lock`).then(
     () => true,
     () => false,

@@ -3,7 +3,7 @@
 // from stdin and nothing but the credentials reaches stdout; the login talks on stderr (and on
 // the terminal, which the calling tool may be hiding stderr from).
 import type { SsoProfile } from '../config/profile.ts';
-import { sessionOfProfile } from '../credentials/session.ts';
+import { sessionOfProfile } from '../session/ref.ts';
 import type { Runtime } from '../runtime.ts';
 import { loginOnce } from './login.ts';
 

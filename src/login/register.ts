@@ -10,7 +10,7 @@ import {
   registrationFits,
   writeRegistration,
 } from '../cache/registration.ts';
-import type { SessionRef } from '../credentials/session.ts';
+import type { SessionRef } from '../session/ref.ts';
 import { ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
 import { classify } from '../sso/errors.ts';

@@ -1,5 +1,5 @@
 // The SSO portal API: role credentials, account and role listings, logout.
-import type { RoleCredentials } from '../cache/role.ts';
+import type { RoleCredentials } from '../credentials/model.ts';
 import { isSafeCredentialValue } from '../cache/role.ts';
 import { ServiceError } from '../errors.ts';
 import { type Endpoint, portalClient } from './clients.ts';

@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, buildConfig } from '../config/model.ts';
 import { resolveSsoProfile } from '../config/profile.ts';
 import { ConfigError } from '../errors.ts';
-import { loginTarget } from '../login/target.ts';
+import { loginTarget } from '../session/target.ts';
 import type { Runtime } from '../runtime.ts';
 import { buildStatus, type StatusReport } from './report.ts';
 

@@ -3,7 +3,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { roleCachePath, type RoleCredentials, writeRoleEntry } from '../../src/cache/role.ts';
+import { roleCachePath, writeRoleEntry } from '../../src/cache/role.ts';
+import type { RoleCredentials } from '../../src/credentials/model.ts';
 import { type SsoToken, tokenCachePath, writeToken } from '../../src/cache/token.ts';
 
 export const START_URL = 'https://corp.awsapps.com/start';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { IniSyntaxError, parseIni, shellSplit } from '../../src/config/ini.ts';
+import { IniSyntaxError, parseIni } from '../../src/config/ini.ts';
+import { shellSplit } from '../../src/util/shellSplit.ts';
 import { buildConfig } from '../../src/config/model.ts';
 
 const FILES = { configFile: '/c', credentialsFile: '/k' };

@@ -16,7 +16,8 @@ import { InterruptedError, LoginRequiredError } from '../../src/errors.ts';
 import { authorizeUrl, codeChallenge, interpretCallback, newCodeVerifier, percentEncode, redirectUriFor } from '../../src/login/pkce.ts';
 import { planLogin } from '../../src/login/plan.ts';
 import { scopesFor } from '../../src/login/register.ts';
-import { buildStatus, renderStatus } from '../../src/status/report.ts';
+import { renderStatus } from '../../src/format/status.ts';
+import { buildStatus } from '../../src/status/report.ts';
 
 /** The Debian AWS CLI 2.9.19 (its vendored botocore) run as the reference implementation. */
 function awsCliPython(code: string, ...args: string[]): string {

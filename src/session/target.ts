@@ -5,7 +5,7 @@ import type { AwsConfig } from '../config/model.ts';
 import { stringValue } from '../config/model.ts';
 import { resolveSsoProfile, resolveSsoSession, selectProfileName } from '../config/profile.ts';
 import type { Env } from '../config/files.ts';
-import { type SessionRef, sessionOfProfile, sessionOfSsoSession } from '../credentials/session.ts';
+import { type SessionRef, sessionOfProfile, sessionOfSsoSession } from './ref.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 
 export function loginTarget(config: AwsConfig, flags: { profile: string | undefined; ssoSession: string | undefined }, env: Env, command: string): SessionRef {

@@ -3,13 +3,12 @@
 // every role-credential entry with ProviderType "sso" is deleted. Client registrations stay, so
 // the next login does not register again. With one session named, only its token and the role
 // entries of the config's profiles on that session go.
-import { withLock } from '../cache/lock.ts';
+import { tokenLockName, withLock } from '../cache/lock.ts';
 import { type CacheFile, knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
 import { tokenCacheHash } from '../cache/token.ts';
 import { resolveEndpoint } from '../config/endpoints.ts';
 import type { AwsConfig } from '../config/model.ts';
-import { describeSession, type SessionRef } from '../credentials/session.ts';
-import { tokenLockName } from '../credentials/token.ts';
+import { describeSession, type SessionRef } from './ref.ts';
 import { removeFile } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
 import { classify } from '../sso/errors.ts';
