@@ -57,7 +57,7 @@ export function parseToken(text: string): SsoToken | undefined {
   const o = parseJsonObject(text);
   if (!o) return undefined;
   const expiresAt = parseTimestamp(o.expiresAt);
-  if (typeof o.accessToken !== 'string' || o.accessToken === '' || !expiresAt) return undefined;
+  if (typeof o.accessToken !== 'string' || !isPlainToken(o.accessToken) || !expiresAt) return undefined;
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(o)) if (!KNOWN.includes(k)) extra[k] = v;
   return {
@@ -71,6 +71,14 @@ export function parseToken(text: string): SsoToken | undefined {
     refreshToken: optionalString(o.refreshToken),
     extra,
   };
+}
+
+/**
+ * Tokens travel in HTTP headers: whitespace or control characters mean a corrupt (or planted)
+ * value, which the SDK would reject with a TypeError. Such a token is treated as absent.
+ */
+export function isPlainToken(value: string): boolean {
+  return /^[\x21-\x7e]+$/.test(value);
 }
 
 function optionalString(v: unknown): string | undefined {

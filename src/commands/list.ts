@@ -29,22 +29,25 @@ export const list: Command = {
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';
     if (!(OUTPUTS as readonly string[]).includes(output)) throw new UsageError(`list: unknown output "${output}"; choose ${OUTPUTS.join(', ')}`);
-    const [{ usableToken }, { listAccountRoles, listAccounts }, { withRetries }, { loginTarget }] = await Promise.all([
+    const [{ loginRequired, usableToken }, { listAccountRoles, listAccounts }, { loginTarget }, { describeSession }] = await Promise.all([
       import('../credentials/token.ts'),
       import('../sso/portal.ts'),
-      import('../sso/retry.ts'),
       import('../session/target.ts'),
+      import('../session/ref.ts'),
     ]);
     const config = await loadConfig(rt.paths);
     const session = loginTarget(config, { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') }, rt.env, 'list');
     const token = await usableToken(rt, session);
-    const endpoint = { url: session.endpoints.sso, region: session.ssoRegion };
-    const retry = <T>(what: string, call: () => Promise<T>) => withRetries(rt, what, call);
-    const accounts = await listAccounts(endpoint, token.accessToken, retry);
+    const api = {
+      rt,
+      endpoint: { url: session.endpoints.sso, region: session.ssoRegion },
+      loginRequired: () => loginRequired(session, `the SSO session for ${describeSession(session)} is no longer valid (it was revoked or has expired)`),
+    };
+    const accounts = await listAccounts(api, token.accessToken);
     const assignments: Assignment[] = [];
     for (let i = 0; i < accounts.length; i += PARALLEL_ROLE_LISTINGS) {
       const batch = accounts.slice(i, i + PARALLEL_ROLE_LISTINGS);
-      const roles = await Promise.all(batch.map((a) => listAccountRoles(endpoint, token.accessToken, a.accountId, retry)));
+      const roles = await Promise.all(batch.map((a) => listAccountRoles(api, token.accessToken, a.accountId)));
       batch.forEach((a, j) => {
         assignments.push({ ...a, roles: (roles[j] ?? []).sort() });
       });

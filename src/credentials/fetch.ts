@@ -4,11 +4,10 @@ import { promises as fsp } from 'node:fs';
 import { roleLockName, withLock } from '../cache/lock.ts';
 import { readRoleEntry, roleCacheKey, writeRoleEntry } from '../cache/role.ts';
 import type { SsoProfile } from '../config/profile.ts';
-import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
+import { AccessDeniedError, ConfigError, LoginRequiredError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
-import { classify } from '../sso/errors.ts';
+import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { getRoleCredentials } from '../sso/portal.ts';
-import { withRetries } from '../sso/retry.ts';
 import { humanDuration } from '../util/time.ts';
 import { type CredentialOptions, isFresh } from './freshness.ts';
 import type { RoleCredentials } from './model.ts';
@@ -41,41 +40,34 @@ export async function fetchRoleCredentials(rt: Runtime, profile: SsoProfile, pat
 
 async function fetchWithToken(rt: Runtime, profile: SsoProfile): Promise<RoleCredentials> {
   const session = sessionOfProfile(profile);
-  const endpoint = { url: profile.endpoints.sso, region: profile.ssoRegion };
-  const call = (accessToken: string) =>
-    withRetries(rt, 'GetRoleCredentials', () => getRoleCredentials(endpoint, accessToken, profile.accountId, profile.roleName));
+  const api: SsoApi = {
+    rt,
+    endpoint: { url: profile.endpoints.sso, region: profile.ssoRegion },
+    loginRequired: () => loginRequired(session, `the SSO session for profile "${profile.profileName}" is no longer valid (it was revoked or has expired)`),
+  };
+  const call = (accessToken: string) => getRoleCredentials(api, accessToken, profile.accountId, profile.roleName).catch((err) => denied(err, profile));
   const token = await usableToken(rt, session);
   try {
     return await call(token.accessToken);
   } catch (err) {
-    const c = classify(err);
-    if (c.kind === 'unauthorized') {
-      // Someone may have logged in again since we read the token: look once more.
-      const reread = await readToken(tokenPath(rt, session));
-      if (reread && reread.accessToken !== token.accessToken && reread.expiresAt.getTime() > rt.now()) {
-        return call(reread.accessToken).catch((e) => rethrow(e, profile));
-      }
-      throw loginRequired(session, `the SSO session for profile "${profile.profileName}" is no longer valid (it was revoked or has expired)`);
-    }
-    return rethrow(err, profile);
+    if (!(err instanceof LoginRequiredError)) throw err;
+    // Someone may have logged in again since we read the token: look once more.
+    const reread = await readToken(tokenPath(rt, session));
+    if (reread && reread.accessToken !== token.accessToken && reread.expiresAt.getTime() > rt.now()) return call(reread.accessToken);
+    throw err;
   }
 }
 
-function rethrow(err: unknown, profile: SsoProfile): never {
-  if (err instanceof ServiceError) throw err;
-  const c = classify(err);
-  const target = `role ${profile.roleName} in account ${profile.accountId}`;
-  if (c.kind === 'forbidden' || c.kind === 'notFound') {
+/** The portal's "no such account or role for you" becomes the user's access-denied error. */
+function denied(err: unknown, profile: SsoProfile): never {
+  if (err instanceof SsoApiError && (err.kind === 'forbidden' || err.kind === 'notFound')) {
     throw new AccessDeniedError(
-      `no access to ${target} (profile "${profile.profileName}"): ${c.message}`,
+      `no access to role ${profile.roleName} in account ${profile.accountId} (profile "${profile.profileName}"): ${err.message}`,
       `check sso_account_id and sso_role_name; list what you can use with: ssohelper list${profile.sessionName ? ` --sso-session ${profile.sessionName}` : ` --profile ${profile.profileName}`}`,
-      { cause: err },
+      { cause: err.cause },
     );
   }
-  if (c.kind === 'unauthorized') {
-    throw loginRequired(sessionOfProfile(profile), `the SSO session for profile "${profile.profileName}" is no longer valid`);
-  }
-  throw new ServiceError(`GetRoleCredentials for ${target} failed: ${c.name}: ${c.message}`, undefined, { cause: err });
+  throw err;
 }
 
 async function writtenSince(path: string, since: number): Promise<boolean> {

@@ -5,9 +5,8 @@ import { isRefreshable, readToken, type SsoToken, tokenCacheHash, tokenCacheKey,
 import { tokenLockName, withLock } from '../cache/lock.ts';
 import { LoginRequiredError, ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
-import { classify } from '../sso/errors.ts';
+import { SsoApiError } from '../sso/call.ts';
 import { refreshAccessToken } from '../sso/oidc.ts';
-import { withRetries } from '../sso/retry.ts';
 import { humanDuration } from '../util/time.ts';
 import { TOKEN_REFRESH_WINDOW_MS } from './freshness.ts';
 import { describeSession, loginCommands, type SessionRef } from '../session/ref.ts';
@@ -45,12 +44,10 @@ async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string): Promi
     }
     if (!isRefreshable(current, rt.now())) return stillValidOr(rt, s, current, undefined);
     try {
-      const issued = await withRetries(rt, 'refreshing the SSO token', () =>
-        refreshAccessToken(
-          { url: s.endpoints.oidc, region: s.ssoRegion },
-          { clientId: current.clientId as string, clientSecret: current.clientSecret as string },
-          current.refreshToken as string,
-        ),
+      const issued = await refreshAccessToken(
+        { rt, endpoint: { url: s.endpoints.oidc, region: s.ssoRegion } },
+        { clientId: current.clientId as string, clientSecret: current.clientSecret as string },
+        current.refreshToken as string,
       );
       const refreshed: SsoToken = {
         ...current,
@@ -62,17 +59,16 @@ async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string): Promi
       rt.debug(`token refreshed: ${mask(refreshed.accessToken)}, ${issued.expiresInSeconds}s`);
       return refreshed;
     } catch (err) {
-      const c = classify(err);
-      if (c.kind === 'invalidGrant' || c.kind === 'invalidClient') {
+      if (err instanceof SsoApiError && (err.kind === 'invalidGrant' || err.kind === 'invalidClient')) {
         // A program without our lock (aws, boto3) may have used the refresh token already.
         const reread = await readToken(path);
         if (reread && reread.accessToken !== current.accessToken && reread.expiresAt.getTime() > rt.now()) {
           rt.debug('refresh token was used by another program; using the token it wrote');
           return reread;
         }
-        return stillValidOr(rt, s, current, loginRequired(s, `the SSO session for ${describeSession(s)} can no longer be refreshed (${c.name})`));
+        return stillValidOr(rt, s, current, loginRequired(s, `the SSO session for ${describeSession(s)} can no longer be refreshed (${err.errorName})`));
       }
-      return stillValidOr(rt, s, current, err instanceof ServiceError ? err : new ServiceError(`refreshing the SSO token failed: ${c.message}`, undefined, { cause: err }));
+      return stillValidOr(rt, s, current, err as Error);
     }
   });
 }

@@ -1,10 +1,9 @@
 // The authorization code flow with PKCE: the browser on this machine signs in and is redirected
 // to our loopback listener with a code, which only our verifier can redeem.
 import type { Registration } from '../cache/registration.ts';
-import { AccessDeniedError, LoginRequiredError, ServiceError } from '../errors.ts';
-import { classify } from '../sso/errors.ts';
+import { AccessDeniedError, LoginRequiredError } from '../errors.ts';
+import { SsoApiError } from '../sso/call.ts';
 import { createTokenWithAuthorizationCode, type IssuedToken } from '../sso/oidc.ts';
-import { withRetries } from '../sso/retry.ts';
 import type { FlowContext } from './flow.ts';
 import { startCallbackListener } from './loopback.ts';
 import { authorizeUrl, codeChallenge, newCodeVerifier, newState, redirectUriFor, requestedScopes } from './pkce.ts';
@@ -58,17 +57,15 @@ export async function authCodeLogin(ctx: FlowContext): Promise<{ issued: IssuedT
       throw new LoginRequiredError(`the browser sign-in failed (${detail}); nothing was saved`, `run the login again, or sign in with: ${device}`);
     }
     const code = outcome.code;
-    const endpoint = { url: s.endpoints.oidc, region: s.ssoRegion };
+    const api = { rt, endpoint: { url: s.endpoints.oidc, region: s.ssoRegion } };
     try {
-      const issued = await withRetries(rt, 'CreateToken', () => createTokenWithAuthorizationCode(endpoint, registration, { code, codeVerifier: verifier, redirectUri }));
+      const issued = await createTokenWithAuthorizationCode(api, registration, { code, codeVerifier: verifier, redirectUri });
       return { issued, registration };
     } catch (err) {
-      if (err instanceof ServiceError) throw err;
-      const c = classify(err);
-      if (c.kind === 'invalidGrant' || c.kind === 'expired' || c.kind === 'invalidClient') {
-        throw new LoginRequiredError(`IAM Identity Center did not accept the sign-in (${c.name}: ${c.message}); nothing was saved`, 'run the login again');
+      if (err instanceof SsoApiError && (err.kind === 'invalidGrant' || err.kind === 'expired' || err.kind === 'invalidClient')) {
+        throw new LoginRequiredError(`IAM Identity Center did not accept the sign-in (${err.message}); nothing was saved`, 'run the login again', { cause: err.cause });
       }
-      throw new ServiceError(`CreateToken failed: ${c.name}: ${c.message}`, undefined, { cause: err });
+      throw err;
     }
   } finally {
     listener.close();

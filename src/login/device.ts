@@ -2,10 +2,9 @@
 // device, and poll CreateToken at the pace the service sets.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Registration } from '../cache/registration.ts';
-import { AccessDeniedError, InterruptedError, LoginRequiredError, ServiceError } from '../errors.ts';
-import { classify } from '../sso/errors.ts';
+import { AccessDeniedError, InterruptedError, LoginRequiredError } from '../errors.ts';
+import { SsoApiError } from '../sso/call.ts';
 import { createTokenWithDeviceCode, type DeviceAuthorization, type IssuedToken, startDeviceAuthorization } from '../sso/oidc.ts';
-import { withRetries } from '../sso/retry.ts';
 import { humanDuration } from '../util/time.ts';
 import type { FlowContext } from './flow.ts';
 import { clientRegistration } from './register.ts';
@@ -16,20 +15,17 @@ const SLOW_DOWN_STEP_S = 5;
 
 export async function deviceLogin(ctx: FlowContext): Promise<{ issued: IssuedToken; registration: Registration }> {
   const { rt, s, ui } = ctx;
-  const endpoint = { url: s.endpoints.oidc, region: s.ssoRegion };
+  const api = { rt, endpoint: { url: s.endpoints.oidc, region: s.ssoRegion } };
   let registration = await clientRegistration(rt, s, 'device');
-  const start = (r: Registration) => withRetries(rt, 'StartDeviceAuthorization', () => startDeviceAuthorization(endpoint, r, s.startUrl));
   let auth: DeviceAuthorization;
   try {
-    auth = await start(registration);
+    auth = await startDeviceAuthorization(api, registration, s.startUrl);
   } catch (err) {
     // A registration revoked or rejected by the service: register once more, then give up.
-    if (classify(err).kind !== 'invalidClient') throw serviceFailure('StartDeviceAuthorization', err);
-    rt.debug(`cached client registration rejected (${classify(err).name}); registering anew`);
+    if (!(err instanceof SsoApiError && err.kind === 'invalidClient')) throw err;
+    rt.debug(`cached client registration rejected (${err.errorName}); registering anew`);
     registration = await clientRegistration(rt, s, 'device', true);
-    auth = await start(registration).catch((e) => {
-      throw serviceFailure('StartDeviceAuthorization', e);
-    });
+    auth = await startDeviceAuthorization(api, registration, s.startUrl);
   }
   const deadline = rt.now() + auth.expiresInSeconds * 1000;
   ui.say(
@@ -48,21 +44,21 @@ export async function deviceLogin(ctx: FlowContext): Promise<{ issued: IssuedTok
       });
       if (rt.now() >= deadline) throw expired(s.sessionName);
       try {
-        const issued = await withRetries(rt, 'CreateToken', () => createTokenWithDeviceCode(endpoint, registration, auth.deviceCode));
+        const issued = await createTokenWithDeviceCode(api, registration, auth.deviceCode);
         return { issued, registration };
       } catch (err) {
-        const c = classify(err);
-        if (c.kind === 'pending') continue;
-        if (c.kind === 'slowDown') {
+        if (!(err instanceof SsoApiError)) throw err;
+        if (err.kind === 'pending') continue;
+        if (err.kind === 'slowDown') {
           intervalS += SLOW_DOWN_STEP_S;
           rt.debug(`asked to slow down; polling every ${intervalS}s`);
           continue;
         }
-        if (c.kind === 'expired') throw expired(s.sessionName);
-        if (c.kind === 'denied') {
+        if (err.kind === 'expired') throw expired(s.sessionName);
+        if (err.kind === 'denied') {
           throw new AccessDeniedError('the sign-in request was denied in the browser; nothing was saved', 'run the login again and choose Allow');
         }
-        throw serviceFailure('CreateToken', err);
+        throw err;
       }
     }
   } finally {
@@ -75,10 +71,4 @@ function expired(sessionName: string | undefined): LoginRequiredError {
     'the sign-in code expired before it was approved; nothing was saved',
     `run the login again${sessionName ? ` (ssohelper login --sso-session ${sessionName})` : ''} and approve it within the time shown`,
   );
-}
-
-function serviceFailure(operation: string, err: unknown): ServiceError {
-  if (err instanceof ServiceError) return err;
-  const c = classify(err);
-  return new ServiceError(`${operation} failed: ${c.name}: ${c.message}`, undefined, { cause: err });
 }

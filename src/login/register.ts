@@ -13,9 +13,8 @@ import {
 import type { SessionRef } from '../session/ref.ts';
 import { ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
-import { classify } from '../sso/errors.ts';
+import { SsoApiError } from '../sso/call.ts';
 import { registerClient } from '../sso/oidc.ts';
-import { withRetries } from '../sso/retry.ts';
 import { PKCE_GRANT_TYPES, REGISTERED_REDIRECT_URI, requestedScopes } from './pkce.ts';
 
 export function registrationKeyOf(s: SessionRef): RegistrationKey {
@@ -54,14 +53,11 @@ export async function clientRegistration(rt: Runtime, s: SessionRef, kind: Regis
     kind === 'pkce'
       ? { clientName, scopes, grantTypes: [...PKCE_GRANT_TYPES], redirectUris: [REGISTERED_REDIRECT_URI], issuerUrl: s.startUrl }
       : { clientName, ...(scopes ? { scopes } : {}) };
-  let client: Awaited<ReturnType<typeof registerClient>>;
-  try {
-    client = await withRetries(rt, 'RegisterClient', () => registerClient(endpoint, request));
-  } catch (err) {
-    if (err instanceof ServiceError) throw err;
-    const c = classify(err);
-    throw new ServiceError(`registering ssohelper with IAM Identity Center at ${endpoint.url} failed: ${c.name}: ${c.message}`, 'check sso_region and sso_registration_scopes in your config', { cause: err });
-  }
+  const client = await registerClient({ rt, endpoint }, request).catch((err) => {
+    // A request the service refuses outright is usually a wrong region or scope in the config.
+    if (err instanceof SsoApiError && !err.hint) throw new ServiceError(err.message, 'check sso_region and sso_registration_scopes in your config', { cause: err.cause });
+    throw err;
+  });
   const registration: Registration = {
     clientId: client.clientId,
     clientSecret: client.clientSecret,

@@ -11,7 +11,6 @@ import type { AwsConfig } from '../config/model.ts';
 import { describeSession, type SessionRef } from './ref.ts';
 import { removeFile } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
-import { classify } from '../sso/errors.ts';
 import { logout as logoutApi } from '../sso/portal.ts';
 
 export interface LogoutResult {
@@ -29,11 +28,11 @@ async function revokeAndRemove(rt: Runtime, file: CacheFile, endpoint: { url: st
   return withLock(rt, tokenLockName(file.hash), 'logging out', async () => {
     if (endpoint) {
       try {
-        await logoutApi(endpoint, accessToken);
+        // One attempt: the token may be expired already, and logging out must not hang.
+        await logoutApi({ rt, endpoint, budgetMs: 0 }, accessToken);
         rt.debug(`Logout accepted for ${file.path}`);
       } catch (err) {
-        const c = classify(err);
-        rt.debug(`Logout for ${file.path} failed (ignored): ${c.name}: ${c.message}`);
+        rt.debug(`Logout for ${file.path} failed (ignored): ${(err as Error).message}`);
       }
     }
     return removeFile(file.path);

@@ -7,6 +7,8 @@ export type FailureKind =
   | 'throttled'
   | 'server'
   | 'network'
+  /** The network failed in a way retrying cannot fix (see networkFailure). */
+  | 'unreachable'
   | 'invalidGrant'
   | 'invalidClient'
   | 'pending'
@@ -51,11 +53,25 @@ export function classify(err: unknown): Classified {
     else if (status !== undefined && status >= 500) kind = 'server';
     else if (status === 401) kind = 'unauthorized';
     else if (status === 403) kind = 'forbidden';
-    else if ((e?.code && NETWORK_CODES.has(e.code)) || name === 'TimeoutError' || name === 'RequestTimeout' || /socket hang up|ECONN|EAI_AGAIN|ETIMEDOUT/.test(message)) {
-      kind = 'network';
-    }
+    else kind = networkFailure(e, name, message) ?? 'other';
   }
   return { kind, name, status, message };
+}
+
+/**
+ * The hook for network failures: 'network' is retried within the budget, 'unreachable' is
+ * reported at once (a name that does not resolve, a TLS certificate we do not trust, a proxy
+ * that refuses us: a second try would only fail the same way). Undefined: not a network failure.
+ */
+export function networkFailure(
+  e: { code?: string } | undefined,
+  name: string,
+  message: string,
+): 'network' | 'unreachable' | undefined {
+  if ((e?.code && NETWORK_CODES.has(e.code)) || name === 'TimeoutError' || name === 'RequestTimeout' || /socket hang up|ECONN|EAI_AGAIN|ETIMEDOUT/.test(message)) {
+    return 'network';
+  }
+  return undefined;
 }
 
 export function isRetryable(c: Classified): boolean {

@@ -1,5 +1,9 @@
-// The SSO OIDC API calls ssohelper makes to log in and to keep a session alive.
-import { type Endpoint, oidcClient } from './clients.ts';
+// The SSO OIDC API calls ssohelper makes to log in and to keep a session alive. Every request
+// goes through ssoCall, so callers get retries and only our own errors.
+import { isPlainToken } from '../cache/token.ts';
+import { ServiceError } from '../errors.ts';
+import { type SsoApi, ssoCall } from './call.ts';
+import { oidcClient } from './clients.ts';
 
 export interface IssuedToken {
   accessToken: string;
@@ -8,22 +12,29 @@ export interface IssuedToken {
 }
 
 export async function refreshAccessToken(
-  endpoint: Endpoint,
+  api: SsoApi,
   registration: { clientId: string; clientSecret: string },
   refreshToken: string,
 ): Promise<IssuedToken> {
-  const { client, sdk } = await oidcClient(endpoint);
-  const reply = await client.send(
-    new sdk.CreateTokenCommand({ ...registration, grantType: 'refresh_token', refreshToken }),
+  const { client, sdk } = await oidcClient(api.endpoint);
+  const reply = await ssoCall(api, 'refreshing the SSO token (CreateToken)', () =>
+    client.send(new sdk.CreateTokenCommand({ ...registration, grantType: 'refresh_token', refreshToken })),
   );
   return issued(reply);
 }
 
+/** IAM Identity Center sessions last 90 days at most; a longer token lifetime is not genuine. */
+const MAX_TOKEN_LIFETIME_S = 90 * 24 * 3600;
+
 export function issued(reply: { accessToken?: string; expiresIn?: number; refreshToken?: string }): IssuedToken {
-  if (!reply.accessToken || typeof reply.expiresIn !== 'number' || reply.expiresIn <= 0) {
-    throw new Error('CreateToken returned no access token or lifetime');
+  if (!reply.accessToken || !isPlainToken(reply.accessToken) || (reply.refreshToken !== undefined && !isPlainToken(reply.refreshToken))) {
+    throw new ServiceError('CreateToken returned no usable access token; nothing was saved');
   }
-  return { accessToken: reply.accessToken, expiresInSeconds: reply.expiresIn, refreshToken: reply.refreshToken };
+  const ttl = reply.expiresIn;
+  if (typeof ttl !== 'number' || !(ttl > 0 && ttl <= MAX_TOKEN_LIFETIME_S)) {
+    throw new ServiceError(`CreateToken returned an impossible token lifetime (${JSON.stringify(ttl)} seconds); nothing was saved`);
+  }
+  return { accessToken: reply.accessToken, expiresInSeconds: ttl, refreshToken: reply.refreshToken };
 }
 
 export interface RegisteredClient {
@@ -34,15 +45,18 @@ export interface RegisteredClient {
 }
 
 export async function registerClient(
-  endpoint: Endpoint,
+  api: SsoApi,
   request: { clientName: string; scopes?: string[]; grantTypes?: string[]; redirectUris?: string[]; issuerUrl?: string },
 ): Promise<RegisteredClient> {
-  const { client, sdk } = await oidcClient(endpoint);
-  const reply = await client.send(new sdk.RegisterClientCommand({ ...request, clientType: 'public' }));
-  if (!reply.clientId || !reply.clientSecret || typeof reply.clientSecretExpiresAt !== 'number') {
-    throw new Error('RegisterClient returned no client id, secret or expiry');
+  const { client, sdk } = await oidcClient(api.endpoint);
+  const reply = await ssoCall(api, `registering ssohelper with IAM Identity Center at ${api.endpoint.url} (RegisterClient)`, () =>
+    client.send(new sdk.RegisterClientCommand({ ...request, clientType: 'public' })),
+  );
+  const expires = reply.clientSecretExpiresAt;
+  if (!reply.clientId || !reply.clientSecret || typeof expires !== 'number' || !Number.isFinite(new Date(expires * 1000).getTime()) || expires * 1000 <= api.rt.now()) {
+    throw new ServiceError(`RegisterClient returned no client id or secret, or an impossible expiry (${JSON.stringify(expires)}); nothing was saved`);
   }
-  return { clientId: reply.clientId, clientSecret: reply.clientSecret, expiresAtSeconds: reply.clientSecretExpiresAt };
+  return { clientId: reply.clientId, clientSecret: reply.clientSecret, expiresAtSeconds: expires };
 }
 
 export interface DeviceAuthorization {
@@ -56,14 +70,14 @@ export interface DeviceAuthorization {
 }
 
 export async function startDeviceAuthorization(
-  endpoint: Endpoint,
+  api: SsoApi,
   registration: { clientId: string; clientSecret: string },
   startUrl: string,
 ): Promise<DeviceAuthorization> {
-  const { client, sdk } = await oidcClient(endpoint);
-  const reply = await client.send(new sdk.StartDeviceAuthorizationCommand({ clientId: registration.clientId, clientSecret: registration.clientSecret, startUrl }));
+  const { client, sdk } = await oidcClient(api.endpoint);
+  const reply = await ssoCall(api, 'StartDeviceAuthorization', () => client.send(new sdk.StartDeviceAuthorizationCommand({ clientId: registration.clientId, clientSecret: registration.clientSecret, startUrl })));
   if (!reply.deviceCode || !reply.userCode || !reply.verificationUri || typeof reply.expiresIn !== 'number') {
-    throw new Error('StartDeviceAuthorization returned no device code, user code, URL or lifetime');
+    throw new ServiceError('StartDeviceAuthorization returned no device code, user code, URL or lifetime');
   }
   return {
     deviceCode: reply.deviceCode,
@@ -76,30 +90,32 @@ export async function startDeviceAuthorization(
 }
 
 export async function createTokenWithDeviceCode(
-  endpoint: Endpoint,
+  api: SsoApi,
   registration: { clientId: string; clientSecret: string },
   deviceCode: string,
 ): Promise<IssuedToken> {
-  const { client, sdk } = await oidcClient(endpoint);
-  const reply = await client.send(
-    new sdk.CreateTokenCommand({
-      clientId: registration.clientId,
-      clientSecret: registration.clientSecret,
-      grantType: 'urn:ietf:params:oauth:grant-type:device_code',
-      deviceCode,
-    }),
+  const { client, sdk } = await oidcClient(api.endpoint);
+  const reply = await ssoCall(api, 'CreateToken', () =>
+    client.send(
+      new sdk.CreateTokenCommand({
+        clientId: registration.clientId,
+        clientSecret: registration.clientSecret,
+        grantType: 'urn:ietf:params:oauth:grant-type:device_code',
+        deviceCode,
+      }),
+    ),
   );
   return issued(reply);
 }
 
 export async function createTokenWithAuthorizationCode(
-  endpoint: Endpoint,
+  api: SsoApi,
   registration: { clientId: string; clientSecret: string },
   grant: { code: string; codeVerifier: string; redirectUri: string },
 ): Promise<IssuedToken> {
-  const { client, sdk } = await oidcClient(endpoint);
-  const reply = await client.send(
-    new sdk.CreateTokenCommand({ clientId: registration.clientId, clientSecret: registration.clientSecret, grantType: 'authorization_code', ...grant }),
+  const { client, sdk } = await oidcClient(api.endpoint);
+  const reply = await ssoCall(api, 'CreateToken', () =>
+    client.send(new sdk.CreateTokenCommand({ clientId: registration.clientId, clientSecret: registration.clientSecret, grantType: 'authorization_code', ...grant })),
   );
   return issued(reply);
 }

@@ -136,9 +136,9 @@ suite('failures: exit code, one message, empty stdout', () => {
     const token = await login();
     writeFileSync(fx.home.configFile, `${readFileSync(fx.home.configFile, 'utf8')}\n[profile forbidden]\nsso_session = corp\nsso_account_id = 999999999999\nsso_role_name = Nope\n`);
     expectFailure(await run(['get', 'forbidden'], fx.env), 5, /no access to role Nope in account 999999999999 \(profile "forbidden"\)/);
-    expectFailure(await run(['get', 'dev'], { ...cleanEnv(fx.home.dir, 'http://127.0.0.1:9'), SSOHELPER_RETRY_TIMEOUT: '1' }), 6, /GetRoleCredentials failed after \d+ attempts/);
+    expectFailure(await run(['get', 'dev'], { ...cleanEnv(fx.home.dir, 'http://127.0.0.1:9'), SSOHELPER_RETRY_TIMEOUT: '1' }), 6, /GetRoleCredentials for role ReadOnly in account 111111111111 failed after \d+ attempts/);
     fx.emu.failNext('GetRoleCredentials', 500, 1000);
-    expectFailure(await run(['get', 'dev'], { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '1' }), 6, /GetRoleCredentials failed after/);
+    expectFailure(await run(['get', 'dev'], { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '1' }), 6, /GetRoleCredentials .*failed after/);
     fx.emu.resetKnobs();
     fx.emu.revoke(token.accessToken);
     expectFailure(await run(['get', 'dev'], fx.env), 4, /no longer valid/);

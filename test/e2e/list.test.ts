@@ -45,3 +45,16 @@ test('list without a login exits 4 with the login command', async () => {
   assert.equal(r.stdout, '');
   assert.match(r.stderr, /run: ssohelper login --sso-session corp/);
 });
+
+test('list after the session was revoked server-side exits 4 with the login command, not an internal error', async () => {
+  const home = makeHome();
+  const session = emu.issueSession({ ttlSeconds: 3600 });
+  await seedToken(home, session);
+  emu.revoke(session.accessToken);
+  const r = await run(['list', '--sso-session', 'corp'], cleanEnv(home.dir, emu.url));
+  assert.equal(r.code, 4, describe(r));
+  assert.equal(r.stdout, '');
+  assert.match(r.stderr, /no longer valid/);
+  assert.match(r.stderr, /run: ssohelper login --sso-session corp/);
+  assert.doesNotMatch(r.stderr, /internal error/);
+});

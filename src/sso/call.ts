@@ -1,0 +1,81 @@
+// The one place where an AWS SDK call becomes an outcome the rest of ssohelper understands:
+// transient failures are retried with full-jitter exponential back-off inside a time budget (so
+// 50 parallel callers spread out instead of retrying in lock-step), and whatever is left is
+// thrown as one of our own error classes. Nothing outside src/sso/ sees an SDK error.
+import { LoginRequiredError, ServiceError, type SsoHelperError } from '../errors.ts';
+import { type Runtime, secondsSetting } from '../runtime.ts';
+import { type Classified, classify, type FailureKind, isRetryable } from './errors.ts';
+import type { Endpoint } from './clients.ts';
+
+const BASE_MS = 200;
+const CAP_MS = 5_000;
+const DEFAULT_BUDGET_MS = 25_000;
+
+export function retryBudgetMs(rt: Runtime): number {
+  return secondsSetting(rt, 'SSOHELPER_RETRY_TIMEOUT', DEFAULT_BUDGET_MS);
+}
+
+/** Who is calling and what a failure means to them; every src/sso/ API function takes one. */
+export interface SsoApi {
+  rt: Runtime;
+  endpoint: Endpoint;
+  /** Time allowed for retries (ms); 0 makes one attempt. Default: SSOHELPER_RETRY_TIMEOUT. */
+  budgetMs?: number;
+  /**
+   * What a rejected access token means here: usually "log in again", with the command for this
+   * session. Without it the error still exits 4, just without a command to suggest.
+   */
+  loginRequired?: () => SsoHelperError;
+}
+
+/**
+ * A failure the service (or the network) reported, after any retries. `kind` lets callers
+ * steer (a device login keeps polling while `pending`); the exit code is the service one (6).
+ */
+export class SsoApiError extends ServiceError {
+  readonly kind: FailureKind;
+  readonly errorName: string;
+  constructor(message: string, c: Classified, hint: string | undefined, cause: unknown) {
+    super(message, hint, { cause });
+    this.kind = c.kind;
+    this.errorName = c.name;
+  }
+}
+
+/**
+ * Runs one SDK request (`call`) under the retry budget and translates what it throws.
+ * `what` names the request in messages, e.g. "GetRoleCredentials for ReadOnly in 1111…".
+ */
+export async function ssoCall<T>(api: SsoApi, what: string, call: () => Promise<T>): Promise<T> {
+  const { rt } = api;
+  const deadline = rt.now() + (api.budgetMs ?? retryBudgetMs(rt));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (err instanceof ServiceError) throw err;
+      const c = classify(err);
+      const delay = Math.random() * Math.min(CAP_MS, BASE_MS * 2 ** attempt);
+      if (!isRetryable(c) || rt.now() + delay >= deadline) throw translate(api, what, err, attempt);
+      rt.debug(`${what}: ${c.name} (${c.status ?? c.kind}), retry ${attempt + 1} in ${Math.round(delay)}ms`);
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+}
+
+function translate(api: SsoApi, what: string, err: unknown, attempt: number): SsoHelperError {
+  const c = classify(err);
+  if (c.kind === 'unauthorized') {
+    return api.loginRequired?.() ?? new LoginRequiredError('the SSO session is no longer valid (it was revoked or has expired)', undefined, { cause: err });
+  }
+  if (isRetryable(c)) {
+    const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
+    const detail = c.kind === 'throttled' ? 'throttled by AWS' : c.message;
+    const hint = c.kind === 'network' ? 'check your network connection and proxy settings (HTTPS_PROXY)' : 'try again in a minute';
+    return new SsoApiError(`${what} failed${tries}: ${detail}`, c, hint, err);
+  }
+  if (c.kind === 'unreachable') {
+    return new SsoApiError(`${what} failed: ${c.message}`, c, `check ${api.endpoint.url}, your network connection and proxy settings (HTTPS_PROXY)`, err);
+  }
+  return new SsoApiError(`${what} failed: ${c.name}: ${c.message}`, c, undefined, err);
+}

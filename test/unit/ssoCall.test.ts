@@ -1,0 +1,57 @@
+// The one translation of SDK failures: retries inside the budget, and only our own errors out.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { LoginRequiredError, SsoHelperError } from '../../src/errors.ts';
+import { createRuntime } from '../../src/runtime.ts';
+import { SsoApiError, ssoCall } from '../../src/sso/call.ts';
+
+const rt = createRuntime({ env: { SSOHELPER_RETRY_TIMEOUT: '5' }, debug: false, stderr: () => undefined, interactive: () => false });
+const endpoint = { url: 'http://127.0.0.1:9', region: 'eu-west-1' };
+
+function sdkError(name: string, status: number | undefined, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status }, ...extra });
+}
+
+test('transient failures are retried until the call succeeds', async () => {
+  let calls = 0;
+  const value = await ssoCall({ rt, endpoint }, 'ListAccounts', async () => {
+    calls++;
+    if (calls < 3) throw sdkError(calls === 1 ? 'TooManyRequestsException' : 'InternalServerException', calls === 1 ? 429 : 500);
+    return 'ok';
+  });
+  assert.equal(value, 'ok');
+  assert.equal(calls, 3);
+});
+
+test('a budget of 0 makes exactly one attempt, and the failure is our own service error', async () => {
+  let calls = 0;
+  const err = await ssoCall({ rt, endpoint, budgetMs: 0 }, 'CreateToken', async () => {
+    calls++;
+    throw sdkError('Error', undefined, { code: 'ECONNREFUSED' });
+  }).catch((e: unknown) => e);
+  assert.equal(calls, 1);
+  assert.ok(err instanceof SsoApiError);
+  assert.equal(err.kind, 'network');
+  assert.equal(err.exitCode, 6);
+});
+
+test('a rejected token becomes the caller\'s login-required error; without one, still exit 4', async () => {
+  const mine = new LoginRequiredError('log in again', 'run: ssohelper login --sso-session corp');
+  const err = await ssoCall({ rt, endpoint, loginRequired: () => mine }, 'ListAccounts', () => Promise.reject(sdkError('UnauthorizedException', 401))).catch((e: unknown) => e);
+  assert.equal(err, mine);
+  const bare = await ssoCall({ rt, endpoint }, 'ListAccounts', () => Promise.reject(sdkError('UnauthorizedException', 401))).catch((e: unknown) => e);
+  assert.ok(bare instanceof LoginRequiredError);
+});
+
+test('other failures carry their kind and are never retried', async () => {
+  for (const [name, status, kind] of [['ForbiddenException', 403, 'forbidden'], ['AuthorizationPendingException', 400, 'pending'], ['InvalidGrantException', 400, 'invalidGrant'], ['TypeError', undefined, 'other']] as const) {
+    let calls = 0;
+    const err = await ssoCall({ rt, endpoint }, 'Op', async () => {
+      calls++;
+      throw sdkError(name, status);
+    }).catch((e: unknown) => e);
+    assert.equal(calls, 1, name);
+    assert.ok(err instanceof SsoApiError && err.kind === kind, name);
+    assert.ok(err instanceof SsoHelperError);
+  }
+});
