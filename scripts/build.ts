@@ -1,10 +1,17 @@
-// Builds dist/ssohelper.cjs (esbuild, one CommonJS file) and dist/ssohelper (Node SEA).
+// Builds the two bundles and the single executable:
+//   dist/ssohelper.cjs       src/hot.ts: the cached answer for get/env/export-credentials, no packages
+//   dist/ssohelper-full.cjs  src/main.ts: the whole program, loaded by the first only when needed
+//   dist/ssohelper           Node SEA: the hot bundle as main script (code cache), the full
+//                            bundle and its own V8 code cache as assets
 //
-//   node_modules/.bin/node scripts/build.ts [--entry src/main.ts] [--outdir dist]
-//       [--bundle-only] [--force] [--version-string X] [--skip-lazy-check]
+//   node_modules/.bin/node scripts/build.ts [--outdir dist] [--bundle-only] [--force]
+//       [--version-string X] [--skip-checks]
 //
-// The SEA step takes seconds and ~1 GB of memory (postject), so it is skipped when the bundle
-// bytes, the base binary and the SEA settings are the same as last time (dist/.sea-stamp).
+// The functions are exported for scripts that build for other targets: bundle() is
+// target-independent; makeSea() takes the Node that makes the blob (same version as the base
+// binary, runnable here) and the base binary apart, and a code cache only for this platform.
+// The SEA step takes seconds and ~1 GB of memory (postject), so it is skipped when its inputs
+// are the same as last time (dist/.sea-stamp).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -21,52 +28,43 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
+import { FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, wrapFull } from '../src/hot/full.ts';
+import { FIXTURE, hasFixtureKey, writeConfig, writeFreshRoleCache } from './fixture.ts';
 
-const root = resolve(import.meta.dirname, '..');
-const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+export const root = resolve(import.meta.dirname, '..');
+export const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
+export const HOT_ENTRY = 'src/hot.ts';
+export const FULL_ENTRY = 'src/main.ts';
+export const HOT_FILE = 'ssohelper.cjs';
+/** The pinned Node 24 from node_modules, never the machine's /usr/bin/node. */
+export const hostNode = realpathSync(join(root, 'node_modules/.bin/node'));
+// Builtins that the SDK's HTTP stack pulls in at module top; a cached answer needs none.
+// Not 'net': a piped stdout loads it, and credential_process always pipes.
+const HEAVY_BUILTINS = ['http', 'https', 'http2', 'tls', 'zlib'];
 
-const { values: opts } = parseArgs({
-  options: {
-    entry: { type: 'string', default: 'src/main.ts' },
-    outdir: { type: 'string', default: 'dist' },
-    'bundle-only': { type: 'boolean', default: false },
-    force: { type: 'boolean', default: false },
-    'version-string': { type: 'string' },
-    'skip-lazy-check': { type: 'boolean', default: false },
-  },
-  strict: true,
-});
-
-const entry = resolve(root, opts.entry);
-const outdir = resolve(root, opts.outdir);
-const bundlePath = join(outdir, 'ssohelper.cjs');
-const exePath = join(outdir, 'ssohelper');
-// The blob must be made by the same Node that becomes the base binary, and that Node must be
-// the pinned 24.x from node_modules, never the machine's /usr/bin/node.
-const baseNode = realpathSync(join(root, 'node_modules/.bin/node'));
-
-function log(msg: string): void {
+export function log(msg: string): void {
   process.stderr.write(`build: ${msg}\n`);
 }
 
+export class BuildError extends Error {}
+
 function fail(msg: string): never {
-  log(`error: ${msg}`);
-  process.exit(1);
+  throw new BuildError(msg);
 }
 
 function seconds(since: number): string {
   return `${((performance.now() - since) / 1000).toFixed(2)} s`;
 }
 
-function mib(bytes: number): string {
+export function mib(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(2)} MiB`;
 }
 
-function versionString(): string {
-  if (opts['version-string']) return opts['version-string'];
+export function versionString(): string {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   try {
     const git = (args: string[]) =>
@@ -95,59 +93,31 @@ function writeIfChanged(path: string, data: string | Uint8Array): boolean {
   return true;
 }
 
-// The hot path must not pay for the SDK: every SDK module must sit inside an esbuild
-// __commonJS/__esm wrapper (run on first require), and running the bundle must not load the
-// builtins that the SDK's HTTP stack pulls in at module top.
-function checkLazy(code: string, metafile: Metafile): void {
-  // Only inputs that survived tree shaking appear in the output; the rest cost nothing.
-  const inOutput = Object.values(metafile.outputs).flatMap((o) =>
-    Object.entries(o.inputs)
-      .filter(([, v]) => v.bytesInOutput > 0)
-      .map(([p]) => p),
-  );
-  const sdkInputs = inOutput.filter((p) => /node_modules\/(@aws-sdk|@smithy|@aws-crypto|proper-lockfile)\//.test(p));
-  const unwrapped = sdkInputs.filter((p) => !code.includes(`${JSON.stringify(p)}(`));
-  if (unwrapped.length > 0) {
-    fail(
-      `SDK modules are not wrapped for lazy evaluation (eager import somewhere?):\n  ${unwrapped.slice(0, 10).join('\n  ')}`,
-    );
-  }
-  if (!code.includes('__commonJS') && sdkInputs.length > 0)
-    fail('no __commonJS wrappers in the bundle; is the format still cjs?');
+// In the hot bundle every dynamic import() becomes a call to handover(): the code behind it
+// lives only in the full bundle, which redoes the whole run.
+const handoverPlugin: Plugin = {
+  name: 'handover',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, (args) => (args.kind === 'dynamic-import' ? { path: args.path, namespace: 'handover' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'handover' }, () => ({
+      contents: `import { handover } from ${JSON.stringify(join(root, 'src/hot/handover.ts'))}; handover();`,
+      loader: 'ts',
+      resolveDir: root,
+    }));
+  },
+};
 
-  const probe = `process.on('exit',()=>{process.getBuiltinModule('fs').writeSync(3,JSON.stringify(process.moduleLoadList))})`;
-  const r = spawnSync(
-    baseNode,
-    ['--import', `data:text/javascript,${encodeURIComponent(probe)}`, bundlePath, '--version'],
-    {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      env: { PATH: '/nonexistent', HOME: '/nonexistent' },
-      timeout: 30_000,
-    },
-  );
-  const loaded = String(r.output[3] ?? '');
-  if (loaded === '') {
-    log(
-      `warning: could not list the modules loaded by '--version' (exit ${r.status}); lazy-load runtime check skipped`,
-    );
-    return;
-  }
-  // Not 'net': a piped stdout loads it, and credential_process always pipes.
-  const heavyList = ['http', 'https', 'http2', 'tls', 'zlib'];
-  const heavy = heavyList.filter((m) => (JSON.parse(loaded) as string[]).includes(`NativeModule ${m}`));
-  if (heavy.length > 0) fail(`'ssohelper --version' loads ${heavy.join(', ')}: some SDK or network code runs at start`);
-  log(`lazy: ${sdkInputs.length} SDK/lock modules wrapped; '--version' loads none of ${heavyList.join('/')}`);
+export interface Bundle {
+  path: string;
+  code: string;
+  metafile: Metafile;
 }
 
-async function bundle(version: string): Promise<string> {
-  if (!existsSync(entry)) fail(`entry ${relative(root, entry)} does not exist (use --entry PATH)`);
+async function esbuild(entry: string, outfile: string, version: string, plugins: Plugin[]): Promise<Bundle> {
   const t0 = performance.now();
   const result = await build({
-    // Lets an entry outside the repository (a scratch file) resolve the project's packages.
-    nodePaths: [join(root, 'node_modules')],
-    entryPoints: [entry],
-    outfile: bundlePath,
+    entryPoints: [join(root, entry)],
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -157,55 +127,174 @@ async function bundle(version: string): Promise<string> {
     // top-level __export calls cost ~7 ms on every run even with the code cache. An empty
     // list picks "node"/"require", the SDK's dist-cjs, behind cheap __commonJS wrappers.
     conditions: [],
-    // Whitespace and syntax only: names stay readable in --debug stack traces, and the SEA code
-    // cache makes parse size matter little.
+    // Whitespace and syntax only: names stay readable in --debug stack traces, and the code
+    // caches make parse size matter little.
     minifyWhitespace: true,
     minifySyntax: true,
     minifyIdentifiers: false,
+    // ASCII output: the SEA asset is decoded without surprises, and V8 keeps one-byte strings.
+    charset: 'ascii',
     legalComments: 'eof',
     sourcemap: false,
     define: { __SSOHELPER_VERSION__: JSON.stringify(version) },
+    plugins,
     metafile: true,
     write: false,
     logLevel: 'warning',
     absWorkingDir: root,
   }).catch(() => fail('esbuild failed (errors above)'));
-  const out = result.outputFiles.find((f) => f.path === bundlePath);
-  if (!out) fail('esbuild produced no bundle');
-  mkdirSync(outdir, { recursive: true });
-  const changed = writeIfChanged(bundlePath, out.contents);
-  writeIfChanged(join(outdir, 'ssohelper.meta.json'), JSON.stringify(result.metafile));
-  log(
-    `bundle: ${relative(root, bundlePath)} ${mib(out.contents.length)} in ${seconds(t0)}${changed ? '' : ' (unchanged)'}`,
-  );
-  if (!opts['skip-lazy-check']) checkLazy(out.text, result.metafile);
-  return out.text;
+  const out = result.outputFiles.find((f) => f.path === outfile);
+  if (!out) fail(`esbuild produced no ${outfile}`);
+  const changed = writeIfChanged(outfile, out.contents);
+  writeIfChanged(outfile.replace(/\.cjs$/, '.meta.json'), JSON.stringify(result.metafile));
+  log(`bundle: ${relative(root, outfile)} ${mib(out.contents.length)} in ${seconds(t0)}${changed ? '' : ' (unchanged)'}`);
+  return { path: outfile, code: out.text, metafile: result.metafile };
 }
 
-function sea(code: string): void {
-  const seaSettings = {
-    disableExperimentalSEAWarning: true,
-    useCodeCache: true,
-    useSnapshot: false,
-    // NODE_OPTIONS from the user's shell must not reach a credential helper: a stray
-    // --require would run foreign code in a process that holds secrets, or break it outright.
-    execArgvExtension: 'none',
-  };
-  const base = statSync(baseNode);
-  const stamp = createHash('sha256')
-    .update(code)
-    .update(JSON.stringify(seaSettings))
-    .update(`${baseNode}\0${base.size}\0${base.mtimeMs}\0${process.version}`)
-    .digest('hex');
-  const stampPath = join(outdir, '.sea-stamp');
-  if (!opts.force && existsSync(exePath) && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp) {
-    log(`sea: ${relative(root, exePath)} up to date`);
-    return;
-  }
+function bundledInputs(metafile: Metafile): string[] {
+  // Only inputs that survived tree shaking appear in the output; the rest cost nothing.
+  return Object.values(metafile.outputs).flatMap((o) =>
+    Object.entries(o.inputs)
+      .filter(([, v]) => v.bytesInOutput > 0)
+      .map(([p]) => p),
+  );
+}
 
+/** Both bundles into outdir; target-independent. Fails if the hot bundle holds any package. */
+export async function bundle(outdir: string, version: string): Promise<{ hot: Bundle; full: Bundle }> {
+  mkdirSync(outdir, { recursive: true });
+  const [hot, full] = await Promise.all([
+    esbuild(HOT_ENTRY, join(outdir, HOT_FILE), version, [handoverPlugin]),
+    esbuild(FULL_ENTRY, join(outdir, FULL_FILE), version, []),
+  ]);
+  const packages = bundledInputs(hot.metafile).filter((p) => p.includes('node_modules/'));
+  if (packages.length > 0) {
+    fail(
+      `the hot bundle (${HOT_ENTRY}) holds package code; import it dynamically so it runs from the full bundle:\n  ${packages.slice(0, 10).join('\n  ')}`,
+    );
+  }
+  return { hot, full };
+}
+
+/**
+ * The full bundle must keep the SDK and the lock library lazy too (a login or list should not
+ * pay for clients it does not use): every such module inside an esbuild __commonJS wrapper.
+ */
+export function checkFullBundle(full: Bundle): number {
+  const sdkInputs = bundledInputs(full.metafile).filter((p) => /node_modules\/(@aws-sdk|@smithy|@aws-crypto|proper-lockfile)\//.test(p));
+  const unwrapped = sdkInputs.filter((p) => !full.code.includes(`${JSON.stringify(p)}(`));
+  if (unwrapped.length > 0) {
+    fail(`SDK modules in ${FULL_FILE} are not wrapped for lazy evaluation (eager import somewhere?):\n  ${unwrapped.slice(0, 10).join('\n  ')}`);
+  }
+  return sdkInputs.length;
+}
+
+const PROBE = `process.on('exit',()=>{const m=process.getBuiltinModule('module');process.getBuiltinModule('fs').writeSync(3,JSON.stringify({builtins:process.moduleLoadList,files:Object.keys(m.Module._cache)}))})`;
+
+/** Runs a bundle under node and lists the builtins and files it loaded. */
+export function loadedBy(nodeBin: string, script: string, args: string[], env: Record<string, string>): { status: number | null; stdout: string; stderr: string; builtins: string[]; files: string[] } {
+  const r = spawnSync(nodeBin, ['--import', `data:text/javascript,${encodeURIComponent(PROBE)}`, script, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    env,
+    timeout: 30_000,
+  });
+  const raw = String(r.output[3] ?? '');
+  const seen = raw ? (JSON.parse(raw) as { builtins: string[]; files: string[] }) : { builtins: [], files: [] };
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    builtins: seen.builtins.filter((b) => b.startsWith('NativeModule ')).map((b) => b.slice('NativeModule '.length)),
+    files: seen.files,
+  };
+}
+
+/**
+ * The run-time half of the hot-path check: a cached `get` from the hot bundle under this Node
+ * must answer without loading the full bundle or any network builtin.
+ */
+export function checkHotPath(outdir: string): string[] {
+  const home = mkdtempSync(join(tmpdir(), 'ssohelper-build-'));
+  try {
+    writeConfig(home);
+    writeFreshRoleCache(home);
+    const env = { HOME: home, PATH: '/nonexistent', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
+    const r = loadedBy(hostNode, join(outdir, HOT_FILE), ['get', FIXTURE.profile], env);
+    if (r.status !== 0 || !hasFixtureKey(r.stdout)) fail(`a cached 'get' from ${HOT_FILE} failed (exit ${r.status}): ${r.stdout}${r.stderr}`);
+    if (r.files.some((f) => f.endsWith(FULL_FILE))) fail(`a cached 'get' loaded ${FULL_FILE}: something on the hot path handed over to the full program`);
+    const heavy = HEAVY_BUILTINS.filter((m) => r.builtins.includes(m));
+    if (heavy.length > 0) fail(`a cached 'get' loads node:${heavy.join(', node:')}`);
+    // And the other way round: a command the hot bundle does not know must reach the full one.
+    const v = loadedBy(hostNode, join(outdir, HOT_FILE), ['--version'], env);
+    if (v.status !== 0 || !v.files.some((f) => f.endsWith(FULL_FILE))) fail(`'--version' did not run the full program (exit ${v.status}): ${v.stderr}`);
+    const vHeavy = HEAVY_BUILTINS.filter((m) => v.builtins.includes(m));
+    if (vHeavy.length > 0) fail(`'--version' loads node:${vHeavy.join(', node:')}: some SDK or network code runs at start`);
+    return r.builtins;
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+}
+
+/**
+ * V8 code cache for the full bundle, made by `node` (the Node that the SEA embeds, on this
+ * platform only) from exactly the text src/hot/full.ts compiles.
+ */
+export function fullCodeCache(node: string, fullCode: string, work: string): Buffer {
+  const src = join(work, 'full.wrapped.js');
+  const out = join(work, 'full.cache');
+  writeFileSync(src, wrapFull(fullCode));
+  const gen = `const fs=require('fs'),vm=require('vm');const s=new vm.Script(fs.readFileSync(process.argv[1],'utf8'),{filename:${JSON.stringify(FULL_FILE)}});fs.writeFileSync(process.argv[2],s.createCachedData())`;
+  const r = spawnSync(node, ['-e', gen, src, out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  if (r.status !== 0) fail(`making the code cache failed: ${r.stderr}`);
+  return readFileSync(out);
+}
+
+export interface SeaOptions {
+  /** Makes the blob (and the code caches): same Node version as baseBinary, runnable here. */
+  node: string;
+  /** The Node binary the blob is injected into (any platform). */
+  baseBinary: string;
+  out: string;
+  hotCode: string;
+  fullCode: string;
+  /** Only when baseBinary runs on this platform: V8 rejects a cache from another. */
+  codeCache: boolean;
+  /** postject's extra flags, e.g. ['--macho-segment-name', 'NODE_SEA'] for macOS. */
+  postjectArgs?: string[];
+  force?: boolean;
+}
+
+export const seaSettings = (codeCache: boolean) => ({
+  disableExperimentalSEAWarning: true,
+  useCodeCache: codeCache,
+  useSnapshot: false,
+  // NODE_OPTIONS from the user's shell must not reach a credential helper: a stray
+  // --require would run foreign code in a process that holds secrets, or break it outright.
+  execArgvExtension: 'none',
+});
+
+/** Makes the single executable at o.out; returns false when it was already up to date. */
+export function makeSea(o: SeaOptions): boolean {
+  const settings = seaSettings(o.codeCache);
+  const stat = (p: string) => statSync(p);
+  const stamp = createHash('sha256')
+    .update(o.hotCode)
+    .update('\0')
+    .update(o.fullCode)
+    .update(JSON.stringify({ settings, postject: o.postjectArgs ?? [] }))
+    .update(`${o.node}\0${stat(o.node).size}\0${stat(o.node).mtimeMs}\0${o.baseBinary}\0${stat(o.baseBinary).size}\0${stat(o.baseBinary).mtimeMs}`)
+    .digest('hex');
+  const stampPath = `${o.out}.sea-stamp`;
+  if (!o.force && existsSync(o.out) && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp) {
+    log(`sea: ${relative(root, o.out)} up to date`);
+    return false;
+  }
+  const outdir = resolve(o.out, '..');
+  mkdirSync(outdir, { recursive: true });
   const t0 = performance.now();
-  // A private work directory inside dist/ (same filesystem, so the final rename is atomic): a
-  // concurrent build cannot swap the bundle under this one, and an interrupted build never
+  // A private work directory beside the output (same filesystem, so the final rename is
+  // atomic): a concurrent build cannot swap files under this one, and an interrupted build never
   // leaves a plain node binary or half a SEA under the final name.
   // Leftovers of builds killed outright (SIGKILL, power loss) are ~250 MB each.
   for (const name of readdirSync(outdir)) {
@@ -213,70 +302,102 @@ function sea(code: string): void {
     if (name.startsWith('.sea-') && Date.now() - statSync(p).mtimeMs > 3600_000) rmSync(p, { recursive: true, force: true });
   }
   const work = mkdtempSync(join(outdir, '.sea-'));
-  process.on('exit', () => rmSync(work, { recursive: true, force: true }));
-  // Ctrl-C also reaches the tool running under spawnSync; exiting through 'exit' cleans up.
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
-  const main = join(work, 'ssohelper.cjs');
-  const blob = join(work, 'ssohelper.blob');
-  const exe = join(work, 'ssohelper');
-  const seaConfig = join(work, 'sea-config.json');
-  writeFileSync(main, code);
-  writeFileSync(seaConfig, JSON.stringify({ main, output: blob, ...seaSettings }));
-  // postject (LIEF) prints a page of harmless "Can't find string offset" warnings: show the
-  // tools' output only when they fail.
-  const run = (file: string, args: string[]) => {
-    const r = spawnSync(file, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    if (r.status !== 0) {
-      process.stderr.write(`${r.stdout}${r.stderr}`);
-      fail(`${relative(root, file) || file} ${args.join(' ')} exited ${r.status ?? r.signal}`);
+  const cleanup = () => rmSync(work, { recursive: true, force: true });
+  process.on('exit', cleanup);
+  try {
+    const main = join(work, HOT_FILE);
+    const full = join(work, FULL_FILE);
+    const blob = join(work, 'ssohelper.blob');
+    const exe = join(work, 'ssohelper');
+    const seaConfig = join(work, 'sea-config.json');
+    writeFileSync(main, o.hotCode);
+    writeFileSync(full, o.fullCode);
+    const assets: Record<string, string> = { [FULL_ASSET]: full };
+    if (o.codeCache) {
+      writeFileSync(join(work, FULL_CACHE_ASSET), fullCodeCache(o.node, o.fullCode, work));
+      assets[FULL_CACHE_ASSET] = join(work, FULL_CACHE_ASSET);
     }
-  };
-  run(baseNode, ['--experimental-sea-config', seaConfig]);
-  const tBlob = performance.now();
-
-  copyFileSync(baseNode, exe);
-  chmodSync(exe, 0o755);
-  run(baseNode, [join(root, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE]);
-  // postject flips the fuse from :0 to :1; unflipped, the binary would start as plain node.
-  if (!readFileSync(exe).includes(`${SENTINEL_FUSE}:1`)) fail('postject did not flip the SEA fuse');
-  // Copied once more before it is put in place. postject writes the whole file in one large
-  // write, which this kernel appears to keep in the page cache as large folios; an executable run
-  // from those maps whole folios. Measured: 59 MiB peak RSS for a cached `get` straight from
-  // postject's output (80 MiB after one writeFileSync of the bytes) against 44 MiB after a
-  // copy, which is also what cp, install(1) and a read back from disk give. Same bytes either
-  // way; only the build machine's page cache differs, but the benchmark and tests run there.
-  const final = join(work, 'ssohelper.final');
-  copyFileSync(exe, final);
-  renameSync(final, exePath);
-  writeAtomic(stampPath, stamp);
-  const blobSecs = ((tBlob - t0) / 1000).toFixed(2);
-  log(
-    `sea: ${relative(root, exePath)} ${mib(statSync(exePath).size)} in ${seconds(t0)} (blob ${blobSecs} s, base ${relative(root, baseNode)} ${process.version})`,
-  );
-}
-
-function smoke(version: string): void {
-  const r = spawnSync(exePath, ['--version'], { encoding: 'utf8', env: { PATH: '/nonexistent' }, timeout: 30_000 });
-  if (r.status === 0 && r.stdout.includes(version)) {
-    log(`smoke: ${relative(root, exePath)} --version -> ${r.stdout.trim()}`);
-  } else {
-    log(
-      `warning: '${relative(root, exePath)} --version' exited ${r.status ?? r.signal} and printed ${JSON.stringify(r.stdout.trim())}; expected ${version}`,
-    );
+    writeFileSync(seaConfig, JSON.stringify({ main, output: blob, assets, ...settings }));
+    // postject (LIEF) prints a page of harmless "Can't find string offset" warnings: show the
+    // tools' output only when they fail.
+    const run = (file: string, args: string[]) => {
+      const r = spawnSync(file, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      if (r.status !== 0) {
+        process.stderr.write(`${r.stdout}${r.stderr}`);
+        fail(`${relative(root, file) || file} ${args.join(' ')} exited ${r.status ?? r.signal}`);
+      }
+    };
+    run(o.node, ['--experimental-sea-config', seaConfig]);
+    const tBlob = performance.now();
+    copyFileSync(o.baseBinary, exe);
+    chmodSync(exe, 0o755);
+    run(o.node, [join(root, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE, ...(o.postjectArgs ?? [])]);
+    // postject flips the fuse from :0 to :1; unflipped, the binary would start as plain node.
+    if (!readFileSync(exe).includes(`${SENTINEL_FUSE}:1`)) fail('postject did not flip the SEA fuse');
+    // Copied once more before it is put in place. postject writes the whole file in one large
+    // write, which this kernel appears to keep in the page cache as large folios; an executable
+    // run from those maps whole folios. Measured: 59 MiB peak RSS for a cached `get` straight
+    // from postject's output (80 MiB after one writeFileSync of the bytes) against 44 MiB after
+    // a copy, which is also what cp, install(1) and a read back from disk give. Same bytes
+    // either way; only the build machine's page cache differs, but the bench and tests run there.
+    const final = join(work, 'ssohelper.final');
+    copyFileSync(exe, final);
+    renameSync(final, o.out);
+    writeAtomic(stampPath, stamp);
+    const blobSecs = ((tBlob - t0) / 1000).toFixed(2);
+    log(`sea: ${relative(root, o.out)} ${mib(statSync(o.out).size)} in ${seconds(t0)} (blob ${blobSecs} s, base ${relative(root, o.baseBinary) || o.baseBinary})`);
+    return true;
+  } finally {
+    cleanup();
+    process.off('exit', cleanup);
   }
 }
 
-if (process.versions.node.split('.')[0] !== '24')
-  fail(`run this with node_modules/.bin/node (Node 24), not ${process.execPath} ${process.version}`);
-if (realpathSync(process.execPath) !== baseNode)
-  log(`warning: running under ${process.execPath}, SEA base is ${baseNode}`);
-const t0 = performance.now();
-const version = versionString();
-log(`version: ${version} (esbuild define __SSOHELPER_VERSION__), entry ${relative(root, entry) || entry}`);
-const code = await bundle(version);
-if (!opts['bundle-only']) {
-  mkdirSync(dirname(exePath), { recursive: true });
-  sea(code);
-  smoke(version);
+/** The built executable on this machine: version, and the full program from its code cache. */
+export function smoke(exe: string, version: string): void {
+  const r = spawnSync(exe, ['--version'], { encoding: 'utf8', env: { PATH: '/nonexistent', SSOHELPER_DEBUG: '1' }, timeout: 30_000 });
+  if (r.status !== 0 || !r.stdout.includes(version)) {
+    fail(`'${relative(root, exe)} --version' exited ${r.status ?? r.signal} and printed ${JSON.stringify(r.stdout.trim())}; expected ${version}\n${r.stderr}`);
+  }
+  // The hot entry reports how it loaded the full program when debugging.
+  const how = /full program loaded from (.*)/.exec(r.stderr)?.[1] ?? 'unknown';
+  if (how !== 'asset+cache') fail(`'${relative(root, exe)} --version' loaded the full program from ${how}, expected asset+cache`);
+  log(`smoke: ${relative(root, exe)} --version -> ${r.stdout.trim()} (full program from ${how})`);
 }
-log(`done in ${seconds(t0)}`);
+
+async function main(): Promise<void> {
+  const { values: opts } = parseArgs({
+    options: {
+      outdir: { type: 'string', default: 'dist' },
+      'bundle-only': { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
+      'version-string': { type: 'string' },
+      'skip-checks': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  if (process.versions.node.split('.')[0] !== '24') fail(`run this with node_modules/.bin/node (Node 24), not ${process.execPath} ${process.version}`);
+  const outdir = resolve(root, opts.outdir);
+  const t0 = performance.now();
+  const version = opts['version-string'] ?? versionString();
+  log(`version: ${version} (esbuild define __SSOHELPER_VERSION__)`);
+  const { hot, full } = await bundle(outdir, version);
+  if (!opts['skip-checks']) {
+    const wrapped = checkFullBundle(full);
+    const builtins = checkHotPath(outdir);
+    log(`lazy: ${wrapped} SDK/lock modules wrapped in ${FULL_FILE}; a cached 'get' loads ${builtins.length} builtins, no package, not ${FULL_FILE}`);
+  }
+  if (!opts['bundle-only']) {
+    const exe = join(outdir, 'ssohelper');
+    makeSea({ node: hostNode, baseBinary: hostNode, out: exe, hotCode: hot.code, fullCode: full.code, codeCache: true, force: opts.force });
+    smoke(exe, version);
+  }
+  log(`done in ${seconds(t0)}`);
+}
+
+if (import.meta.main) {
+  await main().catch((err: unknown) => {
+    log(`error: ${err instanceof BuildError ? err.message : (err as Error).stack}`);
+    process.exit(1);
+  });
+}

@@ -1,32 +1,11 @@
 // The only file that touches the process: arguments, environment, streams and the exit code.
 import { getEventListeners } from 'node:events';
-import { writeSync } from 'node:fs';
 import { parseCommandArgs } from './cli/args.ts';
 import { COMMANDS, findCommand } from './cli/commands.ts';
+import { STDERR, STDOUT, write } from './cli/output.ts';
 import { commandHelp, mainHelp, version } from './cli/help.ts';
 import { describeFailure, UsageError } from './errors.ts';
 import { createRuntime } from './runtime.ts';
-
-const STDOUT = 1;
-const STDERR = 2;
-
-/**
- * Straight to the file descriptor: complete before process.exit on every platform, and without
- * building process.stdout's stream machinery, which the cached path would otherwise pay for.
- */
-function write(fd: number, text: string): void {
-  const bytes = Buffer.from(text, 'utf8');
-  for (let offset = 0; offset < bytes.length; ) {
-    try {
-      offset += writeSync(fd, bytes, offset);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'EAGAIN') continue; // a non-blocking pipe that is full: try again
-      if (code === 'EPIPE') return; // the reader went away (| head); nothing left to tell it
-      throw err;
-    }
-  }
-}
 
 /**
  * Ctrl-C and SIGTERM exit at once (130) unless something is watching the runtime's signal: a

@@ -1,0 +1,64 @@
+// The executable's entry. A cached answer for get, env or export-credentials runs from this
+// small bundle alone; everything else (other commands, a cache miss, an error, --help, --debug)
+// is handed to the full program, src/main.ts, which starts over and does all of it. New
+// commands belong in src/cli/commands.ts, never here: the build fails if this bundle grows a
+// dependency on a package, and every dynamic import() in it becomes a handover (src/hot/handover.ts).
+import { parseCommandArgs } from './cli/args.ts';
+import { STDERR, STDOUT, write } from './cli/output.ts';
+import type { Command } from './commands/command.ts';
+import { EXIT } from './errors.ts';
+import { env } from './commands/env.ts';
+import { exportCredentials } from './commands/exportCredentials.ts';
+import { get } from './commands/get.ts';
+import { runFullProgram } from './hot/full.ts';
+import { handover, handoverRequested } from './hot/handover.ts';
+import { createRuntime } from './runtime.ts';
+
+const HOT_COMMANDS: readonly Command[] = [get, env, exportCredentials];
+
+/** The cached answer, or undefined when the full program has to run. Prints nothing. */
+async function cachedAnswer(argv: string[], debug: boolean): Promise<{ stdout: string; stderr: string } | undefined> {
+  const command = HOT_COMMANDS.find((c) => c.name === argv[0]);
+  if (!command || debug) return undefined;
+  try {
+    const args = parseCommandArgs(argv.slice(1), command.flags, command.maxPositionals, command.name);
+    if (args.flags.help) return undefined;
+    let stderr = '';
+    const rt = createRuntime({
+      env: process.env,
+      debug: false,
+      // Held back: if the full program takes over, it prints its own warnings.
+      stderr: (text) => {
+        stderr += text;
+      },
+      // Asking whether a person is there means a login is coming.
+      interactive: handover,
+      signal: handover,
+    });
+    const stdout = await command.run(rt, args);
+    return handoverRequested() ? undefined : { stdout, stderr };
+  } catch {
+    // Usage errors and every failure are reported by the full program, in one place.
+    return undefined;
+  }
+}
+
+const argv = process.argv.slice(2);
+const debug = argv.includes('--debug') || process.env.SSOHELPER_DEBUG === '1';
+cachedAnswer(argv, debug).then(
+  (answer) => {
+    if (answer) {
+      write(STDERR, answer.stderr);
+      write(STDOUT, answer.stdout);
+      process.exit(0);
+    }
+    try {
+      const how = runFullProgram();
+      if (debug) write(STDERR, `ssohelper[debug] full program loaded from ${how}\n`);
+    } catch (err) {
+      write(STDERR, `ssohelper: this installation is broken: cannot load the full program (${(err as Error).message}); reinstall it\n`);
+      process.exit(EXIT.internal);
+    }
+  },
+  () => process.exit(EXIT.internal),
+);
