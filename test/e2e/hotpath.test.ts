@@ -1,0 +1,84 @@
+// The split between the hot entry (dist/ssohelper.cjs, the SEA's main script) and the full
+// program (dist/ssohelper-full.cjs, a SEA asset): a cached answer comes from the first alone,
+// everything else from the second, and a user cannot tell the two apart.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { HOT_FILE, loadedBy } from '../../scripts/build.ts';
+import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache } from '../../scripts/fixture.ts';
+import { FULL_FILE } from '../../src/hot/full.ts';
+import { ROOT } from '../helpers/run.ts';
+
+const BIN = join(ROOT, 'dist', 'ssohelper');
+const HOT = join(ROOT, 'dist', HOT_FILE);
+const skip = existsSync(BIN) && existsSync(HOT) ? false : 'dist/ is not built: run `make build` (make test does)';
+
+describe('hot entry and full program', { skip }, () => {
+  let home = '';
+  let env: Record<string, string> = {};
+  beforeEach(() => {
+    home = mkdtempSync(join(tmpdir(), 'ssohelper-hot-'));
+    writeConfig(home);
+    writeFreshRoleCache(home);
+    // Port 9 (discard) on loopback: any network attempt fails at once.
+    env = { HOME: home, PATH: '/usr/bin:/bin', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
+  });
+  afterEach(() => rmSync(home, { recursive: true, force: true }));
+
+  const loads = (args: string[]) => loadedBy(process.execPath, HOT, args, env);
+  const fullLoaded = (files: string[]) => files.some((f) => f.endsWith(FULL_FILE));
+
+  test('a cached get, env and export-credentials run without the full program or network builtins', () => {
+    for (const args of [['get', FIXTURE.profile], ['env', FIXTURE.profile, '--format', 'fish'], ['export-credentials', '--profile', FIXTURE.profile]]) {
+      const r = loads(args);
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.ok(r.stdout.includes(FIXTURE.accessKeyId), r.stdout);
+      assert.ok(!fullLoaded(r.files), `${args[0]} loaded ${FULL_FILE}`);
+      for (const m of ['http', 'https', 'tls', 'zlib']) assert.ok(!r.builtins.includes(m), `${args[0]} loaded node:${m}`);
+    }
+  });
+
+  test('everything else is the full program: other commands, help, debug, a cache miss', () => {
+    for (const args of [['--version'], ['status'], ['get', '--help'], ['get', FIXTURE.profile, '--debug'], ['get', FIXTURE.profile, '--refresh']]) {
+      assert.ok(fullLoaded(loads(args).files), `${args.join(' ')} did not load ${FULL_FILE}`);
+    }
+    rmSync(roleCacheFile(home));
+    const miss = loads(['get', FIXTURE.profile]);
+    assert.ok(fullLoaded(miss.files));
+    // No token for the session: the full program says so, once, with the login exit code.
+    assert.equal(miss.status, 4, miss.stderr);
+    assert.equal(miss.stderr.match(/ssohelper login/g)?.length, 1, miss.stderr);
+  });
+
+  test('the executable: a warning is printed once, whether the hot entry answers or hands over', () => {
+    writeFileSync(join(home, '.aws/credentials'), `[${FIXTURE.profile}]\naws_access_key_id = AKIASHADOW\naws_secret_access_key = x\n`);
+    const hit = spawnSync(BIN, ['get', FIXTURE.profile], { env, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(hit.status, 0, hit.stderr);
+    assert.ok(hasFixtureKey(hit.stdout), hit.stdout);
+    assert.equal(hit.stderr.match(/also has keys/g)?.length, 1, hit.stderr);
+    // The hot entry reaches the warning, then the missing entry: the full program starts over.
+    rmSync(roleCacheFile(home));
+    const miss = spawnSync(BIN, ['get', FIXTURE.profile], { env, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(miss.status, 4, miss.stderr);
+    assert.equal(miss.stderr.match(/also has keys/g)?.length, 1, miss.stderr);
+  });
+
+  test('the executable: errors on the hot commands come from the full program, once', () => {
+    const usage = spawnSync(BIN, ['get', FIXTURE.profile, '--min-ttl', 'soon'], { env, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(usage.status, 2, usage.stderr);
+    assert.equal(usage.stderr.match(/not a duration/g)?.length, 1, usage.stderr);
+    const unknown = spawnSync(BIN, ['env', 'nosuchprofile'], { env, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(unknown.status, 3, unknown.stderr);
+    assert.equal(unknown.stdout, '');
+  });
+
+  test('the executable loads the full program from its embedded code cache', () => {
+    const r = spawnSync(BIN, ['--version'], { env: { ...env, SSOHELPER_DEBUG: '1' }, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stderr, /full program loaded from asset\+cache/);
+  });
+});
