@@ -10,6 +10,10 @@ export const EXIT = {
   accessDenied: 5,
   service: 6,
   lockTimeout: 7,
+  /** exec: the command exists but cannot be run (as shells report it). */
+  cannotExecute: 126,
+  /** exec: no such command (as shells report it). */
+  commandNotFound: 127,
   interrupted: 130,
 } as const;
 
@@ -22,6 +26,8 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<readonly [number, string]> = [
   [EXIT.accessDenied, 'access denied: no access to that account or role'],
   [EXIT.service, 'service or network error, including throttling that outlasted the retries'],
   [EXIT.lockTimeout, 'timed out waiting for another ssohelper process holding a lock'],
+  [EXIT.cannotExecute, 'exec: the command cannot be run (not executable, or a directory)'],
+  [EXIT.commandNotFound, 'exec: the command was not found'],
   [EXIT.interrupted, 'interrupted (Ctrl-C)'],
 ];
 
@@ -69,6 +75,13 @@ export class ServiceError extends SsoHelperError {
 export class LockTimeoutError extends SsoHelperError {
   constructor(message: string, hint?: string) {
     super(EXIT.lockTimeout, message, hint);
+  }
+}
+
+/** exec could not start the command: 127 (not found) or 126 (cannot be executed). */
+export class CommandStartError extends SsoHelperError {
+  constructor(exitCode: typeof EXIT.cannotExecute | typeof EXIT.commandNotFound, message: string) {
+    super(exitCode, message);
   }
 }
 

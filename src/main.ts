@@ -48,7 +48,7 @@ async function main(argv: string[]): Promise<number> {
         `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`,
       );
     }
-    const args = parseCommandArgs(rest, command.flags, command.maxPositionals, command.name);
+    const args = parseCommandArgs(rest, command.flags, command.maxPositionals, command.name, command.optionsEndAt);
     if (args.flags.help) {
       write(STDOUT, commandHelp(command));
       return 0;
@@ -57,6 +57,7 @@ async function main(argv: string[]): Promise<number> {
       env: process.env,
       debug,
       stderr,
+      stdout: (text) => write(STDOUT, text),
       interactive: () => {
         const { isatty } = process.getBuiltinModule('node:tty');
         return isatty(0) && isatty(2);
@@ -65,6 +66,10 @@ async function main(argv: string[]): Promise<number> {
     });
     rt.debug(`ssohelper ${version()} ${command.name}, node ${process.version}, config ${rt.paths.configFile}`);
     const output = await command.run(rt, args);
+    if (typeof output !== 'string') {
+      write(STDOUT, output.stdout);
+      return output.exitCode;
+    }
     write(STDOUT, output);
     return 0;
   } catch (err) {

@@ -12,6 +12,11 @@ export interface Runtime {
   debugEnabled: boolean;
   /** Human-facing text: progress, warnings, prompts. Never the product. */
   stderr(text: string): void;
+  /**
+   * The product, written at once: only for commands that run until stopped (serve), which
+   * cannot return their output at the end. Everything else returns it from run().
+   */
+  stdout(text: string): void;
   /** True when a person is at a terminal (stdin and stderr are TTYs). */
   interactive: boolean;
   /** Aborted on Ctrl-C (SIGINT) or SIGTERM: long waits (a login) stop and clean up. */
@@ -22,6 +27,7 @@ export function createRuntime(options: {
   env: Env;
   debug: boolean;
   stderr: (text: string) => void;
+  stdout?: (text: string) => void;
   /** Asked only when a command wants it: checking a TTY costs the cached path time. */
   interactive: () => boolean;
   now?: () => number;
@@ -38,6 +44,7 @@ export function createRuntime(options: {
     debugEnabled: options.debug,
     debug: options.debug ? (message) => options.stderr(`ssohelper[debug] +${Date.now() - start}ms ${message}\n`) : () => undefined,
     stderr: options.stderr,
+    stdout: options.stdout ?? (() => undefined),
     get interactive() {
       interactive ??= options.interactive();
       return interactive;

@@ -12,7 +12,12 @@ export interface FlagSpec {
 export interface ParsedArgs {
   flags: Record<string, string | boolean | undefined>;
   positionals: string[];
+  /** How many positionals came before a `--`; undefined when there was none. */
+  beforeSeparator?: number;
 }
+
+/** The positional (1-based) from which everything is kept verbatim, given the flags seen before it. */
+export type OptionsEnd = number | ((flagsSoFar: ParsedArgs['flags']) => number);
 
 /** Flags every command takes. */
 export const GLOBAL_FLAGS: FlagSpec[] = [
@@ -25,7 +30,7 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
  * options. Written here rather than with node:util's parseArgs, which the cached path would
  * have to load on every call.
  */
-export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositionals: number, command: string): ParsedArgs {
+export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositionals: number, command: string, optionsEndAt?: OptionsEnd): ParsedArgs {
   const specs = [...flags, ...GLOBAL_FLAGS];
   const result: ParsedArgs = { flags: {}, positionals: [] };
   const fail = (message: string): never => {
@@ -34,10 +39,16 @@ export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositiona
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     if (arg === '--') {
+      result.beforeSeparator = result.positionals.length;
       result.positionals.push(...argv.slice(i + 1));
       break;
     }
     if (!arg.startsWith('-') || arg === '-') {
+      const end = typeof optionsEndAt === 'function' ? optionsEndAt(result.flags) : optionsEndAt;
+      if (result.positionals.length + 1 === end) {
+        result.positionals.push(...argv.slice(i));
+        break;
+      }
       result.positionals.push(arg);
       continue;
     }

@@ -1,5 +1,6 @@
 import type { Command } from '../commands/command.ts';
 import { env } from '../commands/env.ts';
+import { exec, serve } from '../commands/exec.ts';
 import { exportCredentials } from '../commands/exportCredentials.ts';
 import { get } from '../commands/get.ts';
 import { list } from '../commands/list.ts';
@@ -7,7 +8,7 @@ import { login } from '../commands/login.ts';
 import { logout } from '../commands/logout.ts';
 import { status } from '../commands/status.ts';
 
-export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list];
+export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list, exec, serve];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

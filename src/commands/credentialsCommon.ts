@@ -32,7 +32,19 @@ export function chosenFormat(args: ParsedArgs, command: string, defaultFormat: F
 }
 
 export async function credentialsFor(rt: Runtime, args: ParsedArgs, command: string): Promise<{ profile: SsoProfile; creds: RoleCredentials }> {
-  const name = selectProfileName(assertProfileArgs(args.positionals[0], stringFlag(args, 'profile')), rt.env);
+  const source = await credentialSource(rt, args, command);
+  return { profile: source.profile, creds: await source.credentials(booleanFlag(args, 'refresh')) };
+}
+
+/** A profile resolved once, whose credentials can be asked for again and again (exec --server). */
+export interface CredentialSource {
+  profile: SsoProfile;
+  /** Through the shared cache and its lock, honouring --min-ttl and --login, as `get` does. */
+  credentials(refresh?: boolean): Promise<RoleCredentials>;
+}
+
+export async function credentialSource(rt: Runtime, args: ParsedArgs, command: string, explicitProfile?: string): Promise<CredentialSource> {
+  const name = selectProfileName(explicitProfile ?? assertProfileArgs(args.positionals[0], stringFlag(args, 'profile')), rt.env);
   const minTtlText = stringFlag(args, 'min-ttl');
   let minTtlMs = DEFAULT_MIN_TTL_MS;
   if (minTtlText !== undefined) {
@@ -47,18 +59,24 @@ export async function credentialsFor(rt: Runtime, args: ParsedArgs, command: str
   if (shadow?.has('aws_access_key_id')) {
     rt.stderr(`ssohelper: warning: ${config.credentialsFile} also has keys for profile "${name}"; some AWS SDKs will use those instead of SSO\n`);
   }
-  const options = { minTtlMs, refresh: booleanFlag(args, 'refresh') };
-  const started = rt.now();
-  try {
-    return { profile, creds: await roleCredentials(rt, profile, options) };
-  } catch (err) {
-    if (!(err instanceof LoginRequiredError) || !loginOnDemand(args, rt)) throw err;
-    // Outside roleCredentials, so no role lock is held while a login waits for the user.
-    rt.debug(`login on demand: ${err.message}`);
-    const { loginForCredentials } = await import('../login/onDemand.ts');
-    await loginForCredentials(rt, profile, started);
-    return { profile, creds: await roleCredentials(rt, profile, options) };
-  }
+  const login = loginOnDemand(args, rt);
+  return {
+    profile,
+    async credentials(refresh = false) {
+      const options = { minTtlMs, refresh };
+      const started = rt.now();
+      try {
+        return await roleCredentials(rt, profile, options);
+      } catch (err) {
+        if (!(err instanceof LoginRequiredError) || !login) throw err;
+        // Outside roleCredentials, so no role lock is held while a login waits for the user.
+        rt.debug(`login on demand: ${err.message}`);
+        const { loginForCredentials } = await import('../login/onDemand.ts');
+        await loginForCredentials(rt, profile, started);
+        return roleCredentials(rt, profile, options);
+      }
+    },
+  };
 }
 
 function loginOnDemand(args: ParsedArgs, rt: Runtime): boolean {

@@ -33,15 +33,23 @@ export function formatCredentials(
   format: Format,
   extraVariables: ReadonlyArray<readonly [string, string]> = [],
 ): string {
-  const expiration = creds.expiration ? formatPythonIsoformat(creds.expiration) : undefined;
-  if (format === 'process') return processJson(creds, expiration);
+  if (format === 'process') return processJson(creds, creds.expiration ? formatPythonIsoformat(creds.expiration) : undefined);
+  return formatVariables([...credentialVariables(creds), ...extraVariables], format);
+}
+
+/** The variables `env` prints, in the AWS CLI's order; exec hands the same ones to its child. */
+export function credentialVariables(creds: PrintableCredentials): Array<readonly [string, string]> {
   const vars: Array<readonly [string, string]> = [
     ['AWS_ACCESS_KEY_ID', creds.accessKeyId],
     ['AWS_SECRET_ACCESS_KEY', creds.secretAccessKey],
   ];
   if (creds.sessionToken !== undefined) vars.push(['AWS_SESSION_TOKEN', creds.sessionToken]);
-  if (expiration !== undefined) vars.push(['AWS_CREDENTIAL_EXPIRATION', expiration]);
-  vars.push(...extraVariables);
+  if (creds.expiration !== undefined) vars.push(['AWS_CREDENTIAL_EXPIRATION', formatPythonIsoformat(creds.expiration)]);
+  return vars;
+}
+
+/** Any variables as lines for one shell; values must need no quoting (ours never do). */
+export function formatVariables(vars: ReadonlyArray<readonly [string, string]>, format: Exclude<Format, 'process'>): string {
   const line = LINE[format];
   return vars.map(([k, v]) => `${line(k, v)}\n`).join('');
 }

@@ -12,7 +12,7 @@ const parse = (...argv: string[]) => parseCommandArgs(argv, FLAGS, 1, 'get');
 test('values, booleans, positionals, short help and --', () => {
   assert.deepEqual(parse('dev', '--refresh', '--profile', 'x'), { flags: { refresh: true, profile: 'x' }, positionals: ['dev'] });
   assert.deepEqual(parse('--profile=a=b', '-h', '--debug'), { flags: { profile: 'a=b', help: true, debug: true }, positionals: [] });
-  assert.deepEqual(parse('--', '--not-a-flag'), { flags: {}, positionals: ['--not-a-flag'] });
+  assert.deepEqual(parse('--', '--not-a-flag'), { flags: {}, positionals: ['--not-a-flag'], beforeSeparator: 0 });
   assert.deepEqual(parse('--profile', 'p', '--profile', 'q'), { flags: { profile: 'q' }, positionals: [] });
 });
 
@@ -28,4 +28,13 @@ test('every misuse is a usage error that names the option', () => {
   for (const [argv, message] of cases) {
     assert.throws(() => parse(...argv), (err: unknown) => err instanceof UsageError && message.test(err.message) && err.exitCode === 2, argv.join(' '));
   }
+});
+
+test('options end at the N-th positional when the command says so (exec COMMAND ARGS...)', () => {
+  const execParse = (...argv: string[]) => parseCommandArgs(argv, FLAGS, Number.POSITIVE_INFINITY, 'exec', (flags) => (flags.profile === undefined ? 2 : 1));
+  assert.deepEqual(execParse('--refresh', 'dev', 'tf', '-out', 'x', '--refresh'), { flags: { refresh: true }, positionals: ['dev', 'tf', '-out', 'x', '--refresh'] });
+  assert.deepEqual(execParse('--profile', 'dev', 'tf', '-chdir=a', 'plan'), { flags: { profile: 'dev' }, positionals: ['tf', '-chdir=a', 'plan'] });
+  assert.deepEqual(execParse('dev', '--', 'tf', '--', '-x'), { flags: {}, positionals: ['dev', 'tf', '--', '-x'], beforeSeparator: 1 });
+  assert.deepEqual(execParse('dev', 'sh', '--', '-x'), { flags: {}, positionals: ['dev', 'sh', '--', '-x'] });
+  assert.throws(() => execParse('dev', '--bogus', 'tf'), /exec: unknown option --bogus/);
 });

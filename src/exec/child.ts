@@ -1,0 +1,98 @@
+// Runs exec's command as a shell would: looked up on PATH, no shell in between, our stdin,
+// stdout and stderr, its exit status as ours, and the signals sent to us passed on to it.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { constants } from 'node:os';
+import { CommandStartError, EXIT } from '../errors.ts';
+
+export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
+type ForwardedSignal = (typeof FORWARDED_SIGNALS)[number];
+
+/** Signals a terminal sends to its whole foreground process group (Ctrl-C, Ctrl-\). */
+const KEYBOARD_SIGNALS: ReadonlySet<ForwardedSignal> = new Set(['SIGINT', 'SIGQUIT']);
+
+/** What a shell reports: the exit code, or 128 + the number of the signal that killed it. */
+export function exitStatus(code: number | null, signal: NodeJS.Signals | null, signals: Record<string, number> = constants.signals): number {
+  if (code !== null) return code;
+  const number = signal ? signals[signal] : undefined;
+  return number === undefined ? EXIT.internal : 128 + number;
+}
+
+/** The one-line message and exit status for a command that could not be started. */
+export function startFailure(command: string, code: string | undefined): CommandStartError {
+  if (code === 'ENOENT') return new CommandStartError(EXIT.commandNotFound, `exec: ${command}: command not found`);
+  if (code === 'EACCES' || code === 'EPERM') return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: permission denied (not executable, or a directory)`);
+  if (code === 'ENOEXEC') return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: cannot execute: not a program this system can run`);
+  return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: cannot execute (${code ?? 'unknown error'})`);
+}
+
+/**
+ * True when we are the foreground job of a terminal: Ctrl-C then reaches the child straight from
+ * the terminal, and passing ours on would deliver it twice (Terraform treats a second interrupt
+ * as "stop at once, without cleaning up"). Linux tells us through /proc; elsewhere a terminal
+ * on stdin is taken as the sign.
+ */
+export function inTerminalForeground(platform: NodeJS.Platform, stdinIsTty: () => boolean, readStat = () => readFileSync('/proc/self/stat', 'utf8')): boolean {
+  if (platform !== 'linux') return stdinIsTty();
+  try {
+    const stat = readStat();
+    // Fields after the command name, which is in parentheses and may itself hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [pgrp, ttyNr, tpgid] = [Number(fields[2]), Number(fields[4]), Number(fields[5])];
+    return ttyNr !== 0 && tpgid === pgrp;
+  } catch {
+    return stdinIsTty();
+  }
+}
+
+export interface ChildOptions {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Where our signals arrive: the process, or an emitter in tests. */
+  signals: NodeJS.EventEmitter;
+  /** Asked when a keyboard signal arrives: does the child get it from the terminal already? */
+  keyboardReachesChild: () => boolean;
+  debug?: (message: string) => void;
+  /** Called once the child is running (exec --server logs its endpoint then). */
+  onStart?: (pid: number) => void;
+}
+
+/** Resolves with the exit status to report once the child has exited. */
+export function runChild(options: ChildOptions): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(options.command, options.args, { stdio: 'inherit', env: options.env });
+    const handlers = new Map<ForwardedSignal, () => void>();
+    const detach = () => {
+      for (const [signal, handler] of handlers) options.signals.off(signal, handler);
+    };
+    for (const signal of FORWARDED_SIGNALS) {
+      const handler = () => {
+        if (KEYBOARD_SIGNALS.has(signal) && options.keyboardReachesChild()) {
+          options.debug?.(`${signal}: the child has it from the terminal too; not passing it on`);
+          return;
+        }
+        options.debug?.(`passing ${signal} on to the child`);
+        child.kill(signal);
+      };
+      handlers.set(signal, handler);
+      options.signals.on(signal, handler);
+    }
+    let started = false;
+    child.once('spawn', () => {
+      started = true;
+      if (child.pid !== undefined) options.onStart?.(child.pid);
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      // After a start, only passing a signal on can fail (the child is already gone): 'exit' follows.
+      if (started) return options.debug?.(`signalling the child failed: ${err.message}`);
+      detach();
+      reject(startFailure(options.command, err.code));
+    });
+    child.once('exit', (code, signal) => {
+      detach();
+      options.debug?.(`child exited: ${signal ?? `code ${code}`}`);
+      resolve(exitStatus(code, signal));
+    });
+  });
+}
