@@ -36,7 +36,8 @@ async function cachedAnswer(argv: string[], debug: boolean): Promise<{ stdout: s
       signal: handover,
     });
     const stdout = await command.run(rt, args);
-    return handoverRequested() ? undefined : { stdout, stderr };
+    // Only exec-like commands return an Outcome, and they are never hot.
+    return handoverRequested() || typeof stdout !== 'string' ? undefined : { stdout, stderr };
   } catch {
     // Usage errors and every failure are reported by the full program, in one place.
     return undefined;
