@@ -7,8 +7,9 @@ import { list } from '../commands/list.ts';
 import { login } from '../commands/login.ts';
 import { logout } from '../commands/logout.ts';
 import { status } from '../commands/status.ts';
+import { sync } from '../commands/sync.ts';
 
-export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list, exec, serve];
+export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list, exec, serve, sync];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -59,8 +59,8 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   }
 }
 
-/** Replaces `path` with `data` (mode 0600) so readers see the old or the new file, never half. */
-export async function writeFileAtomic(path: string, data: string): Promise<void> {
+/** Replaces `path` with `data` (mode 0600 unless given) so readers see the old or the new file, never half. */
+export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
   const suffix = process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex');
@@ -69,6 +69,7 @@ export async function writeFileAtomic(path: string, data: string): Promise<void>
   try {
     // O_EXCL refuses to open through a planted symlink; rename then replaces any link at `path`.
     handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+    if (mode !== 0o600) await handle.chmod(mode); // after creation, so the umask cannot narrow it
     await handle.writeFile(data, 'utf8');
     await handle.sync();
     await handle.close();
@@ -100,4 +101,29 @@ function fileError(err: unknown, path: string, what: string, verb: string): Conf
     code === 'EISDIR' ? 'it is a directory' :
     (err as Error).message;
   return new ConfigError(`cannot ${verb} ${what} ${path}: ${reason}`, code === 'EACCES' || code === 'EPERM' ? `check its owner and mode: ls -l ${path}` : undefined, { cause: err });
+}
+
+/**
+ * Rewrites a file the user owns (the AWS config) atomically, keeping its mode. A symlink (a
+ * dotfiles checkout) is followed to its target, which is replaced, so the link survives, but
+ * only when the target belongs to the user: never into someone else's file.
+ */
+export async function writeUserFile(path: string, data: string, what: string): Promise<void> {
+  let target = path;
+  let mode = 0o600;
+  try {
+    const link = await fsp.lstat(path);
+    if (link.isSymbolicLink()) target = await fsp.realpath(path);
+    const stat = await fsp.stat(target);
+    if (!stat.isFile()) throw new ConfigError(`${what} ${path} is not a regular file`, 'move it away; it should be a file');
+    const uid = process.getuid?.();
+    if (uid !== undefined && stat.uid !== uid) {
+      throw new ConfigError(`${what} ${target} belongs to another user (uid ${stat.uid}); refusing to rewrite it`, `fix it: chown $(id -u) ${target}`);
+    }
+    mode = stat.mode & 0o7777;
+  } catch (err) {
+    if (err instanceof ConfigError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError(err, path, what, 'read');
+  }
+  await writeFileAtomic(target, data, mode);
 }

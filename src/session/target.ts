@@ -13,6 +13,10 @@ export function loginTarget(config: AwsConfig, flags: { profile: string | undefi
     throw new UsageError(`${command}: give either --profile or --sso-session, not both`, `see: ssohelper ${command} --help`);
   }
   if (flags.ssoSession) return sessionOfSsoSession(resolveSsoSession(config, flags.ssoSession, env));
+  if (!flags.profile && !env.AWS_PROFILE && !env.AWS_DEFAULT_PROFILE) {
+    const only = onlySsoSession(config, command);
+    if (only) return sessionOfSsoSession(resolveSsoSession(config, only, env));
+  }
   const name = selectProfileName(flags.profile, env);
   try {
     return sessionOfProfile(resolveSsoProfile(config, name, env));
@@ -24,4 +28,32 @@ export function loginTarget(config: AwsConfig, flags: { profile: string | undefi
     // Missing account or role does not stop a login to the profile's session.
     return { ...sessionOfSsoSession(resolveSsoSession(config, sessionName, env)), profileName: name };
   }
+}
+
+/**
+ * With nothing named: the only sso-session when there is exactly one. With several and no
+ * usable default profile, the user must choose, and is shown the choices.
+ */
+export function onlySsoSession(config: AwsConfig, command: string): string | undefined {
+  const sessions = [...config.ssoSessions.keys()].sort();
+  if (sessions.length === 1) return sessions[0];
+  const defaultIsSso = stringValue(config.profiles.get('default'), 'sso_session') || stringValue(config.profiles.get('default'), 'sso_start_url');
+  if (sessions.length > 1 && !defaultIsSso) {
+    throw new UsageError(
+      `${command}: ${config.configFile} has ${sessions.length} sso-sessions; say which one`,
+      sessions.map((s) => `ssohelper ${command} --sso-session ${s}`).join('\n  '),
+    );
+  }
+  return undefined;
+}
+
+/** The sso-session a command about a whole session (sync) means: the named one, or the only one. */
+export function chooseSsoSession(config: AwsConfig, explicit: string | undefined, command: string): string {
+  if (explicit) return explicit;
+  const sessions = [...config.ssoSessions.keys()].sort();
+  if (sessions.length === 1) return sessions[0] as string;
+  if (sessions.length === 0) {
+    throw new ConfigError(`${config.configFile} has no [sso-session] section`, 'create one and its profiles: ssohelper init --start-url URL --sso-region REGION');
+  }
+  throw new UsageError(`${command}: ${config.configFile} has ${sessions.length} sso-sessions; say which one`, sessions.map((s) => `ssohelper ${command} --sso-session ${s}`).join('\n  '));
 }

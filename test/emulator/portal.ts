@@ -1,7 +1,7 @@
 // The SSO portal (service `sso`, rest-json): role credentials, account/role listing, logout.
 import { ApiError, empty, json } from './http.ts';
 import type { Reply, Request } from './http.ts';
-import type { Session, State } from './state.ts';
+import type { AccountEntry, Session, State } from './state.ts';
 
 const MAX_RESULTS_LIMIT = 100;
 
@@ -62,11 +62,15 @@ function page<T>(state: State, req: Request, listing: string, items: T[]): { ite
   return end < items.length ? { items: slice, nextToken: encodePageToken(listing, end) } : { items: slice };
 }
 
+function visibleAccount(state: State, accountId: string): AccountEntry | undefined {
+  return state.knobs.hiddenAccounts.includes(accountId) ? undefined : state.accounts.get(accountId);
+}
+
 export function getRoleCredentials(state: State, req: Request): Reply {
   const session = bearerSession(state, req);
   const roleName = requiredParam(req, 'role_name');
   const accountId = accountIdParam(req);
-  const account = state.accounts.get(accountId);
+  const account = visibleAccount(state, accountId);
   // AWS answers an unassigned role with 403 ForbiddenException "No access" even though
   // the service model does not list that error; clients see a generic service error.
   if (!account?.roles.includes(roleName)) throw new ApiError(403, 'ForbiddenException', 'No access');
@@ -83,7 +87,7 @@ export function getRoleCredentials(state: State, req: Request): Reply {
 
 export function listAccounts(state: State, req: Request): Reply {
   bearerSession(state, req);
-  const all = [...state.accounts.values()].map((a) => ({ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress }));
+  const all = [...state.accounts.values()].filter((a) => !state.knobs.hiddenAccounts.includes(a.accountId)).map((a) => ({ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress }));
   const { items, nextToken } = page(state, req, 'accounts', all);
   return json(200, nextToken === undefined ? { accountList: items } : { accountList: items, nextToken });
 }
@@ -91,7 +95,7 @@ export function listAccounts(state: State, req: Request): Reply {
 export function listAccountRoles(state: State, req: Request): Reply {
   bearerSession(state, req);
   const accountId = accountIdParam(req);
-  const account = state.accounts.get(accountId);
+  const account = visibleAccount(state, accountId);
   if (!account) throw new ApiError(403, 'ForbiddenException', 'No access');
   const all = account.roles.map((roleName) => ({ roleName, accountId }));
   const { items, nextToken } = page(state, req, `roles:${accountId}`, all);

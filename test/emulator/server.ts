@@ -308,6 +308,8 @@ export class Emulator {
     if (reply.headers['x-amzn-requestid'] === undefined && route.protocol !== 'browser') reply.headers['x-amzn-requestid'] = requestId;
     const latency = this.state.knobs.latencyMs;
     if (latency > 0 && !(await this.delay(latency, res))) return;
+    const skew = this.state.knobs.dateSkewSeconds;
+    if (skew !== 0) reply.headers.date = new Date(Date.now() + skew * 1000).toUTCString();
     send(res, reply);
     const entry: LogEntry = { time: new Date().toISOString(), method: request.method, path: request.path, operation, status: reply.status };
     if (reply.errorType !== undefined) entry.errorType = reply.errorType;

@@ -9,7 +9,8 @@ export interface Knobs {
   latencyMs: number;
   /**
    * Requests per second allowed, keyed by operation name (`GetRoleCredentials`,
-   * `CreateToken`, `CreateToken:refresh_token`...) or `*` for all operations together.
+   * `CreateToken`, `CreateToken:refresh_token`...), `List*` for the two listing calls together,
+   * or `*` for all operations together.
    * Token bucket holding one second's worth; 0 rejects every call. Empty = unlimited.
    */
   throttle: Record<string, number>;
@@ -28,6 +29,13 @@ export interface Knobs {
   deviceCodeTtlSeconds: number;
   /** Default page size of ListAccounts/ListAccountRoles when max_result is absent. */
   pageSize: number;
+  /**
+   * Account ids the signed-in user no longer sees: left out of ListAccounts, and answered
+   * 403 by ListAccountRoles and GetRoleCredentials (an assignment removed in the directory).
+   */
+  hiddenAccounts: string[];
+  /** Seconds added to the Date header of every service response (a portal clock that is off). */
+  dateSkewSeconds: number;
 }
 
 export function defaultKnobs(): Knobs {
@@ -44,6 +52,8 @@ export function defaultKnobs(): Knobs {
     devicePollInterval: 1,
     deviceCodeTtlSeconds: 600,
     pageSize: 2,
+    hiddenAccounts: [],
+    dateSkewSeconds: 0,
   };
 }
 
@@ -63,6 +73,12 @@ export function applyKnobs(knobs: Knobs, update: Record<string, unknown>): void 
       const rates = value as Record<string, unknown>;
       if (Object.values(rates).some((r) => typeof r !== 'number' || !(r >= 0))) throw bad();
       knobs.throttle = { ...(rates as Record<string, number>) };
+    } else if (k === 'hiddenAccounts') {
+      if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw bad();
+      knobs.hiddenAccounts = [...(value as string[])];
+    } else if (k === 'dateSkewSeconds') {
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad();
+      knobs.dateSkewSeconds = value;
     } else if (k === 'autoApproveDeviceAfterPolls') {
       if (value !== null && (typeof value !== 'number' || !Number.isInteger(value) || value < 0)) throw bad();
       knobs.autoApproveDeviceAfterPolls = value as number | null;
@@ -475,7 +491,9 @@ export class State {
       this.bucketConfig = config;
     }
     const now = this.now();
-    const keys = [operation, subOperation, '*'].filter((k): k is string => k !== undefined && k in this.knobs.throttle);
+    // `List*` is one bucket for ListAccounts and ListAccountRoles together (the portal's listing rate).
+    const group = operation.startsWith('List') ? 'List*' : undefined;
+    const keys = [operation, subOperation, group, '*'].filter((k): k is string => k !== undefined && k in this.knobs.throttle);
     const buckets = keys.map((key) => {
       const rate = this.knobs.throttle[key];
       const capacity = rate === 0 ? 0 : Math.max(1, rate);

@@ -1,0 +1,123 @@
+// `sync` end to end: list what the session can use, plan the managed block, check that the new
+// file parses as the AWS tools will read it, then show the diff or write it atomically.
+import { IniSyntaxError, parseIni } from '../config/ini.ts';
+import { type AwsConfig, buildConfig, stringValue } from '../config/model.ts';
+import { resolveSsoProfile, type SsoSessionSettings } from '../config/profile.ts';
+import { readBlocks, renderBlock, lineEnding, replaceBlock } from '../config/managedBlock.ts';
+import { loginRequired, usableToken } from '../credentials/token.ts';
+import { sessionOfSsoSession } from '../credentials/session.ts';
+import { ConfigError, ServiceError } from '../errors.ts';
+import { readTextFile, writeUserFile } from '../fs/files.ts';
+import { unifiedDiff } from '../format/diff.ts';
+import type { Runtime } from '../runtime.ts';
+import { classify } from '../sso/errors.ts';
+import { listAccountRoles, listAccounts } from '../sso/portal.ts';
+import { withRetries } from '../sso/retry.ts';
+import { type Assignment, listAssignments, Pacer } from './listing.ts';
+import { checkTemplate, DEFAULT_TEMPLATE } from './naming.ts';
+import { defaultRegion, planSync, type SyncPlan } from './plan.ts';
+
+/** The portal's documented listing rate is about 20 calls a second; start a little under it. */
+const START_CALLS_PER_SECOND = 15;
+
+export interface SyncOptions {
+  template: string | undefined;
+  region: string | undefined;
+  prune: boolean;
+  dryRun: boolean;
+}
+
+export interface SyncResult {
+  plan: SyncPlan;
+  regionNote: string;
+  diff: string;
+  written: boolean;
+  changed: boolean;
+}
+
+export async function listSessionAssignments(rt: Runtime, session: SsoSessionSettings): Promise<Assignment[]> {
+  const ref = sessionOfSsoSession(session);
+  const token = await usableToken(rt, ref);
+  const endpoint = { url: session.endpoints.sso, region: session.ssoRegion };
+  const pacer = new Pacer({ callsPerSecond: START_CALLS_PER_SECOND });
+  const paced = <T>(what: string, call: () => Promise<T>) =>
+    withRetries(rt, what, async () => {
+      await pacer.slot();
+      try {
+        const result = await call();
+        pacer.succeeded();
+        return result;
+      } catch (err) {
+        if (classify(err).kind === 'throttled') pacer.throttled();
+        throw err;
+      }
+    });
+  const translate = (err: unknown): never => {
+    const c = classify(err);
+    if (c.kind === 'unauthorized') throw loginRequired(ref, `the SSO login for sso-session "${session.sessionName}" is no longer accepted by the portal`);
+    if (err instanceof Error && 'exitCode' in err) throw err;
+    throw new ServiceError(`listing accounts for sso-session "${session.sessionName}" failed: ${c.name}: ${c.message}`, 'try again in a minute', { cause: err });
+  };
+  return listAssignments({
+    listAccounts: () => listAccounts(endpoint, token.accessToken, paced).catch(translate),
+    // An account whose assignment went away between the two listings has no roles now.
+    listAccountRoles: (accountId) =>
+      listAccountRoles(endpoint, token.accessToken, accountId, paced).catch((err) => (classify(err).kind === 'forbidden' ? [] : translate(err))),
+  }).then((list) => {
+    rt.debug(`listed ${list.length} accounts; pacing ended at ${Math.round(pacer.intervalMs)}ms between calls`);
+    return list;
+  });
+}
+
+function parseOrRefuse(text: string, file: string, credentials: AwsConfig['credentialProfiles'], what: string): AwsConfig {
+  try {
+    return buildConfig(parseIni(text), credentials, { configFile: file, credentialsFile: '' });
+  } catch (err) {
+    if (err instanceof IniSyntaxError) {
+      throw new ConfigError(`${file}${err.line ? `, line ${err.line}` : ''}: ${err.message}`, what);
+    }
+    throw err;
+  }
+}
+
+/** Plans and applies the managed block of `session` in the config file. */
+export async function syncSession(rt: Runtime, config: AwsConfig, session: SsoSessionSettings, assignments: Assignment[], options: SyncOptions): Promise<SyncResult> {
+  const template = options.template ?? DEFAULT_TEMPLATE;
+  checkTemplate(template);
+  const file = rt.paths.configFile;
+  const before = (await readTextFile(file, 'config file')) ?? '';
+  const current = parseOrRefuse(before, file, config.credentialProfiles, 'fix the file first; nothing was written');
+  const blocks = readBlocks(before, file);
+  const own = blocks.find((b) => b.session === session.sessionName);
+  const ownNames = new Set((own?.sectionNames ?? []).map((h) => /^profile\s+(\S+)$/.exec(h)?.[1]).filter((n): n is string => !!n));
+  const taken = new Set([...current.profiles.keys()].filter((n) => !ownNames.has(n)));
+  for (const name of config.credentialProfiles.keys()) taken.add(name);
+
+  let region = options.region;
+  let regionNote = region ? `region ${region} (--region)` : '';
+  if (!region) {
+    const regions = [...current.profiles.values()].filter((p) => stringValue(p, 'sso_session') === session.sessionName).map((p) => stringValue(p, 'region'));
+    ({ region, reason: regionNote } = defaultRegion(regions));
+  }
+
+  const plan = planSync({ session: session.sessionName, assignments, existing: own?.profiles ?? [], taken, template, region, prune: options.prune });
+  const after = replaceBlock(before, session.sessionName, renderBlock(session.sessionName, plan.profiles, lineEnding(before)), file);
+
+  // The result must read back, for botocore and for us, exactly as planned.
+  const check = parseOrRefuse(after, file, config.credentialProfiles, 'this is a bug in ssohelper; nothing was written');
+  for (const p of plan.profiles) {
+    const resolved = resolveSsoProfile(check, p.name, rt.env);
+    if (resolved.accountId !== p.accountId || resolved.roleName !== p.roleName || resolved.sessionName !== session.sessionName) {
+      throw new ConfigError(`the profile [profile ${p.name}] would not read back as written; nothing was written`, 'please report this with the --debug output');
+    }
+  }
+
+  const diff = unifiedDiff(before, after, { from: file, to: `${file} (after sync)` });
+  const changed = after !== before;
+  if (options.dryRun || !changed) return { plan, regionNote, diff, written: false, changed };
+  // Another program (an editor, a second sync) may have written since we read: start over then.
+  const latest = (await readTextFile(file, 'config file')) ?? '';
+  if (latest !== before) throw new ConfigError(`${file} changed while sync was running; nothing was written`, 'run sync again');
+  await writeUserFile(file, after, 'config file');
+  return { plan, regionNote, diff, written: true, changed };
+}
