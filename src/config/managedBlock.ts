@@ -140,7 +140,8 @@ export function appendText(text: string, addition: string): string {
   const eol = lineEnding(text);
   let out = text;
   if (!/(\r\n|\n|\r)$/.test(out)) out += eol;
-  if (!/(\r\n|\n|\r)[ \t]*(\r\n|\n|\r)$/.test(out) && out.trim() !== '') out += eol;
+  const lines = out.split(/\r\n|\n|\r/);
+  if ((lines[lines.length - 2] ?? '').trim() !== '') out += eol;
   return out + addition;
 }
 
