@@ -6,6 +6,7 @@ import { STDERR, STDOUT, write } from './cli/output.ts';
 import { commandHelp, mainHelp, version } from './cli/help.ts';
 import { describeFailure, UsageError } from './errors.ts';
 import { createRuntime } from './runtime.ts';
+import { didYouMean } from './util/suggest.ts';
 
 /**
  * Ctrl-C and SIGTERM exit at once (130) unless something is watching the runtime's signal: a
@@ -26,6 +27,11 @@ function interruptible(): AbortSignal {
   return controller.signal;
 }
 
+function unknownCommand(name: string): UsageError {
+  const guess = didYouMean(name, COMMANDS.map((c) => c.name));
+  return new UsageError(`unknown command "${name}"${guess ? `: ${guess}` : ''}`, `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`);
+}
+
 async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug') || process.env.SSOHELPER_DEBUG === '1';
   const stderr = (text: string) => write(STDERR, text);
@@ -33,7 +39,7 @@ async function main(argv: string[]): Promise<number> {
     const [first, ...rest] = argv;
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const target = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
-      if (first === 'help' && rest[0] && !target) throw new UsageError(`unknown command "${rest[0]}"`);
+      if (first === 'help' && rest[0] && !target) throw unknownCommand(rest[0]);
       write(first === undefined ? STDERR : STDOUT, target ? commandHelp(target) : mainHelp(COMMANDS));
       return first === undefined ? 2 : 0;
     }
@@ -43,10 +49,8 @@ async function main(argv: string[]): Promise<number> {
     }
     const command = findCommand(first);
     if (!command) {
-      throw new UsageError(
-        first.startsWith('-') ? `expected a command before ${first}` : `unknown command "${first}"`,
-        `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`,
-      );
+      if (first.startsWith('-')) throw new UsageError(`expected a command before ${first}`, `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`);
+      throw unknownCommand(first);
     }
     const args = parseCommandArgs(rest, command.flags, command.maxPositionals, command.name, command.optionsEndAt);
     if (args.flags.help) {

@@ -1,5 +1,6 @@
 // Argument parsing for every command, with our usage errors.
 import { UsageError } from '../errors.ts';
+import { didYouMean } from '../util/suggest.ts';
 
 export interface FlagSpec {
   name: string;
@@ -56,7 +57,10 @@ export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositiona
     const eq = long ? arg.indexOf('=') : -1;
     const name = long ? arg.slice(2, eq < 0 ? undefined : eq) : arg.slice(1);
     const spec = specs.find((f) => (long ? f.name === name : f.short === name));
-    if (!spec) fail(`unknown option ${long ? `--${name}` : arg}`);
+    if (!spec) {
+      const guess = long ? didYouMean(name, specs.map((f) => f.name)) : undefined;
+      fail(`unknown option ${long ? `--${name}` : arg}${guess ? `: ${guess.replace(/"([^"]+)"/g, '"--$1"')}` : ''}`);
+    }
     const flag = spec as FlagSpec;
     if (flag.type === 'boolean') {
       if (eq >= 0) fail(`option --${flag.name} does not take a value`);

@@ -3,13 +3,14 @@ import { env } from '../commands/env.ts';
 import { exec, serve } from '../commands/exec.ts';
 import { exportCredentials } from '../commands/exportCredentials.ts';
 import { get } from '../commands/get.ts';
+import { init } from '../commands/init.ts';
 import { list } from '../commands/list.ts';
 import { login } from '../commands/login.ts';
 import { logout } from '../commands/logout.ts';
 import { status } from '../commands/status.ts';
 import { sync } from '../commands/sync.ts';
 
-export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list, exec, serve, sync];
+export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list, exec, serve, init, sync];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -23,6 +23,19 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['SSOHELPER_DEBUG', '1: same as --debug'],
 ];
 
+const MINIMAL_CONFIG = [
+  '[sso-session my-org]',
+  'sso_start_url = https://my-org.awsapps.com/start',
+  'sso_region = eu-west-1',
+  'sso_registration_scopes = sso:account:access',
+  '',
+  '[profile dev]',
+  'sso_session = my-org',
+  'sso_account_id = 111111111111',
+  'sso_role_name = ReadOnly',
+  'region = eu-west-1',
+];
+
 function table(rows: ReadonlyArray<readonly [string, string]>): string {
   return renderTable(rows, { indent: '  ', maxColumnWidth: 32 });
 }
@@ -39,6 +52,13 @@ export function mainHelp(commands: readonly Command[]): string {
     '',
     'Commands:',
     table(commands.map((c) => [c.name, c.summary])),
+    '',
+    'Getting started: one command writes the sso-session, logs in and adds a profile for every',
+    'account and role (ssohelper sync keeps them current):',
+    '  ssohelper init --start-url https://my-org.awsapps.com/start --sso-region eu-west-1',
+    '',
+    'A minimal ~/.aws/config, if you would rather write it yourself:',
+    ...MINIMAL_CONFIG.map((l) => (l ? `  ${l}` : '')),
     '',
     'Options:',
     table([...flagRows(GLOBAL_FLAGS), ['--version', 'print the version']]),

@@ -4,7 +4,11 @@ import { ConfigError, UsageError } from '../errors.ts';
 import { resolveEndpoint } from './endpoints.ts';
 import type { Env } from './files.ts';
 import type { IniSection } from './ini.ts';
+import { didYouMean } from '../util/suggest.ts';
 import { type AwsConfig, stringValue } from './model.ts';
+
+/** Where "create it" messages send a user without a config. */
+export const INIT_HINT = 'create it: ssohelper init --start-url URL --sso-region REGION (see: ssohelper init --help)';
 
 export interface SsoProfile {
   profileName: string;
@@ -49,8 +53,9 @@ export function resolveSsoProfile(config: AwsConfig, name: string, env: Env): Ss
   if (sessionName) {
     session = config.ssoSessions.get(sessionName);
     if (!session) {
+      const guess = didYouMean(sessionName, config.ssoSessions.keys());
       throw new ConfigError(
-        `profile "${name}" uses sso-session "${sessionName}", which does not exist in ${config.configFile}`,
+        `profile "${name}" uses sso-session "${sessionName}", which does not exist in ${config.configFile}${guess ? `: ${guess}` : ''}`,
         `add a [sso-session ${sessionName}] section with sso_start_url and sso_region, or fix sso_session in [${sectionName(name)}]`,
       );
     }
@@ -101,9 +106,10 @@ export function resolveSsoSession(config: AwsConfig, sessionName: string, env: E
   const session = config.ssoSessions.get(sessionName);
   if (!session) {
     const known = [...config.ssoSessions.keys()];
+    const guess = didYouMean(sessionName, known);
     throw new ConfigError(
-      `sso-session "${sessionName}" does not exist in ${config.configFile}`,
-      known.length > 0 ? `known sso-sessions: ${known.join(', ')}` : `add a [sso-session ${sessionName}] section with sso_start_url and sso_region`,
+      `sso-session "${sessionName}" does not exist in ${config.configFile}${guess ? `: ${guess}` : ''}`,
+      known.length > 0 ? `known sso-sessions: ${known.join(', ')}` : `create it: ssohelper init --sso-session ${sessionName} --start-url URL --sso-region REGION`,
     );
   }
   const startUrl = stringValue(session, 'sso_start_url');
@@ -169,13 +175,14 @@ function profileNotFound(config: AwsConfig, name: string): ConfigError {
   if (config.profiles.size === 0) {
     return new ConfigError(
       `profile "${name}" not found: ${config.configFile} has no profiles (or does not exist)`,
-      'create it (see: ssohelper --help), or point AWS_CONFIG_FILE at your config file',
+      `${INIT_HINT}, or point AWS_CONFIG_FILE at your config file`,
     );
   }
   const sso = ssoProfileNames(config);
   const known = sso.length > 0 ? sso : [...config.profiles.keys()].sort();
   const shown = known.slice(0, 12).join(', ') + (known.length > 12 ? `, ... (${known.length} in all)` : '');
-  return new ConfigError(`profile "${name}" not found in ${config.configFile}`, `${sso.length > 0 ? 'SSO profiles' : 'profiles'} there: ${shown}`);
+  const guess = didYouMean(name, config.profiles.keys());
+  return new ConfigError(`profile "${name}" not found in ${config.configFile}${guess ? `: ${guess}` : ''}`, `${sso.length > 0 ? 'SSO profiles' : 'profiles'} there: ${shown}`);
 }
 
 function notSso(config: AwsConfig, name: string, profile: IniSection): ConfigError {

@@ -3,7 +3,7 @@
 // sso-session but no account or role yet can still be logged in, as with `aws sso login`.
 import type { AwsConfig } from '../config/model.ts';
 import { stringValue } from '../config/model.ts';
-import { resolveSsoProfile, resolveSsoSession, selectProfileName } from '../config/profile.ts';
+import { INIT_HINT, resolveSsoProfile, resolveSsoSession, selectProfileName } from '../config/profile.ts';
 import type { Env } from '../config/files.ts';
 import { type SessionRef, sessionOfProfile, sessionOfSsoSession } from './ref.ts';
 import { ConfigError, UsageError } from '../errors.ts';
@@ -53,7 +53,7 @@ export function chooseSsoSession(config: AwsConfig, explicit: string | undefined
   const sessions = [...config.ssoSessions.keys()].sort();
   if (sessions.length === 1) return sessions[0] as string;
   if (sessions.length === 0) {
-    throw new ConfigError(`${config.configFile} has no [sso-session] section`, 'create one and its profiles: ssohelper init --start-url URL --sso-region REGION');
+    throw new ConfigError(`${config.configFile} has no [sso-session] section`, INIT_HINT);
   }
   throw new UsageError(`${command}: ${config.configFile} has ${sessions.length} sso-sessions; say which one`, sessions.map((s) => `ssohelper ${command} --sso-session ${s}`).join('\n  '));
 }

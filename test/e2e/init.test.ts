@@ -1,0 +1,102 @@
+// `init` from nothing: an empty HOME, a login through a scripted browser, and working profiles
+// at the end; what it refuses; and the messages that point a new user to it.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { scriptedBrowser } from '../helpers/browser.ts';
+import { useEmulator } from '../helpers/fixture.ts';
+import { seedToken, SESSION, SSO_REGION, START_URL } from '../helpers/home.ts';
+import { cleanEnv, describe, expectFailure, processJson, run } from '../helpers/run.ts';
+import { callerIdentity } from '../helpers/sts.ts';
+
+const fx = useEmulator();
+
+test('init from an empty HOME: writes the sso-session, logs in through the browser, syncs, and the profiles work', async () => {
+  const home = mkdtempSync(join(tmpdir(), 'ssohelper-empty-'));
+  try {
+    const browser = scriptedBrowser(home);
+    const env = { ...cleanEnv(home, fx.emu.url), ...browser.env() };
+    const r = await run(['init', '--start-url', 'https://my-org.awsapps.com/start', '--sso-region', 'eu-west-1', '--region', 'eu-central-1'], env);
+    assert.equal(r.code, 0, describe(r));
+    assert.equal(browser.opened().length, 1, 'one browser login');
+    assert.match(r.stderr, /wrote to .*config:\n {2}\[sso-session my-org\]\n {2}sso_start_url = https:\/\/my-org\.awsapps\.com\/start\n {2}sso_region = eu-west-1\n {2}sso_registration_scopes = sso:account:access\n/);
+    assert.match(r.stderr, /logged in to https:\/\/my-org\.awsapps\.com\/start/);
+    assert.match(r.stderr, /sso-session my-org: 3 accounts, 6 roles; 6 generated profiles/);
+    const configFile = join(home, '.aws', 'config');
+    const text = readFileSync(configFile, 'utf8');
+    assert.ok(text.startsWith('[sso-session my-org]\nsso_start_url = https://my-org.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n# BEGIN ssohelper sync --sso-session my-org'), text);
+    assert.equal(statSync(configFile).mode & 0o777, 0o600);
+    assert.equal(statSync(join(home, '.aws')).mode & 0o777, 0o700);
+    const creds = processJson(await run(['get', 'prod.readonly'], env));
+    const who = await callerIdentity(fx.emu.url, creds);
+    assert.equal(who.Account, '222222222222');
+
+    // Again: nothing to write, no new login, the file unchanged.
+    const again = await run(['init', '--start-url', 'https://my-org.awsapps.com/start', '--sso-region', 'eu-west-1'], env);
+    assert.equal(again.code, 0, describe(again));
+    assert.match(again.stderr, /\[sso-session my-org\] in .* is already set up/);
+    assert.match(again.stderr, /already logged in/);
+    assert.equal(readFileSync(configFile, 'utf8'), text);
+    assert.equal(browser.opened().length, 1);
+  } finally {
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('init refuses to overwrite a different sso-session of the same name, and writes nothing', async () => {
+  const before = readFileSync(fx.home.configFile, 'utf8');
+  const r = await run(['init', '--start-url', 'https://other.awsapps.com/start', '--sso-region', 'us-east-1', '--sso-session', SESSION], fx.env);
+  expectFailure(r, 3, /already has a different \[sso-session corp\] \(https:\/\/corp\.awsapps\.com\/start, eu-west-1\); not overwriting it/);
+  assert.equal(readFileSync(fx.home.configFile, 'utf8'), before);
+  expectFailure(await run(['init', '--start-url', 'not a url', '--sso-region', 'us-east-1'], fx.env), 2, /is not a URL like/);
+  expectFailure(await run(['init', '--start-url', START_URL], fx.env), 2, /--start-url and --sso-region are both required/);
+});
+
+test('init reuses an sso-session already set up for the portal and syncs it', async () => {
+  await seedToken(fx.home, fx.emu.issueSession());
+  const r = await run(['init', '--start-url', START_URL, '--sso-region', SSO_REGION], fx.env);
+  assert.equal(r.code, 0, describe(r));
+  assert.match(r.stderr, /\[sso-session corp\] in .* is already set up/);
+  assert.match(readFileSync(fx.home.configFile, 'utf8'), /# BEGIN ssohelper sync --sso-session corp/);
+});
+
+test('with no config, messages point to init, and --help shows a minimal config', async () => {
+  writeFileSync(fx.home.configFile, '');
+  for (const args of [['get', 'dev'], ['login'], ['list']]) {
+    const r = await run(args, fx.env);
+    assert.equal(r.code, 3, describe(r));
+    assert.match(r.stderr, /create it: ssohelper init --start-url URL --sso-region REGION/, args.join(' '));
+  }
+  const help = await run(['--help'], fx.env);
+  assert.match(help.stdout, /ssohelper init --start-url https:\/\/my-org\.awsapps\.com\/start --sso-region eu-west-1/);
+  assert.match(help.stdout, / {2}\[sso-session my-org\]\n {2}sso_start_url = https:\/\/my-org\.awsapps\.com\/start\n {2}sso_region = eu-west-1\n/);
+});
+
+test('did you mean: commands, options, profiles and sso-sessions', async () => {
+  const cases: Array<[string[], number, RegExp]> = [
+    [['sycn'], 2, /unknown command "sycn": did you mean "sync"\?/],
+    [['lgoin'], 2, /unknown command "lgoin": did you mean "login"\?/],
+    [['help', 'staus'], 2, /unknown command "staus": did you mean "status"\?/],
+    [['sync', '--prnue'], 2, /unknown option --prnue: did you mean "--prune"\?/],
+    [['get', 'dve'], 3, /profile "dve" not found in .*: did you mean "dev"\?/],
+    [['env', '--profile', 'p12'], 3, /profile "p12" not found in .*: did you mean "p1" or "p2"/],
+    [['status', 'legacyy'], 3, /did you mean "legacy"\?/],
+    [['login', '--sso-session', 'crop'], 3, /sso-session "crop" does not exist in .*: did you mean "corp"\?/],
+    [['list', '--sso-session', 'corpp'], 3, /did you mean "corp"\?/],
+  ];
+  for (const [args, code, message] of cases) expectFailure(await run(args, fx.env), code, message);
+});
+
+test('login and list with nothing named use the only sso-session; with several they list them', async () => {
+  await seedToken(fx.home, fx.emu.issueSession());
+  const list = await run(['list'], fx.env);
+  assert.equal(list.code, 0, describe(list));
+  assert.match(list.stdout, /333333333333 {2}sandbox/);
+  writeFileSync(fx.home.configFile, `${readFileSync(fx.home.configFile, 'utf8')}\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\nsso_region = us-east-1\n`);
+  const r = await run(['login'], fx.env);
+  expectFailure(r, 2, /has 2 sso-sessions; say which one\n {2}ssohelper login --sso-session corp\n {2}ssohelper login --sso-session other/);
+  const named = await run(['list'], { ...fx.env, AWS_PROFILE: 'dev' });
+  assert.equal(named.code, 0, describe(named));
+});
