@@ -37,7 +37,7 @@ export const init: Command = {
       import('../org/init.ts'),
       import('../config/load.ts'),
       import('../config/profile.ts'),
-      import('../credentials/session.ts'),
+      import('../session/ref.ts'),
       import('../credentials/token.ts'),
       import('../login/login.ts'),
     ]);

@@ -43,7 +43,7 @@ export const sync: Command = {
   ],
   maxPositionals: 0,
   async run(rt, args) {
-    const { chooseSsoSession } = await import('../login/target.ts');
+    const { chooseSsoSession } = await import('../session/target.ts');
     const { resolveSsoSession } = await import('../config/profile.ts');
     const config = await loadConfig(rt.paths);
     const session = resolveSsoSession(config, chooseSsoSession(config, stringFlag(args, 'sso-session'), 'sync'), rt.env);
@@ -67,9 +67,13 @@ export async function runSync(
   session: import('../config/profile.ts').SsoSessionSettings,
   options: import('../org/sync.ts').SyncOptions,
 ): Promise<string> {
-  const [{ listSessionAssignments, syncSession }, { checkTemplate, DEFAULT_TEMPLATE }] = await Promise.all([import('../org/sync.ts'), import('../org/naming.ts')]);
+  const [{ listSessionAssignments, syncSession }, { checkTemplate, DEFAULT_TEMPLATE }, { sessionOfSsoSession }] = await Promise.all([
+    import('../org/sync.ts'),
+    import('../org/naming.ts'),
+    import('../session/ref.ts'),
+  ]);
   checkTemplate(options.template ?? DEFAULT_TEMPLATE);
-  const assignments = await listSessionAssignments(rt, session);
+  const assignments = await listSessionAssignments(rt, sessionOfSsoSession(session));
   // Read again after the listing: it can take a while, and the file is what we must not lose.
   const config = await loadConfig(rt.paths);
   const r = await syncSession(rt, config, session, assignments, options);

@@ -5,14 +5,14 @@ import { type AwsConfig, buildConfig, stringValue } from '../config/model.ts';
 import { resolveSsoProfile, type SsoSessionSettings } from '../config/profile.ts';
 import { readBlocks, renderBlock, lineEnding, replaceBlock } from '../config/managedBlock.ts';
 import { loginRequired, usableToken } from '../credentials/token.ts';
-import { sessionOfSsoSession } from '../credentials/session.ts';
-import { ConfigError, ServiceError } from '../errors.ts';
+import { describeSession, type SessionRef } from '../session/ref.ts';
+import { ConfigError } from '../errors.ts';
 import { readTextFile, writeUserFile } from '../fs/files.ts';
 import { unifiedDiff } from '../format/diff.ts';
 import type { Runtime } from '../runtime.ts';
 import { classify } from '../sso/errors.ts';
 import { listAccountRoles, listAccounts } from '../sso/portal.ts';
-import { withRetries } from '../sso/retry.ts';
+import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { type Assignment, listAssignments, Pacer } from './listing.ts';
 import { checkTemplate, DEFAULT_TEMPLATE } from './naming.ts';
 import { defaultRegion, planSync, type SyncPlan } from './plan.ts';
@@ -35,38 +35,37 @@ export interface SyncResult {
   changed: boolean;
 }
 
-export async function listSessionAssignments(rt: Runtime, session: SsoSessionSettings): Promise<Assignment[]> {
-  const ref = sessionOfSsoSession(session);
+/** Every account and role of the session, listed through one pacer shared by all calls. */
+export async function listSessionAssignments(rt: Runtime, ref: SessionRef): Promise<Assignment[]> {
   const token = await usableToken(rt, ref);
-  const endpoint = { url: session.endpoints.sso, region: session.ssoRegion };
   const pacer = new Pacer({ callsPerSecond: START_CALLS_PER_SECOND });
-  const paced = <T>(what: string, call: () => Promise<T>) =>
-    withRetries(rt, what, async () => {
+  const api: SsoApi = {
+    rt,
+    endpoint: { url: ref.endpoints.sso, region: ref.ssoRegion },
+    loginRequired: () => loginRequired(ref, `the SSO session for ${describeSession(ref)} is no longer valid (it was revoked or has expired)`),
+    async pace(attempt) {
       await pacer.slot();
       try {
-        const result = await call();
+        const result = await attempt();
         pacer.succeeded();
         return result;
       } catch (err) {
         if (classify(err).kind === 'throttled') pacer.throttled();
         throw err;
       }
-    });
-  const translate = (err: unknown): never => {
-    const c = classify(err);
-    if (c.kind === 'unauthorized') throw loginRequired(ref, `the SSO login for sso-session "${session.sessionName}" is no longer accepted by the portal`);
-    if (err instanceof Error && 'exitCode' in err) throw err;
-    throw new ServiceError(`listing accounts for sso-session "${session.sessionName}" failed: ${c.name}: ${c.message}`, 'try again in a minute', { cause: err });
+    },
   };
-  return listAssignments({
-    listAccounts: () => listAccounts(endpoint, token.accessToken, paced).catch(translate),
+  const list = await listAssignments({
+    listAccounts: () => listAccounts(api, token.accessToken),
     // An account whose assignment went away between the two listings has no roles now.
     listAccountRoles: (accountId) =>
-      listAccountRoles(endpoint, token.accessToken, accountId, paced).catch((err) => (classify(err).kind === 'forbidden' ? [] : translate(err))),
-  }).then((list) => {
-    rt.debug(`listed ${list.length} accounts; pacing ended at ${Math.round(pacer.intervalMs)}ms between calls`);
-    return list;
+      listAccountRoles(api, token.accessToken, accountId).catch((err) => {
+        if (err instanceof SsoApiError && err.kind === 'forbidden') return [];
+        throw err;
+      }),
   });
+  rt.debug(`listed ${list.length} accounts; pacing ended at ${Math.round(pacer.intervalMs)}ms between calls`);
+  return list;
 }
 
 function parseOrRefuse(text: string, file: string, credentials: AwsConfig['credentialProfiles'], what: string): AwsConfig {

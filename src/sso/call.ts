@@ -26,6 +26,11 @@ export interface SsoApi {
    * session. Without it the error still exits 4, just without a command to suggest.
    */
   loginRequired?: () => SsoHelperError;
+  /**
+   * Wraps every attempt, retries included: `sync` spaces its listing calls through one pacer
+   * this way, and slows it when an attempt is throttled.
+   */
+  pace?: <T>(attempt: () => Promise<T>) => Promise<T>;
 }
 
 /**
@@ -51,7 +56,7 @@ export async function ssoCall<T>(api: SsoApi, what: string, call: () => Promise<
   const deadline = rt.now() + (api.budgetMs ?? retryBudgetMs(rt));
   for (let attempt = 0; ; attempt++) {
     try {
-      return await call();
+      return await (api.pace ? api.pace(call) : call());
     } catch (err) {
       if (err instanceof ServiceError) throw err;
       const c = classify(err);
