@@ -85,6 +85,10 @@ export function applyKnobs(knobs: Knobs, update: Record<string, unknown>): void 
     } else if (typeof defaults[k] === 'boolean') {
       if (typeof value !== 'boolean') throw bad();
       (knobs as unknown as Record<string, boolean>)[k] = value;
+    } else if (k === 'credentialTtlSeconds' || k === 'accessTokenTtlSeconds') {
+      // Any finite number: negative or huge lifetimes play a broken or hostile service.
+      if (typeof value !== 'number' || !Number.isFinite(value)) throw bad();
+      knobs[k] = value;
     } else {
       if (typeof value !== 'number' || !(value >= 0) || (k === 'pageSize' && !(value >= 1))) throw bad();
       (knobs as unknown as Record<string, number>)[k] = value;

@@ -1,0 +1,48 @@
+// What an outside review broke (issue 6): hostile replies and files, failing refreshes and
+// saves, signals, locks, logout races. Each test failed before its fix.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe as suite, test } from 'node:test';
+import { ROLES, roleFile, seedToken, tokenFile } from '../helpers/home.ts';
+import { describe, expectFailure, processJson, run } from '../helpers/run.ts';
+import { useEmulator } from '../helpers/fixture.ts';
+
+const fx = useEmulator({ assign: [['111111111111', 'ReadOnly'], ...ROLES.map((r) => [r.accountId, r.roleName] as const)] });
+
+async function login(ttlSeconds = 3600, refreshable = true) {
+  return seedToken(fx.home, fx.emu.issueSession({ ttlSeconds, refreshable }));
+}
+
+suite('expirations from the service are validated (defect 10)', () => {
+  for (const [label, ttl] of [['1e300', 1e297], ['in the past', -3600], ['right now', 0]] as const) {
+    test(`role credentials expiring ${label} are rejected with exit 6 and not cached`, async () => {
+      await login();
+      fx.emu.setKnobs({ credentialTtlSeconds: ttl });
+      expectFailure(await run(['get', 'dev'], fx.env), 6, /impossible expiration/);
+      assert.equal(existsSync(roleFile(fx.home, '111111111111', 'ReadOnly')), false);
+    });
+  }
+
+  test('a refreshed token with an impossible lifetime is rejected with exit 6 and not saved', async () => {
+    const token = await login(-60);
+    fx.emu.setKnobs({ accessTokenTtlSeconds: 1e300 });
+    expectFailure(await run(['get', 'dev'], fx.env), 6, /impossible token lifetime/);
+    assert.match(readFileSync(tokenFile(fx.home), 'utf8'), new RegExp(`"accessToken": "${token.accessToken}"`));
+  });
+});
+
+suite('a token with whitespace in the cache is corrupt (defect 12)', () => {
+  for (const bad of [' ', '\n', '\t']) {
+    test(`accessToken containing ${JSON.stringify(bad)} is treated as absent: exit 4 with the login command`, async () => {
+      const token = await login();
+      const path = tokenFile(fx.home);
+      writeFileSync(path, readFileSync(path, 'utf8').replace(token.accessToken, `${token.accessToken.slice(0, 5)}${JSON.stringify(bad).slice(1, -1)}${token.accessToken.slice(5)}`));
+      const r = await run(['get', 'dev'], fx.env);
+      expectFailure(r, 4, /run: ssohelper login --sso-session corp/);
+      assert.doesNotMatch(r.stderr, /TypeError/, describe(r));
+      assert.equal(fx.emu.counters.GetRoleCredentials ?? 0, 0);
+    });
+  }
+});
+
+void processJson;
