@@ -62,11 +62,52 @@ export function mask(secret: string | undefined): string {
   return `${secret.slice(0, 4)}…(${secret.length} chars)`;
 }
 
-/** A duration setting given in seconds by an environment variable, e.g. SSOHELPER_LOCK_TIMEOUT. */
-export function secondsSetting(rt: Runtime, name: string, defaultMs: number): number {
-  const raw = rt.env[name]?.trim();
+/**
+ * Every SSOHELPER_* setting and how it reads. All are checked before any command runs (a few
+ * environment lookups, nothing loaded), so a bad value fails the same way whether the answer
+ * comes from the cache or the network.
+ */
+const SETTINGS = {
+  SSOHELPER_LOCK_TIMEOUT: { kind: 'seconds', defaultMs: 60_000 },
+  SSOHELPER_RETRY_TIMEOUT: { kind: 'seconds', defaultMs: 25_000 },
+  SSOHELPER_LOGIN: { kind: 'switch' },
+  SSOHELPER_DEBUG: { kind: 'switch' },
+} as const;
+
+type SecondsName = { [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K]['kind'] extends 'seconds' ? K : never }[keyof typeof SETTINGS];
+type SwitchName = Exclude<keyof typeof SETTINGS, SecondsName>;
+
+/** Throws a usage error (exit 2) naming the first setting with a value we cannot use. */
+export function checkSettings(env: Env): void {
+  for (const [name, setting] of Object.entries(SETTINGS)) {
+    if (env[name] === undefined) continue;
+    if (setting.kind === 'seconds') secondsFrom(env, name as SecondsName);
+    else switchFrom(env, name as SwitchName);
+  }
+}
+
+/** A duration setting given in seconds, e.g. SSOHELPER_LOCK_TIMEOUT, in milliseconds. */
+export function secondsSetting(rt: Runtime, name: SecondsName): number {
+  return secondsFrom(rt.env, name);
+}
+
+function secondsFrom(env: Env, name: SecondsName): number {
+  const { defaultMs } = SETTINGS[name];
+  const raw = env[name]?.trim();
   if (!raw) return defaultMs;
   const seconds = Number(raw);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${name}="${raw}" is not a positive number of seconds`, `unset it to use the default of ${defaultMs / 1000}`);
   return seconds * 1000;
+}
+
+/** An on/off setting: 1/true/yes/on or 0/false/no/off (or empty, off). */
+export function switchSetting(env: Env, name: SwitchName): boolean {
+  return switchFrom(env, name);
+}
+
+function switchFrom(env: Env, name: SwitchName): boolean {
+  const raw = env[name]?.trim().toLowerCase() ?? '';
+  if (raw === '' || raw === '0' || raw === 'false' || raw === 'no' || raw === 'off') return false;
+  if (raw === '1' || raw === 'true' || raw === 'yes' || raw === 'on') return true;
+  throw new UsageError(`${name}="${env[name]}" is not a switch`, `set it to 1 (on) or 0 (off), or unset it`);
 }

@@ -9,10 +9,9 @@ import { type Runtime, secondsSetting } from '../runtime.ts';
 
 const STALE_MS = 4_000;
 const UPDATE_MS = 1_000;
-const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function lockTimeoutMs(rt: Runtime): number {
-  return secondsSetting(rt, 'SSOHELPER_LOCK_TIMEOUT', DEFAULT_TIMEOUT_MS);
+  return secondsSetting(rt, 'SSOHELPER_LOCK_TIMEOUT');
 }
 
 // Every lock's name, here so that all writers of one file agree on its lock. Names are built

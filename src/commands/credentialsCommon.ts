@@ -8,7 +8,7 @@ import type { RoleCredentials } from '../credentials/model.ts';
 import { roleCredentials } from '../credentials/roleCredentials.ts';
 import { LoginRequiredError, UsageError } from '../errors.ts';
 import { type Format, FORMATS, isFormat } from '../format/credentials.ts';
-import type { Runtime } from '../runtime.ts';
+import { type Runtime, switchSetting } from '../runtime.ts';
 import { parseDuration } from '../util/time.ts';
 
 /** Role sessions last 12 hours at most, so a longer minimum can never be met. */
@@ -80,6 +80,5 @@ export async function credentialSource(rt: Runtime, args: ParsedArgs, command: s
 }
 
 function loginOnDemand(args: ParsedArgs, rt: Runtime): boolean {
-  const value = rt.env.SSOHELPER_LOGIN?.trim().toLowerCase();
-  return booleanFlag(args, 'login') || value === '1' || value === 'true';
+  return booleanFlag(args, 'login') || switchSetting(rt.env, 'SSOHELPER_LOGIN');
 }

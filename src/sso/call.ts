@@ -9,10 +9,9 @@ import type { Endpoint } from './clients.ts';
 
 const BASE_MS = 200;
 const CAP_MS = 5_000;
-const DEFAULT_BUDGET_MS = 25_000;
 
 export function retryBudgetMs(rt: Runtime): number {
-  return secondsSetting(rt, 'SSOHELPER_RETRY_TIMEOUT', DEFAULT_BUDGET_MS);
+  return secondsSetting(rt, 'SSOHELPER_RETRY_TIMEOUT');
 }
 
 /** Who is calling and what a failure means to them; every src/sso/ API function takes one. */

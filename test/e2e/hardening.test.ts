@@ -45,4 +45,30 @@ suite('a token with whitespace in the cache is corrupt (defect 12)', () => {
   }
 });
 
-void processJson;
+suite('bad settings are exit 2 naming the variable on every path (defect 11)', () => {
+  const bad: ReadonlyArray<readonly [string, string]> = [
+    ['SSOHELPER_RETRY_TIMEOUT', '0'],
+    ['SSOHELPER_RETRY_TIMEOUT', '-5'],
+    ['SSOHELPER_LOCK_TIMEOUT', '10s'],
+    ['SSOHELPER_LOCK_TIMEOUT', 'Infinity'],
+    ['SSOHELPER_LOGIN', 'sometimes'],
+    ['SSOHELPER_DEBUG', 'verbose'],
+  ];
+  test('a cached get (no lock, no network) still rejects each bad value', async () => {
+    await login();
+    processJson(await run(['get', 'dev'], fx.env));
+    const calls = fx.emu.counters.GetRoleCredentials;
+    for (const [name, value] of bad) {
+      expectFailure(await run(['get', 'dev'], { ...fx.env, [name]: value }), 2, new RegExp(`${name}="${value}"`));
+    }
+    assert.equal(fx.emu.counters.GetRoleCredentials, calls, 'nothing was fetched');
+  });
+
+  test('status, list and logout reject them too; good values pass', async () => {
+    await login();
+    for (const command of [['status'], ['list', '--sso-session', 'corp'], ['logout']]) {
+      expectFailure(await run(command, { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '0' }), 2, /SSOHELPER_RETRY_TIMEOUT="0" is not a positive number of seconds/);
+    }
+    processJson(await run(['get', 'dev'], { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '2.5', SSOHELPER_LOCK_TIMEOUT: ' 30 ', SSOHELPER_LOGIN: 'false', SSOHELPER_DEBUG: '0' }));
+  });
+});
