@@ -25,6 +25,8 @@ export interface AwsPaths {
   ssoCacheDir: string;
   roleCacheDir: string;
   lockDir: string;
+  /** Small notes about sessions that only ssohelper reads (see cache/refreshState.ts). */
+  stateDir: string;
 }
 
 export function awsPaths(env: Env): AwsPaths {
@@ -37,5 +39,6 @@ export function awsPaths(env: Env): AwsPaths {
     roleCacheDir: join(home, '.aws', 'cli', 'cache'),
     // Our locks live apart from the shared caches, which other tools enumerate and clean.
     lockDir: join(home, '.aws', 'ssohelper', 'locks'),
+    stateDir: join(home, '.aws', 'ssohelper', 'state'),
   };
 }

@@ -1,5 +1,6 @@
 // Gathers what `ssohelper status` reports. Reads the config and the two cache directories and
 // nothing else: no refresh, no lock, no directory created.
+import { isLostRefresh } from '../cache/refreshState.ts';
 import { roleCacheKey } from '../cache/role.ts';
 import { knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
 import { tokenCacheHash } from '../cache/token.ts';
@@ -39,8 +40,13 @@ export async function statusReport(rt: Runtime, profileName: string | undefined)
     readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file'),
     readCacheDir(rt.paths.roleCacheDir, 'role credential cache file'),
   ]);
+  const lostRefresh = new Set<string>();
+  for (const f of tokenFiles) {
+    const refreshToken = f.data?.refreshToken;
+    if (typeof refreshToken === 'string' && (await isLostRefresh(rt.paths.stateDir, f.hash, refreshToken))) lostRefresh.add(f.hash);
+  }
   return buildStatus(
-    { tokenFiles, roleFiles, sessions: knownSessions(config), roles: knownRoles(config, rt.env), now: rt.now() },
+    { tokenFiles, roleFiles, sessions: knownSessions(config), roles: knownRoles(config, rt.env), now: rt.now(), lostRefresh },
     filter,
   );
 }

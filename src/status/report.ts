@@ -58,7 +58,15 @@ function loginCommand(k: KnownSession | undefined): string {
 }
 
 export function buildStatus(
-  input: { tokenFiles: CacheFile[]; roleFiles: CacheFile[]; sessions: Map<string, KnownSession>; roles: Map<string, KnownRole>; now: number },
+  input: {
+    tokenFiles: CacheFile[];
+    roleFiles: CacheFile[];
+    sessions: Map<string, KnownSession>;
+    roles: Map<string, KnownRole>;
+    now: number;
+    /** Token files whose refresh token is known to be used up (cache/refreshState.ts). */
+    lostRefresh?: ReadonlySet<string>;
+  },
   filter?: { tokenHash: string; roleHash: string | undefined },
 ): StatusReport {
   const { now } = input;
@@ -72,7 +80,7 @@ export function buildStatus(
     const k = input.sessions.get(file.hash);
     seen.add(file.hash);
     const left = token ? token.expiresAt.getTime() - now : undefined;
-    const refreshable = token ? isRefreshable(token, now) : false;
+    const refreshable = token ? isRefreshable(token, now) && !input.lostRefresh?.has(file.hash) : false;
     const expired = left === undefined || left <= 0;
     const loginRequired = !token || (expired && !refreshable);
     // Once the registration lapses no refresh is possible, but the token still lasts its time.

@@ -6,6 +6,7 @@ import { describe as suite, test } from 'node:test';
 import { ROLES, roleFile, seedToken, tokenFile } from '../helpers/home.ts';
 import { describe, expectFailure, processJson, run } from '../helpers/run.ts';
 import { useEmulator } from '../helpers/fixture.ts';
+import { makeUnwritable } from '../helpers/unwritable.ts';
 
 const fx = useEmulator({ assign: [['111111111111', 'ReadOnly'], ...ROLES.map((r) => [r.accountId, r.roleName] as const)] });
 
@@ -70,5 +71,47 @@ suite('bad settings are exit 2 naming the variable on every path (defect 11)', (
       expectFailure(await run(command, { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '0' }), 2, /SSOHELPER_RETRY_TIMEOUT="0" is not a positive number of seconds/);
     }
     processJson(await run(['get', 'dev'], { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '2.5', SSOHELPER_LOCK_TIMEOUT: ' 30 ', SSOHELPER_LOGIN: 'false', SSOHELPER_DEBUG: '0' }));
+  });
+});
+
+suite('a failing refresh while the token is still valid (defect 2)', () => {
+  test('costs one attempt in all, not the retry budget per caller; the old token serves at once', async () => {
+    await login(300);
+    fx.emu.failNext('CreateToken', 500, 1000);
+    const env = { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '30' };
+    const results = await Promise.all(['p0', 'p1', 'p2', 'p3'].map((p) => run(['get', p], env)));
+    for (const r of results) processJson(r);
+    assert.equal(fx.emu.counters['CreateToken:refresh_token'], 1, 'one attempt, then the failure is remembered');
+    processJson(await run(['get', 'p4'], env));
+    assert.equal(fx.emu.counters['CreateToken:refresh_token'], 1, 'still cooling down: the old token is used without asking');
+  });
+
+  test('an expired token still gets the full retry budget', async () => {
+    await login(-60);
+    fx.emu.failNext('CreateToken', 500, 3);
+    processJson(await run(['get', 'dev'], { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '30' }));
+    assert.equal(fx.emu.counters['CreateToken:refresh_token'], 4);
+  });
+});
+
+suite('a refreshed token that cannot be saved (defect 3)', () => {
+  test('is used for this call, reported in one line, and status stops saying it renews', async () => {
+    const old = await login(300);
+    fx.emu.expireAccessToken(old.accessToken); // only the refreshed token can work
+    const undo = makeUnwritable(tokenFile(fx.home));
+    try {
+      const r = await run(['get', 'dev'], fx.env);
+      processJson(r);
+      assert.equal(fx.emu.counters['CreateToken:refresh_token'], 1);
+      const lines = r.stderr.trim().split('\n');
+      assert.equal(lines.length, 1, describe(r));
+      assert.match(lines[0] ?? '', /^ssohelper: warning: the refreshed SSO token could not be saved \(.*\); this call uses it, but sso-session "corp" will need a new login \(ssohelper login --sso-session corp\)/);
+      const status = JSON.parse((await run(['status', '--output', 'json'], fx.env)).stdout);
+      const corp = status.sessions.find((s: { sessionName: string }) => s.sessionName === 'corp');
+      assert.equal(corp.refreshable, false, JSON.stringify(corp));
+      assert.match((await run(['status'], fx.env)).stdout, /^\s+corp\s.*\sno\s/m);
+    } finally {
+      undo();
+    }
   });
 });
