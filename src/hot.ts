@@ -12,7 +12,7 @@ import { exportCredentials } from './commands/exportCredentials.ts';
 import { get } from './commands/get.ts';
 import { runFullProgram } from './hot/full.ts';
 import { handover, handoverRequested } from './hot/handover.ts';
-import { createRuntime } from './runtime.ts';
+import { checkSettings, createRuntime, debugRequested } from './runtime.ts';
 
 const HOT_COMMANDS: readonly Command[] = [get, env, exportCredentials];
 
@@ -23,6 +23,8 @@ async function cachedAnswer(argv: string[], debug: boolean): Promise<{ stdout: s
   try {
     const args = parseCommandArgs(argv.slice(1), command.flags, command.maxPositionals, command.name);
     if (args.flags.help) return undefined;
+    // A bad setting fails here as on every other path (the full program reports it).
+    checkSettings(process.env);
     let stderr = '';
     const rt = createRuntime({
       env: process.env,
@@ -45,7 +47,7 @@ async function cachedAnswer(argv: string[], debug: boolean): Promise<{ stdout: s
 }
 
 const argv = process.argv.slice(2);
-const debug = argv.includes('--debug') || process.env.SSOHELPER_DEBUG === '1';
+const debug = debugRequested(argv, process.env);
 cachedAnswer(argv, debug).then(
   (answer) => {
     if (answer) {

@@ -5,7 +5,7 @@ import { COMMANDS, findCommand } from './cli/commands.ts';
 import { STDERR, STDOUT, write } from './cli/output.ts';
 import { commandHelp, mainHelp, version } from './cli/help.ts';
 import { describeFailure, UsageError } from './errors.ts';
-import { checkSettings, createRuntime } from './runtime.ts';
+import { checkSettings, createRuntime, debugRequested } from './runtime.ts';
 import { didYouMean } from './util/suggest.ts';
 
 /**
@@ -33,8 +33,7 @@ function unknownCommand(name: string): UsageError {
 }
 
 async function main(argv: string[]): Promise<number> {
-  // Read leniently here so that even a bad value of it gets its message; checkSettings rejects it.
-  const debug = argv.includes('--debug') || /^\s*(1|true|yes|on)\s*$/i.test(process.env.SSOHELPER_DEBUG ?? '');
+  const debug = debugRequested(argv, process.env);
   const stderr = (text: string) => write(STDERR, text);
   try {
     const [first, ...rest] = argv;

@@ -77,6 +77,14 @@ const SETTINGS = {
 type SecondsName = { [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K]['kind'] extends 'seconds' ? K : never }[keyof typeof SETTINGS];
 type SwitchName = Exclude<keyof typeof SETTINGS, SecondsName>;
 
+/**
+ * --debug or SSOHELPER_DEBUG on. Lenient on purpose (runs before checkSettings, so that a bad
+ * value still gets its message with debug output if it was meant to be on).
+ */
+export function debugRequested(argv: readonly string[], env: Env): boolean {
+  return argv.includes('--debug') || /^\s*(1|true|yes|on)\s*$/i.test(env.SSOHELPER_DEBUG ?? '');
+}
+
 /** Throws a usage error (exit 2) naming the first setting with a value we cannot use. */
 export function checkSettings(env: Env): void {
   for (const [name, setting] of Object.entries(SETTINGS)) {
