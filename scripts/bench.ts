@@ -1,45 +1,62 @@
-// Start-to-exit cost of the hot path (a warm role-credential cache), side by side in one run:
-//   ssohelper   dist/ssohelper get bench
-//   bare-node   the same Node 24 binary running nothing (node -e 0): the floor for any Node CLI
-//   aws         /usr/bin/aws configure export-credentials --profile bench (AWS CLI v2), if present
+// What ssohelper costs from start to exit, against the floor of any Node CLI, in one run:
+//   floor   the embedded Node 24 running nothing (node -e 0)
+//   hot     dist/ssohelper get bench, fresh role-credential cache
+//   cold    the same with no cached entry: lock, one GetRoleCredentials (the local emulator
+//           answers at once), atomic write, release
+//   aws     /usr/bin/aws configure export-credentials on the hot fixture (first rounds only)
+// then the herd (64 cold callers at once, against one cold call beside it), the startup work
+// every command pays (argument parsing, environment, config read) timed inside fresh processes,
+// and where a cold call's time goes (from --debug timestamps).
 //
-//   node_modules/.bin/node scripts/bench.ts [--runs N] [--warmup N] [--json] [--exe PATH]
+//   node_modules/.bin/node scripts/bench.ts [--rounds N] [--herds N] [--herd-size N]
+//       [--aws-rounds N] [--json] [--exe PATH]
 //
-// Runs are interleaved, in rotating order (abc, bca, cab, ...), so a noisy neighbour on this
-// shared 2-core machine hurts every contender alike; compare the figures only within one run.
-// Each child is started and reaped by a small python3 driver with os.wait4, which gives the
-// child's own peak RSS and a wall time free of Node's spawn overhead. The SEA's RSS counts the
-// pages of its 120 MB file that page-cache fault-around maps: two byte-identical copies of the
-// binary were seen 12 MB apart, so read RSS differences under ~15 MB as noise.
+// Every round runs floor, hot and cold back to back in rotating order, and each round's hot and
+// cold times are divided by its own floor: drift on this shared 2-core machine then cancels,
+// where plain medians of sequential runs swing by half. Each child is started and reaped by a
+// small python3 driver with os.wait4, which gives its own peak RSS and a wall time free of
+// Node's spawn overhead. No test asserts on any of these times.
 import { spawn, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeToken } from '../src/cache/token.ts';
+import { tokenCachePath } from '../src/cache/token.ts';
+import { FULL_FILE } from '../src/hot/full.ts';
+import { Emulator } from '../test/emulator/server.ts';
+import { HOT_FILE, loadedBy } from './build.ts';
+import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache } from './fixture.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: opts } = parseArgs({
   options: {
-    runs: { type: 'string', default: process.env.BENCH_RUNS ?? '40' },
-    warmup: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: process.env.BENCH_RUNS ?? '40' },
+    herds: { type: 'string', default: '5' },
+    'herd-size': { type: 'string', default: '64' },
+    'aws-rounds': { type: 'string', default: '10' },
+    'startup-runs': { type: 'string', default: '15' },
     json: { type: 'boolean', default: false },
     exe: { type: 'string', default: join(root, 'dist/ssohelper') },
   },
   strict: true,
 });
-const runs = Number(opts.runs);
-const warmup = Number(opts.warmup);
-if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(warmup) || warmup < 0) {
-  throw new Error(`--runs and --warmup take whole numbers (got ${opts.runs}, ${opts.warmup})`);
-}
+const count = (name: keyof typeof opts, min: number): number => {
+  const n = Number(opts[name]);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} takes a whole number >= ${min} (got ${opts[name]})`);
+  return n;
+};
+const rounds = count('rounds', 1);
+const herds = count('herds', 0);
+const herdSize = count('herd-size', 2);
+const awsRounds = count('aws-rounds', 0);
+const startupRuns = count('startup-runs', 1);
 const exe = resolve(opts.exe);
-// build.ts writes the bundle beside the binary; it is the code the SEA embeds.
-const bundle = `${exe}.cjs`;
 const node = realpathSync(join(root, 'node_modules/.bin/node'));
-// `aws` on PATH is an unrelated AWS CLI v1 (pyenv); the Debian package's v2 is /usr/bin/aws.
+// `aws` on PATH may be an unrelated AWS CLI v1; the Debian package's v2 is /usr/bin/aws.
 const aws = '/usr/bin/aws';
 const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 
@@ -52,84 +69,41 @@ if (!existsSync(exe)) {
   process.exit(1);
 }
 
-// ---- fixture: a temp HOME with an SSO profile and a warm AWS CLI role-credential cache entry
-
-const ACCOUNT = '111111111111';
-const ROLE = 'ReadOnly';
-const SESSION = 'bench-session';
-const home = mkdtempSync(join(tmpdir(), 'ssohelper-bench-'));
-process.on('exit', () => rmSync(home, { recursive: true, force: true }));
-const accessKeyId = 'ASIABENCHEXAMPLE0001';
-
-function writeFixture(): void {
-  mkdirSync(join(home, '.aws/cli/cache'), { recursive: true });
-  writeFileSync(
-    join(home, '.aws/config'),
-    [
-      '[profile bench]',
-      `sso_session = ${SESSION}`,
-      `sso_account_id = ${ACCOUNT}`,
-      `sso_role_name = ${ROLE}`,
-      'region = eu-west-1',
-      '',
-      `[sso-session ${SESSION}]`,
-      'sso_start_url = https://example.awsapps.com/start',
-      'sso_region = eu-west-1',
-      '',
-    ].join('\n'),
-  );
-  // The AWS CLI names the file after the sha1 of its compact, key-sorted cache-key JSON.
-  const key = JSON.stringify({ accountId: ACCOUNT, roleName: ROLE, sessionName: SESSION });
-  const name = `${createHash('sha1').update(key).digest('hex')}.json`;
-  const expiration = `${new Date(Date.now() + 2 * 3600_000).toISOString().slice(0, 19)}Z`;
-  // One line, no trailing newline, ", " and ": " separators: byte for byte what botocore writes.
-  const body =
-    `{"ProviderType": "sso", "Credentials": {"AccessKeyId": "${accessKeyId}", ` +
-    `"SecretAccessKey": "benchSecretAccessKeyEXAMPLEEXAMPLEEXAMPLE", "SessionToken": "benchSessionTokenEXAMPLE", ` +
-    `"Expiration": "${expiration}", "AccountId": "${ACCOUNT}"}}`;
-  writeFileSync(join(home, '.aws/cli/cache', name), body);
-}
-
-function childEnv(endpoint: string): Record<string, string> {
-  return {
-    HOME: home,
-    PATH: '/usr/bin:/bin',
-    LANG: 'C.UTF-8',
-    AWS_PAGER: '',
-    // Any network attempt on the hot path must fail loudly rather than reach AWS.
-    AWS_ENDPOINT_URL_SSO: endpoint,
-    AWS_ENDPOINT_URL_SSO_OIDC: endpoint,
-    AWS_ENDPOINT_URL: endpoint,
-  };
-}
-
-// ---- driver: one long-lived python3 that runs a child per request line and reports rusage
+// ---- driver: one long-lived python3 that runs children per request line and reports rusage
 
 const DRIVER = `
 import json, os, sys, tempfile, time
-fd, errpath = tempfile.mkstemp(prefix='bench-stderr-')
-os.close(fd)
-for line in sys.stdin:
-    req = json.loads(line)
+def spawn(argv, env, errpath):
     r, w = os.pipe()
     fa = [(os.POSIX_SPAWN_DUP2, w, 1), (os.POSIX_SPAWN_CLOSE, r),
           (os.POSIX_SPAWN_OPEN, 0, '/dev/null', os.O_RDONLY, 0),
           (os.POSIX_SPAWN_OPEN, 2, errpath, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)]
-    t0 = time.perf_counter_ns()
-    pid = os.posix_spawn(req['argv'][0], req['argv'], req['env'], file_actions=fa)
+    pid = os.posix_spawn(argv[0], argv, env, file_actions=fa)
     os.close(w)
+    return pid, r
+def drain(r):
     chunks = []
     while True:
         b = os.read(r, 65536)
         if not b: break
         chunks.append(b)
     os.close(r)
-    _, status, ru = os.wait4(pid, 0)
-    t1 = time.perf_counter_ns()
-    with open(errpath, 'rb') as f: err = f.read()
-    print(json.dumps({'wallNs': t1 - t0, 'maxRssKb': ru.ru_maxrss, 'status': os.waitstatus_to_exitcode(status),
-                      'stdout': b''.join(chunks).decode('utf-8', 'replace'), 'stderr': err.decode('utf-8', 'replace')}), flush=True)
-os.unlink(errpath)
+    return b''.join(chunks).decode('utf-8', 'replace')
+tmp = tempfile.mkdtemp(prefix='bench-')
+for line in sys.stdin:
+    req = json.loads(line)
+    n = req.get('count', 1)
+    errs = [os.path.join(tmp, 'err%d' % i) for i in range(n)]
+    t0 = time.perf_counter_ns()
+    kids = [spawn(req['argv'], req['env'], errs[i]) for i in range(n)]
+    outs = [drain(r) for _, r in kids]
+    res = []
+    for (pid, _), out, errpath in zip(kids, outs, errs):
+        _, status, ru = os.wait4(pid, 0)
+        t = time.perf_counter_ns()
+        with open(errpath, 'rb') as f: err = f.read().decode('utf-8', 'replace')
+        res.append({'wallNs': t - t0, 'maxRssKb': ru.ru_maxrss, 'status': os.waitstatus_to_exitcode(status), 'stdout': out, 'stderr': err})
+    print(json.dumps({'totalNs': time.perf_counter_ns() - t0, 'runs': res}), flush=True)
 `;
 
 interface RunResult {
@@ -147,172 +121,322 @@ driver.on('error', (e) => {
 });
 const driverLines = createInterface({ input: driver.stdout })[Symbol.asyncIterator]();
 
-async function run(argv: string[], env: Record<string, string>): Promise<RunResult> {
-  driver.stdin.write(`${JSON.stringify({ argv, env })}\n`);
+/** Starts `n` copies at once; resolves when all have exited. Child wall times count from the first start. */
+async function runMany(argv: string[], env: Record<string, string>, n: number): Promise<{ totalNs: number; runs: RunResult[] }> {
+  driver.stdin.write(`${JSON.stringify({ argv, env, count: n })}\n`);
   const next = await driverLines.next();
   if (next.done) throw new Error(`the ${python} driver exited`);
-  return JSON.parse(next.value) as RunResult;
+  return JSON.parse(next.value) as { totalNs: number; runs: RunResult[] };
 }
 
-interface Contender {
-  name: string;
-  argv: string[];
-  // Whether stdout is the fixture's credentials (a bench that times an error is worthless).
-  check?: (stdout: string) => boolean;
+async function run(argv: string[], env: Record<string, string>): Promise<RunResult> {
+  return (await runMany(argv, env, 1)).runs[0]!;
 }
 
-const hasKey = (stdout: string) => {
-  try {
-    return (JSON.parse(stdout) as { AccessKeyId?: string }).AccessKeyId === accessKeyId;
-  } catch {
-    return false;
-  }
-};
+// ---- statistics
 
-const contenders: Contender[] = [
-  { name: 'ssohelper', argv: [exe, 'get', 'bench'], check: hasKey },
-  { name: 'bare-node', argv: [node, '-e', '0'] },
-];
-if (existsSync(aws)) {
-  contenders.push({
-    name: 'aws',
-    argv: [aws, 'configure', 'export-credentials', '--profile', 'bench', '--format', 'process'],
-    check: hasKey,
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  return s[lo]! + (s[hi]! - s[lo]!) * (i - lo);
+}
+const median = (xs: number[]) => quantile(xs, 0.5);
+const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+const ms = (ns: number) => ns / 1e6;
+const summary = (xs: number[], d = 1) => ({ median: round(median(xs), d), p10: round(quantile(xs, 0.1), d), p90: round(quantile(xs, 0.9), d) });
+
+// ---- fixtures
+
+const tmp = mkdtempSync(join(tmpdir(), 'ssohelper-bench-'));
+const hotHome = join(tmp, 'hot');
+const coldHome = join(tmp, 'cold');
+let emulator: Emulator | undefined;
+process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
+
+function childEnv(home: string, endpoint: string): Record<string, string> {
+  return {
+    HOME: home,
+    PATH: '/usr/bin:/bin',
+    LANG: 'C.UTF-8',
+    AWS_PAGER: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_ENDPOINT_URL_SSO: endpoint,
+    AWS_ENDPOINT_URL_SSO_OIDC: endpoint,
+    AWS_ENDPOINT_URL: endpoint,
+  };
+}
+
+/** The cold HOME: the fixture config and an SSO login from the emulator, no role credentials. */
+async function coldFixture(emu: Emulator): Promise<void> {
+  writeConfig(coldHome);
+  const s = emu.issueSession({ ttlSeconds: 8 * 3600 });
+  await writeToken(tokenCachePath(join(coldHome, '.aws/sso/cache'), FIXTURE.session), {
+    startUrl: 'https://example.awsapps.com/start',
+    region: FIXTURE.region,
+    accessToken: s.accessToken,
+    expiresAt: s.expiresAt,
+    clientId: s.clientId,
+    clientSecret: s.clientSecret,
+    registrationExpiresAt: s.registrationExpiresAt,
+    refreshToken: s.refreshToken,
+    extra: {},
   });
-} else {
-  note(`${aws} not found: AWS CLI v2 left out (apt-get install awscli)`);
 }
 
-// A listener that counts connections and drops them at once, so a stray network call shows up
-// as a count and fails fast instead of hanging.
-async function countConnections(c: Contender): Promise<number> {
-  let count = 0;
+const dropCache = () => rmSync(roleCacheFile(coldHome), { force: true });
+
+// A listener that counts connections and drops them at once: a network call on the hot path
+// shows up as a count and fails fast instead of hanging.
+async function connectionsMadeBy(argv: string[]): Promise<number> {
+  let n = 0;
   const server = createServer((s) => {
-    count++;
+    n++;
     s.destroy();
   });
   await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address() as AddressInfo;
-  await run(c.argv, childEnv(`http://127.0.0.1:${port}`));
+  await run(argv, childEnv(hotHome, `http://127.0.0.1:${port}`));
   await new Promise((ok) => setTimeout(ok, 50));
   await new Promise((ok) => server.close(ok));
-  return count;
+  return n;
 }
 
-// The bundle is the SEA's exact code; run under plain node it can list the builtins it loaded.
-function heavyModulesOnHotPath(): string[] | null {
-  if (!existsSync(bundle)) return null;
-  const probe = `process.on('exit',()=>{process.getBuiltinModule('fs').writeSync(3,JSON.stringify(process.moduleLoadList))})`;
-  const r = spawnSync(node, ['--import', `data:text/javascript,${encodeURIComponent(probe)}`, bundle, 'get', 'bench'], {
-    env: childEnv('http://127.0.0.1:9'),
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-  });
-  const loaded = String(r.output[3] ?? '');
-  if (r.status !== 0 || loaded === '') return null;
-  const list = JSON.parse(loaded) as string[];
-  return ['http', 'https', 'http2', 'tls', 'zlib'].filter((m) => list.includes(`NativeModule ${m}`));
+// ---- startup work every command pays, timed inside fresh processes from the sources
+
+const STARTUP_PROBE = `
+const t = performance.now.bind(performance);
+const src = (p) => import(${JSON.stringify(pathToFileURL(join(root, 'src')).href)} + '/' + p);
+const [{ parseCommandArgs }, { get }, { createRuntime }, { loadConfig }] = await Promise.all([
+  src('cli/args.ts'), src('commands/get.ts'), src('runtime.ts'), src('config/load.ts')]);
+const out = {};
+let t0 = t();
+const args = parseCommandArgs(['${FIXTURE.profile}'], get.flags, get.maxPositionals, 'get');
+out.args = t() - t0; t0 = t();
+const rt = createRuntime({ env: process.env, debug: false, stderr: () => {}, interactive: () => false });
+void rt.paths; void rt.env.AWS_PROFILE;
+out.environment = t() - t0; t0 = t();
+await loadConfig(rt.paths);
+out.config = t() - t0; t0 = t();
+await get.run(rt, args);
+out.cachedGet = t() - t0;
+process.stdout.write(JSON.stringify(out));
+`;
+
+function startupWork(): Record<string, { medianUs: number }> | null {
+  const samples: Record<string, number[]> = {};
+  for (let i = 0; i < startupRuns; i++) {
+    const r = spawnSync(node, ['--input-type=module', '-e', STARTUP_PROBE], { env: childEnv(hotHome, 'http://127.0.0.1:9'), encoding: 'utf8' });
+    if (r.status !== 0) {
+      note(`startup probe failed: ${r.stderr}`);
+      return null;
+    }
+    for (const [k, v] of Object.entries(JSON.parse(r.stdout) as Record<string, number>)) (samples[k] ??= []).push(v);
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { medianUs: Math.round(median(v) * 1000) }]));
 }
 
-function stats(xs: number[]): { median: number; p90: number; min: number; max: number } {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (q: number) => {
-    const i = (s.length - 1) * q;
-    const lo = Math.floor(i);
-    const hi = Math.ceil(i);
-    return s[lo]! + (s[hi]! - s[lo]!) * (i - lo);
-  };
-  return { median: at(0.5), p90: at(0.9), min: s[0]!, max: s[s.length - 1]! };
+// ---- where a cold call's time goes: --debug prints "+Nms" since the runtime was made
+
+const PHASES: Array<[string, RegExp]> = [
+  ['full program running', /ms ssohelper \S+ get, node/],
+  ['cache read (miss)', /ms cache miss /],
+  ['lock held', /ms holding lock role-/],
+  ['token read', /ms token .* from /],
+  ['SDK client made', /ms SSO client ready/],
+  ['answer received', /ms GetRoleCredentials answered/],
+  ['cache written', /ms fetched .*, expires/],
+];
+
+async function coldPhases(env: Record<string, string>, n: number): Promise<Array<{ phase: string; meanMs: number }> | null> {
+  const at: number[][] = PHASES.map(() => []);
+  const total: number[] = [];
+  for (let i = 0; i < n; i++) {
+    dropCache();
+    const r = await run([exe, 'get', FIXTURE.profile, '--debug'], env);
+    if (r.status !== 0) return null;
+    const lines = r.stderr.split('\n');
+    const stamps = PHASES.map(([, re]) => {
+      const line = lines.find((l) => re.test(l));
+      const m = line && /\+(\d+)ms/.exec(line);
+      return m ? Number(m[1]) : Number.NaN;
+    });
+    stamps.forEach((s, j) => at[j]!.push(s));
+    total.push(ms(r.wallNs));
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const rows: Array<{ phase: string; meanMs: number }> = [];
+  let prev = 0;
+  for (let j = 0; j < PHASES.length; j++) {
+    const m = mean(at[j]!);
+    if (Number.isNaN(m)) continue; // a debug line that this version does not print
+    rows.push({ phase: PHASES[j]![0], meanMs: round(m - prev) });
+    prev = m;
+  }
+  rows.push({ phase: 'process start to runtime, exit (rest of wall time)', meanMs: round(mean(total) - prev) });
+  return rows;
 }
 
-const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
+// ---- main
 
 async function main(): Promise<number> {
-  writeFixture();
-  const env = childEnv('http://127.0.0.1:9');
+  writeConfig(hotHome);
+  writeFreshRoleCache(hotHome);
+  emulator = await Emulator.start();
+  await coldFixture(emulator);
+  const hotEnv = childEnv(hotHome, 'http://127.0.0.1:9');
+  const coldEnv = childEnv(coldHome, emulator.url);
 
-  for (const c of contenders) {
-    const r = await run(c.argv, env);
-    if (r.status !== 0 || (c.check && !c.check(r.stdout))) {
-      note(`${c.name} does not succeed on the fixture (exit ${r.status}):\n${r.stdout}${r.stderr}`);
-      return 1;
-    }
+  const floor = [node, '-e', '0'];
+  const get = [exe, 'get', FIXTURE.profile];
+  const awsArgv = [aws, 'configure', 'export-credentials', '--profile', FIXTURE.profile, '--format', 'process'];
+  const withAws = awsRounds > 0 && existsSync(aws);
+  if (awsRounds > 0 && !withAws) note(`${aws} not found: AWS CLI v2 left out (apt-get install awscli)`);
+
+  // Everything must succeed before anything is timed: a bench that times an error is worthless.
+  const hot0 = await run(get, hotEnv);
+  if (hot0.status !== 0 || !hasFixtureKey(hot0.stdout)) throw new Error(`hot get failed: ${hot0.stdout}${hot0.stderr}`);
+  dropCache();
+  const cold0 = await run(get, coldEnv);
+  if (cold0.status !== 0 || !hasCredentials(cold0.stdout)) throw new Error(`cold get failed: ${cold0.stdout}${cold0.stderr}`);
+  if (withAws) {
+    const a = await run(awsArgv, hotEnv);
+    if (a.status !== 0 || !hasFixtureKey(a.stdout)) throw new Error(`aws failed: ${a.stdout}${a.stderr}`);
   }
-
-  const network: Record<string, number> = {};
-  for (const c of contenders) if (c.name !== 'bare-node') network[c.name] = await countConnections(c);
-  const heavy = heavyModulesOnHotPath();
+  const hotConnections = await connectionsMadeBy(get);
+  const hotLoads = loadedBy(node, join(resolve(exe, '..'), HOT_FILE), ['get', FIXTURE.profile], hotEnv);
 
   const load0 = loadavg()[0]!;
-  for (let i = 0; i < warmup; i++) for (const c of contenders) await run(c.argv, env);
-  const samples = new Map<string, RunResult[]>(contenders.map((c) => [c.name, []]));
-  for (let i = 0; i < runs; i++) {
-    // Rotating the order keeps any "runs right after X" effect from landing on one contender.
-    for (let j = 0; j < contenders.length; j++) {
-      const c = contenders[(i + j) % contenders.length]!;
-      const r = await run(c.argv, env);
-      if (r.status !== 0) {
-        note(`${c.name} failed on run ${i + 1} (exit ${r.status}): ${r.stderr}`);
-        return 1;
-      }
-      samples.get(c.name)!.push(r);
+  const kinds = ['floor', 'hot', 'cold', ...(withAws ? ['aws'] : [])] as const;
+  const samples: Record<string, RunResult[]> = Object.fromEntries(kinds.map((k) => [k, []]));
+  const pairs: Array<{ hot: number; cold: number; coldMinusFloor: number }> = [];
+  for (let i = -2; i < rounds; i++) {
+    const these = kinds.filter((k) => k !== 'aws' || (i >= 0 && i < awsRounds));
+    const got: Record<string, RunResult> = {};
+    for (let j = 0; j < these.length; j++) {
+      const k = these[(i + 2 + j) % these.length]!;
+      if (k === 'cold') dropCache();
+      const r = await run(k === 'floor' ? floor : k === 'aws' ? awsArgv : get, k === 'cold' ? coldEnv : hotEnv);
+      if (r.status !== 0) throw new Error(`${k} failed in round ${i + 1} (exit ${r.status}): ${r.stderr}`);
+      got[k] = r;
     }
+    if (i < 0) continue; // warm-up rounds
+    for (const [k, r] of Object.entries(got)) samples[k]!.push(r);
+    const f = got.floor!.wallNs;
+    pairs.push({ hot: got.hot!.wallNs / f, cold: got.cold!.wallNs / f, coldMinusFloor: ms(got.cold!.wallNs - f) });
   }
+  const coldRequests = emulator.counters.GetRoleCredentials;
+
+  // The herd: one cold call, then herdSize cold calls at once, alternately.
+  const herdRows: Array<{ single: number; herd: number; slowest: number; requests: number; failed: number }> = [];
+  const herdFailures: string[] = [];
+  for (let h = 0; h < herds; h++) {
+    dropCache();
+    const single = await run(get, coldEnv);
+    dropCache();
+    const before = emulator.counters.GetRoleCredentials;
+    const many = await runMany(get, coldEnv, herdSize);
+    for (const r of many.runs) if (r.status !== 0) herdFailures.push(`exit ${r.status}: ${r.stderr.trim()}`);
+    herdRows.push({
+      single: ms(single.wallNs),
+      herd: ms(many.totalNs),
+      slowest: ms(Math.max(...many.runs.map((r) => r.wallNs))),
+      requests: emulator.counters.GetRoleCredentials - before,
+      failed: many.runs.filter((r) => r.status !== 0 || !hasCredentials(r.stdout)).length,
+    });
+  }
+  const phases = await coldPhases(coldEnv, 15);
   const load1 = loadavg()[0]!;
   driver.stdin.end();
+  const startup = startupWork();
 
-  const results = contenders.map((c) => {
-    const rs = samples.get(c.name)!;
-    const wall = stats(rs.map((r) => r.wallNs / 1e6));
-    const rss = stats(rs.map((r) => r.maxRssKb / 1024));
-    return {
-      name: c.name,
-      command: c.argv.map((a) => a.replace(`${root}/`, '')).join(' '),
-      runs: rs.length,
-      wallMs: { median: round(wall.median, 2), p90: round(wall.p90, 2), min: round(wall.min, 2) },
-      peakRssMiB: { median: round(rss.median), max: round(rss.max) },
-      networkConnections: network[c.name] ?? null,
-    };
-  });
-  const med = (n: string) => results.find((r) => r.name === n)?.wallMs.median;
-  const ratio = (a?: number, b?: number) => (a !== undefined && b !== undefined ? round(a / b, 2) : null);
+  const wall = (k: string) => samples[k]!.map((r) => ms(r.wallNs));
+  const rss = (k: string) => samples[k]!.map((r) => r.maxRssKb / 1024);
+  const size = (f: string) => (existsSync(join(resolve(exe, '..'), f)) ? statSync(join(resolve(exe, '..'), f)).size : null);
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, loadavg1m: { start: round(load0, 2), end: round(load1, 2) } },
     node: process.version,
-    warmup,
-    results,
-    ratios: {
-      ssohelperOverBareNode: ratio(med('ssohelper'), med('bare-node')),
-      awsOverSsohelper: ratio(med('aws'), med('ssohelper')),
+    rounds,
+    wallMs: Object.fromEntries(kinds.map((k) => [k, { runs: samples[k]!.length, ...summary(wall(k)), min: round(Math.min(...wall(k))) }])),
+    peakRssMiB: Object.fromEntries(kinds.map((k) => [k, { median: round(median(rss(k))), max: round(Math.max(...rss(k))) }])),
+    perRound: {
+      hotOverFloor: summary(pairs.map((p) => p.hot), 3),
+      coldOverFloor: summary(pairs.map((p) => p.cold), 2),
+      coldMinusFloorMs: summary(pairs.map((p) => p.coldMinusFloor)),
     },
+    coldRequestsPerCall: round(coldRequests / (rounds + 3), 2),
+    herd: herds
+      ? {
+          size: herdSize,
+          rounds: herdRows.map((r) => ({ singleMs: round(r.single), herdMs: round(r.herd), ratio: round(r.herd / r.single, 2), requests: r.requests, failed: r.failed })),
+          medianRatio: round(median(herdRows.map((r) => r.herd / r.single)), 2),
+          failures: [...new Set(herdFailures)].slice(0, 5),
+        }
+      : null,
+    coldPhasesMs: phases,
+    startupWorkUs: startup,
     hotPath: {
-      networkConnections: network.ssohelper ?? null,
-      heavyBuiltinsLoaded: heavy,
+      networkConnections: hotConnections,
+      builtinsLoaded: hotLoads.builtins.length,
+      heavyBuiltins: ['http', 'https', 'http2', 'tls', 'zlib'].filter((m) => hotLoads.builtins.includes(m)),
+      fullProgramLoaded: hotLoads.files.some((f) => f.endsWith(FULL_FILE)),
+      bytes: { hot: size(HOT_FILE), full: size(FULL_FILE) },
     },
   };
+  const ok =
+    hotConnections === 0 && !report.hotPath.fullProgramLoaded && herdRows.every((r) => r.requests === 1 && r.failed === 0);
 
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-  } else {
-    const pad = (s: string | number, n: number) => String(s).padStart(n);
-    const out = [
-      `hot path, warm cache: ${runs} interleaved runs each after ${warmup} warm-up runs; ${cpus().length} cpus, load ${report.machine.loadavg1m.start} -> ${report.machine.loadavg1m.end}`,
-      `${'contender'.padEnd(10)} ${pad('median ms', 10)} ${pad('p90 ms', 8)} ${pad('min ms', 8)} ${pad('RSS MiB', 8)} ${pad('peak', 6)}  command`,
-      ...results.map(
-        (r) =>
-          `${r.name.padEnd(10)} ${pad(r.wallMs.median.toFixed(1), 10)} ${pad(r.wallMs.p90.toFixed(1), 8)} ${pad(r.wallMs.min.toFixed(1), 8)} ${pad(r.peakRssMiB.median.toFixed(1), 8)} ${pad(r.peakRssMiB.max.toFixed(1), 6)}  ${r.command}`,
-      ),
-      `ssohelper / bare-node: ${report.ratios.ssohelperOverBareNode ?? 'n/a'}x   aws / ssohelper: ${report.ratios.awsOverSsohelper ?? 'n/a'}x`,
-      `network connections on the hot path: ${Object.entries(network)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')}`,
-      `heavy builtins loaded on the hot path (bundle under node): ${heavy === null ? 'n/a' : heavy.length === 0 ? 'none' : heavy.join(', ')}`,
-    ];
-    process.stdout.write(`${out.join('\n')}\n`);
+    return ok ? 0 : 1;
   }
-  return network.ssohelper === 0 ? 0 : 1;
+  const pad = (s: string | number, n: number) => String(s).padStart(n);
+  const w = report.wallMs;
+  const out = [
+    `${rounds} rounds of ${kinds.join(', ')} in rotating order (aws in the first ${withAws ? Math.min(awsRounds, rounds) : 0}), after 2 warm-up rounds; ${report.machine.cpus} cpus, load ${report.machine.loadavg1m.start} -> ${report.machine.loadavg1m.end}`,
+    `${'run'.padEnd(6)} ${pad('median ms', 10)} ${pad('p10', 7)} ${pad('p90', 7)} ${pad('RSS MiB', 8)}  command`,
+    ...kinds.map((k) => {
+      const cmd = k === 'floor' ? floor : k === 'aws' ? awsArgv : get;
+      return `${k.padEnd(6)} ${pad(w[k]!.median.toFixed(1), 10)} ${pad(w[k]!.p10.toFixed(1), 7)} ${pad(w[k]!.p90.toFixed(1), 7)} ${pad(report.peakRssMiB[k]!.median.toFixed(1), 8)}  ${cmd.map((a) => a.replace(`${root}/`, '')).join(' ')}${k === 'cold' ? ' (no cached entry)' : ''}`;
+    }),
+    `per round: hot/floor median ${report.perRound.hotOverFloor.median.toFixed(3)} (p10 ${report.perRound.hotOverFloor.p10}, p90 ${report.perRound.hotOverFloor.p90}); cold - floor median ${report.perRound.coldMinusFloorMs.median} ms (p10 ${report.perRound.coldMinusFloorMs.p10}, p90 ${report.perRound.coldMinusFloorMs.p90}); cold/floor ${report.perRound.coldOverFloor.median}`,
+    `cold calls made ${report.coldRequestsPerCall} GetRoleCredentials each`,
+  ];
+  if (report.herd) {
+    out.push(
+      `herd: ${herdSize} cold callers at once vs one cold call, ${herds} rounds: ${report.herd.rounds.map((r) => `${r.herdMs}/${r.singleMs} ms = ${r.ratio}x (${r.requests} request${r.requests === 1 ? '' : 's'}${r.failed ? `, ${r.failed} failed` : ''})`).join('; ')}; median ${report.herd.medianRatio}x`,
+    );
+  }
+  for (const f of report.herd?.failures ?? []) out.push(`  herd failure: ${f}`);
+  if (phases) out.push(`cold call phases (--debug, mean of 15): ${phases.map((p) => `${p.phase} ${p.meanMs}`).join(' | ')} ms`);
+  if (startup) {
+    out.push(
+      `startup work (first call in a fresh process, median of ${startupRuns}): ${Object.entries(startup)
+        .map(([k, v]) => `${k} ${v.medianUs} us`)
+        .join(', ')}`,
+    );
+  }
+  out.push(
+    `hot path: ${hotConnections} network connections, ${report.hotPath.builtinsLoaded} builtins (heavy: ${report.hotPath.heavyBuiltins.join(', ') || 'none'}), full program ${report.hotPath.fullProgramLoaded ? 'LOADED' : 'not loaded'}; bundles: hot ${report.hotPath.bytes.hot} B, full ${report.hotPath.bytes.full} B`,
+  );
+  process.stdout.write(`${out.join('\n')}\n`);
+  return ok ? 0 : 1;
 }
 
-process.exitCode = await main();
-driver.stdin.end();
+/** A cold call's answer: any well-formed credentials from the emulator. */
+function hasCredentials(stdout: string): boolean {
+  try {
+    return typeof (JSON.parse(stdout) as { AccessKeyId?: string }).AccessKeyId === 'string';
+  } catch {
+    return false;
+  }
+}
+
+try {
+  process.exitCode = await main();
+} finally {
+  driver.stdin.end();
+  await emulator?.stop();
+}

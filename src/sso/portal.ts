@@ -14,9 +14,11 @@ const MAX_ROLE_LIFETIME_MS = 7 * 24 * 3_600_000;
 
 export async function getRoleCredentials(api: SsoApi, accessToken: string, accountId: string, roleName: string): Promise<RoleCredentials> {
   const { client, sdk } = await portalClient(api.endpoint);
+  api.rt.debug('SSO client ready');
   const reply = await ssoCall(api, `GetRoleCredentials for role ${roleName} in account ${accountId}`, () =>
     client.send(new sdk.GetRoleCredentialsCommand({ accessToken, accountId, roleName })),
   );
+  api.rt.debug('GetRoleCredentials answered');
   const c = reply.roleCredentials;
   if (
     !c || !isSafeCredentialValue(c.accessKeyId) || !isSafeCredentialValue(c.secretAccessKey) ||
