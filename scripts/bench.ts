@@ -232,7 +232,10 @@ function startupWork(): Record<string, { medianUs: number }> | null {
       note(`startup probe failed: ${r.stderr}`);
       return null;
     }
-    for (const [k, v] of Object.entries(JSON.parse(r.stdout) as Record<string, number>)) (samples[k] ??= []).push(v);
+    for (const [k, v] of Object.entries(JSON.parse(r.stdout) as Record<string, number>)) {
+      samples[k] ??= [];
+      samples[k].push(v);
+    }
   }
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, { medianUs: Math.round(median(v) * 1000) }]));
 }
@@ -262,7 +265,7 @@ async function coldPhases(env: Record<string, string>, n: number): Promise<Array
       const m = line && /\+(\d+)ms/.exec(line);
       return m ? Number(m[1]) : Number.NaN;
     });
-    stamps.forEach((s, j) => at[j]!.push(s));
+    for (const [j, s] of stamps.entries()) at[j]!.push(s);
     total.push(ms(r.wallNs));
   }
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
