@@ -24,12 +24,10 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { writeToken } from '../src/cache/token.ts';
-import { tokenCachePath } from '../src/cache/token.ts';
 import { FULL_FILE } from '../src/hot/full.ts';
 import { Emulator } from '../test/emulator/server.ts';
 import { HOT_FILE, loadedBy } from './build.ts';
-import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache } from './fixture.ts';
+import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const { values: opts } = parseArgs({
@@ -171,18 +169,7 @@ function childEnv(home: string, endpoint: string): Record<string, string> {
 /** The cold HOME: the fixture config and an SSO login from the emulator, no role credentials. */
 async function coldFixture(emu: Emulator): Promise<void> {
   writeConfig(coldHome);
-  const s = emu.issueSession({ ttlSeconds: 8 * 3600 });
-  await writeToken(tokenCachePath(join(coldHome, '.aws/sso/cache'), FIXTURE.session), {
-    startUrl: 'https://example.awsapps.com/start',
-    region: FIXTURE.region,
-    accessToken: s.accessToken,
-    expiresAt: s.expiresAt,
-    clientId: s.clientId,
-    clientSecret: s.clientSecret,
-    registrationExpiresAt: s.registrationExpiresAt,
-    refreshToken: s.refreshToken,
-    extra: {},
-  });
+  await writeSsoToken(coldHome, emu.issueSession({ ttlSeconds: 8 * 3600 }));
 }
 
 const dropCache = () => rmSync(roleCacheFile(coldHome), { force: true });

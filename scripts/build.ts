@@ -12,7 +12,7 @@
 // binary, runnable here) and the base binary apart, and a code cache only for this platform.
 // The SEA step takes seconds and ~1 GB of memory (postject), so it is skipped when its inputs
 // are the same as last time (dist/.sea-stamp).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -28,12 +28,14 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, wrapFull } from '../src/hot/full.ts';
-import { FIXTURE, hasFixtureKey, writeConfig, writeFreshRoleCache } from './fixture.ts';
+import { FIXTURE, hasFixtureKey, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
 
 export const root = resolve(import.meta.dirname, '..');
 export const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -236,18 +238,66 @@ export function checkHotPath(outdir: string): string[] {
   }
 }
 
+// Runs in a child `node`: compiles the wrapped full bundle exactly as src/hot/full.ts does, runs
+// the program, and on its successful exit writes the code cache of everything compiled so far.
+const TRAINER = `
+const fs = require('fs'), vm = require('vm'), { createRequire } = require('module');
+const { TRAIN_SOURCE, TRAIN_OUT, TRAIN_FILENAME, TRAIN_ARGS } = process.env;
+const script = new vm.Script(fs.readFileSync(TRAIN_SOURCE, 'utf8'), { filename: TRAIN_FILENAME });
+const exit = process.exit.bind(process);
+process.exit = (code) => {
+  if (!code) fs.writeFileSync(TRAIN_OUT, script.createCachedData());
+  exit(code);
+};
+process.argv = [process.execPath, process.execPath, ...JSON.parse(TRAIN_ARGS)];
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(process.execPath), module, TRAIN_FILENAME, '.');
+`;
+
 /**
  * V8 code cache for the full bundle, made by `node` (the Node that the SEA embeds, on this
- * platform only) from exactly the text src/hot/full.ts compiles.
+ * platform only) from exactly the text src/hot/full.ts compiles. Trained: made after the program
+ * ran its cold path (`get` with no cached entry: lock, token, SDK client, one GetRoleCredentials
+ * answered by a stub server here, write), so the functions that path runs are in the cache and
+ * a user's first call does not compile them. A cache made right after compiling would hold
+ * little beyond the top level, since V8 compiles functions lazily.
  */
-export function fullCodeCache(node: string, fullCode: string, work: string): Buffer {
+export async function fullCodeCache(node: string, fullCode: string, work: string): Promise<Buffer> {
   const src = join(work, 'full.wrapped.js');
   const out = join(work, 'full.cache');
   writeFileSync(src, wrapFull(fullCode));
-  const gen = `const fs=require('fs'),vm=require('vm');const s=new vm.Script(fs.readFileSync(process.argv[1],'utf8'),{filename:${JSON.stringify(FULL_FILE)}});fs.writeFileSync(process.argv[2],s.createCachedData())`;
-  const r = spawnSync(node, ['-e', gen, src, out], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  if (r.status !== 0) fail(`making the code cache failed: ${r.stderr}`);
-  return readFileSync(out);
+  const home = mkdtempSync(join(tmpdir(), 'ssohelper-train-'));
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({
+        roleCredentials: {
+          accessKeyId: 'ASIATRAININGEXAMPLE0',
+          secretAccessKey: 'trainingSecretAccessKeyEXAMPLE',
+          sessionToken: 'trainingSessionTokenEXAMPLE',
+          expiration: Date.now() + 3600_000,
+        },
+      }),
+    );
+  });
+  try {
+    writeConfig(home);
+    await writeSsoToken(home, { accessToken: 'trainingAccessToken', expiresAt: new Date(Date.now() + 3600_000) });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const env = { HOME: home, PATH: '/nonexistent', AWS_ENDPOINT_URL_SSO: url, TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: FULL_FILE, TRAIN_ARGS: JSON.stringify(['get', FIXTURE.profile]) };
+    const child = spawn(node, ['-e', TRAINER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const code = await new Promise<number | null>((ok) => child.on('close', ok));
+    if (code !== 0 || !existsSync(out)) fail(`the code-cache training run (a cold 'get') failed with exit ${code}:\n${output}`);
+    return readFileSync(out);
+  } finally {
+    server.close();
+    rmSync(home, { recursive: true, force: true });
+  }
 }
 
 export interface SeaOptions {
@@ -274,8 +324,8 @@ export const seaSettings = (codeCache: boolean) => ({
   execArgvExtension: 'none',
 });
 
-/** Makes the single executable at o.out; returns false when it was already up to date. */
-export function makeSea(o: SeaOptions): boolean {
+/** Makes the single executable at o.out; resolves to false when it was already up to date. */
+export async function makeSea(o: SeaOptions): Promise<boolean> {
   const settings = seaSettings(o.codeCache);
   const stat = (p: string) => statSync(p);
   const stamp = createHash('sha256')
@@ -314,7 +364,7 @@ export function makeSea(o: SeaOptions): boolean {
     writeFileSync(full, o.fullCode);
     const assets: Record<string, string> = { [FULL_ASSET]: full };
     if (o.codeCache) {
-      writeFileSync(join(work, FULL_CACHE_ASSET), fullCodeCache(o.node, o.fullCode, work));
+      writeFileSync(join(work, FULL_CACHE_ASSET), await fullCodeCache(o.node, o.fullCode, work));
       assets[FULL_CACHE_ASSET] = join(work, FULL_CACHE_ASSET);
     }
     writeFileSync(seaConfig, JSON.stringify({ main, output: blob, assets, ...settings }));
@@ -389,7 +439,7 @@ async function main(): Promise<void> {
   }
   if (!opts['bundle-only']) {
     const exe = join(outdir, 'ssohelper');
-    makeSea({ node: hostNode, baseBinary: hostNode, out: exe, hotCode: hot.code, fullCode: full.code, codeCache: true, force: opts.force });
+    await makeSea({ node: hostNode, baseBinary: hostNode, out: exe, hotCode: hot.code, fullCode: full.code, codeCache: true, force: opts.force });
     smoke(exe, version);
   }
   log(`done in ${seconds(t0)}`);

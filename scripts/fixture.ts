@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tokenCachePath, writeToken } from '../src/cache/token.ts';
 
 export const FIXTURE = {
   profile: 'bench',
@@ -11,6 +12,7 @@ export const FIXTURE = {
   session: 'bench-session',
   region: 'eu-west-1',
   accessKeyId: 'ASIABENCHEXAMPLE0001',
+  startUrl: 'https://example.awsapps.com/start',
 } as const;
 
 export function writeConfig(home: string): void {
@@ -25,7 +27,7 @@ export function writeConfig(home: string): void {
       `region = ${FIXTURE.region}`,
       '',
       `[sso-session ${FIXTURE.session}]`,
-      'sso_start_url = https://example.awsapps.com/start',
+      `sso_start_url = ${FIXTURE.startUrl}`,
       `sso_region = ${FIXTURE.region}`,
       '',
     ].join('\n'),
@@ -55,4 +57,19 @@ export function hasFixtureKey(stdout: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** An SSO login for the fixture's session, as `aws sso login` would have written it. */
+export async function writeSsoToken(home: string, t: { accessToken: string; expiresAt: Date; clientId?: string; clientSecret?: string; registrationExpiresAt?: Date; refreshToken?: string }): Promise<void> {
+  await writeToken(tokenCachePath(join(home, '.aws/sso/cache'), FIXTURE.session), {
+    startUrl: FIXTURE.startUrl,
+    region: FIXTURE.region,
+    accessToken: t.accessToken,
+    expiresAt: t.expiresAt,
+    clientId: t.clientId,
+    clientSecret: t.clientSecret,
+    registrationExpiresAt: t.registrationExpiresAt,
+    refreshToken: t.refreshToken,
+    extra: {},
+  });
 }
