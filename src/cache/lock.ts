@@ -57,7 +57,11 @@ export async function withLock<T>(rt: Runtime, name: string, what: string, fn: (
         onCompromised: (err) => rt.debug(`lock ${name} was taken over: ${err.message}`),
       });
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ELOCKED') throw err;
+      // ENOENT: proper-lockfile made the lock directory, and before it could stamp it another
+      // process that had judged the previous holder's lock stale removed it. Seen with 64
+      // callers on a 2-core machine under heavy load; the lock is simply not ours yet.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ELOCKED' && code !== 'ENOENT') throw err;
       if (rt.now() >= deadline) {
         throw new LockTimeoutError(
           `gave up after ${Math.round(timeoutMs / 1000)}s waiting for another ssohelper process ${what}`,
