@@ -1,26 +1,38 @@
-import { stringFlag } from '../cli/args.ts';
-import { UsageError } from '../errors.ts';
+import { booleanFlag, stringFlag } from '../cli/args.ts';
+import { EXIT, UsageError } from '../errors.ts';
 import type { Command } from './command.ts';
 
 export const status: Command = {
   name: 'status',
   summary: 'show SSO sessions and cached credentials, and when a login is due',
-  usage: 'ssohelper status [PROFILE] [--output json]',
+  usage: 'ssohelper status [PROFILE] [--output json] [--check]',
   description: [
     'Lists every SSO session in the token cache (~/.aws/sso/cache) and every sso-session in the',
     'config: start URL, SSO region, time left, whether it renews itself, and when the next login',
     'is needed; then the cached role credentials (~/.aws/cli/cache) with their time left.',
     'With PROFILE, only that profile\'s session and credentials. Reads only: nothing is refreshed,',
     'written or locked. --output json prints the same as a stable JSON document.',
+    '',
+    '--check is for shell prompts and CI: it prints nothing (unless --output json), names on',
+    'stderr each configured session that needs a login, and exits 4 if any does, 0 otherwise.',
   ].join('\n'),
-  examples: ['ssohelper status', 'ssohelper status dev --output json | jq .sessions[0].secondsLeft'],
-  flags: [{ name: 'output', type: 'string', valueName: 'FORMAT', description: 'text (default) or json' }],
+  examples: ['ssohelper status', 'ssohelper status dev --output json | jq .sessions[0].secondsLeft', 'ssohelper status --check || ssohelper login'],
+  flags: [
+    { name: 'output', type: 'string', valueName: 'FORMAT', description: 'text (default) or json' },
+    { name: 'check', type: 'boolean', description: 'exit 4 when any configured session needs a login (prints nothing)' },
+  ],
   maxPositionals: 1,
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';
     if (output !== 'text' && output !== 'json') throw new UsageError(`status: unknown output "${output}"; choose text or json`);
     const { statusReport } = await import('../status/collect.ts');
     const report = await statusReport(rt, args.positionals[0]);
+    if (booleanFlag(args, 'check')) {
+      // Sessions only the cache knows (another start URL, long gone) are not the user's concern.
+      const due = report.sessions.filter((s) => s.loginRequired && (s.sessionName !== null || s.profiles.length > 0));
+      for (const s of due) rt.stderr(`ssohelper: ${s.sessionName ? `sso-session ${s.sessionName}` : `profile ${s.profiles[0]}`} needs a login: ${s.loginCommand}\n`);
+      return { stdout: output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : '', exitCode: due.length > 0 ? EXIT.loginRequired : EXIT.ok };
+    }
     if (output === 'json') return `${JSON.stringify(report, null, 2)}\n`;
     const { renderStatus } = await import('../format/status.ts');
     return renderStatus(report);

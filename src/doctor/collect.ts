@@ -1,0 +1,155 @@
+// Gathers what doctor judges: the files, the caches' modes, the portal's clock, the AWS CLI on
+// PATH, and proxy/CA settings (names and where they point; never credentials). Reads only.
+import { execFile } from 'node:child_process';
+import { constants, promises as fsp } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { readToken, tokenCachePath, tokenCacheKey } from '../cache/token.ts';
+import type { AwsConfig } from '../config/model.ts';
+import { resolveSsoProfile, resolveSsoSession } from '../config/profile.ts';
+import { ConfigError } from '../errors.ts';
+import { readTextFile } from '../fs/files.ts';
+import type { Runtime } from '../runtime.ts';
+import { statusReport } from '../status/collect.ts';
+import { didYouMean } from '../util/suggest.ts';
+import {
+  type Check,
+  checkAwsCli,
+  checkCacheModes,
+  checkClock,
+  checkFiles,
+  checkNetwork,
+  checkProfiles,
+  checkSessions,
+  checkShadowing,
+  type FileFacts,
+  type NetworkFacts,
+} from './checks.ts';
+
+export async function runChecks(rt: Runtime, profile: string | undefined): Promise<Check[]> {
+  const [configText, credentialsText] = await Promise.all([readTextFile(rt.paths.configFile, 'config file'), readTextFile(rt.paths.credentialsFile, 'credentials file')]);
+  const files = checkFiles({ configFile: rt.paths.configFile, credentialsFile: rt.paths.credentialsFile, configText, credentialsText });
+  const checks = [...files.checks];
+  const config = files.config;
+  if (profile !== undefined && config && !config.profiles.has(profile)) {
+    const guess = didYouMean(profile, config.profiles.keys());
+    throw new ConfigError(`profile "${profile}" not found in ${config.configFile}${guess ? `: ${guess}` : ''}`, 'run ssohelper doctor without a profile to check everything');
+  }
+  let sessionFilter: string | undefined;
+  if (config) {
+    checks.push(...checkShadowing(config, rt.env, profile));
+    checks.push(...checkProfiles(config, rt.env, profile));
+    const report = await statusReport(rt, undefined);
+    let sessions = report.sessions;
+    if (profile !== undefined) {
+      const p = config.profiles.get(profile);
+      sessionFilter = p?.get('sso_session') as string | undefined;
+      const startUrl = p?.get('sso_start_url');
+      sessions = sessions.filter((s) => (sessionFilter ? s.sessionName === sessionFilter : s.profiles.includes(profile) || s.startUrl === startUrl));
+    }
+    checks.push(...checkSessions(sessions));
+    checks.push(...(await clockChecks(rt, config, profile, sessionFilter)));
+  }
+  checks.push(...checkCacheModes(await cacheEntries(rt), process.getuid?.()));
+  checks.push(...checkAwsCli(await findAwsCli(rt)));
+  checks.push(...checkNetwork(await networkFacts(rt)));
+  return checks;
+}
+
+async function clockChecks(rt: Runtime, config: AwsConfig, profile: string | undefined, sessionName: string | undefined): Promise<Check[]> {
+  // One request, to the session in question (or the first one), with its token when there is one.
+  let target: { endpoint: { url: string; region: string }; tokenKey: { sessionName: string | undefined; startUrl: string }; label: string } | undefined;
+  try {
+    if (profile !== undefined && !sessionName) {
+      const p = resolveSsoProfile(config, profile, rt.env);
+      target = { endpoint: { url: p.endpoints.sso, region: p.ssoRegion }, tokenKey: { sessionName: undefined, startUrl: p.startUrl }, label: `profile ${profile}` };
+    } else {
+      const name = sessionName ?? [...config.ssoSessions.keys()].sort()[0];
+      if (name !== undefined) {
+        const s = resolveSsoSession(config, name, rt.env);
+        target = { endpoint: { url: s.endpoints.sso, region: s.ssoRegion }, tokenKey: { sessionName: name, startUrl: s.startUrl }, label: `sso-session ${name}` };
+      }
+    }
+  } catch {
+    target = undefined; // a broken session is reported by the profile checks
+  }
+  if (!target) return checkClock(undefined);
+  const token = await readToken(tokenCachePath(rt.paths.ssoCacheDir, tokenCacheKey(target.tokenKey))).catch(() => undefined);
+  const valid = token && token.expiresAt.getTime() > rt.now() ? token.accessToken : undefined;
+  const { portalDate } = await import('../sso/probe.ts');
+  const probe = await portalDate(target.endpoint, valid).catch((err: Error) => ({ date: undefined, tokenAccepted: undefined, error: err.message }));
+  const checks = checkClock({ endpoint: target.endpoint.url, portalDate: probe.date, localNow: rt.now(), ...(probe.error ? { error: probe.error } : {}) });
+  if (probe.tokenAccepted === false) {
+    checks.push({
+      area: 'sessions',
+      verdict: 'fail',
+      message: `${target.label}: the portal rejects the cached token (signed out elsewhere, or revoked)`,
+      fix: target.tokenKey.sessionName ? `ssohelper login --sso-session ${target.tokenKey.sessionName}` : `ssohelper login --profile ${profile}`,
+    });
+  }
+  return checks;
+}
+
+async function cacheEntries(rt: Runtime): Promise<FileFacts[]> {
+  const entries: FileFacts[] = [];
+  const dirs = [rt.paths.ssoCacheDir, rt.paths.roleCacheDir, join(rt.paths.lockDir, '..')];
+  for (const dir of dirs) {
+    const stat = await fsp.lstat(dir).catch(() => undefined);
+    if (!stat?.isDirectory()) continue;
+    entries.push({ path: dir, isDir: true, mode: stat.mode, uid: stat.uid });
+    if (dir === rt.paths.ssoCacheDir || dir === rt.paths.roleCacheDir) {
+      for (const name of (await fsp.readdir(dir).catch(() => [])).filter((n) => n.endsWith('.json'))) {
+        const f = await fsp.lstat(join(dir, name)).catch(() => undefined);
+        if (f?.isFile()) entries.push({ path: join(dir, name), isDir: false, mode: f.mode, uid: f.uid });
+      }
+    }
+  }
+  return entries;
+}
+
+async function findAwsCli(rt: Runtime): Promise<{ path: string; versionLine: string | undefined } | undefined> {
+  for (const dir of (rt.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const path = join(dir, 'aws');
+    const ok = await fsp.access(path, constants.X_OK).then(
+      () => true,
+      () => false,
+    );
+    if (!ok) continue;
+    const versionLine = await new Promise<string | undefined>((resolve) => {
+      execFile(path, ['--version'], { env: { ...rt.env } as NodeJS.ProcessEnv, timeout: 20_000 }, (err, stdout, stderr) => {
+        // v1 printed its version on stderr.
+        const text = `${stdout}${stderr}`.trim();
+        resolve(text ? (text.split('\n')[0] as string) : err ? undefined : '');
+      });
+    });
+    return { path, versionLine };
+  }
+  return undefined;
+}
+
+/** Proxy URLs without user or password; CA bundle paths and whether they can be read. */
+async function networkFacts(rt: Runtime): Promise<NetworkFacts> {
+  const proxies: NetworkFacts['proxies'] = [];
+  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy']) {
+    const value = rt.env[name];
+    if (!value) continue;
+    let target = '(not a URL)';
+    try {
+      const u = new URL(value.includes('://') ? value : `http://${value}`);
+      target = `${u.protocol}//${u.host}${u.username || u.password ? ' (with credentials, not shown)' : ''}`;
+    } catch {
+      // keep "(not a URL)": the value may hold a secret, so it is not echoed
+    }
+    proxies.push({ name, target });
+  }
+  const caBundles: NetworkFacts['caBundles'] = [];
+  for (const name of ['AWS_CA_BUNDLE', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE']) {
+    const path = rt.env[name];
+    if (!path) continue;
+    const readable = await fsp.access(path, constants.R_OK).then(
+      () => true,
+      () => false,
+    );
+    caBundles.push({ name, path, readable });
+  }
+  return { proxies, noProxy: rt.env.NO_PROXY ?? rt.env.no_proxy, caBundles };
+}
