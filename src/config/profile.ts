@@ -6,6 +6,7 @@ import type { Env } from './files.ts';
 import type { IniSection } from './ini.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { type AwsConfig, stringValue } from './model.ts';
+import { type ProfileNetwork, profileNetwork } from './network.ts';
 
 /** Where "create it" messages send a user without a config. */
 export const INIT_HINT = 'create it: ssohelper init --start-url URL --sso-region REGION (see: ssohelper init --help)';
@@ -22,6 +23,8 @@ export interface SsoProfile {
   /** The profile's own `region`, for tools that want AWS_REGION. */
   region: string | undefined;
   endpoints: { sso: string; oidc: string };
+  /** ca_bundle, timeouts: read from this profile, as the AWS CLI does. */
+  network: ProfileNetwork;
 }
 
 export interface SsoSessionSettings {
@@ -30,6 +33,8 @@ export interface SsoSessionSettings {
   ssoRegion: string;
   registrationScopes: string[];
   endpoints: { sso: string; oidc: string };
+  /** From the active profile (AWS_PROFILE, else default), as `aws sso login --sso-session` reads them. */
+  network: ProfileNetwork;
 }
 
 /** --profile / positional, else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else `default`. */
@@ -98,6 +103,7 @@ export function resolveSsoProfile(config: AwsConfig, name: string, env: Env): Ss
       sso: resolveEndpoint('sso', ssoRegion, env, config, profile),
       oidc: resolveEndpoint('sso-oidc', ssoRegion, env, config, profile),
     },
+    network: profileNetwork(config, name),
   };
 }
 
@@ -132,6 +138,7 @@ export function resolveSsoSession(config: AwsConfig, sessionName: string, env: E
       sso: resolveEndpoint('sso', ssoRegion, env, config, undefined),
       oidc: resolveEndpoint('sso-oidc', ssoRegion, env, config, undefined),
     },
+    network: profileNetwork(config, selectProfileName(undefined, env)),
   };
 }
 

@@ -7,6 +7,7 @@ import type { SsoProfile } from '../config/profile.ts';
 import { AccessDeniedError, ConfigError, LoginRequiredError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
 import { type SsoApi, SsoApiError } from '../sso/call.ts';
+import { endpointFor } from '../sso/clients.ts';
 import { getRoleCredentials } from '../sso/portal.ts';
 import { humanDuration } from '../util/time.ts';
 import { type CredentialOptions, isFresh } from './freshness.ts';
@@ -42,7 +43,7 @@ async function fetchWithToken(rt: Runtime, profile: SsoProfile): Promise<RoleCre
   const session = sessionOfProfile(profile);
   const api: SsoApi = {
     rt,
-    endpoint: { url: profile.endpoints.sso, region: profile.ssoRegion },
+    endpoint: endpointFor(rt, profile, 'sso'),
     loginRequired: () => loginRequired(session, `the SSO session for profile "${profile.profileName}" is no longer valid (it was revoked or has expired)`),
   };
   const call = (accessToken: string) => getRoleCredentials(api, accessToken, profile.accountId, profile.roleName).catch((err) => denied(err, profile));

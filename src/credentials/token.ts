@@ -6,6 +6,7 @@ import { tokenLockName, withLock } from '../cache/lock.ts';
 import { LockTimeoutError, LoginRequiredError, ServiceError, SsoHelperError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
 import { SsoApiError } from '../sso/call.ts';
+import { endpointFor } from '../sso/clients.ts';
 import { type IssuedToken, refreshAccessToken } from '../sso/oidc.ts';
 import { clearRefreshFailure, inRefreshCooldown, noteLostRefresh, noteRefreshFailure } from '../cache/refreshState.ts';
 import { humanDuration } from '../util/time.ts';
@@ -72,7 +73,7 @@ async function refreshLocked(rt: Runtime, s: SessionRef, path: string): Promise<
   let issued: IssuedToken;
   try {
     issued = await refreshAccessToken(
-      { rt, endpoint: { url: s.endpoints.oidc, region: s.ssoRegion }, budgetMs: left > 0 ? 0 : undefined },
+      { rt, endpoint: endpointFor(rt, s, 'oidc'), budgetMs: left > 0 ? 0 : undefined },
       { clientId: current.clientId as string, clientSecret: current.clientSecret as string },
       current.refreshToken as string,
     );

@@ -3,6 +3,7 @@
 import type { Registration } from '../cache/registration.ts';
 import { AccessDeniedError, LoginRequiredError } from '../errors.ts';
 import { SsoApiError } from '../sso/call.ts';
+import { endpointFor } from '../sso/clients.ts';
 import { createTokenWithAuthorizationCode, type IssuedToken } from '../sso/oidc.ts';
 import type { FlowContext } from './flow.ts';
 import { startCallbackListener } from './loopback.ts';
@@ -57,7 +58,7 @@ export async function authCodeLogin(ctx: FlowContext): Promise<{ issued: IssuedT
       throw new LoginRequiredError(`the browser sign-in failed (${detail}); nothing was saved`, `run the login again, or sign in with: ${device}`);
     }
     const code = outcome.code;
-    const api = { rt, endpoint: { url: s.endpoints.oidc, region: s.ssoRegion } };
+    const api = { rt, endpoint: endpointFor(rt, s, 'oidc') };
     try {
       const issued = await createTokenWithAuthorizationCode(api, registration, { code, codeVerifier: verifier, redirectUri });
       return { issued, registration };

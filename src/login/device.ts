@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Registration } from '../cache/registration.ts';
 import { AccessDeniedError, InterruptedError, LoginRequiredError } from '../errors.ts';
 import { SsoApiError } from '../sso/call.ts';
+import { endpointFor } from '../sso/clients.ts';
 import { createTokenWithDeviceCode, type DeviceAuthorization, type IssuedToken, startDeviceAuthorization } from '../sso/oidc.ts';
 import { humanDuration } from '../util/time.ts';
 import type { FlowContext } from './flow.ts';
@@ -15,7 +16,7 @@ const SLOW_DOWN_STEP_S = 5;
 
 export async function deviceLogin(ctx: FlowContext): Promise<{ issued: IssuedToken; registration: Registration }> {
   const { rt, s, ui } = ctx;
-  const api = { rt, endpoint: { url: s.endpoints.oidc, region: s.ssoRegion } };
+  const api = { rt, endpoint: endpointFor(rt, s, 'oidc') };
   let registration = await clientRegistration(rt, s, 'device');
   let auth: DeviceAuthorization;
   try {

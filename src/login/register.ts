@@ -14,6 +14,7 @@ import type { SessionRef } from '../session/ref.ts';
 import { ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
 import { SsoApiError } from '../sso/call.ts';
+import { endpointFor } from '../sso/clients.ts';
 import { registerClient } from '../sso/oidc.ts';
 import { PKCE_GRANT_TYPES, REGISTERED_REDIRECT_URI, requestedScopes } from './pkce.ts';
 
@@ -47,7 +48,7 @@ export async function clientRegistration(rt: Runtime, s: SessionRef, kind: Regis
     }
     rt.debug(cached ? `client registration in ${path} does not fit a ${kind} login; registering anew` : `no client registration in ${path}`);
   }
-  const endpoint = { url: s.endpoints.oidc, region: s.ssoRegion };
+  const endpoint = endpointFor(rt, s, 'oidc');
   const clientName = `ssohelper-client-${s.sessionName ?? Math.floor(rt.now() / 1000)}`;
   const request =
     kind === 'pkce'

@@ -13,6 +13,7 @@ import type { Runtime } from '../runtime.ts';
 import { classify } from '../sso/errors.ts';
 import { listAccountRoles, listAccounts } from '../sso/portal.ts';
 import { type SsoApi, SsoApiError } from '../sso/call.ts';
+import { endpointFor } from '../sso/clients.ts';
 import { type Assignment, listAssignments, Pacer } from './listing.ts';
 import { checkTemplate, DEFAULT_TEMPLATE } from './naming.ts';
 import { defaultRegion, planSync, type SyncPlan } from './plan.ts';
@@ -41,7 +42,7 @@ export async function listSessionAssignments(rt: Runtime, ref: SessionRef): Prom
   const pacer = new Pacer({ callsPerSecond: START_CALLS_PER_SECOND });
   const api: SsoApi = {
     rt,
-    endpoint: { url: ref.endpoints.sso, region: ref.ssoRegion },
+    endpoint: endpointFor(rt, ref, 'sso'),
     loginRequired: () => loginRequired(ref, `the SSO session for ${describeSession(ref)} is no longer valid (it was revoked or has expired)`),
     async pace(attempt) {
       await pacer.slot();

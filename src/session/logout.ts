@@ -8,9 +8,12 @@ import { type CacheFile, knownRoles, knownSessions, readCacheDir } from '../cach
 import { tokenCacheHash } from '../cache/token.ts';
 import { resolveEndpoint } from '../config/endpoints.ts';
 import type { AwsConfig } from '../config/model.ts';
+import { profileNetwork } from '../config/network.ts';
+import { selectProfileName } from '../config/profile.ts';
 import { describeSession, type SessionRef } from './ref.ts';
 import { removeFile } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
+import { type Endpoint, endpointFor as sessionEndpoint, networkOf } from '../sso/clients.ts';
 import { logout as logoutApi } from '../sso/portal.ts';
 
 export interface LogoutResult {
@@ -21,7 +24,7 @@ export interface LogoutResult {
 
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 
-async function revokeAndRemove(rt: Runtime, file: CacheFile, endpoint: { url: string; region: string } | undefined): Promise<boolean> {
+async function revokeAndRemove(rt: Runtime, file: CacheFile, endpoint: Endpoint | undefined): Promise<boolean> {
   const accessToken = file.data?.accessToken;
   if (typeof accessToken !== 'string') return false;
   // The refresh lock: a refresh in flight must not write the token back after we delete it.
@@ -39,10 +42,11 @@ async function revokeAndRemove(rt: Runtime, file: CacheFile, endpoint: { url: st
   });
 }
 
-function endpointFor(rt: Runtime, config: AwsConfig, region: unknown): { url: string; region: string } | undefined {
+function endpointFor(rt: Runtime, config: AwsConfig, region: unknown): Endpoint | undefined {
   if (typeof region !== 'string' || !REGION.test(region)) return undefined;
   try {
-    return { url: resolveEndpoint('sso', region, rt.env, config, undefined), region };
+    const network = networkOf(rt, profileNetwork(config, selectProfileName(undefined, rt.env)));
+    return { url: resolveEndpoint('sso', region, rt.env, config, undefined), region, network };
   } catch {
     return undefined;
   }
@@ -85,7 +89,7 @@ export async function logoutSession(rt: Runtime, config: AwsConfig, s: SessionRe
     readCacheDir(rt.paths.roleCacheDir, 'role credential cache file'),
   ]);
   const file = tokenFiles.find((f) => f.hash === hash);
-  const tokens = file && (await revokeAndRemove(rt, file, { url: s.endpoints.sso, region: s.ssoRegion })) ? [describeSession(s)] : [];
+  const tokens = file && (await revokeAndRemove(rt, file, sessionEndpoint(rt, s, 'sso'))) ? [describeSession(s)] : [];
   const ours = new Set(
     [...knownRoles(config, rt.env)]
       .filter(([, r]) => (s.sessionName ? r.sessionName === s.sessionName : !r.sessionName && r.startUrl === s.startUrl))

@@ -1,4 +1,5 @@
 // What identifies one SSO session on disk and on the wire, for profiles and bare sso-sessions.
+import type { ProfileNetwork } from '../config/network.ts';
 import type { SsoProfile, SsoSessionSettings } from '../config/profile.ts';
 
 export interface SessionRef {
@@ -7,6 +8,7 @@ export interface SessionRef {
   ssoRegion: string;
   registrationScopes: string[];
   endpoints: { sso: string; oidc: string };
+  network: ProfileNetwork;
   /** The profile the user named, if any: used in messages and login commands. */
   profileName: string | undefined;
 }
@@ -26,6 +28,7 @@ function pick(s: SsoProfile | SsoSessionSettings): Omit<SessionRef, 'profileName
     ssoRegion: s.ssoRegion,
     registrationScopes: s.registrationScopes,
     endpoints: s.endpoints,
+    network: s.network,
   };
 }
 

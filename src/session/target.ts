@@ -3,6 +3,7 @@
 // sso-session but no account or role yet can still be logged in, as with `aws sso login`.
 import type { AwsConfig } from '../config/model.ts';
 import { stringValue } from '../config/model.ts';
+import { profileNetwork } from '../config/network.ts';
 import { INIT_HINT, resolveSsoProfile, resolveSsoSession, selectProfileName } from '../config/profile.ts';
 import type { Env } from '../config/files.ts';
 import { type SessionRef, sessionOfProfile, sessionOfSsoSession } from './ref.ts';
@@ -26,7 +27,7 @@ export function loginTarget(config: AwsConfig, flags: { profile: string | undefi
     const incomplete = !stringValue(profile, 'sso_account_id') || !stringValue(profile, 'sso_role_name');
     if (!(err instanceof ConfigError) || !sessionName || !incomplete || !config.ssoSessions.has(sessionName)) throw err;
     // Missing account or role does not stop a login to the profile's session.
-    return { ...sessionOfSsoSession(resolveSsoSession(config, sessionName, env)), profileName: name };
+    return { ...sessionOfSsoSession(resolveSsoSession(config, sessionName, env)), profileName: name, network: profileNetwork(config, name) };
   }
 }
 

@@ -75,11 +75,11 @@ function translate(api: SsoApi, what: string, err: unknown, attempt: number): Ss
   if (isRetryable(c)) {
     const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
     const detail = c.kind === 'throttled' ? 'throttled by AWS' : c.message;
-    const hint = c.kind === 'network' ? 'check your network connection and proxy settings (HTTPS_PROXY)' : 'try again in a minute';
+    const hint = c.network?.hint ?? (c.kind === 'network' ? 'check your network connection and proxy settings (HTTPS_PROXY)' : 'try again in a minute');
     return new SsoApiError(`${what} failed${tries}: ${detail}`, c, hint, err);
   }
   if (c.kind === 'unreachable') {
-    return new SsoApiError(`${what} failed: ${c.message}`, c, `check ${api.endpoint.url}, your network connection and proxy settings (HTTPS_PROXY)`, err);
+    return new SsoApiError(`${what} failed: ${c.message}`, c, c.network?.hint ?? `check ${api.endpoint.url}, your network connection and proxy settings (HTTPS_PROXY)`, err);
   }
   return new SsoApiError(`${what} failed: ${c.name}: ${c.message}`, c, undefined, err);
 }

@@ -1,22 +1,104 @@
-// The AWS SDK is loaded only here and only when a network call is due: it costs tens of
-// milliseconds to load, and the cached-credential path must not pay for it.
+// Every AWS SDK client ssohelper uses is built here, and only here (test/unit/clients.test.ts
+// checks): each gets the one network handler from src/net/ (proxy, CA trust, connect and read
+// timeouts) and a logger that writes to --debug, never to our stderr. The SDK and src/net/ are
+// loaded only when a network call is due: the cached-credential path must not pay for them.
 import type { SSOClient } from '@aws-sdk/client-sso';
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
+import type { STSClient } from '@aws-sdk/client-sts';
+import type { Env } from '../config/files.ts';
+import type { ProfileNetwork } from '../config/network.ts';
+import type { NetworkHandler } from '../net/handler.ts';
+import type { Runtime } from '../runtime.ts';
+
+/** Where the network settings of a call come from: the environment and the profile in use. */
+export interface Network {
+  env: Env;
+  profile: ProfileNetwork | undefined;
+  debug(message: string): void;
+}
 
 export interface Endpoint {
   url: string;
   region: string;
+  network: Network;
 }
 
-// Bounded so a black-holed network fails within the retry budget instead of hanging.
-const requestHandler = { connectionTimeout: 5_000, requestTimeout: 20_000 };
+/** The endpoint of a session's portal (`sso`) or OIDC service, with the runtime's network. */
+export function endpointFor(
+  rt: Runtime,
+  s: { endpoints: { sso: string; oidc: string }; ssoRegion: string; network: ProfileNetwork | undefined },
+  service: 'sso' | 'oidc',
+): Endpoint {
+  return { url: s.endpoints[service], region: s.ssoRegion, network: networkOf(rt, s.network) };
+}
+
+export function networkOf(rt: Runtime, profile: ProfileNetwork | undefined): Network {
+  return { env: rt.env, profile, debug: rt.debug };
+}
+
+// One handler per distinct setting, so the calls of one command share connections.
+const handlers = new Map<string, Promise<NetworkHandler>>();
+
+/** The request handler for these settings; a bad setting throws ConfigError (exit 3). */
+export function requestHandler(network: Network): Promise<NetworkHandler> {
+  const env = network.env;
+  const proxyVars = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY', 'AWS_CA_BUNDLE', 'SSOHELPER_USE_SYSTEM_CA', 'NODE_USE_SYSTEM_CA'];
+  const key = JSON.stringify([network.profile ?? null, proxyVars.map((v) => env[v] ?? null)]);
+  let handler = handlers.get(key);
+  if (!handler) {
+    handler = (async () => {
+      const [{ NetworkHandler }, { networkSettings }, { trustedCertificates }] = await Promise.all([
+        import('../net/handler.ts'),
+        import('../net/settings.ts'),
+        import('../net/trust.ts'),
+      ]);
+      const settings = networkSettings(env, network.profile);
+      const ca = trustedCertificates(settings);
+      network.debug(
+        `network: CA ${settings.caBundle ? `${settings.caBundle.path} (${settings.caBundle.source})` : 'Node defaults'}${settings.useSystemCa ? ' + system store' : ''}, ` +
+          `connect timeout ${settings.connectTimeoutMs / 1000}s, read timeout ${settings.readTimeoutMs / 1000}s`,
+      );
+      return new NetworkHandler(env, settings, ca, network);
+    })();
+    handlers.set(key, handler);
+    handler.catch(() => handlers.delete(key));
+  }
+  silenceConsole(network.debug);
+  return handler;
+}
+
+/** What every client gets besides its endpoint. */
+async function common(network: Network) {
+  const debug = (m: unknown) => network.debug(`aws-sdk: ${typeof m === 'string' ? m : JSON.stringify(m)}`);
+  return {
+    maxAttempts: 1,
+    requestHandler: await requestHandler(network),
+    logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: debug, error: debug },
+  };
+}
 
 export async function portalClient(endpoint: Endpoint): Promise<{ client: SSOClient; sdk: typeof import('@aws-sdk/client-sso') }> {
-  const sdk = await import('@aws-sdk/client-sso');
-  return { sdk, client: new sdk.SSOClient({ region: endpoint.region, endpoint: endpoint.url, maxAttempts: 1, requestHandler }) };
+  const [sdk, config] = await Promise.all([import('@aws-sdk/client-sso'), common(endpoint.network)]);
+  return { sdk, client: new sdk.SSOClient({ region: endpoint.region, endpoint: endpoint.url, ...config }) };
 }
 
 export async function oidcClient(endpoint: Endpoint): Promise<{ client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') }> {
-  const sdk = await import('@aws-sdk/client-sso-oidc');
-  return { sdk, client: new sdk.SSOOIDCClient({ region: endpoint.region, endpoint: endpoint.url, maxAttempts: 1, requestHandler }) };
+  const [sdk, config] = await Promise.all([import('@aws-sdk/client-sso-oidc'), common(endpoint.network)]);
+  return { sdk, client: new sdk.SSOOIDCClient({ region: endpoint.region, endpoint: endpoint.url, ...config }) };
+}
+
+/** STS for role chains; without `url` the SDK picks the regional endpoint (AWS_ENDPOINT_URL_STS applies). */
+export async function stsClient(endpoint: { region: string; url?: string | undefined; network: Network }): Promise<{ client: STSClient; sdk: typeof import('@aws-sdk/client-sts') }> {
+  const [sdk, config] = await Promise.all([import('@aws-sdk/client-sts'), common(endpoint.network)]);
+  return { sdk, client: new sdk.STSClient({ region: endpoint.region, ...(endpoint.url && { endpoint: endpoint.url }), ...config }) };
+}
+
+/**
+ * A few SDK code paths call console.warn directly, bypassing the client's logger. ssohelper
+ * itself never uses console (main.ts writes to the file descriptors), so once the SDK is loaded
+ * console output becomes --debug output: stdout carries only the product, stderr only our words.
+ */
+function silenceConsole(debug: (message: string) => void): void {
+  const sink = (...args: unknown[]) => debug(`console: ${args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')}`);
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[method] = sink;
 }

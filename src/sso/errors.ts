@@ -1,4 +1,5 @@
 // Sorts whatever the AWS SDK or the network threw into the few cases our logic cares about.
+import { describeNetworkFailure, type NetworkFailure } from '../net/failure.ts';
 
 export type FailureKind =
   | 'unauthorized'
@@ -22,6 +23,8 @@ export interface Classified {
   name: string;
   status: number | undefined;
   message: string;
+  /** For failures on the way (proxy, DNS, TLS, timeout): what happened, where, and the fix. */
+  network?: NetworkFailure;
 }
 
 const BY_NAME: Record<string, FailureKind> = {
@@ -47,6 +50,8 @@ export function classify(err: unknown): Classified {
   const name = e?.name ?? 'Error';
   const status = e?.$metadata?.httpStatusCode;
   const message = e?.message ?? String(err);
+  const network = describeNetworkFailure(err);
+  if (network) return { kind: network.retryable ? 'network' : 'unreachable', name, status, message: network.message, network };
   let kind: FailureKind = BY_NAME[name] ?? 'other';
   if (kind === 'other') {
     if (status === 429) kind = 'throttled';

@@ -71,7 +71,7 @@ print(_sso_json_dumps(r))`,
   });
 
   test('scopes: sso-sessions always ask for a refresh token, legacy profiles as configured', () => {
-    const s = { sessionName: 'corp', startUrl: 'u', ssoRegion: 'eu-west-1', registrationScopes: [], endpoints: { sso: '', oidc: '' }, profileName: undefined };
+    const s = { sessionName: 'corp', startUrl: 'u', ssoRegion: 'eu-west-1', registrationScopes: [], endpoints: { sso: '', oidc: '' }, network: { profileName: 'default', configFile: 'config', caBundle: undefined, connectTimeout: undefined, readTimeout: undefined, useSystemCa: undefined }, profileName: undefined };
     assert.deepEqual(scopesFor(s, 'pkce'), ['sso:account:access']);
     assert.deepEqual(scopesFor(s, 'device'), ['sso:account:access']);
     assert.deepEqual(scopesFor({ ...s, registrationScopes: ['a', 'b'] }, 'device'), ['a', 'b']);

@@ -1,0 +1,36 @@
+// The certificate authorities AWS calls trust. A CA bundle replaces Node's default roots, as the
+// AWS CLI's does (NODE_EXTRA_CA_CERTS then no longer applies: Node drops it when `ca` is given);
+// the operating system's store is added only when asked for.
+import { readFileSync } from 'node:fs';
+import { getCACertificates } from 'node:tls';
+import { ConfigError } from '../errors.ts';
+import type { NetworkSettings } from './settings.ts';
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+// Nobody's bundle is this large; a bigger "bundle" is the wrong file.
+const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
+
+/** The `ca` option for TLS: undefined keeps Node's defaults (plus NODE_EXTRA_CA_CERTS). */
+export function trustedCertificates(settings: NetworkSettings): string[] | undefined {
+  const bundle = settings.caBundle ? readBundle(settings.caBundle.path, settings.caBundle.source) : undefined;
+  if (!settings.useSystemCa) return bundle;
+  return [...(bundle ?? getCACertificates('default')), ...getCACertificates('system')];
+}
+
+export function readBundle(path: string, source: string): string[] {
+  let text: string;
+  try {
+    const bytes = readFileSync(path);
+    if (bytes.length > MAX_BUNDLE_BYTES) throw Object.assign(new Error('file too large'), { code: 'EFBIG' });
+    text = bytes.toString('utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : code === 'EFBIG' ? 'is larger than 16 MiB' : `cannot be read (${code ?? String(err)})`;
+    throw new ConfigError(`the CA bundle ${path} (from ${source}) ${why}`, `point ${source.split(' ')[0]} at a PEM file of your CA certificates, or unset it`, { cause: err });
+  }
+  const certificates = text.match(PEM_CERTIFICATE) ?? [];
+  if (certificates.length === 0) {
+    throw new ConfigError(`the CA bundle ${path} (from ${source}) holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, 'convert a DER file with: openssl x509 -inform der -in FILE -out FILE.pem');
+  }
+  return certificates;
+}
