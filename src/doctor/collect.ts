@@ -9,6 +9,7 @@ import { resolveSsoProfile, resolveSsoSession } from '../config/profile.ts';
 import { ConfigError } from '../errors.ts';
 import { readTextFile } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
+import { type Endpoint, endpointFor } from '../sso/clients.ts';
 import { statusReport } from '../status/collect.ts';
 import { didYouMean } from '../util/suggest.ts';
 import {
@@ -57,16 +58,16 @@ export async function runChecks(rt: Runtime, profile: string | undefined): Promi
 
 async function clockChecks(rt: Runtime, config: AwsConfig, profile: string | undefined, sessionName: string | undefined): Promise<Check[]> {
   // One request, to the session in question (or the first one), with its token when there is one.
-  let target: { endpoint: { url: string; region: string }; tokenKey: { sessionName: string | undefined; startUrl: string }; label: string } | undefined;
+  let target: { endpoint: Endpoint; tokenKey: { sessionName: string | undefined; startUrl: string }; label: string } | undefined;
   try {
     if (profile !== undefined && !sessionName) {
       const p = resolveSsoProfile(config, profile, rt.env);
-      target = { endpoint: { url: p.endpoints.sso, region: p.ssoRegion }, tokenKey: { sessionName: undefined, startUrl: p.startUrl }, label: `profile ${profile}` };
+      target = { endpoint: endpointFor(rt, p, 'sso'), tokenKey: { sessionName: undefined, startUrl: p.startUrl }, label: `profile ${profile}` };
     } else {
       const name = sessionName ?? [...config.ssoSessions.keys()].sort()[0];
       if (name !== undefined) {
         const s = resolveSsoSession(config, name, rt.env);
-        target = { endpoint: { url: s.endpoints.sso, region: s.ssoRegion }, tokenKey: { sessionName: name, startUrl: s.startUrl }, label: `sso-session ${name}` };
+        target = { endpoint: endpointFor(rt, s, 'sso'), tokenKey: { sessionName: name, startUrl: s.startUrl }, label: `sso-session ${name}` };
       }
     }
   } catch {
