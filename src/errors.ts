@@ -94,15 +94,30 @@ export class InterruptedError extends SsoHelperError {
 /** Renders any thrown value as the lines we print on stderr, and picks the exit code. */
 export function describeFailure(err: unknown, debug: boolean): { exitCode: number; text: string } {
   if (err instanceof SsoHelperError) {
-    let text = `ssohelper: ${err.message}\n`;
-    if (err.hint) text += `  ${err.hint}\n`;
+    let text = `ssohelper: ${oneLine(err.message)}\n`;
+    if (err.hint) text += `  ${oneLine(err.hint)}\n`;
     if (debug && err.cause instanceof Error && err.cause.stack) text += `${err.cause.stack}\n`;
     return { exitCode: err.exitCode, text };
   }
   const message = err instanceof Error ? err.message : String(err);
-  let text = `ssohelper: internal error: ${message}\n`;
+  let text = `ssohelper: internal error: ${oneLine(message)}\n`;
   text += debug && err instanceof Error && err.stack
     ? `${err.stack}\n`
     : '  run again with --debug for details, and please report it\n';
   return { exitCode: EXIT.internal, text };
+}
+
+/**
+ * A message is one line and the hint the next, whatever a config value or a server put in
+ * them: line breaks, other control characters (terminal escapes) and Unicode line separators
+ * are shown escaped, as JSON writes them.
+ */
+const ESCAPES: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+export function oneLine(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u2028\u2029]/g, (ch) => {
+    const code = ch.charCodeAt(0);
+    return ESCAPES[ch] ?? (code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16)}`);
+  });
 }

@@ -3,7 +3,7 @@
 // region, configured scopes and session name. Reusing the CLI's registration (and it ours) keeps
 // one OAuth client per session instead of one per tool.
 import { join } from 'node:path';
-import { readTextFile, writeFileAtomic } from '../fs/files.ts';
+import { readCacheFile, type Warn, writeFileAtomic } from '../fs/files.ts';
 import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { formatCacheTimestamp, parseTimestamp } from '../util/time.ts';
 import { sha1Hex } from '../util/sha1.ts';
@@ -64,8 +64,8 @@ function stringList(v: unknown): string[] | undefined {
   return Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined;
 }
 
-export async function readRegistration(path: string): Promise<Registration | undefined> {
-  const text = await readTextFile(path, 'SSO client registration cache file');
+export async function readRegistration(path: string, warn: Warn): Promise<Registration | undefined> {
+  const text = await readCacheFile(path, 'SSO client registration cache file', warn);
   return text === undefined ? undefined : parseRegistration(text);
 }
 

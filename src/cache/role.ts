@@ -2,7 +2,7 @@
 // sha1 is of compact, key-sorted JSON naming account, role and session (or legacy start URL).
 import { join } from 'node:path';
 import type { RoleCredentials } from '../credentials/model.ts';
-import { readTextFile, writeFileAtomic } from '../fs/files.ts';
+import { readCacheFile, type Warn, writeFileAtomic } from '../fs/files.ts';
 import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { formatCacheTimestamp, parseTimestamp } from '../util/time.ts';
 import { sha1Hex } from '../util/sha1.ts';
@@ -64,8 +64,8 @@ export function parseRoleEntry(text: string): RoleCredentials | undefined {
   };
 }
 
-export async function readRoleEntry(path: string): Promise<RoleCredentials | undefined> {
-  const text = await readTextFile(path, 'role credential cache file');
+export async function readRoleEntry(path: string, warn: Warn): Promise<RoleCredentials | undefined> {
+  const text = await readCacheFile(path, 'role credential cache file', warn);
   return text === undefined ? undefined : parseRoleEntry(text);
 }
 

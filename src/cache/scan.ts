@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { AwsConfig } from '../config/model.ts';
 import type { Env } from '../config/files.ts';
 import { resolveSsoProfile, type SsoProfile } from '../config/profile.ts';
-import { readTextFile } from '../fs/files.ts';
+import { readCacheFile, readTextFile, type Warn } from '../fs/files.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import { roleCacheKey } from './role.ts';
 import { sha1Hex } from '../util/sha1.ts';
@@ -20,8 +20,12 @@ export interface CacheFile {
   text: string;
 }
 
-/** `*.json` files of a cache directory, parsed; an absent directory is empty. Reads only. */
-export async function readCacheDir(dir: string, what: string): Promise<CacheFile[]> {
+/**
+ * `*.json` files of a cache directory, parsed; an absent directory is empty. Reads only. With
+ * `warn`, files other users could have written are reported and left out (what status shows);
+ * without, every file is listed (logout, which only deletes).
+ */
+export async function readCacheDir(dir: string, what: string, warn?: Warn): Promise<CacheFile[]> {
   let names: string[];
   try {
     names = await fsp.readdir(dir);
@@ -35,7 +39,7 @@ export async function readCacheDir(dir: string, what: string): Promise<CacheFile
     const path = join(dir, name);
     let text: string | undefined;
     try {
-      text = await readTextFile(path, what);
+      text = warn ? await readCacheFile(path, what, warn) : await readTextFile(path, what);
     } catch {
       continue; // a directory or unreadable file named *.json is not ours to judge
     }

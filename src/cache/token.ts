@@ -1,7 +1,7 @@
 // The SSO token cache shared with the AWS CLI, botocore and the AWS SDKs:
 // ~/.aws/sso/cache/<sha1(session name or start URL)>.json, one line of Python-style JSON.
 import { join } from 'node:path';
-import { readTextFile, writeFileAtomic } from '../fs/files.ts';
+import { readCacheFile, type Warn, writeFileAtomic } from '../fs/files.ts';
 import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { sha1Hex } from '../util/sha1.ts';
 import { formatCacheTimestamp, parseTimestamp } from '../util/time.ts';
@@ -89,13 +89,13 @@ function optionalString(v: unknown): string | undefined {
  * Reads a token file. The AWS CLI rewrites it in place without a lock, so an unparsable file
  * may be a write in progress: look once more after a moment before calling it absent.
  */
-export async function readToken(path: string): Promise<SsoToken | undefined> {
-  const first = await readTextFile(path, 'SSO token cache file');
+export async function readToken(path: string, warn: Warn): Promise<SsoToken | undefined> {
+  const first = await readCacheFile(path, 'SSO token cache file', warn);
   if (first === undefined) return undefined;
   const token = parseToken(first);
   if (token || first.trim() === '') return token;
   await new Promise((r) => setTimeout(r, 50));
-  const second = await readTextFile(path, 'SSO token cache file');
+  const second = await readCacheFile(path, 'SSO token cache file', warn);
   return second === undefined ? undefined : parseToken(second);
 }
 

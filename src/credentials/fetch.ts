@@ -20,7 +20,7 @@ export async function fetchRoleCredentials(rt: Runtime, profile: SsoProfile, pat
   const started = rt.now();
   const what = `fetching credentials for ${profile.roleName} in ${profile.accountId}`;
   return withLock(rt, roleLockName(roleCacheKey(profile)), what, async () => {
-    const again = await readRoleEntry(path);
+    const again = await readRoleEntry(path, rt.stderr);
     if (again && isFresh(again, rt.now(), options.minTtlMs) && (!options.refresh || (await writtenSince(path, started)))) {
       rt.debug('another process fetched them while we waited');
       return again;
@@ -53,7 +53,7 @@ async function fetchWithToken(rt: Runtime, profile: SsoProfile): Promise<RoleCre
   } catch (err) {
     if (!(err instanceof LoginRequiredError)) throw err;
     // Someone may have logged in again since we read the token: look once more.
-    const reread = await readToken(tokenPath(rt, session));
+    const reread = await readToken(tokenPath(rt, session), rt.stderr);
     if (reread && reread.accessToken !== token.accessToken && reread.expiresAt.getTime() > rt.now()) return call(reread.accessToken);
     throw err;
   }

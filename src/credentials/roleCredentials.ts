@@ -9,7 +9,7 @@ import type { RoleCredentials } from './model.ts';
 export async function roleCredentials(rt: Runtime, profile: SsoProfile, options: CredentialOptions): Promise<RoleCredentials> {
   const path = roleCachePath(rt.paths.roleCacheDir, profile);
   if (!options.refresh) {
-    const cached = await readRoleEntry(path);
+    const cached = await readRoleEntry(path, rt.stderr);
     if (cached && isFresh(cached, rt.now(), options.minTtlMs)) {
       rt.debug(`cache hit ${path}, expires ${cached.expiration.toISOString()}`);
       return cached;

@@ -25,7 +25,7 @@ export function loginRequired(s: SessionRef, reason: string): LoginRequiredError
 /** A token that is valid now, refreshed first if it is close to expiry and can be. */
 export async function usableToken(rt: Runtime, s: SessionRef): Promise<SsoToken> {
   const path = tokenPath(rt, s);
-  const token = await readToken(path);
+  const token = await readToken(path, rt.stderr);
   if (!token) throw loginRequired(s, `no SSO login found for ${describeSession(s)}${s.profileName ? ` (profile "${s.profileName}")` : ''}`);
   const left = token.expiresAt.getTime() - rt.now();
   rt.debug(`token ${mask(token.accessToken)} from ${path}: ${humanDuration(left)} left, refreshable=${isRefreshable(token, rt.now())}`);
@@ -59,7 +59,7 @@ async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string, stillV
 
 async function refreshLocked(rt: Runtime, s: SessionRef, path: string): Promise<SsoToken> {
   // Another process may have refreshed while we waited.
-  const current = await readToken(path);
+  const current = await readToken(path, rt.stderr);
   if (!current) throw loginRequired(s, `the SSO login for ${describeSession(s)} was removed (logged out?)`);
   const left = current.expiresAt.getTime() - rt.now();
   if (left > TOKEN_REFRESH_WINDOW_MS) {
@@ -80,7 +80,7 @@ async function refreshLocked(rt: Runtime, s: SessionRef, path: string): Promise<
   } catch (err) {
     if (err instanceof SsoApiError && (err.kind === 'invalidGrant' || err.kind === 'invalidClient')) {
       // A program without our lock (aws, boto3) may have used the refresh token already.
-      const reread = await readToken(path);
+      const reread = await readToken(path, rt.stderr);
       if (reread && reread.accessToken !== current.accessToken && reread.expiresAt.getTime() > rt.now()) {
         rt.debug('refresh token was used by another program; using the token it wrote');
         return reread;

@@ -1,19 +1,59 @@
 // The only place that reads and writes our files. Reads are bounded and tolerate absence;
 // writes are atomic (temp file in the same directory, then rename), never follow a symlink at
 // the target, and create missing directories private to the user.
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync, type Stats, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, oneLine } from '../errors.ts';
 
-/** Larger than any real config or cache file; a bigger one is not something we wrote. */
-const MAX_READ_BYTES = 4 * 1024 * 1024;
+/** Larger than any real cache file; a bigger one is not something we or the AWS tools wrote. */
+const MAX_CACHE_BYTES = 4 * 1024 * 1024;
+/** botocore has no limit; generated configs for large organisations reach a few MiB. */
+export const MAX_CONFIG_BYTES = 64 * 1024 * 1024;
+
+/** Where a refused cache file is reported: one line, on stderr. */
+export type Warn = (line: string) => void;
+
+interface ReadOptions {
+  maxBytes?: number;
+  /** Refuse bytes that are not UTF-8 (botocore fails on them) instead of replacing them. */
+  strictUtf8?: boolean;
+}
 
 /**
  * File contents, or undefined when it does not exist. Other failures name the file.
  * Synchronous on purpose: fs/promises drags in streams and readline, which would cost the
  * cached path more than the few small reads it makes; the event loop has nothing else to do.
  */
-export async function readTextFile(path: string, what: string): Promise<string | undefined> {
+export async function readTextFile(path: string, what: string, options: ReadOptions = {}): Promise<string | undefined> {
+  return readOpened(path, what, options, undefined);
+}
+
+/**
+ * A cache file (token, client registration, role credentials), or undefined when absent or
+ * when another user could have written it: the file or its directory (a symlink is judged by
+ * its target) belongs to someone other than us or root, or others can write to it. Such a file
+ * is reported once through `warn` and treated as absent, so a planted entry is never served.
+ */
+export async function readCacheFile(path: string, what: string, warn: Warn): Promise<string | undefined> {
+  return readOpened(path, what, {}, (fileStat) => {
+    const fileProblem = ownershipProblem(fileStat);
+    if (fileProblem) return refuse(warn, path, `ignoring ${what} ${path}: it ${fileProblem}`, fixFor(path, fileStat, 0o600));
+    const dir = dirname(path);
+    let dirStat: Stats;
+    try {
+      dirStat = statSync(dir);
+    } catch {
+      return false; // it was just opened through this directory; a race is not worth a message
+    }
+    const dirProblem = ownershipProblem(dirStat);
+    // Keyed by the directory: status reads every file in it and needs to say this only once.
+    if (dirProblem) return refuse(warn, dir, `ignoring ${what} ${path}: its directory ${dir} ${dirProblem}`, fixFor(dir, dirStat, 0o700));
+    return true;
+  });
+}
+
+async function readOpened(path: string, what: string, options: ReadOptions, trusted: ((stat: Stats) => boolean) | undefined): Promise<string | undefined> {
   let fd: number;
   try {
     // O_NONBLOCK so a FIFO planted at the path cannot hang us; it is rejected below.
@@ -25,15 +65,81 @@ export async function readTextFile(path: string, what: string): Promise<string |
   }
   try {
     const stat = fstatSync(fd);
+    // botocore reads only regular files and takes anything else for absent; /dev/null as
+    // AWS_SHARED_CREDENTIALS_FILE is a common way to say "none". Never read a device: /dev/zero
+    // would not end, a terminal would block.
+    if (stat.isCharacterDevice()) return '';
     if (!stat.isFile()) throw new ConfigError(`${what} ${path} is not a regular file`, 'move it away; it should be a file');
-    if (stat.size > MAX_READ_BYTES) throw new ConfigError(`${what} ${path} is ${stat.size} bytes, too large to be genuine`, 'remove or fix it');
-    return readFileSync(fd, 'utf8');
+    const max = options.maxBytes ?? MAX_CACHE_BYTES;
+    if (stat.size > max) {
+      throw new ConfigError(`${what} ${path} is ${mib(stat.size)}; ssohelper reads such files up to ${mib(max)}`, 'remove what is not needed, or move it away');
+    }
+    if (trusted && !trusted(stat)) return undefined;
+    const bytes = readFileSync(fd);
+    if (options.strictUtf8 && !isUtf8(bytes)) {
+      throw new ConfigError(`${what} ${path}, line ${firstInvalidUtf8Line(bytes)}: not valid UTF-8 text (the AWS CLI cannot read it either)`, 'save the file as UTF-8');
+    }
+    return bytes.toString('utf8');
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     throw fileError(err, path, what, 'read');
   } finally {
     closeSync(fd);
   }
+}
+
+function mib(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function firstInvalidUtf8Line(bytes: Buffer): number {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i <= bytes.length; i++) {
+    if (i === bytes.length || bytes[i] === 0x0a) {
+      if (!isUtf8(bytes.subarray(start, i))) return line;
+      line++;
+      start = i + 1;
+    }
+  }
+  return line;
+}
+
+/**
+ * Why another local user could have written through `stat`, or undefined when only we (or
+ * root) can. Group write is allowed only for a user-private group (the group is ours and has
+ * our uid as its id, as systems with umask 002 set up), where nobody else is in the group.
+ */
+export function ownershipProblem(stat: Stats): string | undefined {
+  const uid = process.getuid?.();
+  const gid = process.getgid?.();
+  if (uid === undefined || gid === undefined) return undefined; // Windows: ACLs, not modes
+  if (stat.uid !== uid && stat.uid !== 0) return `belongs to another user (uid ${stat.uid})`;
+  if ((stat.mode & 0o002) !== 0) return `is writable by everyone (mode ${octal(stat.mode)})`;
+  if ((stat.mode & 0o020) !== 0 && !(stat.gid === gid && gid === uid)) return `is writable by group ${stat.gid} (mode ${octal(stat.mode)})`;
+  return undefined;
+}
+
+function octal(mode: number): string {
+  return (mode & 0o7777).toString(8).padStart(4, '0');
+}
+
+function fixFor(path: string, stat: Stats, mode: number): string {
+  const uid = process.getuid?.();
+  if (stat.uid !== uid && stat.uid !== 0) {
+    return stat.isDirectory() ? `check where it points (ls -ld ${path}); use a directory of your own, mode ${mode.toString(8)}` : `remove it: rm ${path}`;
+  }
+  return `chmod ${mode.toString(8)} ${path}`;
+}
+
+const warned = new Set<string>();
+
+function refuse(warn: Warn, key: string, message: string, fix: string): false {
+  if (!warned.has(key)) {
+    warned.add(key);
+    warn(`ssohelper: warning: ${oneLine(message)}; treating it as absent (fix: ${oneLine(fix)})\n`);
+  }
+  return false;
 }
 
 export async function ensurePrivateDir(dir: string): Promise<void> {
@@ -49,14 +155,10 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
     throw fileError(err, dir, 'directory', 'use');
   }
   if (!stat.isDirectory()) throw new ConfigError(`${dir} is not a directory`, 'move it away so ssohelper can create the directory');
-  const uid = process.getuid?.();
-  // A directory someone else owns or can write to would let them swap our files.
-  if (uid !== undefined && (stat.uid !== uid || (stat.mode & 0o002) !== 0)) {
-    throw new ConfigError(
-      `${dir} is ${stat.uid !== uid ? `owned by another user (uid ${stat.uid})` : 'writable by everyone'}; refusing to write credentials there`,
-      `fix it: chown $(id -u) ${dir} && chmod 700 ${dir}`,
-    );
-  }
+  // A directory someone else owns or can write to would let them swap our files; reads apply
+  // the same rule (readCacheFile).
+  const problem = ownershipProblem(stat);
+  if (problem) throw new ConfigError(`${dir} ${problem}; refusing to write credentials there`, `fix it: chown $(id -u) ${dir} && chmod 700 ${dir}`);
 }
 
 /** Replaces `path` with `data` (mode 0600 unless given) so readers see the old or the new file, never half. */

@@ -119,6 +119,6 @@ async function freshSince(rt: Runtime, s: SessionRef, since: number): Promise<bo
   const path = tokenPath(rt, s);
   const stat = await fsp.stat(path).catch(() => undefined);
   if (!stat || stat.mtimeMs < since) return false;
-  const token = await readToken(path);
+  const token = await readToken(path, rt.stderr);
   return token !== undefined && token.expiresAt.getTime() > rt.now();
 }

@@ -41,7 +41,7 @@ export async function clientRegistration(rt: Runtime, s: SessionRef, kind: Regis
   const path = registrationCachePath(rt.paths.ssoCacheDir, registrationKeyOf(s));
   const scopes = scopesFor(s, kind);
   if (!force) {
-    const cached = await readRegistration(path);
+    const cached = await readRegistration(path, rt.stderr);
     if (cached && registrationFits(cached, kind, scopes, rt.now())) {
       rt.debug(`reusing ${kind} client registration ${mask(cached.clientId)} from ${path}, expires ${cached.expiresAt.toISOString()}`);
       return cached;

@@ -7,7 +7,7 @@ import { tokenCacheHash } from '../cache/token.ts';
 import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, buildConfig } from '../config/model.ts';
 import { resolveSsoProfile } from '../config/profile.ts';
-import { ConfigError } from '../errors.ts';
+import { ConfigError, oneLine } from '../errors.ts';
 import { loginTarget } from '../session/target.ts';
 import type { Runtime } from '../runtime.ts';
 import { buildStatus, type StatusReport } from './report.ts';
@@ -18,7 +18,7 @@ async function configOrEmpty(rt: Runtime, strict: boolean): Promise<AwsConfig> {
   } catch (err) {
     // Without a profile to resolve, a broken config only costs the names in the report.
     if (strict || !(err instanceof ConfigError)) throw err;
-    rt.stderr(`ssohelper: warning: ${err.message}; showing the caches without names from the config\n`);
+    rt.stderr(`ssohelper: warning: ${oneLine(err.message)}; showing the caches without names from the config\n`);
     return buildConfig(new Map(), new Map(), { configFile: rt.paths.configFile, credentialsFile: rt.paths.credentialsFile });
   }
 }
@@ -37,8 +37,8 @@ export async function statusReport(rt: Runtime, profileName: string | undefined)
     filter = { tokenHash: tokenCacheHash(session), roleHash };
   }
   const [tokenFiles, roleFiles] = await Promise.all([
-    readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file'),
-    readCacheDir(rt.paths.roleCacheDir, 'role credential cache file'),
+    readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file', rt.stderr),
+    readCacheDir(rt.paths.roleCacheDir, 'role credential cache file', rt.stderr),
   ]);
   const lostRefresh = new Set<string>();
   for (const f of tokenFiles) {
