@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultEndpoint, resolveEndpoint } from '../../src/config/endpoints.ts';
 import { parseIni } from '../../src/config/ini.ts';
@@ -126,4 +130,75 @@ test('endpoint precedence follows the AWS CLI', () => {
   assert.equal(defaultEndpoint('sso-oidc', 'cn-north-1'), 'https://oidc.cn-north-1.amazonaws.com.cn');
   const ignoring = config('[profile i]\nignore_configured_endpoint_urls = true\nendpoint_url = http://x\n');
   assert.equal(resolveEndpoint('sso', 'us-east-1', {}, ignoring, ignoring.profiles.get('i')), 'https://portal.sso.us-east-1.amazonaws.com');
+});
+
+test('account and role may come from the sso-session, as botocore merges them; the hint names only what works', () => {
+  const text = (profile: string, session: string) =>
+    `[profile p]\nsso_session = corp\n${profile}\n[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n${session}\n`;
+  const p = resolveSsoProfile(config(text('sso_account_id = 111111111111', 'sso_role_name = FromSession')), 'p', {});
+  assert.equal(p.roleName, 'FromSession');
+  assert.equal(p.accountId, '111111111111');
+  configError(
+    () => resolveSsoProfile(config(text('sso_account_id = 111111111111', '')), 'p', {}),
+    /missing required configuration: sso_role_name/,
+    /add sso_role_name to \[profile p\] or \[sso-session corp\]/,
+  );
+  configError(
+    () => resolveSsoProfile(config(text('region = us-east-1', 'sso_account_id = 111111111111\nsso_role_name = R')), 'p', {}),
+    /names neither sso_account_id nor sso_role_name/,
+    /add sso_account_id and sso_role_name to \[profile p\];/,
+  );
+  configError(
+    () => resolveSsoProfile(config(text('sso_role_name = R\nregion = us-east-1', 'sso_account_id = 111111111111\nregion = eu-west-1')), 'p', {}),
+    /the value for region is inconsistent between profile "p" \(us-east-1\) and sso-session "corp" \(eu-west-1\)/,
+  );
+});
+
+test('differential: the same account, role, start URL and region as botocore, or an error where it has one', () => {
+  const cases = [
+    '[profile p]\nsso_session = corp\nsso_account_id = 111111111111\n[sso-session corp]\nsso_start_url = https://c/start\nsso_region = eu-west-1\nsso_role_name = R\n',
+    '[profile p]\nsso_session = corp\nsso_role_name = R\nsso_account_id = 111111111111\n[sso-session corp]\nsso_start_url = https://c/start\nsso_region = eu-west-1\nsso_role_name = Other\n',
+    '[profile p]\nsso_session = corp\nsso_role_name = R\n[sso-session corp]\nsso_start_url = https://c/start\nsso_region = eu-west-1\n',
+    '[profile p]\nsso_session = corp\nsso_role_name = R\nsso_account_id = 111111111111\nregion = us-east-1\n[sso-session corp]\nsso_start_url = https://c/start\nsso_region = eu-west-1\nregion = us-east-1\n',
+    '[profile p]\nsso_session = corp\nsso_role_name = R\nsso_account_id = 111111111111\nregion = us-east-1\n[sso-session corp]\nsso_start_url = https://c/start\nsso_region = eu-west-1\nregion = us-west-2\n',
+    '[profile p]\nsso_start_url = https://c/start\nsso_region = eu-west-1\nsso_role_name = R\nsso_account_id = 111111111111\n',
+    '[profile p]\nsso_start_url = https://c/start\nsso_role_name = R\nsso_account_id = 111111111111\n',
+    '[DEFAULT]\nsso_region = eu-west-1\n[profile p]\nsso_session = corp\nsso_role_name = R\nsso_account_id = 111111111111\n[sso-session corp]\nsso_start_url = https://c/start\n',
+  ];
+  const script = [
+    'import json, sys',
+    'from botocore.configloader import raw_config_parse, build_profile_map',
+    'from botocore.credentials import SSOProvider',
+    'out = []',
+    'for path in sys.argv[1:]:',
+    '    cfg = build_profile_map(raw_config_parse(path))',
+    '    try:',
+    '        c = SSOProvider(load_config=lambda: cfg, client_creator=None, profile_name="p")._load_sso_config()',
+    '        out.append({k: c[k] for k in ("sso_account_id", "sso_role_name", "sso_start_url", "sso_region")})',
+    '    except Exception as e:',
+    '        out.append({"error": type(e).__name__})',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const dir = mkdtempSync(join(tmpdir(), 'profile-vs-botocore-'));
+  try {
+    const paths = cases.map((text, i) => {
+      const path = join(dir, `c${i}`);
+      writeFileSync(path, text);
+      return path;
+    });
+    const theirs = JSON.parse(execFileSync('python3', ['-c', script, ...paths], { encoding: 'utf8' })) as Array<Record<string, string>>;
+    cases.forEach((text, i) => {
+      let ours: Record<string, string>;
+      try {
+        const p = resolveSsoProfile(config(text), 'p', {});
+        ours = { sso_account_id: p.accountId, sso_role_name: p.roleName, sso_start_url: p.startUrl, sso_region: p.ssoRegion };
+      } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        ours = { error: 'InvalidConfigError' };
+      }
+      assert.deepEqual(ours, theirs[i], `case ${i}:\n${text}`);
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
