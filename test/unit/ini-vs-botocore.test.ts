@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
 import { parseIni } from '../../src/config/ini.ts';
+import { awsPaths } from '../../src/config/files.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { iniText, SEED } from '../helpers/iniArbitrary.ts';
@@ -95,7 +96,7 @@ function plain(sections: Map<string, Map<string, unknown>>): Record<string, Reco
 
 async function ours(paths: { config: string; credentials: string }): Promise<Outcome> {
   try {
-    const c = await loadConfig({ configFile: paths.config, credentialsFile: paths.credentials, ssoCacheDir: dir, roleCacheDir: dir, lockDir: dir });
+    const c = await loadConfig({ ...awsPaths({ HOME: dir }), configFile: paths.config, credentialsFile: paths.credentials });
     return { profiles: plain(c.profiles), ssoSessions: plain(c.ssoSessions), services: plain(c.services) };
   } catch (err) {
     if (err instanceof ConfigError) return { error: err.message };

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseIni } from '../../src/config/ini.ts';
+import { awsPaths } from '../../src/config/files.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { buildConfig } from '../../src/config/model.ts';
 import { resolveSsoProfile } from '../../src/config/profile.ts';
@@ -50,7 +51,7 @@ test('an unterminated header is called that, on line 1 and later', async () => {
     for (const [text, message] of cases) {
       const configFile = join(dir, 'config');
       writeFileSync(configFile, text);
-      await assert.rejects(loadConfig({ configFile, credentialsFile: join(dir, 'none'), ssoCacheDir: dir, roleCacheDir: dir, lockDir: dir }), (err: unknown) => {
+      await assert.rejects(loadConfig({ ...awsPaths({ HOME: dir }), configFile, credentialsFile: join(dir, 'none') }), (err: unknown) => {
         assert.ok(err instanceof ConfigError);
         assert.match(err.message, message);
         return true;
@@ -65,7 +66,7 @@ test('invalid UTF-8 and oversized configs fail clearly, naming the line or the l
   const dir = mkdtempSync(join(tmpdir(), 'messages-'));
   try {
     const configFile = join(dir, 'config');
-    const paths = { configFile, credentialsFile: join(dir, 'none'), ssoCacheDir: dir, roleCacheDir: dir, lockDir: dir };
+    const paths = { ...awsPaths({ HOME: dir }), configFile, credentialsFile: join(dir, 'none') };
     writeFileSync(configFile, Buffer.concat([Buffer.from('[profile dev]\nsso_role_name = Adm'), Buffer.from([0xc3, 0x28]), Buffer.from('in\n')]));
     await assert.rejects(loadConfig(paths), /config file .*config, line 2: not valid UTF-8 text/);
     // Over 4 MiB is fine (botocore has no limit; generated configs get big)...
