@@ -74,7 +74,7 @@ async function clockChecks(rt: Runtime, config: AwsConfig, profile: string | und
     target = undefined; // a broken session is reported by the profile checks
   }
   if (!target) return checkClock(undefined);
-  const token = await readToken(tokenCachePath(rt.paths.ssoCacheDir, tokenCacheKey(target.tokenKey))).catch(() => undefined);
+  const token = await readToken(tokenCachePath(rt.paths.ssoCacheDir, tokenCacheKey(target.tokenKey)), rt.stderr).catch(() => undefined);
   const valid = token && token.expiresAt.getTime() > rt.now() ? token.accessToken : undefined;
   const { portalDate } = await import('../sso/probe.ts');
   const probe = await portalDate(target.endpoint, valid).catch((err: Error) => ({ date: undefined, tokenAccepted: undefined, error: err.message }));
