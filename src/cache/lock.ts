@@ -6,6 +6,7 @@ import lockfile from 'proper-lockfile';
 import { LockTimeoutError } from '../errors.ts';
 import { ensurePrivateDir } from '../fs/files.ts';
 import { type Runtime, secondsSetting } from '../runtime.ts';
+import { sha1Hex } from '../util/sha1.ts';
 
 const STALE_MS = 4_000;
 const UPDATE_MS = 1_000;
@@ -30,6 +31,11 @@ export function roleLockName(roleFileHash: string): string {
 /** One login per SSO session at a time (held for the whole sign-in, not only the write). */
 export function loginLockName(tokenFileHash: string): string {
   return `login-${tokenFileHash}`;
+}
+
+/** ssohelper's rewrites of one config file (sync, init), so two never interleave. */
+export function configLockName(configFile: string): string {
+  return `config-${sha1Hex(configFile)}`;
 }
 
 export function lockPath(rt: Runtime, name: string): string {

@@ -1,13 +1,15 @@
 // The first step of `init`: an [sso-session] section for the portal, written once and never
 // over a different one.
+import { configLockName, withLock } from '../cache/lock.ts';
 import { type IniSection, IniSyntaxError, parseIni } from '../config/ini.ts';
 import { appendText, lineEnding } from '../config/managedBlock.ts';
 import { buildConfig, stringValue } from '../config/model.ts';
 import { parseScopes } from '../config/profile.ts';
 import { ConfigError, UsageError } from '../errors.ts';
-import { readTextFile, writeUserFile } from '../fs/files.ts';
+import { readTextFile } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
 import { fold } from './naming.ts';
+import { writeIfUnchanged } from './sync.ts';
 
 const SCOPE = 'sso:account:access';
 
@@ -40,6 +42,10 @@ export function checkStartUrl(startUrl: string): void {
  */
 export async function ensureSsoSession(rt: Runtime, wanted: { startUrl: string; ssoRegion: string; name: string | undefined }): Promise<string> {
   checkStartUrl(wanted.startUrl);
+  return withLock(rt, configLockName(rt.paths.configFile), `rewriting ${rt.paths.configFile}`, () => addSection(rt, wanted));
+}
+
+async function addSection(rt: Runtime, wanted: { startUrl: string; ssoRegion: string; name: string | undefined }): Promise<string> {
   const file = rt.paths.configFile;
   const before = (await readTextFile(file, 'config file')) ?? '';
   let sessions: Map<string, IniSection>;
@@ -83,7 +89,7 @@ export async function ensureSsoSession(rt: Runtime, wanted: { startUrl: string; 
     if (err instanceof IniSyntaxError) throw new ConfigError(`the new ${file} would not parse (line ${err.line}: ${err.message}); nothing was written`, 'please report this with the --debug output');
     throw err;
   }
-  await writeUserFile(file, after, 'config file');
+  await writeIfUnchanged(rt, before, after);
   rt.stderr(`ssohelper: wrote to ${file}:\n${section.replace(/\r/g, '').replace(/^/gm, '  ').trimEnd()}\n`);
   return name;
 }

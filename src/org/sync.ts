@@ -6,6 +6,7 @@ import { resolveSsoProfile, type SsoSessionSettings } from '../config/profile.ts
 import { readBlocks, renderBlock, lineEnding, replaceBlock } from '../config/managedBlock.ts';
 import { loginRequired, usableToken } from '../credentials/token.ts';
 import { describeSession, type SessionRef } from '../session/ref.ts';
+import { configLockName, withLock } from '../cache/lock.ts';
 import { ConfigError } from '../errors.ts';
 import { readTextFile, writeUserFile } from '../fs/files.ts';
 import { unifiedDiff } from '../format/diff.ts';
@@ -80,8 +81,16 @@ function parseOrRefuse(text: string, file: string, credentials: AwsConfig['crede
   }
 }
 
-/** Plans and applies the managed block of `session` in the config file. */
+/**
+ * Plans and applies the managed block of `session` in the config file. Read, plan and write
+ * happen under the config lock, so a second sync running at once plans on top of the first.
+ */
 export async function syncSession(rt: Runtime, config: AwsConfig, session: SsoSessionSettings, assignments: Assignment[], options: SyncOptions): Promise<SyncResult> {
+  if (options.dryRun) return planAndWrite(rt, config, session, assignments, options);
+  return withLock(rt, configLockName(rt.paths.configFile), `rewriting ${rt.paths.configFile}`, () => planAndWrite(rt, config, session, assignments, options));
+}
+
+async function planAndWrite(rt: Runtime, config: AwsConfig, session: SsoSessionSettings, assignments: Assignment[], options: SyncOptions): Promise<SyncResult> {
   const template = options.template ?? DEFAULT_TEMPLATE;
   checkTemplate(template);
   const file = rt.paths.configFile;
@@ -115,9 +124,14 @@ export async function syncSession(rt: Runtime, config: AwsConfig, session: SsoSe
   const diff = unifiedDiff(before, after, { from: file, to: `${file} (after sync)` });
   const changed = after !== before;
   if (options.dryRun || !changed) return { plan, regionNote, diff, written: false, changed };
-  // Another program (an editor, a second sync) may have written since we read: start over then.
-  const latest = (await readTextFile(file, 'config file')) ?? '';
-  if (latest !== before) throw new ConfigError(`${file} changed while sync was running; nothing was written`, 'run sync again');
-  await writeUserFile(file, after, 'config file');
+  await writeIfUnchanged(rt, before, after);
   return { plan, regionNote, diff, written: true, changed };
+}
+
+/** Replaces the config with `after` unless an editor or another tool changed it since `before`. */
+export async function writeIfUnchanged(rt: Runtime, before: string, after: string): Promise<void> {
+  const file = rt.paths.configFile;
+  const latest = (await readTextFile(file, 'config file')) ?? '';
+  if (latest !== before) throw new ConfigError(`${file} changed while ssohelper was working on it; nothing was written`, 'run the command again');
+  await writeUserFile(file, after, 'config file');
 }

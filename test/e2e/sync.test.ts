@@ -192,3 +192,15 @@ test('sync without a login says how to log in; with no config it points to init'
   expectFailure(await run(['sync'], fx.env), 3, /ssohelper init --start-url URL --sso-region REGION/);
   assert.ok(existsSync(fx.home.configFile));
 });
+
+test('four syncs at once leave one well-formed block, as one sync would', async () => {
+  await seedToken(fx.home, fx.emu.issueSession());
+  const results = await Promise.all([1, 2, 3, 4].map(() => run(['sync'], fx.env)));
+  for (const r of results) assert.equal(r.code, 0, describe(r));
+  const text = config();
+  assert.equal(text.match(/# BEGIN ssohelper sync/g)?.length, 1);
+  assert.ok(text.startsWith(USER_TEXT));
+  assert.equal(results.filter((r) => /\n {2}written/.test(r.stderr)).length, 1, 'one wrote, the others found it up to date');
+  await sync();
+  assert.equal(config(), text);
+});
