@@ -250,16 +250,26 @@ export function checkAwsCli(found: { path: string; versionLine: string | undefin
 export interface NetworkFacts {
   proxies: Array<{ name: string; target: string }>;
   noProxy: string | undefined;
+  /** Whether the proxy applies to the portal's URL (NO_PROXY may exempt it). */
+  portal?: { url: string; proxied: boolean };
   caBundles: Array<{ name: string; path: string; readable: boolean }>;
+  systemCa?: boolean;
+  /** Settings src/net/ would refuse, with their fixes. */
+  errors: Array<{ message: string; fix: string | undefined }>;
 }
 
 export function checkNetwork(n: NetworkFacts): Check[] {
   const checks: Check[] = [];
-  for (const p of n.proxies) checks.push(ok('network', `proxy in effect: ${p.name} -> ${p.target}${n.noProxy ? ` (NO_PROXY: ${n.noProxy})` : ''}`));
-  for (const c of n.caBundles) {
-    if (c.readable) checks.push(ok('network', `extra CA certificates: ${c.name} = ${c.path}`));
-    else checks.push(fail('network', `${c.name} = ${c.path}, which cannot be read: TLS to AWS will fail`, `fix the path or unset ${c.name}`));
+  for (const e of n.errors) checks.push(fail('network', e.message, e.fix));
+  for (const p of n.proxies) {
+    const exempt = n.portal && !n.portal.proxied ? `; not used for ${n.portal.url} (NO_PROXY)` : '';
+    checks.push(ok('network', `proxy in effect: ${p.name} -> ${p.target}${n.noProxy ? ` (NO_PROXY: ${n.noProxy})` : ''}${exempt}`));
   }
+  for (const c of n.caBundles) {
+    if (c.readable) checks.push(ok('network', `CA certificates from ${c.name}: ${c.path}`));
+    else checks.push(fail('network', `${c.name} names ${c.path}, which cannot be read: TLS to AWS will fail`, `fix the path, or remove the setting`));
+  }
+  if (n.systemCa) checks.push(ok('network', 'the operating system\'s trust store is added to the CA certificates'));
   if (checks.length === 0) checks.push(ok('network', 'no proxy or custom CA configured (direct HTTPS to AWS)'));
   return checks;
 }

@@ -5,12 +5,13 @@ import { constants, promises as fsp } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { readToken, tokenCachePath, tokenCacheKey } from '../cache/token.ts';
 import type { AwsConfig } from '../config/model.ts';
-import { resolveSsoProfile, resolveSsoSession } from '../config/profile.ts';
+import { resolveSsoProfile, resolveSsoSession, selectProfileName } from '../config/profile.ts';
 import { ConfigError } from '../errors.ts';
 import { readTextFile } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
 import { type Endpoint, endpointFor } from '../sso/clients.ts';
 import { statusReport } from '../status/collect.ts';
+import { type Endpoint, endpointFor } from '../sso/clients.ts';
 import { didYouMean } from '../util/suggest.ts';
 import {
   type Check,
@@ -52,7 +53,7 @@ export async function runChecks(rt: Runtime, profile: string | undefined): Promi
   }
   checks.push(...checkCacheModes(await cacheEntries(rt), process.getuid?.()));
   checks.push(...checkAwsCli(await findAwsCli(rt)));
-  checks.push(...checkNetwork(await networkFacts(rt)));
+  checks.push(...checkNetwork(await networkFacts(rt, config, profile)));
   return checks;
 }
 
@@ -127,30 +128,69 @@ async function findAwsCli(rt: Runtime): Promise<{ path: string; versionLine: str
   return undefined;
 }
 
-/** Proxy URLs without user or password; CA bundle paths and whether they can be read. */
-async function networkFacts(rt: Runtime): Promise<NetworkFacts> {
-  const proxies: NetworkFacts['proxies'] = [];
-  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy']) {
-    const value = rt.env[name];
+/**
+ * The proxy and CA settings src/net/ will use for the portal: proxy host and port only (never
+ * the user or password), whether NO_PROXY exempts the portal, the CA bundle and its source.
+ */
+async function networkFacts(rt: Runtime, config: AwsConfig | undefined, profile: string | undefined): Promise<NetworkFacts> {
+  const [{ parseProxy, proxyFor }, { networkSettings }, { profileNetwork }] = await Promise.all([
+    import('../net/proxy.ts'),
+    import('../net/settings.ts'),
+    import('../config/network.ts'),
+  ]);
+  const facts: NetworkFacts = { proxies: [], noProxy: rt.env.no_proxy ?? rt.env.NO_PROXY, caBundles: [], errors: [] };
+  const portal = config && portalUrl(rt, config, profile);
+  for (const name of ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']) {
+    const value = rt.env[name]?.trim();
     if (!value) continue;
-    let target = '(not a URL)';
     try {
-      const u = new URL(value.includes('://') ? value : `http://${value}`);
-      target = `${u.protocol}//${u.host}${u.username || u.password ? ' (with credentials, not shown)' : ''}`;
-    } catch {
-      // keep "(not a URL)": the value may hold a secret, so it is not echoed
+      const p = parseProxy(value, name);
+      facts.proxies.push({ name, target: `${p.host}:${p.port}${p.hasCredentials ? ' (with credentials, not shown)' : ''}` });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      facts.errors.push({ message: err.message, fix: err.hint });
     }
-    proxies.push({ name, target });
   }
-  const caBundles: NetworkFacts['caBundles'] = [];
-  for (const name of ['AWS_CA_BUNDLE', 'NODE_EXTRA_CA_CERTS', 'SSL_CERT_FILE']) {
+  if (portal && facts.proxies.length > 0) {
+    try {
+      const u = new URL(portal);
+      facts.portal = { url: portal, proxied: proxyFor({ protocol: u.protocol, hostname: u.hostname, port: u.port }, rt.env) !== undefined };
+    } catch {
+      // a malformed endpoint is the profile checks' to report
+    }
+  }
+  try {
+    const settings = networkSettings(rt.env, config ? profileNetwork(config, profile ?? selectProfileName(undefined, rt.env)) : undefined);
+    if (settings.caBundle) {
+      const readable = await fsp.access(settings.caBundle.path, constants.R_OK).then(
+        () => true,
+        () => false,
+      );
+      facts.caBundles.push({ name: settings.caBundle.source, path: settings.caBundle.path, readable });
+    }
+    facts.systemCa = settings.useSystemCa;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    facts.errors.push({ message: err.message, fix: err.hint });
+  }
+  for (const name of ['NODE_EXTRA_CA_CERTS']) {
     const path = rt.env[name];
     if (!path) continue;
     const readable = await fsp.access(path, constants.R_OK).then(
       () => true,
       () => false,
     );
-    caBundles.push({ name, path, readable });
+    facts.caBundles.push({ name, path, readable });
   }
-  return { proxies, noProxy: rt.env.NO_PROXY ?? rt.env.no_proxy, caBundles };
+  return facts;
+}
+
+function portalUrl(rt: Runtime, config: AwsConfig, profile: string | undefined): string | undefined {
+  try {
+    if (profile !== undefined) return resolveSsoProfile(config, profile, rt.env).endpoints.sso;
+    const name = [...config.ssoSessions.keys()].sort()[0];
+    return name === undefined ? undefined : resolveSsoSession(config, name, rt.env).endpoints.sso;
+  } catch {
+    return undefined;
+  }
 }
