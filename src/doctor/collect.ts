@@ -11,7 +11,6 @@ import { readTextFile } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
 import { type Endpoint, endpointFor } from '../sso/clients.ts';
 import { statusReport } from '../status/collect.ts';
-import { type Endpoint, endpointFor } from '../sso/clients.ts';
 import { didYouMean } from '../util/suggest.ts';
 import {
   type Check,
