@@ -31,6 +31,27 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<readonly [number, string]> = [
   [EXIT.interrupted, 'interrupted (Ctrl-C)'],
 ];
 
+/** Each code in a word or two, for the list at the end of every command's help. */
+export const EXIT_LABELS: Readonly<Record<number, string>> = {
+  [EXIT.ok]: 'ok',
+  [EXIT.internal]: 'internal error',
+  [EXIT.usage]: 'usage',
+  [EXIT.config]: 'configuration',
+  [EXIT.loginRequired]: 'login required',
+  [EXIT.accessDenied]: 'access denied',
+  [EXIT.service]: 'service or network',
+  [EXIT.lockTimeout]: 'lock timeout',
+  [EXIT.cannotExecute]: 'cannot execute',
+  [EXIT.commandNotFound]: 'command not found',
+  [EXIT.interrupted]: 'interrupted',
+};
+
+/** Codes that only one command can return; every other code applies to every command. */
+export const EXIT_ONLY_FOR: Readonly<Record<number, string>> = {
+  [EXIT.cannotExecute]: 'exec',
+  [EXIT.commandNotFound]: 'exec',
+};
+
 export class SsoHelperError extends Error {
   readonly exitCode: number;
   /** One line telling the user what to do, e.g. "run: ssohelper login --sso-session corp". */

@@ -1,6 +1,6 @@
 // Help texts, built from the command table so they cannot drift from what is parsed.
 import type { Command } from '../commands/command.ts';
-import { EXIT_DESCRIPTIONS } from '../errors.ts';
+import { EXIT_DESCRIPTIONS, EXIT_LABELS, EXIT_ONLY_FOR } from '../errors.ts';
 import { renderTable } from '../format/table.ts';
 import { type FlagSpec, GLOBAL_FLAGS } from './args.ts';
 
@@ -86,8 +86,26 @@ export function commandHelp(command: Command): string {
     'Examples:',
     ...command.examples.map((e) => `  ${e}`),
     '',
-    'Exit codes: 0 ok, 2 usage, 3 configuration, 4 login required, 5 access denied,',
-    '6 service or network, 7 lock timeout, 1 internal error (see: ssohelper --help).',
+    ...wrapList('Exit codes: ', [...exitCodesOf(command.name), '(see: ssohelper --help).'], 90),
     '',
   ].join('\n');
+}
+
+/** The codes `command` can end with, from the one table in errors.ts. */
+export function exitCodesOf(command: string): string[] {
+  return EXIT_DESCRIPTIONS.filter(([code]) => (EXIT_ONLY_FOR[code] ?? command) === command).map(([code]) => `${code} ${EXIT_LABELS[code] ?? ''}`.trimEnd());
+}
+
+/** `lead` and the items, comma-separated, broken between items to stay within `width`. */
+function wrapList(lead: string, items: string[], width: number): string[] {
+  const lines: string[] = [];
+  let line = lead.trimEnd();
+  items.forEach((item, i) => {
+    const piece = i < items.length - 2 ? `${item},` : item;
+    if (line.length + 1 + piece.length > width && line !== lead.trimEnd()) {
+      lines.push(line);
+      line = piece;
+    } else line = `${line} ${piece}`;
+  });
+  return [...lines, line];
 }
