@@ -97,8 +97,10 @@ test-serial: build aws-cli
 typecheck: deps
 	$(NODE) node_modules/typescript/bin/tsc -p . --noEmit
 
+# Biome, then no import cycles under src/ (scripts/import-cycles.ts).
 lint: deps
 	$(NODE) node_modules/@biomejs/biome/bin/biome lint .
+	$(NODE) scripts/import-cycles.ts src
 
 check: typecheck lint test
 
