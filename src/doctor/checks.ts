@@ -195,7 +195,9 @@ export interface FileFacts {
 }
 
 /** Cache directories nobody else can write to, cache files nobody else can read. */
-export function checkCacheModes(entries: readonly FileFacts[], uid: number | undefined): Check[] {
+export function checkCacheModes(entries: readonly FileFacts[], uid: number | undefined, platform: NodeJS.Platform): Check[] {
+  // Windows has no POSIX modes (Node reports 0666/0444); the user profile's ACLs protect ~/.aws.
+  if (platform === 'win32') return [ok('caches', 'cache permissions not checked on Windows: your user profile\'s access rules protect them')];
   const checks: Check[] = [];
   for (const e of entries) {
     const foreign = uid !== undefined && e.uid !== uid;
@@ -228,6 +230,18 @@ export function checkClock(probe: { endpoint: string; portalDate: number | undef
     return [fail('clock', `this computer's clock is ${text} (${probe.endpoint}): tokens will look expired or not yet valid`, 'turn on automatic time (timedatectl set-ntp true; macOS: sntp -sS time.apple.com; Windows: w32tm /resync)')];
   }
   return [ok('clock', `clock within ${humanDuration(Math.max(1000, Math.abs(skew)))} of the portal's`)];
+}
+
+/** Where `aws` would be found on PATH, in order, as the shell would look. */
+export function awsCandidates(env: Env, platform: NodeJS.Platform): string[] {
+  const windows = platform === 'win32';
+  const pathVar = (windows ? (env.Path ?? env.PATH) : env.PATH) ?? '';
+  const names = windows ? (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean).map((ext) => `aws${ext.toLowerCase()}`) : ['aws'];
+  const sep = windows ? '\\' : '/';
+  return pathVar
+    .split(windows ? ';' : ':')
+    .filter(Boolean)
+    .flatMap((dir) => names.map((n) => `${dir.replace(/[\\/]+$/, '')}${sep}${n}`));
 }
 
 export function checkAwsCli(found: { path: string; versionLine: string | undefined } | undefined): Check[] {

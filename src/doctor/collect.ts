@@ -2,7 +2,7 @@
 // PATH, and proxy/CA settings (names and where they point; never credentials). Reads only.
 import { execFile } from 'node:child_process';
 import { constants, promises as fsp } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { readToken, tokenCachePath, tokenCacheKey } from '../cache/token.ts';
 import type { AwsConfig } from '../config/model.ts';
 import { resolveSsoProfile, resolveSsoSession, selectProfileName } from '../config/profile.ts';
@@ -13,6 +13,7 @@ import { type Endpoint, endpointFor } from '../sso/clients.ts';
 import { statusReport } from '../status/collect.ts';
 import { didYouMean } from '../util/suggest.ts';
 import {
+  awsCandidates,
   type Check,
   checkAwsCli,
   checkCacheModes,
@@ -50,8 +51,9 @@ export async function runChecks(rt: Runtime, profile: string | undefined): Promi
     checks.push(...checkSessions(sessions));
     checks.push(...(await clockChecks(rt, config, profile, sessionFilter)));
   }
-  checks.push(...checkCacheModes(await cacheEntries(rt), process.getuid?.()));
-  checks.push(...checkAwsCli(await findAwsCli(rt)));
+  const platform = process.platform;
+  checks.push(...checkCacheModes(await cacheEntries(rt), process.getuid?.(), platform));
+  checks.push(...checkAwsCli(await findAwsCli(rt, platform)));
   checks.push(...checkNetwork(await networkFacts(rt, config, profile)));
   return checks;
 }
@@ -107,9 +109,8 @@ async function cacheEntries(rt: Runtime): Promise<FileFacts[]> {
   return entries;
 }
 
-async function findAwsCli(rt: Runtime): Promise<{ path: string; versionLine: string | undefined } | undefined> {
-  for (const dir of (rt.env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const path = join(dir, 'aws');
+async function findAwsCli(rt: Runtime, platform: NodeJS.Platform): Promise<{ path: string; versionLine: string | undefined } | undefined> {
+  for (const path of awsCandidates(rt.env, platform)) {
     const ok = await fsp.access(path, constants.X_OK).then(
       () => true,
       () => false,
