@@ -2,14 +2,15 @@
 // --refresh, and return credentials ready for a formatter.
 import { booleanFlag, type FlagSpec, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
-import { assertProfileArgs, resolveSsoProfile, selectProfileName, type SsoProfile } from '../config/profile.ts';
+import { type ResolvedProfile, resolveProfile } from '../config/credentialProfile.ts';
+import { assertProfileArgs, selectProfileName } from '../config/profile.ts';
 import { DEFAULT_MIN_TTL_MS } from '../credentials/freshness.ts';
-import type { RoleCredentials } from '../credentials/model.ts';
-import { roleCredentials } from '../credentials/roleCredentials.ts';
-import { LoginRequiredError, UsageError } from '../errors.ts';
+import type { AwsCredentials } from '../credentials/model.ts';
+import { credentialsOf, ssoBase } from '../credentials/providers.ts';
+import { ConfigError, LoginRequiredError, UsageError } from '../errors.ts';
 import { type Format, FORMATS, isFormat } from '../format/credentials.ts';
 import { type Runtime, switchSetting } from '../runtime.ts';
-import { parseDuration } from '../util/time.ts';
+import { humanDuration, parseDuration } from '../util/time.ts';
 
 /** Role sessions last 12 hours at most, so a longer minimum can never be met. */
 const MAX_MIN_TTL_MS = 12 * 3_600_000;
@@ -31,16 +32,16 @@ export function chosenFormat(args: ParsedArgs, command: string, defaultFormat: F
   return value;
 }
 
-export async function credentialsFor(rt: Runtime, args: ParsedArgs, command: string): Promise<{ profile: SsoProfile; creds: RoleCredentials }> {
+export async function credentialsFor(rt: Runtime, args: ParsedArgs, command: string): Promise<{ profile: ResolvedProfile; creds: AwsCredentials }> {
   const source = await credentialSource(rt, args, command);
   return { profile: source.profile, creds: await source.credentials(booleanFlag(args, 'refresh')) };
 }
 
 /** A profile resolved once, whose credentials can be asked for again and again (exec --server). */
 export interface CredentialSource {
-  profile: SsoProfile;
+  profile: ResolvedProfile;
   /** Through the shared cache and its lock, honouring --min-ttl and --login, as `get` does. */
-  credentials(refresh?: boolean): Promise<RoleCredentials>;
+  credentials(refresh?: boolean): Promise<AwsCredentials>;
 }
 
 export async function credentialSource(rt: Runtime, args: ParsedArgs, command: string, explicitProfile?: string): Promise<CredentialSource> {
@@ -54,27 +55,36 @@ export async function credentialSource(rt: Runtime, args: ParsedArgs, command: s
     minTtlMs = parsed;
   }
   const config = await loadConfig(rt.paths);
-  const profile = resolveSsoProfile(config, name, rt.env);
+  const profile = resolveProfile(config, name, rt.env);
   const shadow = config.credentialProfiles.get(name);
-  if (shadow?.has('aws_access_key_id')) {
+  if (profile.plan.kind === 'sso' && shadow?.has('aws_access_key_id')) {
     rt.stderr(`ssohelper: warning: ${config.credentialsFile} also has keys for profile "${name}"; some AWS SDKs will use those instead of SSO\n`);
   }
   const login = loginOnDemand(args, rt);
+  const minTtlRequired = minTtlText !== undefined;
   return {
     profile,
     async credentials(refresh = false) {
-      const options = { minTtlMs, refresh };
+      const options = { minTtlMs, minTtlRequired, refresh };
       const started = rt.now();
+      let creds: AwsCredentials;
       try {
-        return await roleCredentials(rt, profile, options);
+        creds = await credentialsOf(rt, profile.plan, options);
       } catch (err) {
-        if (!(err instanceof LoginRequiredError) || !login) throw err;
-        // Outside roleCredentials, so no role lock is held while a login waits for the user.
+        const base = ssoBase(profile.plan);
+        if (!(err instanceof LoginRequiredError) || !base || !login) throw err;
+        // Outside the cached path, so no lock is held while a login waits for the user.
         rt.debug(`login on demand: ${err.message}`);
         const { loginForCredentials } = await import('../login/onDemand.ts');
-        await loginForCredentials(rt, profile, started);
-        return roleCredentials(rt, profile, options);
+        await loginForCredentials(rt, base.sso, started);
+        creds = await credentialsOf(rt, profile.plan, options);
       }
+      // The cached kinds enforce it themselves; a process or the environment cannot be asked again.
+      const left = creds.expiration ? creds.expiration.getTime() - rt.now() : Number.POSITIVE_INFINITY;
+      if (minTtlRequired && left < minTtlMs) {
+        throw new ConfigError(`credentials for profile "${name}" are valid for ${humanDuration(left)}, less than the ${humanDuration(minTtlMs)} asked for`, 'lower --min-ttl');
+      }
+      return creds;
     },
   };
 }

@@ -1,4 +1,4 @@
-// Endpoint resolution for the two services we call, in the AWS CLI's order: service variable,
+// Endpoint resolution for the services we call, in the AWS CLI's order: service variable,
 // global variable, the profile's `services` section, the profile's endpoint_url; all of them
 // off when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS (or the profile setting) is true.
 import { ConfigError } from '../errors.ts';
@@ -7,13 +7,15 @@ import type { IniSection } from './ini.ts';
 import { type AwsConfig, stringValue } from './model.ts';
 
 export type SsoService = 'sso' | 'sso-oidc';
+export type Service = SsoService | 'sts';
 
-const SERVICE_KEYS: Record<SsoService, { env: string; config: string; host: string }> = {
+const SERVICE_KEYS: Record<Service, { env: string; config: string; host: string }> = {
   sso: { env: 'AWS_ENDPOINT_URL_SSO', config: 'sso', host: 'portal.sso' },
   'sso-oidc': { env: 'AWS_ENDPOINT_URL_SSO_OIDC', config: 'sso_oidc', host: 'oidc' },
+  sts: { env: 'AWS_ENDPOINT_URL_STS', config: 'sts', host: 'sts' },
 };
 
-export function defaultEndpoint(service: SsoService, region: string): string {
+export function defaultEndpoint(service: Service, region: string): string {
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
   return `https://${SERVICE_KEYS[service].host}.${region}.${suffix}`;
 }
@@ -25,6 +27,11 @@ export function resolveEndpoint(
   config: AwsConfig,
   profile: IniSection | undefined,
 ): string {
+  return configuredEndpoint(service, env, config, profile) ?? defaultEndpoint(service, region);
+}
+
+/** The endpoint the variables or the config name for `service`, if any. */
+export function configuredEndpoint(service: Service, env: Env, config: AwsConfig, profile: IniSection | undefined): string | undefined {
   const keys = SERVICE_KEYS[service];
   const ignore =
     isTrue(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) ||
@@ -42,7 +49,7 @@ export function resolveEndpoint(
       if (value) return checkUrl(value, source);
     }
   }
-  return defaultEndpoint(service, region);
+  return undefined;
 }
 
 function isTrue(value: string | undefined): boolean {

@@ -43,7 +43,7 @@ export function selectProfileName(explicit: string | undefined, env: Env): strin
 }
 
 const ACCOUNT_ID = /^\d{12}$/;
-const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
+export const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 
 export function resolveSsoProfile(config: AwsConfig, name: string, env: Env): SsoProfile {
   const profile = config.profiles.get(name);

@@ -7,3 +7,22 @@ export interface RoleCredentials {
   expiration: Date;
   accountId: string;
 }
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string | undefined;
+  /** Undefined for long-term keys. */
+  expiration: Date | undefined;
+  /**
+   * How `aws configure export-credentials` prints this expiration, when the provider gave it as
+   * text with its own offset or fraction (a credential_process); otherwise derived from the date.
+   */
+  expirationText?: string;
+  accountId?: string;
+}
+
+/** Credentials that expire, as every cached kind has. */
+export interface ExpiringCredentials extends AwsCredentials {
+  expiration: Date;
+}

@@ -4,7 +4,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RoleCredentials } from '../credentials/model.ts';
+import type { AwsCredentials } from '../credentials/model.ts';
 import { AccessDeniedError, ConfigError, describeFailure, LockTimeoutError, LoginRequiredError, ServiceError, SsoHelperError } from '../errors.ts';
 import { formatCacheTimestamp } from '../util/time.ts';
 
@@ -21,7 +21,7 @@ export interface ServerOptions {
   /** 0 or undefined: a free port chosen by the system. */
   port?: number;
   /** Fresh credentials through the shared cache and its lock (as `get`). */
-  credentials: () => Promise<RoleCredentials>;
+  credentials: () => Promise<AwsCredentials>;
   /** ssohelper's stderr: failures with their fix, refused requests. */
   log: (text: string) => void;
   debug: (message: string) => void;
@@ -29,8 +29,14 @@ export interface ServerOptions {
 }
 
 /** The protocol's success body: what the SDKs' container providers parse. */
-export function credentialBody(c: RoleCredentials): string {
-  return JSON.stringify({ AccessKeyId: c.accessKeyId, SecretAccessKey: c.secretAccessKey, Token: c.sessionToken, Expiration: formatCacheTimestamp(c.expiration) });
+export function credentialBody(c: AwsCredentials): string {
+  // Long-term keys (a static-key profile) have neither token nor expiration.
+  return JSON.stringify({
+    AccessKeyId: c.accessKeyId,
+    SecretAccessKey: c.secretAccessKey,
+    Token: c.sessionToken,
+    Expiration: c.expiration ? formatCacheTimestamp(c.expiration) : undefined,
+  });
 }
 
 /** Status and error code for each class of failure; the SDKs surface Code and Message. */
@@ -83,7 +89,7 @@ export async function startCredentialServer(options: ServerOptions): Promise<Cre
   const token = randomBytes(32).toString('base64url');
   let expectedHost = '';
   // One refresh at a time in this process: an SDK that times out and asks again joins it.
-  let inFlight: Promise<RoleCredentials> | undefined;
+  let inFlight: Promise<AwsCredentials> | undefined;
   let lastLogged = '';
   const refusalsLogged = new Set<Refusal>();
 
@@ -103,7 +109,7 @@ export async function startCredentialServer(options: ServerOptions): Promise<Cre
         inFlight = undefined;
       });
       const creds = await inFlight;
-      options.debug(`credential endpoint: served credentials expiring ${creds.expiration.toISOString()}`);
+      options.debug(`credential endpoint: served credentials expiring ${creds.expiration?.toISOString() ?? 'never'}`);
       lastLogged = '';
       reply(res, 200, credentialBody(creds));
     } catch (err) {

@@ -14,6 +14,13 @@ export interface PrintableCredentials {
   secretAccessKey: string;
   sessionToken: string | undefined;
   expiration: Date | undefined;
+  /** The expiration as the source wrote it, rendered the way the AWS CLI renders it. */
+  expirationText?: string;
+}
+
+/** How the AWS CLI prints the expiration: Python's isoformat of what it parsed. */
+function expirationOf(creds: PrintableCredentials): string | undefined {
+  return creds.expirationText ?? (creds.expiration ? formatPythonIsoformat(creds.expiration) : undefined);
 }
 
 const LINE: Record<Exclude<Format, 'process'>, (name: string, value: string) => string> = {
@@ -33,7 +40,7 @@ export function formatCredentials(
   format: Format,
   extraVariables: ReadonlyArray<readonly [string, string]> = [],
 ): string {
-  if (format === 'process') return processJson(creds, creds.expiration ? formatPythonIsoformat(creds.expiration) : undefined);
+  if (format === 'process') return processJson(creds, expirationOf(creds));
   return formatVariables([...credentialVariables(creds), ...extraVariables], format);
 }
 
@@ -44,7 +51,8 @@ export function credentialVariables(creds: PrintableCredentials): Array<readonly
     ['AWS_SECRET_ACCESS_KEY', creds.secretAccessKey],
   ];
   if (creds.sessionToken !== undefined) vars.push(['AWS_SESSION_TOKEN', creds.sessionToken]);
-  if (creds.expiration !== undefined) vars.push(['AWS_CREDENTIAL_EXPIRATION', formatPythonIsoformat(creds.expiration)]);
+  const expiration = expirationOf(creds);
+  if (expiration !== undefined) vars.push(['AWS_CREDENTIAL_EXPIRATION', expiration]);
   return vars;
 }
 

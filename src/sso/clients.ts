@@ -102,3 +102,11 @@ function silenceConsole(debug: (message: string) => void): void {
   const sink = (...args: unknown[]) => debug(`console: ${args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')}`);
   for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[method] = sink;
 }
+
+export async function stsClient(
+  endpoint: Endpoint,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): Promise<{ client: import('@aws-sdk/client-sts').STSClient; sdk: typeof import('@aws-sdk/client-sts') }> {
+  const sdk = await import('@aws-sdk/client-sts');
+  return { sdk, client: new sdk.STSClient({ region: endpoint.region, endpoint: endpoint.url, credentials, maxAttempts: 1, requestHandler }) };
+}

@@ -33,6 +33,11 @@ const BY_NAME: Record<string, FailureKind> = {
   ResourceNotFoundException: 'notFound',
   TooManyRequestsException: 'throttled',
   ThrottlingException: 'throttled',
+  // STS (query protocol) names.
+  Throttling: 'throttled',
+  RequestLimitExceeded: 'throttled',
+  AccessDenied: 'denied',
+  ExpiredToken: 'expired',
   InvalidGrantException: 'invalidGrant',
   InvalidClientException: 'invalidClient',
   UnauthorizedClientException: 'invalidClient',

@@ -79,8 +79,8 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/token', operation: 'CreateToken', protocol: 'oidc', handle: oidc.createToken },
   { method: 'GET', path: '/authorize', operation: 'Authorize', protocol: 'browser', handle: oidc.authorize },
   { method: 'GET', path: '/device', operation: 'VerifyDevice', protocol: 'browser', handle: oidc.verifyDevice },
-  { method: 'POST', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.getCallerIdentity(s, r, c.requestId) },
-  { method: 'GET', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.getCallerIdentity(s, r, c.requestId) },
+  { method: 'POST', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.handle(s, r, c.requestId) },
+  { method: 'GET', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.handle(s, r, c.requestId) },
 ];
 
 // Unknown paths answer like an AWS rest-json front end.
@@ -189,6 +189,36 @@ export class Emulator {
 
   assign(accountId: string, roleName: string, info: { accountName?: string; emailAddress?: string } = {}): void {
     this.state.assign(accountId, roleName, info);
+  }
+
+  /**
+   * An IAM role for AssumeRole. `trust` lists the principals allowed (default `*`: anyone with
+   * valid credentials); `externalId` makes the call require it.
+   */
+  defineRole(roleArn: string, options: { trust?: string[]; externalId?: string; maxSessionDurationSeconds?: number } = {}): void {
+    const m = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(roleArn);
+    if (!m) throw new Error(`defineRole: not a role ARN: ${roleArn}`);
+    this.state.iamRoles.set(roleArn, {
+      arn: roleArn,
+      accountId: m[1] as string,
+      roleName: m[2] as string,
+      trust: options.trust ?? ['*'],
+      externalId: options.externalId,
+      maxSessionDurationSeconds: options.maxSessionDurationSeconds ?? 3600,
+    });
+  }
+
+  /** Long-term keys of an IAM user, accepted by STS like any issued credentials. */
+  issueUserKeys(accountId: string, userName: string): { accessKeyId: string; secretAccessKey: string; arn: string } {
+    const cred = this.state.issueUserKeys(accountId, userName);
+    return { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey, arn: cred.identity?.arn as string };
+  }
+
+  /** Makes issued credentials expire now, as if their session had ended early. */
+  expireCredentials(accessKeyId: string): void {
+    const cred = this.state.credentials.get(accessKeyId);
+    if (!cred) throw new Error('expireCredentials: unknown access key');
+    cred.expiresAt = Math.min(cred.expiresAt, this.state.now() - 1000);
   }
 
   /** Removes one role, or the whole account when roleName is omitted. */
@@ -345,7 +375,7 @@ export class Emulator {
     }
     if (route.protocol === 'sts') {
       const action = sts.stsParams(req).get('Action');
-      return [action === 'GetCallerIdentity' ? action : `sts:${action ?? 'NoAction'}`, undefined];
+      return [action === 'GetCallerIdentity' || action === 'AssumeRole' ? action : `sts:${action ?? 'NoAction'}`, undefined];
     }
     return [route.operation, undefined];
   }

@@ -108,6 +108,7 @@ export const OPERATIONS = [
   'CreateToken:device_code',
   'CreateToken:authorization_code',
   'GetCallerIdentity',
+  'AssumeRole',
   'Authorize',
   'VerifyDevice',
 ] as const;
@@ -201,6 +202,20 @@ export interface RoleCredential {
   roleName: string;
   user: string;
   expiresAt: number;
+  /** Set for credentials STS issued (AssumeRole) or long-term user keys, which name themselves. */
+  identity?: { arn: string; userId: string };
+}
+
+/** An IAM role STS lets callers assume, with the parts of its trust policy the emulator models. */
+export interface IamRole {
+  arn: string;
+  accountId: string;
+  roleName: string;
+  /** Principals allowed: `*`, an account ID, or an exact caller ARN (user, role, assumed role). */
+  trust: string[];
+  /** When set, callers must pass this ExternalId (sts:ExternalId condition). */
+  externalId?: string;
+  maxSessionDurationSeconds: number;
 }
 
 export interface InjectedFailure {
@@ -244,6 +259,7 @@ export class State {
   readonly devices = new Map<string, DeviceAuthorization>();
   readonly codes = new Map<string, AuthorizationCode>();
   readonly credentials = new Map<string, RoleCredential>();
+  readonly iamRoles = new Map<string, IamRole>();
   readonly failures: InjectedFailure[] = [];
   readonly now: () => number;
   readonly defaultUser: string;
@@ -470,6 +486,22 @@ export class State {
       roleName,
       user,
       expiresAt: this.now() + this.knobs.credentialTtlSeconds * 1000,
+    };
+    this.credentials.set(cred.accessKeyId, cred);
+    return cred;
+  }
+
+  /** Long-term keys of an IAM user (AKIA…, no session token): what a static-key profile holds. */
+  issueUserKeys(accountId: string, userName: string): RoleCredential {
+    const cred: RoleCredential = {
+      accessKeyId: `AKIA${randomFrom(UPPER_ALNUM, 16)}`,
+      secretAccessKey: randomBytes(30).toString('base64'),
+      sessionToken: '',
+      accountId,
+      roleName: '',
+      user: userName,
+      expiresAt: Number.MAX_SAFE_INTEGER,
+      identity: { arn: `arn:aws:iam::${accountId}:user/${userName}`, userId: `AIDA${randomFrom(UPPER_ALNUM, 17)}` },
     };
     this.credentials.set(cred.accessKeyId, cred);
     return cred;

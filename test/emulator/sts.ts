@@ -1,10 +1,11 @@
-// STS (query protocol, XML replies): just GetCallerIdentity, authenticated for real with
-// SigV4 against the role credentials the portal issued.
-import { createHash } from 'node:crypto';
+// STS (query protocol, XML replies): GetCallerIdentity and AssumeRole, authenticated for real
+// with SigV4 against credentials the emulator issued (portal role credentials, assumed roles,
+// IAM user keys).
+import { createHash, randomBytes } from 'node:crypto';
 import { ApiError, escapeXml, xml } from './http.ts';
 import type { Reply, Request } from './http.ts';
 import { checkSignatureShape, expectedSignature, parseAuthorization, signaturesEqual } from './sigv4.ts';
-import type { RoleCredential, State } from './state.ts';
+import { randomFrom, type RoleCredential, type State } from './state.ts';
 
 const API_VERSION = '2011-06-15';
 // Identity Center names the role it provisions AWSReservedSSO_<permission set>_<16 hex>.
@@ -21,6 +22,7 @@ export function stsParams(req: Request): URLSearchParams {
 }
 
 export function roleArn(cred: RoleCredential): string {
+  if (cred.identity) return cred.identity.arn;
   return `arn:aws:sts::${cred.accountId}:assumed-role/AWSReservedSSO_${cred.roleName}_${RESERVED_ROLE_SUFFIX}/${cred.user}`;
 }
 
@@ -39,7 +41,7 @@ function authenticate(state: State, req: Request): RoleCredential {
   const cred = state.credentials.get(signed.accessKeyId);
   const invalidToken = new ApiError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
   if (!cred) throw invalidToken;
-  const tokenHeader = req.headers['x-amz-security-token'];
+  const tokenHeader = req.headers['x-amz-security-token'] ?? '';
   if (tokenHeader !== cred.sessionToken) throw invalidToken;
   if (cred.expiresAt <= state.now()) throw new ApiError(403, 'ExpiredToken', 'The security token included in the request is expired');
   if (!signaturesEqual(expectedSignature(req, signed, cred.secretAccessKey), signed.signature)) {
@@ -52,28 +54,110 @@ function authenticate(state: State, req: Request): RoleCredential {
   return cred;
 }
 
-export function getCallerIdentity(state: State, req: Request, requestId: string): Reply {
+/** Routes a query-protocol request by its Action. */
+export function handle(state: State, req: Request, requestId: string): Reply {
   const params = stsParams(req);
   const action = params.get('Action');
   if (action === null) throw new ApiError(400, 'MissingAction', 'Missing Action');
-  if (action !== 'GetCallerIdentity') {
-    throw new ApiError(400, 'InvalidAction', `Could not find operation ${action} for version ${params.get('Version') ?? 'NO_VERSION_SPECIFIED'}`);
-  }
   const version = params.get('Version');
-  if (version !== API_VERSION) {
+  if ((action !== 'GetCallerIdentity' && action !== 'AssumeRole') || version !== API_VERSION) {
     throw new ApiError(400, 'InvalidAction', `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
   }
+  const reply = action === 'AssumeRole' ? assumeRole(state, req, params, requestId) : getCallerIdentity(state, req, requestId);
+  reply.headers['x-amzn-requestid'] = requestId;
+  return reply;
+}
+
+function getCallerIdentity(state: State, req: Request, requestId: string): Reply {
   const cred = authenticate(state, req);
   const body =
     `<GetCallerIdentityResponse xmlns="https://sts.amazonaws.com/doc/${API_VERSION}/">\n` +
     `  <GetCallerIdentityResult>\n` +
     `    <Arn>${escapeXml(roleArn(cred))}</Arn>\n` +
-    `    <UserId>${escapeXml(`${roleId(cred)}:${cred.user}`)}</UserId>\n` +
+    `    <UserId>${escapeXml(cred.identity?.userId ?? `${roleId(cred)}:${cred.user}`)}</UserId>\n` +
     `    <Account>${cred.accountId}</Account>\n` +
     `  </GetCallerIdentityResult>\n` +
     `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n` +
     `</GetCallerIdentityResponse>\n`;
-  const reply = xml(200, body);
-  reply.headers['x-amzn-requestid'] = requestId;
-  return reply;
+  return xml(200, body);
+}
+
+const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+const EXTERNAL_ID = /^[\w+=,.@:/-]{2,1224}$/;
+
+/**
+ * AssumeRole as IAM decides it: the caller must be valid, the role must exist and trust the
+ * caller (an unknown role looks the same as a refusal, as on AWS), the ExternalId must match
+ * when the role requires one; DurationSeconds is bounded by the role and, for role chaining,
+ * by one hour.
+ */
+function assumeRole(state: State, req: Request, params: URLSearchParams, requestId: string): Reply {
+  const roleArnParam = params.get('RoleArn');
+  const sessionName = params.get('RoleSessionName');
+  const errors: string[] = [];
+  if (roleArnParam === null) errors.push("Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
+  if (sessionName === null) errors.push("Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null");
+  else if (!SESSION_NAME.test(sessionName)) {
+    errors.push(`Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+  }
+  const externalId = params.get('ExternalId');
+  if (externalId !== null && !EXTERNAL_ID.test(externalId)) {
+    errors.push(`Value '${externalId}' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*`);
+  }
+  const durationText = params.get('DurationSeconds');
+  const duration = durationText === null ? 3600 : Number(durationText);
+  if (!Number.isInteger(duration) || duration < 900) {
+    errors.push(`Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
+  }
+  if (errors.length > 0) throw new ApiError(400, 'ValidationError', `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
+  const caller = authenticate(state, req);
+  const callerArn = roleArn(caller);
+  const role = state.iamRoles.get(roleArnParam as string);
+  const trusted = role?.trust.some((p) => p === '*' || p === caller.accountId || p === callerArn || p === callerRoleArn(caller));
+  if (!role || !trusted || (role.externalId !== undefined && role.externalId !== externalId)) {
+    throw new ApiError(403, 'AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArnParam}`);
+  }
+  // Portal credentials are role sessions too: assuming a role with them is role chaining.
+  const roleSession = !caller.identity || caller.identity.arn.includes(':assumed-role/');
+  if (roleSession && duration > 3600) {
+    throw new ApiError(400, 'ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+  }
+  if (duration > role.maxSessionDurationSeconds) {
+    throw new ApiError(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+  }
+  const roleIdValue = `AROA${randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 17)}`;
+  const arn = `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${sessionName}`;
+  const cred: RoleCredential = {
+    accessKeyId: `ASIA${randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789', 16)}`,
+    secretAccessKey: randomBytes(30).toString('base64'),
+    sessionToken: `FwoGZXIvYXdzE${randomBytes(200).toString('base64')}`,
+    accountId: role.accountId,
+    roleName: role.roleName,
+    user: sessionName as string,
+    // Whole seconds, as STS issues them.
+    expiresAt: Math.floor(state.now() / 1000) * 1000 + duration * 1000,
+    identity: { arn, userId: `${roleIdValue}:${sessionName}` },
+  };
+  state.credentials.set(cred.accessKeyId, cred);
+  const expiration = `${new Date(cred.expiresAt).toISOString().slice(0, 19)}Z`;
+  const body =
+    `<AssumeRoleResponse xmlns="https://sts.amazonaws.com/doc/${API_VERSION}/">\n` +
+    `  <AssumeRoleResult>\n` +
+    `    <AssumedRoleUser>\n      <AssumedRoleId>${escapeXml(cred.identity?.userId as string)}</AssumedRoleId>\n      <Arn>${escapeXml(arn)}</Arn>\n    </AssumedRoleUser>\n` +
+    `    <Credentials>\n` +
+    `      <AccessKeyId>${cred.accessKeyId}</AccessKeyId>\n` +
+    `      <SecretAccessKey>${escapeXml(cred.secretAccessKey)}</SecretAccessKey>\n` +
+    `      <SessionToken>${escapeXml(cred.sessionToken)}</SessionToken>\n` +
+    `      <Expiration>${expiration}</Expiration>\n` +
+    `    </Credentials>\n` +
+    `  </AssumeRoleResult>\n` +
+    `  <ResponseMetadata>\n    <RequestId>${requestId}</RequestId>\n  </ResponseMetadata>\n` +
+    `</AssumeRoleResponse>\n`;
+  return xml(200, body);
+}
+
+/** The IAM role ARN behind assumed-role credentials, which trust policies name. */
+function callerRoleArn(cred: RoleCredential): string | undefined {
+  const m = /^arn:aws:sts::(\d{12}):assumed-role\/([^/]+)\//.exec(roleArn(cred));
+  return m ? `arn:aws:iam::${m[1]}:role/${m[2]}` : undefined;
 }

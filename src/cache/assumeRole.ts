@@ -1,0 +1,87 @@
+// Assumed-role credentials in the AWS CLI's cache (~/.aws/cli/cache), named and laid out as
+// botocore's AssumeRoleCredentialFetcher does, so the AWS CLI and ssohelper reuse each other's
+// entries: the file name is the sha1 of json.dumps(AssumeRole arguments, sort_keys=True), and
+// the file holds the AssumeRole response with Expiration as strftime('%Y-%m-%dT%H:%M:%S%Z').
+import { join } from 'node:path';
+import { readCacheFile, type Warn, writeFileAtomic } from '../fs/files.ts';
+import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
+import { sha1Hex } from '../util/sha1.ts';
+import type { RoleCredentials } from '../credentials/model.ts';
+import { isSafeCredentialValue } from './role.ts';
+import { parseTimestamp } from '../util/time.ts';
+
+export interface AssumeRoleArgs {
+  roleArn: string;
+  /** Left out when generated (botocore-session-<time>), as botocore leaves it out of the key. */
+  roleSessionName: string | undefined;
+  externalId: string | undefined;
+  durationSeconds: number | undefined;
+}
+
+export interface AssumedRole extends RoleCredentials {
+  /** arn:aws:sts::<account>:assumed-role/<role>/<session>: who these credentials are. */
+  assumedRoleArn: string;
+  assumedRoleId: string;
+}
+
+export function assumeRoleCacheKey(args: AssumeRoleArgs): string {
+  // botocore's argument names and json.dumps defaults (", " and ": ").
+  const doc: Record<string, unknown> = { RoleArn: args.roleArn };
+  if (args.roleSessionName !== undefined) doc.RoleSessionName = args.roleSessionName;
+  if (args.externalId !== undefined) doc.ExternalId = args.externalId;
+  if (args.durationSeconds !== undefined) doc.DurationSeconds = args.durationSeconds;
+  return sha1Hex(pyDumps(doc, { sortKeys: true }));
+}
+
+export function assumeRoleCachePath(roleCacheDir: string, args: AssumeRoleArgs): string {
+  return join(roleCacheDir, `${assumeRoleCacheKey(args)}.json`);
+}
+
+/** `2026-11-30T17:04:05UTC`: what botocore's JSONFileCache makes of the response's datetime. */
+export function formatBotocoreDatetime(date: Date): string {
+  return `${date.toISOString().slice(0, 19)}UTC`;
+}
+
+export function serializeAssumedRole(c: AssumedRole): string {
+  return pyDumps({
+    Credentials: {
+      AccessKeyId: c.accessKeyId,
+      SecretAccessKey: c.secretAccessKey,
+      SessionToken: c.sessionToken,
+      Expiration: formatBotocoreDatetime(c.expiration),
+      AccountId: c.accountId,
+    },
+    AssumedRoleUser: { AssumedRoleId: c.assumedRoleId, Arn: c.assumedRoleArn },
+  });
+}
+
+export function parseAssumedRole(text: string): AssumedRole | undefined {
+  const doc = parseJsonObject(text);
+  const c = doc?.Credentials as Record<string, unknown> | undefined;
+  if (!c || typeof c !== 'object' || Array.isArray(c)) return undefined;
+  const expiration = parseTimestamp(c.Expiration);
+  if (!expiration || !isSafeCredentialValue(c.AccessKeyId) || !isSafeCredentialValue(c.SecretAccessKey) || !isSafeCredentialValue(c.SessionToken)) {
+    return undefined;
+  }
+  const user = doc?.AssumedRoleUser as Record<string, unknown> | undefined;
+  const arn = typeof user?.Arn === 'string' ? user.Arn : '';
+  return {
+    accessKeyId: c.AccessKeyId,
+    secretAccessKey: c.SecretAccessKey,
+    sessionToken: c.SessionToken,
+    expiration,
+    // Older AWS CLIs do not record AccountId; the ARN has it.
+    accountId: typeof c.AccountId === 'string' ? c.AccountId : (/^arn:[^:]+:sts::(\d{12}):/.exec(arn)?.[1] ?? ''),
+    assumedRoleArn: arn,
+    assumedRoleId: typeof user?.AssumedRoleId === 'string' ? user.AssumedRoleId : '',
+  };
+}
+
+export async function readAssumedRole(path: string, warn: Warn): Promise<AssumedRole | undefined> {
+  const text = await readCacheFile(path, 'role credential cache file', warn);
+  return text === undefined ? undefined : parseAssumedRole(text);
+}
+
+export async function writeAssumedRole(path: string, c: AssumedRole): Promise<void> {
+  await writeFileAtomic(path, serializeAssumedRole(c));
+}

@@ -1,0 +1,105 @@
+// The assume-role kind: a provider wrapping its source's provider. The source's credentials
+// (themselves cached and locked when they are SSO or another role) sign one STS AssumeRole,
+// whose answer goes into the AWS CLI's assume-role cache.
+import { join } from 'node:path';
+import { type AssumedRole, assumeRoleCacheKey, type AssumeRoleArgs, readAssumedRole, writeAssumedRole } from '../cache/assumeRole.ts';
+import { type CredentialPlan, sectionName } from '../config/credentialProfile.ts';
+import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
+import { mask, type Runtime } from '../runtime.ts';
+import type { SsoApiError } from '../sso/call.ts';
+import type { CacheSlot } from './cached.ts';
+import { type CredentialOptions, DEFAULT_MIN_TTL_MS } from './freshness.ts';
+import type { AwsCredentials } from './model.ts';
+
+type AssumeRolePlan = Extract<CredentialPlan, { kind: 'assumeRole' }>;
+type Resolve = (rt: Runtime, plan: CredentialPlan, options: CredentialOptions) => Promise<AwsCredentials>;
+
+export function assumeRoleArgs(plan: AssumeRolePlan): AssumeRoleArgs {
+  const { roleArn, roleSessionName, externalId, durationSeconds } = plan.role;
+  return { roleArn, roleSessionName, externalId, durationSeconds };
+}
+
+export function assumeRoleSlot(rt: Runtime, plan: AssumeRolePlan, resolve: Resolve): CacheSlot<AssumedRole> {
+  const key = assumeRoleCacheKey(assumeRoleArgs(plan));
+  return {
+    path: join(rt.paths.roleCacheDir, `${key}.json`),
+    cacheKey: key,
+    what: `assuming ${plan.role.roleArn}`,
+    profileName: plan.profileName,
+    tooShortHint: `lower --min-ttl, or raise duration_seconds in [${sectionName(plan.profileName)}] (up to the role's maximum session duration)`,
+    read: (path) => readAssumedRole(path, rt.stderr),
+    write: writeAssumedRole,
+    fetch: () => fetchAssumedRole(rt, plan, resolve),
+  };
+}
+
+// STS's answers when the signing credentials are no good (expired, revoked, unknown, wrong secret).
+const REJECTED = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'SignatureDoesNotMatch']);
+
+async function fetchAssumedRole(rt: Runtime, plan: AssumeRolePlan, resolve: Resolve): Promise<AssumedRole> {
+  const { assumeRole } = await import('../sso/sts.ts');
+  const { ssoCall, SsoApiError } = await import('../sso/call.ts');
+  // The AWS CLI's default name; generated names stay out of the cache key.
+  const args = { ...assumeRoleArgs(plan), roleSessionName: plan.role.roleSessionName ?? `botocore-session-${Math.floor(rt.now() / 1000)}` };
+  const target = `${plan.role.roleArn} (profile "${plan.profileName}")`;
+  const call = (source: AwsCredentials) => {
+    rt.debug(`AssumeRole ${plan.role.roleArn} at ${plan.role.sts.url} (${plan.role.sts.region}) with ${mask(source.accessKeyId)}`);
+    return ssoCall({ rt, endpoint: plan.role.sts }, `AssumeRole ${target}`, () => assumeRole(plan.role.sts, source, args));
+  };
+  let source = await resolve(rt, plan.source, { minTtlMs: DEFAULT_MIN_TTL_MS, refresh: false });
+  for (let refetched = false; ; refetched = true) {
+    try {
+      return await call(source);
+    } catch (err) {
+      if (!(err instanceof SsoApiError)) throw err;
+      const rejected = REJECTED.has(err.errorName);
+      // Cached source credentials may have been revoked or cut short: fetch them once more.
+      if (rejected && !refetched && (plan.source.kind === 'sso' || plan.source.kind === 'assumeRole')) {
+        rt.debug(`source credentials rejected (${err.errorName}); fetching them again`);
+        source = await resolve(rt, plan.source, { minTtlMs: DEFAULT_MIN_TTL_MS, refresh: true });
+        continue;
+      }
+      throw explain(err, plan, target, rejected);
+    }
+  }
+}
+
+/** STS's refusals as the user's errors; anything else stays the service error ssoCall made. */
+function explain(err: SsoApiError, plan: AssumeRolePlan, target: string, rejected: boolean): Error {
+  const who = describeSource(plan.source);
+  const detail = (err.cause as { message?: string } | undefined)?.message ?? err.message;
+  if (!rejected && (err.kind === 'denied' || err.kind === 'forbidden')) {
+    return new AccessDeniedError(
+      `not allowed to assume ${target} as ${who}: ${detail}`,
+      `the role's trust policy must allow that identity${plan.role.externalId ? ' with this external_id' : ''}; check role_arn${plan.role.externalId ? ' and external_id' : ''} in [${sectionName(plan.profileName)}]`,
+      { cause: err.cause },
+    );
+  }
+  if (rejected) {
+    const fix = plan.source.kind === 'static' ? `check the keys in ${plan.source.file}` : `check the credentials of profile "${plan.source.profileName}"`;
+    return new ConfigError(`STS rejected the credentials of ${who} while assuming ${target}: ${err.errorName}: ${detail}`, fix, { cause: err.cause });
+  }
+  if (err.errorName === 'ValidationError') {
+    return new ConfigError(`STS refused to assume ${target}: ${detail}`, `check duration_seconds, role_session_name and external_id in [${sectionName(plan.profileName)}]`, { cause: err.cause });
+  }
+  if (err.errorName === 'RegionDisabledException') {
+    return new ServiceError(`STS is not activated in region ${plan.role.sts.region} for ${target}: ${detail}`, 'activate it in the IAM account settings, or set region (or AWS_REGION) to a region where it is', { cause: err.cause });
+  }
+  return err;
+}
+
+/** The identity that signs the AssumeRole call, as a person would recognise it. */
+export function describeSource(source: CredentialPlan): string {
+  switch (source.kind) {
+    case 'sso':
+      return `SSO role ${source.sso.roleName} in account ${source.sso.accountId} (profile "${source.profileName}")`;
+    case 'assumeRole':
+      return `role ${source.role.roleArn} (profile "${source.profileName}")`;
+    case 'static':
+      return `the keys of profile "${source.profileName}" (${source.file})`;
+    case 'process':
+      return `the credential_process of profile "${source.profileName}"`;
+    case 'source':
+      return `credential_source ${source.source} (profile "${source.profileName}")`;
+  }
+}

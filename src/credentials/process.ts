@@ -1,0 +1,113 @@
+// credential_process: run the command (split as botocore splits it, no shell), pass its stderr
+// and the terminal through, read one JSON document from stdout and check it before anything
+// of it can reach a shell `eval`.
+import { spawn } from 'node:child_process';
+import { isSafeCredentialValue } from '../cache/role.ts';
+import { shellSplit } from '../util/shellSplit.ts';
+import { ConfigError, ServiceError } from '../errors.ts';
+import { type Runtime, secondsSetting } from '../runtime.ts';
+import { parseJsonObject } from '../util/pyjson.ts';
+import { parseTimestamp } from '../util/time.ts';
+import type { AwsCredentials } from './model.ts';
+
+const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+const MAX_OUTPUT = 1 << 20;
+
+export async function processCredentials(rt: Runtime, profileName: string, command: string): Promise<AwsCredentials> {
+  const argv = shellSplit(command);
+  const what = `the credential_process of profile "${profileName}"`;
+  if (!argv || argv.length === 0) throw new ConfigError(`${what} (${command}) is not a valid command line: check its quotes`);
+  const timeoutMs = secondsSetting(rt, 'SSOHELPER_PROCESS_TIMEOUT', DEFAULT_TIMEOUT_MS);
+  rt.debug(`running ${what}: ${argv[0]}`);
+  const stdout = await runCommand(argv, rt, what, timeoutMs);
+  const doc = parseJsonObject(stdout);
+  if (!doc) throw new ServiceError(`${what} did not print a JSON object on stdout`, `run it yourself to see what it prints: ${command}`);
+  if (doc.Version !== 1) {
+    throw new ServiceError(`${what} printed Version ${JSON.stringify(doc.Version ?? null)}; only Version 1 is supported`);
+  }
+  return checkedCredentials(doc, rt.now(), what);
+}
+
+function runCommand(argv: string[], rt: Runtime, what: string, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(argv[0] as string, argv.slice(1), { env: { ...rt.env }, stdio: ['inherit', 'pipe', 'inherit'] });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failure: Error | undefined;
+    const timer = setTimeout(() => {
+      failure = new ServiceError(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s`, 'SSOHELPER_PROCESS_TIMEOUT sets the limit in seconds');
+      child.kill('SIGTERM');
+    }, timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_OUTPUT) {
+        failure ??= new ServiceError(`${what} printed more than ${MAX_OUTPUT} bytes`);
+        child.kill('SIGTERM');
+      } else chunks.push(chunk);
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      const missing = err.code === 'ENOENT' || err.code === 'EACCES';
+      reject(missing ? new ConfigError(`${what} cannot be run: ${argv[0]}: ${err.code === 'ENOENT' ? 'no such command' : 'permission denied'}`, 'fix credential_process in your config') : err);
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      if (failure) return reject(failure);
+      if (code !== 0) return reject(new ServiceError(`${what} failed (${signal ? `killed by ${signal}` : `exit status ${code}`})`, 'its own message, if any, is above'));
+      resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+}
+
+/** The process JSON fields, checked: keys safe to print, expiration parsed and in the future. */
+export function checkedCredentials(
+  doc: Record<string, unknown>,
+  now: number,
+  what: string,
+  names: Record<'AccessKeyId' | 'SecretAccessKey' | 'SessionToken' | 'Expiration', string> = {
+    AccessKeyId: 'AccessKeyId',
+    SecretAccessKey: 'SecretAccessKey',
+    SessionToken: 'SessionToken',
+    Expiration: 'Expiration',
+  },
+): AwsCredentials {
+  for (const key of ['AccessKeyId', 'SecretAccessKey'] as const) {
+    if (doc[key] === undefined || doc[key] === '') throw new ServiceError(`${what} gave no ${names[key]}`);
+  }
+  for (const key of ['AccessKeyId', 'SecretAccessKey', 'SessionToken'] as const) {
+    if (doc[key] !== undefined && doc[key] !== null && !isSafeCredentialValue(doc[key])) {
+      throw new ServiceError(`${what} gave a ${names[key]} that is not a plain credential string`);
+    }
+  }
+  let expiration: Date | undefined;
+  let expirationText: string | undefined;
+  if (doc.Expiration !== undefined && doc.Expiration !== null) {
+    expiration = parseTimestamp(doc.Expiration);
+    if (!expiration) throw new ServiceError(`${what} gave ${names.Expiration} ${JSON.stringify(doc.Expiration)}, which is not an ISO 8601 time`);
+    if (expiration.getTime() <= now) throw new ServiceError(`${what} gave credentials that expired at ${expiration.toISOString()}`);
+    expirationText = pythonIsoformat(doc.Expiration as string);
+  }
+  return {
+    accessKeyId: doc.AccessKeyId as string,
+    secretAccessKey: doc.SecretAccessKey as string,
+    sessionToken: typeof doc.SessionToken === 'string' ? doc.SessionToken : undefined,
+    expiration,
+    expirationText,
+    accountId: typeof doc.AccountId === 'string' ? doc.AccountId : undefined,
+  };
+}
+
+const ISO_PARTS = /^(\d{4}-\d\d-\d\d)[T ](\d\d:\d\d:\d\d)(?:\.(\d+))?(Z|UTC|[+-]\d\d:?\d\d)?$/i;
+
+/**
+ * What the AWS CLI prints for a time it parsed with dateutil: Python's isoformat, which keeps
+ * the writer's offset and microseconds. Undefined when the text is outside the common shapes.
+ */
+export function pythonIsoformat(text: string): string | undefined {
+  const m = ISO_PARTS.exec(text.trim());
+  if (!m) return undefined;
+  const [, date, time, fraction, zone] = m;
+  const micro = fraction ? fraction.padEnd(6, '0').slice(0, 6) : '000000';
+  const offset = !zone || /^(z|utc)$/i.test(zone) ? '+00:00' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
+  return `${date}T${time}${micro === '000000' ? '' : `.${micro}`}${offset}`;
+}

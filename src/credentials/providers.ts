@@ -1,0 +1,37 @@
+// Credentials for a resolved profile, by kind. The cached kinds (SSO, assumed role) share the
+// locked cache path; a role chain is a provider wrapping its source's provider, so every hop
+// gets the same single-flight guarantee. A cached answer needs nothing beyond this file's static
+// imports (the hot bundle); fetching, running a process or reading the environment loads more.
+import type { CredentialPlan } from '../config/credentialProfile.ts';
+import type { Runtime } from '../runtime.ts';
+import { assumeRoleSlot } from './assumeRole.ts';
+import { cachedCredentials } from './cached.ts';
+import type { CredentialOptions } from './freshness.ts';
+import { ssoSlot } from './roleCredentials.ts';
+import type { AwsCredentials } from './model.ts';
+
+export async function credentialsOf(rt: Runtime, plan: CredentialPlan, options: CredentialOptions): Promise<AwsCredentials> {
+  switch (plan.kind) {
+    case 'sso':
+      return cachedCredentials(rt, ssoSlot(rt, plan.sso), options);
+    case 'assumeRole':
+      return cachedCredentials(rt, assumeRoleSlot(rt, plan, credentialsOf), options);
+    case 'static':
+      return { accessKeyId: plan.accessKeyId, secretAccessKey: plan.secretAccessKey, sessionToken: plan.sessionToken, expiration: undefined };
+    case 'process': {
+      const { processCredentials } = await import('./process.ts');
+      return processCredentials(rt, plan.profileName, plan.command);
+    }
+    case 'source': {
+      const { sourceCredentials } = await import('./source.ts');
+      return sourceCredentials(rt, plan.profileName, plan.source);
+    }
+  }
+}
+
+/** The SSO profile a chain starts from, if it does: what a login on demand signs in to. */
+export function ssoBase(plan: CredentialPlan): Extract<CredentialPlan, { kind: 'sso' }> | undefined {
+  let p = plan;
+  while (p.kind === 'assumeRole') p = p.source;
+  return p.kind === 'sso' ? p : undefined;
+}

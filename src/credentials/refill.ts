@@ -1,0 +1,36 @@
+// The miss half of the cached path: lock, look again, fetch, write atomically, release.
+import { promises as fsp } from 'node:fs';
+import { roleLockName, withLock } from '../cache/lock.ts';
+import { ConfigError } from '../errors.ts';
+import { mask, type Runtime } from '../runtime.ts';
+import { humanDuration } from '../util/time.ts';
+import type { CacheSlot } from './cached.ts';
+import { type CredentialOptions, isFresh } from './freshness.ts';
+import type { ExpiringCredentials } from './model.ts';
+
+export async function refillUnderLock<C extends ExpiringCredentials>(rt: Runtime, slot: CacheSlot<C>, options: CredentialOptions): Promise<C> {
+  const started = rt.now();
+  return withLock(rt, roleLockName(slot.cacheKey), slot.what, async () => {
+    const again = await slot.read(slot.path);
+    if (again && isFresh(again, rt.now(), options.minTtlMs) && (!options.refresh || (await writtenSince(slot.path, started)))) {
+      rt.debug('another process fetched them while we waited');
+      return again;
+    }
+    const creds = await slot.fetch();
+    await slot.write(slot.path, creds);
+    rt.debug(`fetched ${mask(creds.accessKeyId)}, expires ${creds.expiration.toISOString()}, cached in ${slot.path}`);
+    const lifetime = creds.expiration.getTime() - rt.now();
+    if (options.minTtlRequired && lifetime < options.minTtlMs) {
+      throw new ConfigError(
+        `fresh credentials for profile "${slot.profileName}" are valid for ${humanDuration(lifetime)}, less than the ${humanDuration(options.minTtlMs)} asked for`,
+        slot.tooShortHint,
+      );
+    }
+    return creds;
+  });
+}
+
+async function writtenSince(path: string, since: number): Promise<boolean> {
+  const stat = await fsp.stat(path).catch(() => undefined);
+  return stat !== undefined && stat.mtimeMs >= since;
+}

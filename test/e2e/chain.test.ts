@@ -1,0 +1,197 @@
+// Role chains and the other profile kinds, through the built executable against the emulator's
+// SSO portal and STS.
+import assert from 'node:assert/strict';
+import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe as suite, test } from 'node:test';
+import { assumeRoleCachePath } from '../../src/cache/assumeRole.ts';
+import { useEmulator } from '../helpers/fixture.ts';
+import { SESSION, seedToken, standardConfig } from '../helpers/home.ts';
+import { describe, expectFailure, processJson, run } from '../helpers/run.ts';
+import { callerIdentity } from '../helpers/sts.ts';
+
+const DEPLOY = 'arn:aws:iam::333333333333:role/Deploy';
+const AUDIT = 'arn:aws:iam::444444444444:role/Audit';
+const PARTNER = 'arn:aws:iam::555555555555:role/Partner';
+const LOCKED = 'arn:aws:iam::333333333333:role/Locked';
+
+function chainConfig(): string {
+  return [
+    standardConfig(),
+    `[profile dev-sso]\nsso_session = ${SESSION}\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\nregion = eu-central-1\n`,
+    `[profile deploy]\nrole_arn = ${DEPLOY}\nsource_profile = dev-sso\nregion = eu-west-2\n`,
+    `[profile audit]\nrole_arn = ${AUDIT}\nsource_profile = deploy\nrole_session_name = auditor\n`,
+    `[profile partner]\nrole_arn = ${PARTNER}\nsource_profile = dev-sso\nexternal_id = partner-42\n`,
+    `[profile partner-wrong]\nrole_arn = ${PARTNER}\nsource_profile = dev-sso\nexternal_id = guess\n`,
+    `[profile short]\nrole_arn = ${DEPLOY}\nsource_profile = dev-sso\nduration_seconds = 900\n`,
+    `[profile locked]\nrole_arn = ${LOCKED}\nsource_profile = dev-sso\n`,
+    `[profile loop-a]\nrole_arn = ${DEPLOY}\nsource_profile = loop-b\n`,
+    `[profile loop-b]\nrole_arn = ${AUDIT}\nsource_profile = loop-a\n`,
+    `[profile orphan]\nrole_arn = ${DEPLOY}\nsource_profile = nowhere\n`,
+    `[profile mfa]\nrole_arn = ${DEPLOY}\nsource_profile = dev-sso\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n`,
+    `[profile from-env]\nrole_arn = ${DEPLOY}\ncredential_source = Environment\n`,
+  ].join('\n');
+}
+
+const fx = useEmulator({ assign: [['111111111111', 'ReadOnly']], config: chainConfig });
+
+function defineRoles() {
+  fx.emu.defineRole(DEPLOY, { trust: ['111111111111', 'arn:aws:iam::123456789012:user/ci'] });
+  fx.emu.defineRole(AUDIT, { trust: [DEPLOY] });
+  fx.emu.defineRole(PARTNER, { externalId: 'partner-42' });
+  fx.emu.defineRole(LOCKED, { trust: ['999999999999'] });
+}
+
+async function login() {
+  defineRoles();
+  return seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
+}
+
+function cacheFile(roleArn: string, extra: { roleSessionName?: string; externalId?: string; durationSeconds?: number } = {}): string {
+  return assumeRoleCachePath(fx.home.roleCacheDir, { roleArn, roleSessionName: extra.roleSessionName, externalId: extra.externalId, durationSeconds: extra.durationSeconds });
+}
+
+suite('role chains', () => {
+  test('one hop: SSO then AssumeRole, cached in botocore\'s layout, credentials accepted by STS', async () => {
+    await login();
+    const doc = processJson(await run(['get', 'deploy'], fx.env));
+    const identity = await callerIdentity(fx.emu.url, doc);
+    assert.match(identity.Arn ?? '', /^arn:aws:sts::333333333333:assumed-role\/Deploy\/botocore-session-\d+$/);
+    assert.equal(fx.emu.counters.GetRoleCredentials, 1);
+    assert.equal(fx.emu.counters.AssumeRole, 1);
+    const text = readFileSync(cacheFile(DEPLOY), 'utf8');
+    assert.match(
+      text,
+      /^\{"Credentials": \{"AccessKeyId": "ASIA\w+", "SecretAccessKey": "[^"]+", "SessionToken": "[^"]+", "Expiration": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dUTC", "AccountId": "333333333333"\}, "AssumedRoleUser": \{"AssumedRoleId": "AROA\w+:botocore-session-\d+", "Arn": "arn:aws:sts::333333333333:assumed-role\/Deploy\/botocore-session-\d+"\}\}$/,
+    );
+    // The hot path: a second call answers from the cache alone.
+    assert.deepEqual(processJson(await run(['get', 'deploy'], fx.env)), doc);
+    assert.equal(fx.emu.counters.AssumeRole, 1);
+    assert.equal(fx.emu.counters.GetRoleCredentials, 1);
+  });
+
+  test('two hops, with role_session_name; env exports the final profile\'s region unless --region says otherwise', async () => {
+    await login();
+    const doc = processJson(await run(['get', 'audit'], fx.env));
+    const identity = await callerIdentity(fx.emu.url, doc);
+    assert.equal(identity.Arn, 'arn:aws:sts::444444444444:assumed-role/Audit/auditor');
+    assert.equal(fx.emu.counters.AssumeRole, 2);
+    assert.ok(existsSync(cacheFile(AUDIT, { roleSessionName: 'auditor' })));
+    assert.ok(existsSync(cacheFile(DEPLOY)), 'the middle hop is cached too');
+    const env = await run(['env', 'deploy'], fx.env);
+    assert.equal(env.code, 0, describe(env));
+    assert.match(env.stdout, /^export AWS_REGION=eu-west-2\nexport AWS_DEFAULT_REGION=eu-west-2\n/m);
+    const overridden = await run(['env', 'deploy', '--region', 'ap-south-1', '--format', 'fish'], fx.env);
+    assert.match(overridden.stdout, /set -gx AWS_REGION "ap-south-1"\nset -gx AWS_DEFAULT_REGION "ap-south-1"\n$/);
+    const noRegion = await run(['env', 'audit'], fx.env);
+    assert.doesNotMatch(noRegion.stdout, /AWS_REGION/, 'audit sets no region of its own');
+    expectFailure(await run(['env', 'deploy', '--region', 'mars'], fx.env), 2, /--region "mars" is not an AWS region name/);
+    assert.equal(fx.emu.counters.AssumeRole, 2);
+  });
+
+  test('external_id is sent and enters the cache key; a wrong one is denied', async () => {
+    await login();
+    const doc = processJson(await run(['get', 'partner'], fx.env));
+    assert.equal((await callerIdentity(fx.emu.url, doc)).Account, '555555555555');
+    assert.ok(existsSync(cacheFile(PARTNER, { externalId: 'partner-42' })));
+    expectFailure(await run(['get', 'partner-wrong'], fx.env), 5, /not allowed to assume arn:aws:iam::555555555555:role\/Partner \(profile "partner-wrong"\)/);
+  });
+
+  test('duration_seconds is sent, enters the cache key, and bounds --min-ttl', async () => {
+    await login();
+    const doc = processJson(await run(['get', 'short'], fx.env));
+    const left = Date.parse(doc.Expiration) - Date.now();
+    assert.ok(left > 800_000 && left <= 900_000, `expires in ${left} ms`);
+    assert.ok(existsSync(cacheFile(DEPLOY, { durationSeconds: 900 })));
+    // Fresh credentials are handed out whatever their length unless --min-ttl asks for more.
+    processJson(await run(['get', 'short'], fx.env));
+    assert.equal(fx.emu.counters.AssumeRole, 2, 'below the 15-minute reuse window, each call fetches, as the AWS CLI does');
+    expectFailure(await run(['get', 'short', '--min-ttl', '20m'], fx.env), 3, /fresh credentials for profile "short" are valid for 1\dm \d\ds, less than the 20m 00s asked for\n.*raise duration_seconds in \[profile short\]/);
+  });
+
+  test('a denied role is exit 5 naming the role and the source identity', async () => {
+    await login();
+    const r = await run(['get', 'locked'], fx.env);
+    expectFailure(r, 5, /not allowed to assume arn:aws:iam::333333333333:role\/Locked \(profile "locked"\) as SSO role ReadOnly in account 111111111111 \(profile "dev-sso"\): User: arn:aws:sts::111111111111:assumed-role\/AWSReservedSSO_ReadOnly_\w+\/\S+ is not authorized to perform: sts:AssumeRole/);
+    assert.equal(fx.emu.counters.AssumeRole, 1, 'a refusal is not retried');
+  });
+
+  test('cycles, missing source profiles and mfa_serial are configuration errors naming the profiles', async () => {
+    await login();
+    expectFailure(await run(['get', 'loop-a'], fx.env), 3, /profiles form a cycle through source_profile: loop-a -> loop-b -> loop-a/);
+    expectFailure(await run(['get', 'orphan'], fx.env), 3, /profile "orphan" names source_profile "nowhere", which does not exist/);
+    expectFailure(await run(['get', 'mfa'], fx.env), 3, /profile "mfa" needs an MFA code \(mfa_serial = arn:aws:iam::111111111111:mfa\/me\)/);
+    assert.equal(fx.emu.counters.AssumeRole, 0);
+    assert.equal(fx.emu.counters.GetRoleCredentials, 0);
+  });
+
+  test('--refresh renews the final hop and reuses a fresh source', async () => {
+    await login();
+    const first = processJson(await run(['get', 'deploy'], fx.env));
+    const second = processJson(await run(['get', 'deploy', '--refresh'], fx.env));
+    assert.notEqual(second.AccessKeyId, first.AccessKeyId);
+    assert.equal(fx.emu.counters.AssumeRole, 2);
+    assert.equal(fx.emu.counters.GetRoleCredentials, 1);
+  });
+
+  test('source credentials that STS rejects as expired are fetched again, once', async () => {
+    await login();
+    processJson(await run(['get', 'dev-sso'], fx.env));
+    const cached = JSON.parse(readFileSync(join(fx.home.roleCacheDir, readdirSync(fx.home.roleCacheDir)[0] as string), 'utf8'));
+    fx.emu.expireCredentials(cached.Credentials.AccessKeyId);
+    const doc = processJson(await run(['get', 'deploy'], fx.env));
+    assert.equal((await callerIdentity(fx.emu.url, doc)).Account, '333333333333');
+    assert.equal(fx.emu.counters.GetRoleCredentials, 2);
+    assert.equal(fx.emu.counters.AssumeRole, 2);
+  });
+
+  test('STS throttling is retried like the portal\'s', async () => {
+    await login();
+    fx.emu.failNext('AssumeRole', 400, 2, 'Throttling');
+    processJson(await run(['get', 'deploy'], { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '20' }));
+    assert.equal(fx.emu.counters.AssumeRole, 3);
+  });
+
+  test('static keys and credential_source = Environment start a chain', async () => {
+    defineRoles();
+    const keys = fx.emu.issueUserKeys('123456789012', 'ci');
+    writeFileSync(join(fx.home.dir, '.aws', 'credentials'), `[ci]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`);
+    writeFileSync(fx.home.configFile, `${chainConfig()}\n[profile from-ci]\nrole_arn = ${DEPLOY}\nsource_profile = ci\n`);
+    const viaProfile = processJson(await run(['get', 'from-ci'], fx.env));
+    assert.equal((await callerIdentity(fx.emu.url, viaProfile)).Account, '333333333333');
+    const viaEnv = processJson(await run(['get', 'from-env', '--refresh'], { ...fx.env, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey }));
+    assert.equal((await callerIdentity(fx.emu.url, viaEnv)).Account, '333333333333');
+    expectFailure(await run(['get', 'from-env', '--refresh'], fx.env), 3, /credential_source = Environment\), but AWS_ACCESS_KEY_ID is not set/);
+    expectFailure(
+      await run(['get', 'from-ci', '--refresh'], { ...fx.env, AWS_SHARED_CREDENTIALS_FILE: join(fx.home.dir, 'bad-credentials') }),
+      3,
+      /profile "from-ci" names source_profile "ci", which does not exist/,
+    );
+    writeFileSync(join(fx.home.dir, 'bad-credentials'), `[ci]\naws_access_key_id = AKIANOTREAL\naws_secret_access_key = nope\n`);
+    expectFailure(
+      await run(['get', 'from-ci', '--refresh'], { ...fx.env, AWS_SHARED_CREDENTIALS_FILE: join(fx.home.dir, 'bad-credentials') }),
+      3,
+      /STS rejected the credentials of the keys of profile "ci"/,
+    );
+  });
+
+  test('credential_process profiles: run without a shell, stderr passed through, output checked', async () => {
+    const script = join(fx.home.dir, 'creds.sh');
+    writeFileSync(script, '#!/bin/sh\necho "helper says hi" >&2\nprintf \'%s\' "$1"\n');
+    chmodSync(script, 0o755);
+    const good = '{"Version": 1, "AccessKeyId": "AKIAPROC", "SecretAccessKey": "c2VjcmV0", "SessionToken": "dG9rZW4=", "Expiration": "2099-01-02T03:04:05.250+02:00"}';
+    writeFileSync(
+      fx.home.configFile,
+      `${chainConfig()}\n[profile proc]\ncredential_process = ${script} '${good}'\n[profile proc-bad]\ncredential_process = ${script} '{"Version": 2}'\n[profile proc-missing]\ncredential_process = /nonexistent/helper --flag\n`,
+    );
+    const r = await run(['export-credentials', '--profile', 'proc', '--format', 'env-no-export'], fx.env);
+    assert.equal(r.code, 0, describe(r));
+    assert.equal(
+      r.stdout,
+      'AWS_ACCESS_KEY_ID=AKIAPROC\nAWS_SECRET_ACCESS_KEY=c2VjcmV0\nAWS_SESSION_TOKEN=dG9rZW4=\nAWS_CREDENTIAL_EXPIRATION=2099-01-02T03:04:05.250000+02:00\n',
+    );
+    assert.match(r.stderr, /helper says hi/);
+    expectFailure(await run(['get', 'proc-bad'], fx.env), 6, /credential_process of profile "proc-bad" printed Version 2; only Version 1 is supported/);
+    expectFailure(await run(['get', 'proc-missing'], fx.env), 3, /cannot be run: \/nonexistent\/helper: no such command/);
+  });
+});
