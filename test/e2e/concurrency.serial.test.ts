@@ -5,11 +5,15 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe as suite, test } from 'node:test';
-import { ROLES, seedToken, tokenFile } from '../helpers/home.ts';
+import { ROLES, seedToken, standardConfig, tokenFile } from '../helpers/home.ts';
 import { run, expectFailure, processJson, spawnChild } from '../helpers/run.ts';
 import { useEmulator } from '../helpers/fixture.ts';
 
-const fx = useEmulator({ assign: ROLES.map((r) => [r.accountId, r.roleName] as const) });
+const DEPLOY = 'arn:aws:iam::333333333333:role/Deploy';
+const fx = useEmulator({
+  assign: [['111111111111', 'ReadOnly'], ...ROLES.map((r) => [r.accountId, r.roleName] as const)],
+  config: () => `${standardConfig()}\n[profile deploy]\nrole_arn = ${DEPLOY}\nsource_profile = dev\n`,
+});
 
 async function login(ttlSeconds = 3600, refreshable = true) {
   return seedToken(fx.home, fx.emu.issueSession({ ttlSeconds, refreshable }));
@@ -43,6 +47,17 @@ suite('concurrency', () => {
     results.forEach(processJson);
     assert.ok(fx.emu.counters['throttled:GetRoleCredentials'] > 0, 'the throttle never bit');
     assert.equal(fx.emu.counters['status:200'], 8);
+  });
+
+  test('32 simultaneous calls of a role chain on a cold cache make one GetRoleCredentials and one AssumeRole', async () => {
+    await login();
+    fx.emu.defineRole(DEPLOY, { trust: ['111111111111'] });
+    // A quarter ask for the source profile itself, which races the chain for the same SSO entry.
+    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => run(['get', i % 4 === 3 ? 'dev' : 'deploy'], fx.env)));
+    const docs = results.map(processJson);
+    assert.equal(fx.emu.counters.GetRoleCredentials, 1);
+    assert.equal(fx.emu.counters.AssumeRole, 1);
+    assert.equal(new Set(docs.map((d) => d.AccessKeyId)).size, 2);
   });
 
 });

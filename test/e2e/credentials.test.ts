@@ -108,7 +108,7 @@ suite('failures: exit code, one message, empty stdout', () => {
     expectFailure(await run(['get', 'nope'], fx.env), 3, /profile "nope" not found in .*\.aws\/config\n {2}SSO profiles there: dev, legacy, p0/);
     writeFileSync(fx.home.configFile, '[profile x]\nsso_session = ghost\nsso_account_id = 111111111111\nsso_role_name = R\n[profile s]\naws_access_key_id = AKIA\n[profile m]\nsso_session = ghost2\n');
     expectFailure(await run(['get', 'x'], fx.env), 3, /sso-session "ghost", which does not exist/);
-    expectFailure(await run(['get', 's'], fx.env), 3, /not an SSO profile/);
+    expectFailure(await run(['get', 's'], fx.env), 3, /profile "s" has partial credentials: aws_secret_access_key is missing/);
     writeFileSync(fx.home.configFile, '[profile m]\nsso_start_url = https://x/start\nsso_role_name = R\n');
     expectFailure(await run(['get', 'm'], fx.env), 3, /missing required configuration: sso_account_id, sso_region/);
     writeFileSync(fx.home.configFile, 'garbage before any section\n');

@@ -506,7 +506,7 @@ describe('STS (client-sts) with SigV4 verification', () => {
     assert.equal(res.status, 403);
     assert.equal(res.headers.get('content-type'), 'text/xml');
     assert.match(await res.text(), /<ErrorResponse[^>]*>\s*<Error>\s*<Type>Sender<\/Type>\s*<Code>MissingAuthenticationToken<\/Code>/);
-    const bad = await fetch(`${emu.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=AssumeRole&Version=2011-06-15' });
+    const bad = await fetch(`${emu.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=GetSessionToken&Version=2011-06-15' });
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /<Code>InvalidAction<\/Code>/);
   });
