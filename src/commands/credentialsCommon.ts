@@ -3,7 +3,7 @@
 import { booleanFlag, type FlagSpec, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { type ResolvedProfile, resolveProfile } from '../config/credentialProfile.ts';
-import { assertProfileArgs, selectProfileName } from '../config/profile.ts';
+import { assertProfileArgs, REGION, selectProfileName } from '../config/profile.ts';
 import { DEFAULT_MIN_TTL_MS } from '../credentials/freshness.ts';
 import type { AwsCredentials } from '../credentials/model.ts';
 import { credentialsOf, ssoBase } from '../credentials/providers.ts';
@@ -21,6 +21,20 @@ export const CREDENTIAL_FLAGS: FlagSpec[] = [
   { name: 'refresh', type: 'boolean', description: 'fetch new credentials even if cached ones are still fresh' },
   { name: 'login', type: 'boolean', description: 'when the SSO session has expired, log in (once for all waiting processes) instead of failing; also SSOHELPER_LOGIN=1' },
 ];
+
+export const REGION_FLAGS: FlagSpec[] = [
+  { name: 'region', type: 'string', valueName: 'REGION', description: "set AWS_REGION / AWS_DEFAULT_REGION to REGION instead of the profile's region" },
+  { name: 'no-region', type: 'boolean', description: 'do not set AWS_REGION / AWS_DEFAULT_REGION' },
+];
+
+/** --region, else the profile's own region, unless --no-region. Checked before any fetch. */
+export function chosenRegion(args: ParsedArgs, command: string): (profileRegion: string | undefined) => string | undefined {
+  const wanted = stringFlag(args, 'region');
+  const none = booleanFlag(args, 'no-region');
+  if (wanted !== undefined && none) throw new UsageError(`${command}: --region and --no-region contradict each other`);
+  if (wanted !== undefined && !REGION.test(wanted)) throw new UsageError(`${command}: --region "${wanted}" is not an AWS region name like us-east-1`);
+  return (profileRegion) => (none ? undefined : (wanted ?? profileRegion));
+}
 
 export function formatFlag(defaultFormat: Format): FlagSpec {
   return { name: 'format', type: 'string', valueName: 'FORMAT', description: `one of ${FORMATS.join(', ')} (default ${defaultFormat})` };

@@ -1,9 +1,6 @@
-import { booleanFlag, stringFlag } from '../cli/args.ts';
-import { REGION } from '../config/profile.ts';
-import { UsageError } from '../errors.ts';
 import { formatCredentials } from '../format/credentials.ts';
 import type { Command } from './command.ts';
-import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG } from './credentialsCommon.ts';
+import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialsCommon.ts';
 
 
 export const env: Command = {
@@ -23,16 +20,13 @@ export const env: Command = {
     'ssohelper env dev --format fish | source',
     'for /f "tokens=*" %i in (\'ssohelper env dev --format windows-cmd\') do %i',
   ],
-  flags: [PROFILE_FLAG, formatFlag('env'), { name: 'region', type: 'string', valueName: 'REGION', description: "export this region instead of the profile's" },
-    { name: 'no-region', type: 'boolean', description: 'do not print AWS_REGION / AWS_DEFAULT_REGION' }, ...CREDENTIAL_FLAGS],
+  flags: [PROFILE_FLAG, formatFlag('env'), ...REGION_FLAGS, ...CREDENTIAL_FLAGS],
   maxPositionals: 1,
   async run(rt, args) {
     const format = chosenFormat(args, 'env', 'env');
-    const wanted = stringFlag(args, 'region');
-    if (wanted !== undefined && booleanFlag(args, 'no-region')) throw new UsageError('env: --region and --no-region contradict each other');
-    if (wanted !== undefined && !REGION.test(wanted)) throw new UsageError(`env: --region "${wanted}" is not an AWS region name like us-east-1`);
+    const regionOf = chosenRegion(args, 'env');
     const { profile, creds } = await credentialsFor(rt, args, 'env');
-    const region = !booleanFlag(args, 'no-region') && format !== 'process' ? (wanted ?? profile.region) : undefined;
+    const region = format !== 'process' ? regionOf(profile.region) : undefined;
     const extra: Array<[string, string]> = region ? [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]] : [];
     return formatCredentials(creds, format, extra);
   },

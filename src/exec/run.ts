@@ -2,7 +2,7 @@
 // local credential endpoint, always obtained through the same locked cache path as `get`.
 import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import type { Outcome } from '../commands/command.ts';
-import { chosenFormat, credentialSource, type CredentialSource } from '../commands/credentialsCommon.ts';
+import { chosenFormat, chosenRegion, credentialSource, type CredentialSource } from '../commands/credentialsCommon.ts';
 import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, stringValue } from '../config/model.ts';
 import { assertProfileArgs } from '../config/profile.ts';
@@ -83,11 +83,12 @@ export async function runExec(rt: Runtime, args: ParsedArgs): Promise<Outcome> {
   const target = execTarget(args);
   const name = execProfileName(target.profile, rt.env);
   checkNesting(rt.env, name, booleanFlag(args, 'nested'));
+  const regionOf = chosenRegion(args, 'exec');
   const source = await credentialSource(rt, args, 'exec', name);
   const server = booleanFlag(args, 'server');
   // Before the job starts: an expired session or a missing role fails here, not an hour in.
   const creds = await source.credentials(booleanFlag(args, 'refresh'));
-  const region = booleanFlag(args, 'no-region') ? undefined : source.profile.region;
+  const region = regionOf(source.profile.region);
   let endpoint: CredentialServer | undefined;
   if (server) {
     const warning = defaultProfileWarning(await loadConfig(rt.paths));
@@ -130,13 +131,14 @@ export async function runServe(rt: Runtime, args: ParsedArgs): Promise<Outcome> 
   const port = parsePort(stringFlag(args, 'port'));
   const format = chosenFormat(args, 'serve', 'env');
   if (format === 'process') throw new UsageError('serve: --format process does not apply; choose a shell format');
+  const regionOf = chosenRegion(args, 'serve');
   const source = await credentialSource(rt, args, 'serve');
   await source.credentials(booleanFlag(args, 'refresh'));
   const warning = defaultProfileWarning(await loadConfig(rt.paths));
   if (warning) rt.stderr(warning);
   const endpoint = await startServer(rt, source, port);
   const stopped = new Promise<void>((resolve) => rt.signal.addEventListener('abort', () => resolve(), { once: true }));
-  const region = booleanFlag(args, 'no-region') ? undefined : source.profile.region;
+  const region = regionOf(source.profile.region);
   const regionVariables: Array<readonly [string, string]> = region ? [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]] : [];
   rt.stdout(formatVariables([...serverVariables(endpoint.url, endpoint.token), ...regionVariables], format));
   rt.stderr(

@@ -3,12 +3,13 @@
 // everything else from the second, and a user cannot tell the two apart.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { HOT_FILE, loadedBy } from '../../scripts/build.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache } from '../../scripts/fixture.ts';
+import { assumeRoleCachePath, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
 import { FULL_FILE } from '../../src/hot/full.ts';
 import { ROOT } from '../helpers/run.ts';
 
@@ -40,6 +41,34 @@ describe('hot entry and full program', { skip }, () => {
       assert.ok(!fullLoaded(r.files), `${args[0]} loaded ${FULL_FILE}`);
       for (const m of ['http', 'https', 'tls', 'zlib']) assert.ok(!r.builtins.includes(m), `${args[0]} loaded node:${m}`);
     }
+  });
+
+  test('a cached role chain and a static-key profile are hot answers too; a credential_process is not', () => {
+    const roleArn = 'arn:aws:iam::333333333333:role/Deploy';
+    appendFileSync(
+      join(home, '.aws', 'config'),
+      `\n[profile chained]\nrole_arn = ${roleArn}\nsource_profile = ${FIXTURE.profile}\n[profile keys]\naws_access_key_id = AKIAHOTSTATIC\naws_secret_access_key = c2VjcmV0\n[profile proc]\ncredential_process = /bin/echo {}\n`,
+    );
+    const args = { roleArn, roleSessionName: undefined, externalId: undefined, durationSeconds: undefined };
+    writeFileSync(
+      assumeRoleCachePath(join(home, '.aws', 'cli', 'cache'), args),
+      serializeAssumedRole({
+        accessKeyId: 'ASIAHOTCHAINED',
+        secretAccessKey: 'c2VjcmV0',
+        sessionToken: 'dG9rZW4=',
+        expiration: new Date(Date.now() + 3_600_000),
+        accountId: '333333333333',
+        assumedRoleArn: `arn:aws:sts::333333333333:assumed-role/Deploy/s`,
+        assumedRoleId: 'AROAEXAMPLE:s',
+      }),
+    );
+    for (const [profile, key] of [['chained', 'ASIAHOTCHAINED'], ['keys', 'AKIAHOTSTATIC']]) {
+      const r = loads(['get', profile as string]);
+      assert.equal(r.status, 0, r.stderr);
+      assert.ok(r.stdout.includes(key as string), r.stdout);
+      assert.ok(!fullLoaded(r.files), `${profile} loaded ${FULL_FILE}`);
+    }
+    assert.ok(fullLoaded(loads(['get', 'proc']).files));
   });
 
   test('everything else is the full program: other commands, help, debug, a cache miss', () => {
