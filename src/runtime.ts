@@ -70,6 +70,7 @@ export function mask(secret: string | undefined): string {
 const SETTINGS = {
   SSOHELPER_LOCK_TIMEOUT: { kind: 'seconds', defaultMs: 60_000 },
   SSOHELPER_RETRY_TIMEOUT: { kind: 'seconds', defaultMs: 25_000 },
+  SSOHELPER_PROCESS_TIMEOUT: { kind: 'seconds', defaultMs: 300_000 },
   SSOHELPER_LOGIN: { kind: 'switch' },
   SSOHELPER_DEBUG: { kind: 'switch' },
 } as const;

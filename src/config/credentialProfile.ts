@@ -6,12 +6,15 @@ import { configuredEndpoint } from './endpoints.ts';
 import type { Env } from './files.ts';
 import type { IniSection } from './ini.ts';
 import { type AwsConfig, stringValue } from './model.ts';
+import { type ProfileNetwork, profileNetwork } from './network.ts';
 import { REGION, resolveSsoProfile, type SsoProfile } from './profile.ts';
 
 export interface StsEndpoint {
   url: string;
   /** The region requests are signed for. */
   region: string;
+  /** Proxy, CA and timeouts: the selected profile's, as botocore's session uses for every hop. */
+  network: ProfileNetwork;
 }
 
 export interface AssumeRoleSettings {
@@ -199,13 +202,14 @@ function stsEndpoint(config: AwsConfig, profile: IniSection, name: string, env: 
   if (mode !== 'regional' && mode !== 'legacy') {
     throw new ConfigError(`sts_regional_endpoints "${mode}" (profile "${name}" or AWS_STS_REGIONAL_ENDPOINTS) must be regional or legacy`);
   }
+  const network = profileNetwork(config, name);
   const configured = configuredEndpoint('sts', env, config, profile);
-  if (configured) return { url: configured, region: region ?? 'us-east-1' };
+  if (configured) return { url: configured, region: region ?? 'us-east-1', network };
   if (!region || region === 'aws-global' || (mode === 'legacy' && LEGACY_GLOBAL_REGIONS.has(region))) {
-    return { url: 'https://sts.amazonaws.com', region: 'us-east-1' };
+    return { url: 'https://sts.amazonaws.com', region: 'us-east-1', network };
   }
   const suffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return { url: `https://sts.${region}.${suffix}`, region };
+  return { url: `https://sts.${region}.${suffix}`, region, network };
 }
 
 /** The profiles a plan goes through, outermost first: `deploy <- dev-sso`. */

@@ -29,7 +29,7 @@ export function assumeRoleSlot(rt: Runtime, plan: AssumeRolePlan, resolve: Resol
     tooShortHint: `lower --min-ttl, or raise duration_seconds in [${sectionName(plan.profileName)}] (up to the role's maximum session duration)`,
     read: (path) => readAssumedRole(path, rt.stderr),
     write: writeAssumedRole,
-    fetch: () => fetchAssumedRole(rt, plan, resolve),
+    fetchNew: () => fetchAssumedRole(rt, plan, resolve),
   };
 }
 
@@ -39,12 +39,14 @@ const REJECTED = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClien
 async function fetchAssumedRole(rt: Runtime, plan: AssumeRolePlan, resolve: Resolve): Promise<AssumedRole> {
   const { assumeRole } = await import('../sso/sts.ts');
   const { ssoCall, SsoApiError } = await import('../sso/call.ts');
+  const { networkOf } = await import('../sso/clients.ts');
+  const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network) };
   // The AWS CLI's default name; generated names stay out of the cache key.
   const args = { ...assumeRoleArgs(plan), roleSessionName: plan.role.roleSessionName ?? `botocore-session-${Math.floor(rt.now() / 1000)}` };
   const target = `${plan.role.roleArn} (profile "${plan.profileName}")`;
   const call = (source: AwsCredentials) => {
     rt.debug(`AssumeRole ${plan.role.roleArn} at ${plan.role.sts.url} (${plan.role.sts.region}) with ${mask(source.accessKeyId)}`);
-    return ssoCall({ rt, endpoint: plan.role.sts }, `AssumeRole ${target}`, () => assumeRole(plan.role.sts, source, args));
+    return ssoCall({ rt, endpoint }, `AssumeRole ${target}`, () => assumeRole(endpoint, source, args));
   };
   let source = await resolve(rt, plan.source, { minTtlMs: DEFAULT_MIN_TTL_MS, refresh: false });
   for (let refetched = false; ; refetched = true) {

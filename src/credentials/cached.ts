@@ -19,7 +19,7 @@ export interface CacheSlot<C extends ExpiringCredentials> {
   read(path: string): Promise<C | undefined>;
   write(path: string, creds: C): Promise<void>;
   /** Fetches new credentials; called with the lock held and the cache re-checked. */
-  fetch(): Promise<C>;
+  fetchNew(): Promise<C>;
 }
 
 export async function cachedCredentials<C extends ExpiringCredentials>(rt: Runtime, slot: CacheSlot<C>, options: CredentialOptions): Promise<C> {

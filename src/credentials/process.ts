@@ -10,14 +10,13 @@ import { parseJsonObject } from '../util/pyjson.ts';
 import { parseTimestamp } from '../util/time.ts';
 import type { AwsCredentials } from './model.ts';
 
-const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 const MAX_OUTPUT = 1 << 20;
 
 export async function processCredentials(rt: Runtime, profileName: string, command: string): Promise<AwsCredentials> {
   const argv = shellSplit(command);
   const what = `the credential_process of profile "${profileName}"`;
   if (!argv || argv.length === 0) throw new ConfigError(`${what} (${command}) is not a valid command line: check its quotes`);
-  const timeoutMs = secondsSetting(rt, 'SSOHELPER_PROCESS_TIMEOUT', DEFAULT_TIMEOUT_MS);
+  const timeoutMs = secondsSetting(rt, 'SSOHELPER_PROCESS_TIMEOUT');
   rt.debug(`running ${what}: ${argv[0]}`);
   const stdout = await runCommand(argv, rt, what, timeoutMs);
   const doc = parseJsonObject(stdout);

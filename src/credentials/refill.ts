@@ -16,7 +16,7 @@ export async function refillUnderLock<C extends ExpiringCredentials>(rt: Runtime
       rt.debug('another process fetched them while we waited');
       return again;
     }
-    const creds = await slot.fetch();
+    const creds = await slot.fetchNew();
     await slot.write(slot.path, creds);
     rt.debug(`fetched ${mask(creds.accessKeyId)}, expires ${creds.expiration.toISOString()}, cached in ${slot.path}`);
     const lifetime = creds.expiration.getTime() - rt.now();

@@ -15,7 +15,7 @@ export function ssoSlot(rt: Runtime, profile: SsoProfile): CacheSlot<RoleCredent
     tooShortHint: 'lower --min-ttl, or ask your administrator for a longer session duration on the permission set',
     read: (path) => readRoleEntry(path, rt.stderr),
     write: writeRoleEntry,
-    fetch: async () => (await import('./fetch.ts')).fetchWithToken(rt, profile),
+    fetchNew: async () => (await import('./fetch.ts')).fetchWithToken(rt, profile),
   };
 }
 

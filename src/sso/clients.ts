@@ -87,10 +87,16 @@ export async function oidcClient(endpoint: Endpoint): Promise<{ client: SSOOIDCC
   return { sdk, client: new sdk.SSOOIDCClient({ region: endpoint.region, endpoint: endpoint.url, ...config }) };
 }
 
-/** STS for role chains; without `url` the SDK picks the regional endpoint (AWS_ENDPOINT_URL_STS applies). */
-export async function stsClient(endpoint: { region: string; url?: string | undefined; network: Network }): Promise<{ client: STSClient; sdk: typeof import('@aws-sdk/client-sts') }> {
+/**
+ * STS for role chains; without `url` the SDK picks the regional endpoint (AWS_ENDPOINT_URL_STS
+ * applies). `credentials` sign the call (the source hop's); without them the SDK's default chain.
+ */
+export async function stsClient(
+  endpoint: { region: string; url?: string | undefined; network: Network },
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
+): Promise<{ client: STSClient; sdk: typeof import('@aws-sdk/client-sts') }> {
   const [sdk, config] = await Promise.all([import('@aws-sdk/client-sts'), common(endpoint.network)]);
-  return { sdk, client: new sdk.STSClient({ region: endpoint.region, ...(endpoint.url && { endpoint: endpoint.url }), ...config }) };
+  return { sdk, client: new sdk.STSClient({ region: endpoint.region, ...(endpoint.url && { endpoint: endpoint.url }), ...(credentials && { credentials }), ...config }) };
 }
 
 /**
@@ -101,12 +107,4 @@ export async function stsClient(endpoint: { region: string; url?: string | undef
 function silenceConsole(debug: (message: string) => void): void {
   const sink = (...args: unknown[]) => debug(`console: ${args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')}`);
   for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[method] = sink;
-}
-
-export async function stsClient(
-  endpoint: Endpoint,
-  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
-): Promise<{ client: import('@aws-sdk/client-sts').STSClient; sdk: typeof import('@aws-sdk/client-sts') }> {
-  const sdk = await import('@aws-sdk/client-sts');
-  return { sdk, client: new sdk.STSClient({ region: endpoint.region, endpoint: endpoint.url, credentials, maxAttempts: 1, requestHandler }) };
 }
