@@ -43,7 +43,7 @@ DESTDIR ?=
 # means node_modules matches the lock file.
 DEPS_STAMP := node_modules/.package-lock.json
 
-.PHONY: build bundle test test-serial typecheck lint check bench demo dist test-dist release-tools clean deps aws-cli install help
+.PHONY: build bundle test test-serial typecheck lint check bench demo dist test-dist test-tools clean deps aws-cli install help
 
 help:
 	@echo 'make build      bundle src/main.ts (dist/ssohelper.cjs) and make the single executable dist/ssohelper'
@@ -87,7 +87,7 @@ bundle: deps
 
 # Both phases always run, so one failing file does not hide the other phase's results; the
 # exit status is the first failure's.
-test: build aws-cli release-tools
+test: build aws-cli test-tools
 	@status=0; \
 	for cmd in $(if $(TEST_FILES),'$(NODE_TEST) --test-concurrency=$(TEST_CONCURRENCY) $(TEST_FILES)') \
 	           $(if $(SERIAL_TEST_FILES),'$(NODE_TEST) --test-concurrency=1 $(SERIAL_TEST_FILES)'); do \
@@ -120,17 +120,18 @@ demo: build
 dist: deps
 	$(NODE) scripts/dist.ts $(DIST_FLAGS)
 
-# What the release checks read the files with; installed only when missing.
-RELEASE_TOOLS := llvm-objdump:llvm readelf:binutils osslsigncode:osslsigncode file:file python3:python3 sha256sum:coreutils
-release-tools:
-	@missing=$$(for t in $(RELEASE_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t#*:}; done); \
+# Programs the tests run (command:Debian package): the shells for the completion and output
+# tests, and what the signer and release checks read files with. Installed only when missing.
+TEST_TOOLS := zsh:zsh fish:fish llvm-objdump:llvm readelf:binutils osslsigncode:osslsigncode file:file python3:python3 sha256sum:coreutils
+test-tools:
+	@missing=$$(for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t#*:}; done); \
 	if [ -n "$$missing" ]; then \
-	  echo "installing $$missing for the release checks"; \
+	  echo "installing $$missing for the tests"; \
 	  $(SUDO) apt-get update -q; \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-test-dist: build dist release-tools
+test-dist: build dist test-tools
 	$(NODE_TEST) --test-concurrency=1 $(DIST_TEST_FILES)
 
 install: build

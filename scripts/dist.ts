@@ -16,6 +16,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FULL_FILE } from '../src/hot/full.ts';
+import { bundle, checkFullBundle, checkHotPath, HOT_FILE, makeSea, SENTINEL_FUSE, smoke } from './build.ts';
 import { adhocSign } from './lib/machoSign.ts';
 import { peInfo, stripSignature, withChecksum } from './lib/pe.ts';
 
@@ -136,16 +138,6 @@ function baseRuntime(t: Target, cacheDir: string): string {
   return binary;
 }
 
-function makeBlob(node: string, code: string, work: string, useCodeCache: boolean): string {
-  const main = join(work, 'ssohelper.cjs');
-  writeFileSync(main, code);
-  const blob = join(work, `ssohelper${useCodeCache ? '.cached' : ''}.blob`);
-  const config = join(work, `sea${useCodeCache ? '.cached' : ''}.json`);
-  writeFileSync(config, JSON.stringify({ main, output: blob, ...SEA_SETTINGS, useCodeCache }));
-  run(node, ['--experimental-sea-config', config], { quiet: true });
-  return blob;
-}
-
 /** Checks on the final bytes that do not need the target OS. */
 function checkExecutable(t: Target, bytes: Buffer): void {
   if (!bytes.includes(`${SENTINEL_FUSE}:1`)) fail(`${t.file}: the SEA fuse is not flipped`);
@@ -156,15 +148,30 @@ function checkExecutable(t: Target, bytes: Buffer): void {
   }
 }
 
-function inject(t: Target, base: string, blob: string, work: string): string {
+/**
+ * The single executable for `t` by the local build's own makeSea (same bundles, assets and
+ * settings), then what the target's OS needs: an ad-hoc signature for macOS, a checksum that
+ * matches the bytes for Windows (whose base lost its Authenticode table first).
+ */
+function executable(t: Target, base: string, blobNode: string, hot: string, full: string, work: string): string {
+  let baseBinary = base;
+  if (t.os === 'win32') {
+    baseBinary = join(work, `base-${t.file}`);
+    writeFileSync(baseBinary, stripSignature(readFileSync(base)));
+  }
   const exe = join(work, t.file);
-  if (t.os === 'win32') writeFileSync(exe, stripSignature(readFileSync(base)));
-  else copyFileSync(base, exe);
-  chmodSync(exe, 0o755);
-  const args = [join(root, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE];
-  if (t.os === 'darwin') args.push('--macho-segment-name', 'NODE_SEA');
-  // postject (LIEF) prints pages of harmless warnings: its output is shown only on failure.
-  run(process.execPath, args, { quiet: true });
+  makeSea({
+    node: blobNode,
+    baseBinary,
+    out: exe,
+    hotCode: hot,
+    fullCode: full,
+    // A V8 code cache is valid only for the V8 build and CPU that made it: the linux-x64 blob
+    // maker's own platform.
+    codeCache: t.name === 'linux-x64',
+    postjectArgs: t.os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [],
+    force: true,
+  });
   if (t.os === 'darwin') writeFileSync(exe, adhocSign(readFileSync(exe), 'ssohelper'));
   if (t.os === 'win32') writeFileSync(exe, withChecksum(readFileSync(exe)));
   checkExecutable(t, readFileSync(exe));
@@ -182,7 +189,7 @@ interface PackageJson {
  * what a user's npm reads (no scripts, no devDependencies), and the program is the one bundle,
  * made runnable by a `#!` line (npm's Windows shims read it to know to run node).
  */
-function npmPackage(code: string, work: string, out: string): string {
+function npmPackage(hot: string, full: string, work: string, out: string): string {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
   if (pkg.private) fail('package.json is private');
   if (pkg.dependencies && Object.keys(pkg.dependencies).length > 0) fail('package.json has runtime dependencies; the bundle must hold everything');
@@ -194,9 +201,11 @@ function npmPackage(code: string, work: string, out: string): string {
     if (pkg[key] !== undefined) published[key] = pkg[key];
   }
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
-  const bin = (pkg.bin as Record<string, string>).ssohelper;
-  if (!bin) fail('package.json has no bin.ssohelper');
-  writeFileSync(join(stage, bin), `#!/usr/bin/env node\n${code}`, { mode: 0o755 });
+  const bin = (pkg.bin as Record<string, string> | undefined)?.ssohelper;
+  if (bin !== `bin/${HOT_FILE}`) fail(`package.json bin.ssohelper must be bin/${HOT_FILE}`);
+  // The hot entry loads the full program from the file beside it (src/hot/full.ts).
+  writeFileSync(join(stage, bin), `#!/usr/bin/env node\n${hot}`, { mode: 0o755 });
+  writeFileSync(join(stage, 'bin', FULL_FILE), full);
   for (const f of ['README.md', 'LICENSE']) copyFileSync(join(root, f), join(stage, f));
   const report = JSON.parse(run('npm', ['pack', '--pack-destination', out, '--json', '--silent', '--ignore-scripts'], { cwd: stage, quiet: true })) as {
     filename: string;
@@ -259,20 +268,19 @@ async function main(): Promise<void> {
   process.on('exit', () => rmSync(work, { recursive: true, force: true }));
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
 
-  // The same bundle as the local build (scripts/build.ts), versioned as the release.
-  run(process.execPath, [join(root, 'scripts/build.ts'), '--bundle-only', '--outdir', relative(root, work), '--version-string', pkg.version]);
-  const code = readFileSync(join(work, 'ssohelper.cjs'), 'utf8');
+  // The same bundles as the local build, with the same checks, versioned as the release.
+  const { hot, full } = await bundle(work, pkg.version);
+  checkFullBundle(full);
+  checkHotPath(work);
 
   const bases = new Map(targets.map((t) => [t.name, baseRuntime(t, cacheDir)]));
   const blobNode = baseRuntime(TARGETS[0]!, cacheDir);
-  const plainBlob = makeBlob(blobNode, code, work, false);
-  const cachedBlob = makeBlob(blobNode, code, work, true);
 
   const files: string[] = [];
   for (const t of targets) {
     const t1 = performance.now();
-    const exe = inject(t, bases.get(t.name)!, t.name === 'linux-x64' ? cachedBlob : plainBlob, work);
-    // A copy, not a rename of postject's output: see the page-cache note in scripts/build.ts.
+    const exe = executable(t, bases.get(t.name)!, blobNode, hot.code, full.code, work);
+    // A copy, not a rename of the work file: see the page-cache note in scripts/build.ts.
     const final = join(out, t.file);
     copyFileSync(exe, final);
     chmodSync(final, 0o755);
@@ -280,13 +288,10 @@ async function main(): Promise<void> {
     files.push(final);
     log(`${t.file}: ${(statSync(final).size / 1024 / 1024).toFixed(1)} MiB in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
   }
+  // The one executable that runs here: the release version, the full program from its cache.
   const linux = files.find((f) => f.endsWith('ssohelper-linux-x64'));
-  if (linux) {
-    const v = run(linux, ['--version'], { quiet: true }).trim();
-    if (v !== `ssohelper ${pkg.version}`) fail(`${basename(linux)} --version printed ${JSON.stringify(v)}`);
-    log(`smoke: ${basename(linux)} --version -> ${v}`);
-  }
-  files.push(npmPackage(code, work, out));
+  if (linux) smoke(linux, pkg.version);
+  files.push(npmPackage(hot.code, full.code, work, out));
 
   const sums = sha256sums(files);
   writeFileSync(join(out, 'SHA256SUMS'), sums);

@@ -5,6 +5,11 @@ import { UsageError } from './errors.ts';
 
 export interface Runtime {
   env: Env;
+  /**
+   * The OS whose conventions apply (home directory, paths, browser opener): process.platform,
+   * injected so the Windows and macOS branches are tested on any machine.
+   */
+  platform: NodeJS.Platform;
   paths: AwsPaths;
   now(): number;
   /** Diagnostics for --debug; callers mask secrets with `mask()` before passing them. */
@@ -31,15 +36,18 @@ export function createRuntime(options: {
   /** Asked only when a command wants it: checking a TTY costs the cached path time. */
   interactive: () => boolean;
   now?: () => number;
+  platform?: NodeJS.Platform;
   /** Created on first use, so only commands that wait (login) install signal handlers. */
   signal?: () => AbortSignal;
 }): Runtime {
   const start = Date.now();
   let interactive: boolean | undefined;
   let signal: AbortSignal | undefined;
+  const platform = options.platform ?? process.platform;
   return {
     env: options.env,
-    paths: awsPaths(options.env),
+    platform,
+    paths: awsPaths(options.env, platform),
     now: options.now ?? Date.now,
     debugEnabled: options.debug,
     debug: options.debug ? (message) => options.stderr(`ssohelper[debug] +${Date.now() - start}ms ${message}\n`) : () => undefined,

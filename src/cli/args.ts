@@ -8,6 +8,8 @@ export interface FlagSpec {
   short?: string;
   valueName?: string;
   description: string;
+  /** The only values accepted, when they are a fixed list (offered by shell completion). */
+  values?: readonly string[];
 }
 
 export interface ParsedArgs {

@@ -1,4 +1,5 @@
 import type { Command } from '../commands/command.ts';
+import { completion } from '../commands/completion.ts';
 import { doctor } from '../commands/doctor.ts';
 import { env } from '../commands/env.ts';
 import { exec, serve } from '../commands/exec.ts';
@@ -11,7 +12,7 @@ import { logout } from '../commands/logout.ts';
 import { status } from '../commands/status.ts';
 import { sync } from '../commands/sync.ts';
 
-export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list, exec, serve, init, sync, doctor];
+export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list, exec, serve, init, sync, doctor, completion];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -37,7 +37,7 @@ export function chosenRegion(args: ParsedArgs, command: string): (profileRegion:
 }
 
 export function formatFlag(defaultFormat: Format): FlagSpec {
-  return { name: 'format', type: 'string', valueName: 'FORMAT', description: `one of ${FORMATS.join(', ')} (default ${defaultFormat})` };
+  return { name: 'format', type: 'string', valueName: 'FORMAT', description: `one of ${FORMATS.join(', ')} (default ${defaultFormat})`, values: FORMATS };
 }
 
 export function chosenFormat(args: ParsedArgs, command: string, defaultFormat: Format): Format {

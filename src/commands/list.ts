@@ -22,7 +22,7 @@ export const list: Command = {
   flags: [
     PROFILE_FLAG,
     { name: 'sso-session', type: 'string', valueName: 'NAME', description: 'the sso-session to list (instead of a profile\'s)' },
-    { name: 'output', type: 'string', valueName: 'FORMAT', description: 'text (default), json, or config' },
+    { name: 'output', type: 'string', valueName: 'FORMAT', description: 'text (default), json, or config', values: ['text', 'json', 'config'] },
   ],
   maxPositionals: 0,
   async run(rt, args) {

@@ -18,7 +18,7 @@ export const status: Command = {
   ].join('\n'),
   examples: ['ssohelper status', 'ssohelper status dev --output json | jq .sessions[0].secondsLeft', 'ssohelper status --check || ssohelper login'],
   flags: [
-    { name: 'output', type: 'string', valueName: 'FORMAT', description: 'text (default) or json' },
+    { name: 'output', type: 'string', valueName: 'FORMAT', description: 'text (default) or json', values: ['text', 'json'] },
     { name: 'check', type: 'boolean', description: 'exit 4 when any configured session needs a login (prints nothing)' },
   ],
   maxPositionals: 1,

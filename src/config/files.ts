@@ -1,21 +1,38 @@
 // Where the AWS tools keep their files, with the same variable overrides and expansion rules.
-import { join } from 'node:path';
+import { posix, win32 } from 'node:path';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export function homeDir(env: Env): string {
-  // HOME first (as Python's expanduser does) so tests and sandboxes can point us elsewhere.
-  // node:os only when needed: the cached path should load nothing it does not use.
-  return env.HOME || env.USERPROFILE || process.getBuiltinModule('node:os').homedir();
+/**
+ * The home directory exactly as Python's os.path.expanduser finds it, since that is where
+ * botocore and the AWS CLI look for ~/.aws: ssohelper and they must agree to share a login.
+ * On Windows that is USERPROFILE, then HOMEDRIVE+HOMEPATH, and HOME is ignored (Git Bash, MSYS
+ * and Cygwin set it to a directory of their own); elsewhere HOME. node:os only as the last
+ * resort (Python would then leave `~` unexpanded): the cached path should load nothing it does
+ * not use.
+ */
+export function homeDir(env: Env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'win32') {
+    if (env.USERPROFILE) return env.USERPROFILE;
+    if (env.HOMEPATH) return `${env.HOMEDRIVE ?? ''}${env.HOMEPATH}`;
+  } else if (env.HOME) {
+    return env.HOME;
+  }
+  return process.getBuiltinModule('node:os').homedir();
 }
 
-/** `~` and `$VAR`/`${VAR}` expansion, as botocore applies to AWS_CONFIG_FILE and friends. */
-export function expandPath(path: string, env: Env): string {
-  let out = path.replace(/\$(\w+)|\$\{(\w+)\}/g, (whole, a: string | undefined, b: string | undefined) => {
-    const value = env[(a ?? b) as string];
+/**
+ * `~` and variable expansion, as botocore applies to AWS_CONFIG_FILE and friends
+ * (os.path.expandvars: `$VAR` and `${VAR}`, and on Windows also `%VAR%`); unknown variables
+ * stay as written.
+ */
+export function expandPath(path: string, env: Env, platform: NodeJS.Platform = process.platform): string {
+  const pattern = platform === 'win32' ? /\$(\w+)|\$\{(\w+)\}|%(\w+)%/g : /\$(\w+)|\$\{(\w+)\}/g;
+  let out = path.replace(pattern, (whole, a: string | undefined, b: string | undefined, c: string | undefined) => {
+    const value = env[(a ?? b ?? c) as string];
     return value === undefined ? whole : value;
   });
-  if (out === '~' || out.startsWith('~/') || out.startsWith('~\\')) out = homeDir(env) + out.slice(1);
+  if (out === '~' || out.startsWith('~/') || (platform === 'win32' && out.startsWith('~\\'))) out = homeDir(env, platform) + out.slice(1);
   return out;
 }
 
@@ -29,11 +46,12 @@ export interface AwsPaths {
   stateDir: string;
 }
 
-export function awsPaths(env: Env): AwsPaths {
-  const home = homeDir(env);
+export function awsPaths(env: Env, platform: NodeJS.Platform = process.platform): AwsPaths {
+  const home = homeDir(env, platform);
+  const { join } = platform === 'win32' ? win32 : posix;
   return {
-    configFile: expandPath(env.AWS_CONFIG_FILE || '~/.aws/config', env),
-    credentialsFile: expandPath(env.AWS_SHARED_CREDENTIALS_FILE || '~/.aws/credentials', env),
+    configFile: expandPath(env.AWS_CONFIG_FILE || join('~', '.aws', 'config'), env, platform),
+    credentialsFile: expandPath(env.AWS_SHARED_CREDENTIALS_FILE || join('~', '.aws', 'credentials'), env, platform),
     // The AWS CLI and botocore always use these two under the home directory.
     ssoCacheDir: join(home, '.aws', 'sso', 'cache'),
     roleCacheDir: join(home, '.aws', 'cli', 'cache'),

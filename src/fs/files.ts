@@ -161,8 +161,41 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   if (problem) throw new ConfigError(`${dir} ${problem}; refusing to write credentials there`, `fix it: chown $(id -u) ${dir} && chmod 700 ${dir}`);
 }
 
+/**
+ * Windows refuses to rename over a file that another process has open without delete sharing
+ * (botocore reading a cache file, an antivirus or indexer scanning it): EPERM, EACCES or EBUSY,
+ * usually for milliseconds. There the rename is retried on this schedule (about 1.6 s in all);
+ * elsewhere those codes mean real permission problems and fail at once. Never a write in place.
+ */
+export const REPLACE_RETRY_DELAYS_MS: readonly number[] = [10, 20, 40, 80, 160, 320, 500, 500];
+const BUSY_CODES = new Set(['EPERM', 'EACCES', 'EBUSY']);
+
+export interface ReplaceOptions {
+  platform?: NodeJS.Platform;
+  /** The rename to use (tests stand in for a Windows file that is held open). */
+  rename?: (from: string, to: string) => Promise<void>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** rename(from, to), retried within a bound while Windows reports the target busy. */
+export async function replaceFile(from: string, to: string, options: ReplaceOptions = {}): Promise<void> {
+  const platform = options.platform ?? process.platform;
+  const rename = options.rename ?? fsp.rename;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await rename(from, to);
+      return;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? '';
+      if (platform !== 'win32' || !BUSY_CODES.has(code) || attempt >= REPLACE_RETRY_DELAYS_MS.length) throw err;
+      await sleep(REPLACE_RETRY_DELAYS_MS[attempt] as number);
+    }
+  }
+}
+
 /** Replaces `path` with `data` (mode 0600 unless given) so readers see the old or the new file, never half. */
-export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
+export async function writeFileAtomic(path: string, data: string, mode = 0o600, replace: ReplaceOptions = {}): Promise<void> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
   const suffix = process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex');
@@ -176,7 +209,7 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
     await handle.sync();
     await handle.close();
     handle = undefined;
-    await fsp.rename(temp, path);
+    await replaceFile(temp, path, replace);
   } catch (err) {
     await handle?.close().catch(() => undefined);
     await fsp.rm(temp, { force: true }).catch(() => undefined);

@@ -2,7 +2,6 @@
 // botocore and the SDKs look for it. Also the single-flight wrapper that makes many processes
 // needing a login at once produce one.
 import { promises as fsp } from 'node:fs';
-import { platform } from 'node:os';
 import { lockPath, loginLockName, tokenLockName, withLock } from '../cache/lock.ts';
 import { readToken, type SsoToken, tokenCacheHash, writeToken } from '../cache/token.ts';
 import { describeSession, type SessionRef } from '../session/ref.ts';
@@ -31,7 +30,7 @@ export interface LoginOptions {
 export const LOGIN_WAIT_LIMIT_MS = PKCE_WAIT_LIMIT_MS + 60_000;
 
 export async function performLogin(rt: Runtime, s: SessionRef, options: LoginOptions): Promise<SsoToken> {
-  const os = platform();
+  const os = rt.platform;
   const plan = planLogin({ legacy: !s.sessionName, useDeviceCode: options.useDeviceCode, noBrowser: options.noBrowser }, { platform: os, env: rt.env });
   rt.debug(`login to ${describeSession(s)}: ${plan.flow} flow, ${plan.openBrowser ? 'opening a browser' : 'printing the URL only'}`);
   const ui = loginUi(rt, { mirrorToTerminal: options.onDemand, platform: os });
