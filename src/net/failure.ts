@@ -38,11 +38,9 @@ const CONTEXT = Symbol.for('ssohelper.net');
 export function attachContext(err: unknown, context: NetContext, proxyUrl: string | undefined): unknown {
   if (typeof err !== 'object' || err === null) return err;
   const e = err as { message?: unknown; stack?: unknown; [CONTEXT]?: NetContext };
-  if (proxyUrl) {
-    const secrets = secretsOf(proxyUrl);
-    if (typeof e.message === 'string') e.message = scrub(e.message, secrets);
-    if (typeof e.stack === 'string') e.stack = scrub(e.stack, secrets);
-  }
+  const secrets = proxyUrl ? secretsOf(proxyUrl) : [];
+  if (typeof e.message === 'string') e.message = scrub(e.message, secrets);
+  if (typeof e.stack === 'string') e.stack = scrub(e.stack, secrets);
   e[CONTEXT] ??= context;
   return err;
 }
@@ -59,8 +57,12 @@ function secretsOf(proxyUrl: string): string[] {
   return [userinfo, password, decoded].filter((s) => s.length > 0);
 }
 
+// Node's advice for an untrusted certificate names a flag that users of the executable cannot
+// pass; our own message names the settings that work.
+const NODE_CA_ADVICE = /; if the root CA is installed locally, try running Node\.js with --use-system-ca/g;
+
 function scrub(text: string, secrets: string[]): string {
-  return secrets.reduce((t, s) => t.split(s).join('****'), text);
+  return secrets.reduce((t, s) => t.split(s).join('****'), text.replace(NODE_CA_ADVICE, ''));
 }
 
 const UNKNOWN_AUTHORITY = new Set([

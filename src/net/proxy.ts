@@ -60,6 +60,14 @@ export function parseProxy(raw: string, source: string): ProxyServer {
   };
 }
 
+/** The proxy variables in effect must be usable URLs: checked before any request is made. */
+export function checkProxyVariables(env: Env): void {
+  for (const scheme of ['https', 'http'] as const) {
+    const variable = proxyVariable(env, scheme);
+    if (variable) parseProxy(variable[1], variable[0]);
+  }
+}
+
 /** The proxy for a request to `target`, or undefined to connect directly. */
 export function proxyFor(target: { protocol: string; hostname: string; port?: number | string | undefined }, env: Env): ProxyServer | undefined {
   const scheme = target.protocol.replace(/:$/, '') === 'http' ? 'http' : 'https';

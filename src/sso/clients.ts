@@ -47,12 +47,14 @@ export function requestHandler(network: Network): Promise<NetworkHandler> {
   let handler = handlers.get(key);
   if (!handler) {
     handler = (async () => {
-      const [{ NetworkHandler }, { networkSettings }, { trustedCertificates }] = await Promise.all([
+      const [{ NetworkHandler }, { networkSettings }, { trustedCertificates }, { checkProxyVariables }] = await Promise.all([
         import('../net/handler.ts'),
         import('../net/settings.ts'),
         import('../net/trust.ts'),
+        import('../net/proxy.ts'),
       ]);
       const settings = networkSettings(env, network.profile);
+      checkProxyVariables(env);
       const ca = trustedCertificates(settings);
       network.debug(
         `network: CA ${settings.caBundle ? `${settings.caBundle.path} (${settings.caBundle.source})` : 'Node defaults'}${settings.useSystemCa ? ' + system store' : ''}, ` +
@@ -69,7 +71,11 @@ export function requestHandler(network: Network): Promise<NetworkHandler> {
 
 /** What every client gets besides its endpoint. */
 async function common(network: Network) {
-  const debug = (m: unknown) => network.debug(`aws-sdk: ${typeof m === 'string' ? m : JSON.stringify(m)}`);
+  // The SDK logs whole requests as objects (inputs whose secrets depend on the service model's
+  // marking): only its plain-text warnings are kept; failures are reported by us.
+  const debug = (m: unknown) => {
+    if (typeof m === 'string') network.debug(`aws-sdk: ${m}`);
+  };
   return {
     maxAttempts: 1,
     requestHandler: await requestHandler(network),

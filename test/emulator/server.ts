@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { handleControl } from './control.ts';
@@ -32,6 +33,12 @@ export interface EmulatorOptions {
   clock?: () => number;
   /** Called after every service response (not control API calls). */
   onLog?: (entry: LogEntry) => void;
+  /**
+   * Serve HTTPS with this key and certificate (PEM) instead of HTTP. `host` is the name `url`
+   * uses (default 127.0.0.1): a name the certificate covers, for tests that reach the emulator
+   * through a proxy under a name nothing else resolves.
+   */
+  tls?: { key: string; cert: string; host?: string };
 }
 
 export interface SessionOptions {
@@ -110,18 +117,18 @@ export class Emulator {
   readonly url: string;
   readonly port: number;
   private readonly state: State;
-  private readonly server: Server;
+  private readonly server: Server | HttpsServer;
   private readonly onLog: ((entry: LogEntry) => void) | undefined;
   private readonly startKnobs: Record<string, unknown>;
   private readonly stopping = new AbortController();
 
-  private constructor(server: Server, state: State, options: EmulatorOptions) {
+  private constructor(server: Server | HttpsServer, state: State, options: EmulatorOptions) {
     this.server = server;
     this.state = state;
     this.onLog = options.onLog;
     this.startKnobs = { ...options.knobs };
     this.port = (server.address() as AddressInfo).port;
-    this.url = `http://127.0.0.1:${this.port}`;
+    this.url = options.tls ? `https://${options.tls.host ?? '127.0.0.1'}:${this.port}` : `http://127.0.0.1:${this.port}`;
   }
 
   static async start(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -133,9 +140,10 @@ export class Emulator {
       }
     }
     let emulator: Emulator | undefined;
-    const server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       if (emulator) void emulator.dispatch(req, res);
-    });
+    };
+    const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createServer(onRequest);
     // Clients keep connections alive; don't let a half-open socket hold stop() up.
     server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
