@@ -52,11 +52,20 @@ beforeEach(async () => {
     e.resetKnobs();
   }
   for (const p of [proxy, authProxy]) Object.assign(p.counters, { connect: 0, forward: 0, rejected: 0, targets: [], authorizations: [] });
-  home = makeHome(configWith(''));
-  await seedToken(home, emu.issueSession());
+  await newHome();
 });
 
-after(() => rmSync(home.dir, { recursive: true, force: true }));
+const homes: Home[] = [];
+after(() => {
+  for (const h of homes) rmSync(h.dir, { recursive: true, force: true });
+});
+
+/** A fresh HOME with [profile dev] extended by `devExtra`, and a token from the HTTPS emulator. */
+async function newHome(devExtra = ''): Promise<void> {
+  home = makeHome(configWith(devExtra));
+  homes.push(home);
+  await seedToken(home, emu.issueSession());
+}
 
 /** The standard config with extra lines in [profile dev]. */
 function configWith(devExtra: string): string {
@@ -100,8 +109,7 @@ suite('trust', () => {
   });
 
   test('the profile’s ca_bundle works, and AWS_CA_BUNDLE takes precedence over it', async () => {
-    home = makeHome(configWith(`ca_bundle = ${ca.caFile}\n`));
-    await seedToken(home, emu.issueSession());
+    await newHome(`ca_bundle = ${ca.caFile}\n`);
     processJson(await run(['get', 'dev'], envFor(direct())));
     const r = await run(['get', 'dev', '--refresh'], envFor(direct(), { AWS_CA_BUNDLE: otherCa.caFile }));
     expectFailure(r, 6, /TLS certificate check failed .*trusting the CA bundle from AWS_CA_BUNDLE/);
@@ -110,8 +118,7 @@ suite('trust', () => {
   test('a missing or non-PEM CA bundle is a configuration error naming the file (exit 3)', async () => {
     const missing = `${ca.dir}/nowhere.pem`;
     expectFailure(await run(['get', 'dev'], envFor(direct(), { AWS_CA_BUNDLE: missing })), 3, new RegExp(`the CA bundle ${missing} \\(from AWS_CA_BUNDLE\\) does not exist`));
-    home = makeHome(configWith(`ca_bundle = ${ca.dir}/server.key\n`));
-    await seedToken(home, emu.issueSession());
+    await newHome(`ca_bundle = ${ca.dir}/server.key\n`);
     expectFailure(await run(['get', 'dev'], envFor(direct())), 3, /server\.key \(from ca_bundle in \[profile dev\] in .*config\) holds no PEM certificate/);
   });
 
@@ -245,8 +252,7 @@ suite('logins through the proxy', () => {
 
 suite('bounded waits', () => {
   test('a server that accepts and never answers is cut off by cli_read_timeout; the SDK prints nothing of its own', async () => {
-    home = makeHome(configWith('cli_read_timeout = 1\n'));
-    await seedToken(home, emu.issueSession());
+    await newHome('cli_read_timeout = 1\n');
     emu.setKnobs({ latencyMs: 600_000 });
     const r = await run(['get', 'dev'], envFor(direct(), { AWS_CA_BUNDLE: ca.caFile, SSOHELPER_RETRY_TIMEOUT: '1' }));
     expectFailure(r, 6, new RegExp(`localhost:${emu.port} did not answer within 1 s`));
@@ -256,16 +262,14 @@ suite('bounded waits', () => {
   });
 
   test('the same through the proxy tunnel', async () => {
-    home = makeHome(configWith('cli_read_timeout = 1\n'));
-    await seedToken(home, emu.issueSession());
+    await newHome('cli_read_timeout = 1\n');
     emu.setKnobs({ latencyMs: 600_000 });
     const r = await run(['get', 'dev'], envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile, SSOHELPER_RETRY_TIMEOUT: '1' }));
     expectFailure(r, 6, new RegExp(`${NAME.replace(/\./g, '\\.')}:${emu.port} through the proxy http://127\\.0\\.0\\.1:\\d+ \\(HTTPS_PROXY\\) did not answer within 1 s`));
   });
 
   test('a bad timeout setting is a configuration error naming the key and file', async () => {
-    home = makeHome(configWith('cli_connect_timeout = soon\n'));
-    await seedToken(home, emu.issueSession());
+    await newHome('cli_connect_timeout = soon\n');
     expectFailure(await run(['get', 'dev'], envFor(direct(), { AWS_CA_BUNDLE: ca.caFile })), 3, /cli_connect_timeout in \[profile dev\] in .*config is "soon"/);
   });
 });
