@@ -24,9 +24,9 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FULL_FILE } from '../src/hot/full.ts';
+import { FULL_FILE, HOT_FILE } from '../src/hot/embedded.ts';
 import { Emulator } from '../test/emulator/server.ts';
-import { HOT_FILE, loadedBy } from './build.ts';
+import { loadedBy } from './build.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
 
 const root = resolve(import.meta.dirname, '..');

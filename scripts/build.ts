@@ -34,14 +34,15 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, wrapFull } from '../src/hot/full.ts';
-import { FIXTURE, hasFixtureKey, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
+import { FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, HOT_ASSET, HOT_CACHE_ASSET, HOT_FILE, wrapScript } from '../src/hot/embedded.ts';
+import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
 
 export const root = resolve(import.meta.dirname, '..');
 export const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 export const HOT_ENTRY = 'src/hot.ts';
 export const FULL_ENTRY = 'src/main.ts';
-export const HOT_FILE = 'ssohelper.cjs';
+export const SEA_MAIN_ENTRY = 'src/hot/seaMain.ts';
+export { FULL_FILE, HOT_FILE };
 /** The pinned Node 24 from node_modules, never the machine's /usr/bin/node. */
 export const hostNode = realpathSync(join(root, 'node_modules/.bin/node'));
 // Builtins that the SDK's HTTP stack pulls in at module top; a cached answer needs none.
@@ -238,8 +239,8 @@ export function checkHotPath(outdir: string): string[] {
   }
 }
 
-// Runs in a child `node`: compiles the wrapped full bundle exactly as src/hot/full.ts does, runs
-// the program, and on its successful exit writes the code cache of everything compiled so far.
+// Runs in a child `node`: compiles a wrapped bundle exactly as src/hot/embedded.ts does, runs
+// it, and on its successful exit writes the code cache of everything compiled so far.
 const TRAINER = `
 const fs = require('fs'), vm = require('vm'), { createRequire } = require('module');
 const { TRAIN_SOURCE, TRAIN_OUT, TRAIN_FILENAME, TRAIN_ARGS } = process.env;
@@ -255,17 +256,33 @@ script.runInThisContext()(module.exports, createRequire(process.execPath), modul
 `;
 
 /**
- * V8 code cache for the full bundle, made by `node` (the Node that the SEA embeds, on this
- * platform only) from exactly the text src/hot/full.ts compiles. Trained: made after the program
- * ran its cold path (`get` with no cached entry: lock, token, SDK client, one GetRoleCredentials
- * answered by a stub server here, write), so the functions that path runs are in the cache and
- * a user's first call does not compile them. A cache made right after compiling would hold
- * little beyond the top level, since V8 compiles functions lazily.
+ * A trained V8 code cache: `node` (the Node that the SEA embeds, on this platform only) compiles
+ * exactly the text src/hot/embedded.ts compiles, runs it as `ssohelper <args>` in `home`, and
+ * writes the cache once it exits 0. V8 compiles functions lazily, so a cache made right after
+ * compiling (what Node's own useCodeCache does) holds little beyond the top level; this one
+ * holds every function the run needed. `env` is the run's environment.
  */
-export async function fullCodeCache(node: string, fullCode: string, work: string): Promise<Buffer> {
-  const src = join(work, 'full.wrapped.js');
-  const out = join(work, 'full.cache');
-  writeFileSync(src, wrapFull(fullCode));
+export async function trainedCodeCache(node: string, code: string, filename: string, work: string, args: string[], env: Record<string, string>): Promise<Buffer> {
+  const src = join(work, `${filename}.wrapped.js`);
+  const out = join(work, `${filename}.cache`);
+  writeFileSync(src, wrapScript(code));
+  const child = spawn(node, ['-e', TRAINER], {
+    env: { ...env, PATH: '/nonexistent', TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: filename, TRAIN_ARGS: JSON.stringify(args) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const status = await new Promise<number | null>((ok) => child.on('close', ok));
+  if (status !== 0 || !existsSync(out)) fail(`the code-cache training run of ${filename} (${args.join(' ')}) failed with exit ${status}:\n${output}`);
+  return readFileSync(out);
+}
+
+/**
+ * Both caches. The hot bundle's is trained on a cached `get`; the full bundle's on a cold one
+ * (lock, token, SDK client, one GetRoleCredentials answered by a stub server here, write).
+ */
+export async function codeCaches(node: string, hotCode: string, fullCode: string, work: string): Promise<{ hot: Buffer; full: Buffer }> {
   const home = mkdtempSync(join(tmpdir(), 'ssohelper-train-'));
   const server = createServer((req, res) => {
     req.resume();
@@ -283,21 +300,35 @@ export async function fullCodeCache(node: string, fullCode: string, work: string
   });
   try {
     writeConfig(home);
+    writeFreshRoleCache(home);
+    const hot = await trainedCodeCache(node, hotCode, HOT_FILE, work, ['get', FIXTURE.profile], { HOME: home });
+    rmSync(roleCacheFile(home));
     await writeSsoToken(home, { accessToken: 'trainingAccessToken', expiresAt: new Date(Date.now() + 3600_000) });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const env = { HOME: home, PATH: '/nonexistent', AWS_ENDPOINT_URL_SSO: url, TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: FULL_FILE, TRAIN_ARGS: JSON.stringify(['get', FIXTURE.profile]) };
-    const child = spawn(node, ['-e', TRAINER], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d) => (output += d));
-    child.stderr.on('data', (d) => (output += d));
-    const code = await new Promise<number | null>((ok) => child.on('close', ok));
-    if (code !== 0 || !existsSync(out)) fail(`the code-cache training run (a cold 'get') failed with exit ${code}:\n${output}`);
-    return readFileSync(out);
+    const full = await trainedCodeCache(node, fullCode, FULL_FILE, work, ['get', FIXTURE.profile], { HOME: home, AWS_ENDPOINT_URL_SSO: url });
+    return { hot, full };
   } finally {
     server.close();
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** The SEA's main script (src/hot/seaMain.ts): a few lines that run the hot bundle asset. */
+export async function seaMainCode(): Promise<string> {
+  const r = await build({
+    entryPoints: [join(root, SEA_MAIN_ENTRY)],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    minifyWhitespace: true,
+    charset: 'ascii',
+    write: false,
+    logLevel: 'warning',
+    absWorkingDir: root,
+  }).catch(() => fail('esbuild failed on the SEA main script (errors above)'));
+  return r.outputFiles[0]!.text;
 }
 
 export interface SeaOptions {
@@ -332,6 +363,9 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
     .update(o.hotCode)
     .update('\0')
     .update(o.fullCode)
+    .update('\0')
+    .update(readFileSync(join(root, SEA_MAIN_ENTRY)))
+    .update(readFileSync(join(root, 'src/hot/embedded.ts')))
     .update(JSON.stringify({ settings, postject: o.postjectArgs ?? [] }))
     .update(`${o.node}\0${stat(o.node).size}\0${stat(o.node).mtimeMs}\0${o.baseBinary}\0${stat(o.baseBinary).size}\0${stat(o.baseBinary).mtimeMs}`)
     .digest('hex');
@@ -355,16 +389,21 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
   const cleanup = () => rmSync(work, { recursive: true, force: true });
   process.on('exit', cleanup);
   try {
-    const main = join(work, HOT_FILE);
+    const main = join(work, 'sea-main.cjs');
+    const hot = join(work, HOT_FILE);
     const full = join(work, FULL_FILE);
     const blob = join(work, 'ssohelper.blob');
     const exe = join(work, 'ssohelper');
     const seaConfig = join(work, 'sea-config.json');
-    writeFileSync(main, o.hotCode);
+    writeFileSync(main, await seaMainCode());
+    writeFileSync(hot, o.hotCode);
     writeFileSync(full, o.fullCode);
-    const assets: Record<string, string> = { [FULL_ASSET]: full };
+    const assets: Record<string, string> = { [HOT_ASSET]: hot, [FULL_ASSET]: full };
     if (o.codeCache) {
-      writeFileSync(join(work, FULL_CACHE_ASSET), await fullCodeCache(o.node, o.fullCode, work));
+      const caches = await codeCaches(o.node, o.hotCode, o.fullCode, work);
+      writeFileSync(join(work, HOT_CACHE_ASSET), caches.hot);
+      writeFileSync(join(work, FULL_CACHE_ASSET), caches.full);
+      assets[HOT_CACHE_ASSET] = join(work, HOT_CACHE_ASSET);
       assets[FULL_CACHE_ASSET] = join(work, FULL_CACHE_ASSET);
     }
     writeFileSync(seaConfig, JSON.stringify({ main, output: blob, assets, ...settings }));
@@ -409,10 +448,10 @@ export function smoke(exe: string, version: string): void {
   if (r.status !== 0 || !r.stdout.includes(version)) {
     fail(`'${relative(root, exe)} --version' exited ${r.status ?? r.signal} and printed ${JSON.stringify(r.stdout.trim())}; expected ${version}\n${r.stderr}`);
   }
-  // The hot entry reports how it loaded the full program when debugging.
-  const how = /full program loaded from (.*)/.exec(r.stderr)?.[1] ?? 'unknown';
-  if (how !== 'asset+cache') fail(`'${relative(root, exe)} --version' loaded the full program from ${how}, expected asset+cache`);
-  log(`smoke: ${relative(root, exe)} --version -> ${r.stdout.trim()} (full program from ${how})`);
+  // The hot entry reports how both bundles were loaded when debugging.
+  const how = /hot script loaded from (.*)/.exec(r.stderr)?.[1] ?? 'unknown';
+  if (how !== 'asset+cache, full program from asset+cache') fail(`'${relative(root, exe)} --version': hot script loaded from ${how}, expected both from asset+cache`);
+  log(`smoke: ${relative(root, exe)} --version -> ${r.stdout.trim()} (hot script loaded from ${how})`);
 }
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@ import { EXIT } from './errors.ts';
 import { env } from './commands/env.ts';
 import { exportCredentials } from './commands/exportCredentials.ts';
 import { get } from './commands/get.ts';
-import { runFullProgram } from './hot/full.ts';
+import { hotLoadedFrom, runFullProgram } from './hot/embedded.ts';
 import { handover, handoverRequested } from './hot/handover.ts';
 import { checkSettings, createRuntime, debugRequested } from './runtime.ts';
 
@@ -57,7 +57,7 @@ cachedAnswer(argv, debug).then(
     }
     try {
       const how = runFullProgram();
-      if (debug) write(STDERR, `ssohelper[debug] full program loaded from ${how}\n`);
+      if (debug) write(STDERR, `ssohelper[debug] hot script loaded from ${hotLoadedFrom()}, full program from ${how}\n`);
     } catch (err) {
       write(STDERR, `ssohelper: this installation is broken: cannot load the full program (${(err as Error).message}); reinstall it\n`);
       process.exit(EXIT.internal);

@@ -7,10 +7,10 @@ import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { HOT_FILE, loadedBy } from '../../scripts/build.ts';
+import { loadedBy } from '../../scripts/build.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache } from '../../scripts/fixture.ts';
 import { assumeRoleCachePath, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
-import { FULL_FILE } from '../../src/hot/full.ts';
+import { FULL_FILE, HOT_FILE } from '../../src/hot/embedded.ts';
 import { ROOT } from '../helpers/run.ts';
 
 const BIN = join(ROOT, 'dist', 'ssohelper');
@@ -105,9 +105,9 @@ describe('hot entry and full program', { skip }, () => {
     assert.equal(unknown.stdout, '');
   });
 
-  test('the executable loads the full program from its embedded code cache', () => {
+  test('the executable runs both bundles from their embedded code caches', () => {
     const r = spawnSync(BIN, ['--version'], { env: { ...env, SSOHELPER_DEBUG: '1' }, encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /full program loaded from asset\+cache/);
+    assert.match(r.stderr, /hot script loaded from asset\+cache, full program from asset\+cache/);
   });
 });
