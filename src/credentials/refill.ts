@@ -10,9 +10,14 @@ import type { ExpiringCredentials } from './model.ts';
 
 export async function refillUnderLock<C extends ExpiringCredentials>(rt: Runtime, slot: CacheSlot<C>, options: CredentialOptions): Promise<C> {
   const started = rt.now();
-  return withLock(rt, roleLockName(slot.cacheKey), slot.what, async () => {
+  // Another process may have fetched them while we waited for the lock.
+  const fetchedMeanwhile = async () => {
     const again = await slot.read(slot.path);
-    if (again && isFresh(again, rt.now(), options.minTtlMs) && (!options.refresh || (await writtenSince(slot.path, started)))) {
+    return again && isFresh(again, rt.now(), options.minTtlMs) && (!options.refresh || (await writtenSince(slot.path, started))) ? again : undefined;
+  };
+  const refill = async () => {
+    const again = await fetchedMeanwhile();
+    if (again) {
       rt.debug('another process fetched them while we waited');
       return again;
     }
@@ -27,7 +32,8 @@ export async function refillUnderLock<C extends ExpiringCredentials>(rt: Runtime
       );
     }
     return creds;
-  });
+  };
+  return withLock(rt, roleLockName(slot.cacheKey), slot.what, refill, undefined, fetchedMeanwhile);
 }
 
 async function writtenSince(path: string, since: number): Promise<boolean> {
