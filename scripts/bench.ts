@@ -302,7 +302,7 @@ async function main(): Promise<number> {
   const load0 = loadavg()[0]!;
   const kinds = ['floor', 'hot', 'cold', ...(withAws ? ['aws'] : [])] as const;
   const samples: Record<string, RunResult[]> = Object.fromEntries(kinds.map((k) => [k, []]));
-  const pairs: Array<{ hot: number; cold: number; coldMinusFloor: number }> = [];
+  const pairs: Array<{ hot: number; cold: number; coldMinusFloor: number; hotCpu: number; coldCpu: number }> = [];
   for (let i = -2; i < rounds; i++) {
     const these = kinds.filter((k) => k !== 'aws' || (i >= 0 && i < awsRounds));
     const got: Record<string, RunResult> = {};
@@ -316,7 +316,15 @@ async function main(): Promise<number> {
     if (i < 0) continue; // warm-up rounds
     for (const [k, r] of Object.entries(got)) samples[k]!.push(r);
     const f = got.floor!.wallNs;
-    pairs.push({ hot: got.hot!.wallNs / f, cold: got.cold!.wallNs / f, coldMinusFloor: ms(got.cold!.wallNs - f) });
+    const fc = got.floor!.cpuMs;
+    pairs.push({
+      hot: got.hot!.wallNs / f,
+      cold: got.cold!.wallNs / f,
+      coldMinusFloor: ms(got.cold!.wallNs - f),
+      // CPU time (user + system) is less disturbed than wall time by waiting for a core.
+      hotCpu: got.hot!.cpuMs / fc,
+      coldCpu: got.cold!.cpuMs / fc,
+    });
   }
   const coldRequests = emulator.counters.GetRoleCredentials;
 
@@ -360,7 +368,10 @@ async function main(): Promise<number> {
       hotOverFloor: summary(pairs.map((p) => p.hot), 3),
       coldOverFloor: summary(pairs.map((p) => p.cold), 2),
       coldMinusFloorMs: summary(pairs.map((p) => p.coldMinusFloor)),
+      hotOverFloorCpu: summary(pairs.map((p) => p.hotCpu), 3),
+      coldOverFloorCpu: summary(pairs.map((p) => p.coldCpu), 2),
     },
+    cpuMs: Object.fromEntries(kinds.map((k) => [k, summary(samples[k]!.map((r) => r.cpuMs))])),
     coldRequestsPerCall: round(coldRequests / (rounds + 3), 2),
     herd: herds
       ? {
@@ -406,6 +417,7 @@ async function main(): Promise<number> {
       return `${k.padEnd(6)} ${pad(w[k]!.median.toFixed(1), 10)} ${pad(w[k]!.p10.toFixed(1), 7)} ${pad(w[k]!.p90.toFixed(1), 7)} ${pad(report.peakRssMiB[k]!.median.toFixed(1), 8)}  ${cmd.map((a) => a.replace(`${root}/`, '')).join(' ')}${k === 'cold' ? ' (no cached entry)' : ''}`;
     }),
     `per round: hot/floor median ${report.perRound.hotOverFloor.median.toFixed(3)} (p10 ${report.perRound.hotOverFloor.p10}, p90 ${report.perRound.hotOverFloor.p90}); cold - floor median ${report.perRound.coldMinusFloorMs.median} ms (p10 ${report.perRound.coldMinusFloorMs.p10}, p90 ${report.perRound.coldMinusFloorMs.p90}); cold/floor ${report.perRound.coldOverFloor.median}`,
+    `per round, CPU time (user+sys): hot/floor median ${report.perRound.hotOverFloorCpu.median.toFixed(3)} (p10 ${report.perRound.hotOverFloorCpu.p10}, p90 ${report.perRound.hotOverFloorCpu.p90}); cold/floor ${report.perRound.coldOverFloorCpu.median}; medians floor ${report.cpuMs.floor!.median} ms, hot ${report.cpuMs.hot!.median} ms, cold ${report.cpuMs.cold!.median} ms`,
     `cold calls made ${report.coldRequestsPerCall} GetRoleCredentials each`,
   ];
   if (report.herd) {
