@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FULL_FILE } from '../src/hot/full.ts';
+import { FULL_FILE } from '../src/hot/embedded.ts';
 import { bundle, checkFullBundle, checkHotPath, HOT_FILE, makeSea, SENTINEL_FUSE, smoke } from './build.ts';
 import { adhocSign } from './lib/machoSign.ts';
 import { peInfo, stripSignature, withChecksum } from './lib/pe.ts';
@@ -153,14 +153,14 @@ function checkExecutable(t: Target, bytes: Buffer): void {
  * settings), then what the target's OS needs: an ad-hoc signature for macOS, a checksum that
  * matches the bytes for Windows (whose base lost its Authenticode table first).
  */
-function executable(t: Target, base: string, blobNode: string, hot: string, full: string, work: string): string {
+async function executable(t: Target, base: string, blobNode: string, hot: string, full: string, work: string): Promise<string> {
   let baseBinary = base;
   if (t.os === 'win32') {
     baseBinary = join(work, `base-${t.file}`);
     writeFileSync(baseBinary, stripSignature(readFileSync(base)));
   }
   const exe = join(work, t.file);
-  makeSea({
+  await makeSea({
     node: blobNode,
     baseBinary,
     out: exe,
@@ -203,7 +203,7 @@ function npmPackage(hot: string, full: string, work: string, out: string): strin
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
   const bin = (pkg.bin as Record<string, string> | undefined)?.ssohelper;
   if (bin !== `bin/${HOT_FILE}`) fail(`package.json bin.ssohelper must be bin/${HOT_FILE}`);
-  // The hot entry loads the full program from the file beside it (src/hot/full.ts).
+  // The hot entry loads the full program from the file beside it (src/hot/embedded.ts).
   writeFileSync(join(stage, bin), `#!/usr/bin/env node\n${hot}`, { mode: 0o755 });
   writeFileSync(join(stage, 'bin', FULL_FILE), full);
   for (const f of ['README.md', 'LICENSE']) copyFileSync(join(root, f), join(stage, f));
@@ -279,7 +279,7 @@ async function main(): Promise<void> {
   const files: string[] = [];
   for (const t of targets) {
     const t1 = performance.now();
-    const exe = executable(t, bases.get(t.name)!, blobNode, hot.code, full.code, work);
+    const exe = await executable(t, bases.get(t.name)!, blobNode, hot.code, full.code, work);
     // A copy, not a rename of the work file: see the page-cache note in scripts/build.ts.
     const final = join(out, t.file);
     copyFileSync(exe, final);
