@@ -58,6 +58,10 @@ export class NetworkHandler {
     } catch (err) {
       throw attachContext(err, context, proxy?.url);
     }
+    // A body that stalls fails while the SDK reads it, after handle() returned: label that too.
+    (result.response.body as { on?: (event: 'error', listener: (err: unknown) => void) => void } | undefined)?.on?.('error', (err) => {
+      attachContext(err, context, proxy?.url);
+    });
     // Through a plain-http proxy the 407 comes back as a response, not as a failed tunnel.
     if (proxy && result.response.statusCode === 407) {
       (result.response.body as { destroy?: () => void } | undefined)?.destroy?.();
