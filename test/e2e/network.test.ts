@@ -197,6 +197,19 @@ suite('proxies', () => {
     expectFailure(await run(['get', 'dev'], envFor(viaName(), { HTTPS_PROXY: 'socks5://127.0.0.1:1080' })), 3, /HTTPS_PROXY uses the socks5 scheme/);
   });
 
+  test('role chains: STS goes through the proxy with the same trust', async () => {
+    const deploy = 'arn:aws:iam::333333333333:role/Deploy';
+    emu.defineRole(deploy, { trust: ['111111111111'] });
+    home = makeHome(`${configWith('')}\n[profile deploy]\nrole_arn = ${deploy}\nsource_profile = dev\n`);
+    homes.push(home);
+    await seedToken(home, emu.issueSession());
+    const r = await run(['get', 'deploy'], envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile }));
+    processJson(r);
+    assert.equal(emu.counters.GetRoleCredentials, 1);
+    assert.equal(emu.counters.AssumeRole, 1);
+    assert.ok(proxy.counters.targets.length >= 1 && proxy.counters.targets.every((t) => t === `${NAME}:${emu.port}`));
+  });
+
   test('list and logout go through the proxy too', async () => {
     const env = envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile });
     const listed = await run(['list', '--sso-session', SESSION], env);

@@ -1,6 +1,7 @@
 // The pure parts of src/net/: which proxy a request takes (curl's and the AWS CLI's reading of
 // the variables, plus CIDR), what the settings say, and what a failure tells the user.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -75,6 +76,25 @@ describe('proxy choice', () => {
       ['sso.example.com', 443, '10.0.0.0/8', false],
     ];
     for (const [host, port, list, expected] of cases) assert.equal(bypassesProxy(host, port, list), expected, `${host}:${port} against "${list}"`);
+  });
+
+  test('NO_PROXY agrees with botocore wherever botocore has an answer (no CIDR, no *., no ports there)', () => {
+    const hosts = ['sso.example.com', 'example.com', 'notexample.com', 'EXAMPLE.com', 'oidc.eu-west-1.amazonaws.com', '10.1.2.3', 'localhost'];
+    const lists = ['', '*', 'example.com', '.example.com', 'other.com, example.com', ' Example.COM ', '.amazonaws.com', 'amazonaws.com,localhost', '10.1.2.3', 'ample.com', ',,'];
+    const cases = hosts.flatMap((host) => lists.map((list) => ({ host, list })));
+    // botocore decides with urllib's proxy_bypass, from the environment, for the URL's netloc.
+    const script = `
+import json, os, sys
+from botocore.utils import should_bypass_proxies
+out = []
+for c in json.load(sys.stdin):
+    os.environ['no_proxy'] = c['list']
+    out.append(bool(should_bypass_proxies('https://' + c['host'] + '/')))
+print(json.dumps(out))
+`;
+    const theirs = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(cases), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }).toString()) as boolean[];
+    const differences = cases.filter((c, i) => bypassesProxy(c.host, 443, c.list) !== theirs[i]);
+    assert.deepEqual(differences, []);
   });
 
   test('no_proxy (lower case) wins over NO_PROXY, and a bypassed host gets no proxy', () => {
