@@ -9,6 +9,8 @@ import { resolveSsoProfile, type SsoProfile } from '../config/profile.ts';
 import { readCacheFile, readTextFile, type Warn } from '../fs/files.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import { roleCacheKey } from './role.ts';
+import { assumeRoleCacheKey } from './assumeRole.ts';
+import { type CredentialPlan, resolveProfile } from '../config/credentialProfile.ts';
 import { sha1Hex } from '../util/sha1.ts';
 
 export interface CacheFile {
@@ -111,6 +113,31 @@ export function knownRoles(config: AwsConfig, env: Env): Map<string, KnownRole> 
     const entry = known.get(hash);
     if (entry) entry.profiles.push(name);
     else known.set(hash, { profiles: [name], accountId: p.accountId, roleName: p.roleName, sessionName: p.sessionName, startUrl: p.startUrl });
+  }
+  return known;
+}
+
+export interface KnownAssumedRole {
+  profiles: string[];
+  roleArn: string;
+}
+
+/** Assume-role cache hash → the profiles whose role settings (botocore's key) produce it. */
+export function knownAssumedRoles(config: AwsConfig, env: Env): Map<string, KnownAssumedRole> {
+  const known = new Map<string, KnownAssumedRole>();
+  for (const name of [...config.profiles.keys()].sort()) {
+    if (!config.profiles.get(name)?.has('role_arn')) continue;
+    let plan: CredentialPlan;
+    try {
+      plan = resolveProfile(config, name, env).plan;
+    } catch {
+      continue; // a broken chain has no cache entry of its own
+    }
+    if (plan.kind !== 'assumeRole') continue;
+    const hash = assumeRoleCacheKey(plan.role);
+    const entry = known.get(hash);
+    if (entry) entry.profiles.push(name);
+    else known.set(hash, { profiles: [name], roleArn: plan.role.roleArn });
   }
   return known;
 }

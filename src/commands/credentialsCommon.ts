@@ -2,11 +2,11 @@
 // --refresh, and return credentials ready for a formatter.
 import { booleanFlag, type FlagSpec, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
-import { type ResolvedProfile, resolveProfile } from '../config/credentialProfile.ts';
+import { type ResolvedProfile, resolveProfile, ssoBase } from '../config/credentialProfile.ts';
 import { assertProfileArgs, REGION, selectProfileName } from '../config/profile.ts';
 import { DEFAULT_MIN_TTL_MS } from '../credentials/freshness.ts';
 import type { AwsCredentials } from '../credentials/model.ts';
-import { credentialsOf, ssoBase } from '../credentials/providers.ts';
+import { credentialsOf } from '../credentials/providers.ts';
 import { ConfigError, LoginRequiredError, UsageError } from '../errors.ts';
 import { type Format, FORMATS, isFormat } from '../format/credentials.ts';
 import { type Runtime, switchSetting } from '../runtime.ts';

@@ -220,3 +220,10 @@ export function chainOf(plan: CredentialPlan): string[] {
   }
   return names;
 }
+
+/** The SSO profile a chain starts from, if it does: what a login for the chain signs in to. */
+export function ssoBase(plan: CredentialPlan): Extract<CredentialPlan, { kind: 'sso' }> | undefined {
+  let p = plan;
+  while (p.kind === 'assumeRole') p = p.source;
+  return p.kind === 'sso' ? p : undefined;
+}

@@ -28,10 +28,3 @@ export async function credentialsOf(rt: Runtime, plan: CredentialPlan, options: 
     }
   }
 }
-
-/** The SSO profile a chain starts from, if it does: what a login on demand signs in to. */
-export function ssoBase(plan: CredentialPlan): Extract<CredentialPlan, { kind: 'sso' }> | undefined {
-  let p = plan;
-  while (p.kind === 'assumeRole') p = p.source;
-  return p.kind === 'sso' ? p : undefined;
-}

@@ -43,7 +43,7 @@ export function renderStatus(r: StatusReport): string {
         r.roleCredentials.map((c) => [
           c.profiles.length > 0 ? c.profiles.join(', ') : '(no profile)',
           c.accountId ?? '?',
-          c.roleName ?? '?',
+          c.kind === 'assume-role' ? `${c.roleName ?? '?'} (assumed)` : (c.roleName ?? '?'),
           c.expired ? `expired ${humanDuration(-c.secondsLeft * 1000)} ago` : humanDuration(c.secondsLeft * 1000),
           when(c.expiresAt),
         ]),

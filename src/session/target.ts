@@ -6,6 +6,8 @@ import { stringValue } from '../config/model.ts';
 import { profileNetwork } from '../config/network.ts';
 import { INIT_HINT, resolveSsoProfile, resolveSsoSession, selectProfileName } from '../config/profile.ts';
 import type { Env } from '../config/files.ts';
+import { resolveProfile, ssoBase } from '../config/credentialProfile.ts';
+import type { SsoProfile } from '../config/profile.ts';
 import { type SessionRef, sessionOfProfile, sessionOfSsoSession } from './ref.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 
@@ -19,6 +21,8 @@ export function loginTarget(config: AwsConfig, flags: { profile: string | undefi
     if (only) return sessionOfSsoSession(resolveSsoSession(config, only, env));
   }
   const name = selectProfileName(flags.profile, env);
+  const chained = chainBase(config, name, env);
+  if (chained) return sessionOfProfile(chained);
   try {
     return sessionOfProfile(resolveSsoProfile(config, name, env));
   } catch (err) {
@@ -57,4 +61,12 @@ export function chooseSsoSession(config: AwsConfig, explicit: string | undefined
     throw new ConfigError(`${config.configFile} has no [sso-session] section`, INIT_HINT);
   }
   throw new UsageError(`${command}: ${config.configFile} has ${sessions.length} sso-sessions; say which one`, sessions.map((s) => `ssohelper ${command} --sso-session ${s}`).join('\n  '));
+}
+
+/** A role chain's session is that of the SSO profile it starts from. */
+function chainBase(config: AwsConfig, name: string, env: Env): SsoProfile | undefined {
+  const profile = config.profiles.get(name);
+  if (!profile?.has('role_arn')) return undefined;
+  const plan = resolveProfile(config, name, env).plan;
+  return plan.kind === 'assumeRole' ? ssoBase(plan)?.sso : undefined;
 }

@@ -2,11 +2,12 @@
 // nothing else: no refresh, no lock, no directory created.
 import { isLostRefresh } from '../cache/refreshState.ts';
 import { roleCacheKey } from '../cache/role.ts';
-import { knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
+import { assumeRoleCacheKey } from '../cache/assumeRole.ts';
+import { knownAssumedRoles, knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
+import { resolveProfile } from '../config/credentialProfile.ts';
 import { tokenCacheHash } from '../cache/token.ts';
 import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, buildConfig } from '../config/model.ts';
-import { resolveSsoProfile } from '../config/profile.ts';
 import { ConfigError, oneLine } from '../errors.ts';
 import { loginTarget } from '../session/target.ts';
 import type { Runtime } from '../runtime.ts';
@@ -30,7 +31,9 @@ export async function statusReport(rt: Runtime, profileName: string | undefined)
     const session = loginTarget(config, { profile: profileName, ssoSession: undefined }, rt.env, 'status');
     let roleHash: string | undefined;
     try {
-      roleHash = roleCacheKey(resolveSsoProfile(config, profileName, rt.env));
+      const { plan } = resolveProfile(config, profileName, rt.env);
+      if (plan.kind === 'sso') roleHash = roleCacheKey(plan.sso);
+      else if (plan.kind === 'assumeRole') roleHash = assumeRoleCacheKey(plan.role);
     } catch {
       roleHash = undefined; // a session-only profile has no role credentials of its own
     }
@@ -46,7 +49,7 @@ export async function statusReport(rt: Runtime, profileName: string | undefined)
     if (typeof refreshToken === 'string' && (await isLostRefresh(rt.paths.stateDir, f.hash, refreshToken))) lostRefresh.add(f.hash);
   }
   return buildStatus(
-    { tokenFiles, roleFiles, sessions: knownSessions(config), roles: knownRoles(config, rt.env), now: rt.now(), lostRefresh },
+    { tokenFiles, roleFiles, sessions: knownSessions(config), roles: knownRoles(config, rt.env), assumedRoles: knownAssumedRoles(config, rt.env), now: rt.now(), lostRefresh },
     filter,
   );
 }

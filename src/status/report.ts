@@ -2,7 +2,8 @@
 // which sessions are usable, which will renew themselves, and when a login is due.
 // Pure: cache contents, config knowledge and the clock go in.
 import { parseRoleEntry } from '../cache/role.ts';
-import type { CacheFile, KnownRole, KnownSession } from '../cache/scan.ts';
+import { parseAssumedRole } from '../cache/assumeRole.ts';
+import type { CacheFile, KnownAssumedRole, KnownRole, KnownSession } from '../cache/scan.ts';
 import { isRefreshable, parseToken } from '../cache/token.ts';
 import { formatCacheTimestamp } from '../util/time.ts';
 
@@ -30,6 +31,8 @@ export interface SessionStatus {
 }
 
 export interface RoleStatus {
+  /** `sso`: from the portal; `assume-role`: a role chain's hop (botocore's assume-role cache). */
+  kind: 'sso' | 'assume-role';
   profiles: string[];
   accountId: string | null;
   roleName: string | null;
@@ -38,6 +41,8 @@ export interface RoleStatus {
   expiresAt: string;
   secondsLeft: number;
   expired: boolean;
+  /** The IAM role an assume-role entry is for. */
+  roleArn: string | null;
 }
 
 export interface StatusReport {
@@ -45,6 +50,12 @@ export interface StatusReport {
   now: string;
   sessions: SessionStatus[];
   roleCredentials: RoleStatus[];
+}
+
+/** arn:aws:sts::A:assumed-role/R/session → arn:aws:iam::A:role/R (the path is not recorded). */
+function roleArnOf(assumedRoleArn: string): string | null {
+  const m = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\//.exec(assumedRoleArn);
+  return m ? `arn:${m[1]}:iam::${m[2]}:role/${m[3]}` : null;
 }
 
 function seconds(ms: number): number {
@@ -63,6 +74,8 @@ export function buildStatus(
     roleFiles: CacheFile[];
     sessions: Map<string, KnownSession>;
     roles: Map<string, KnownRole>;
+    /** Assume-role cache hashes the config produces (cache/scan.ts); none when omitted. */
+    assumedRoles?: Map<string, KnownAssumedRole>;
     now: number;
     /** Token files whose refresh token is known to be used up (cache/refreshState.ts). */
     lostRefresh?: ReadonlySet<string>;
@@ -134,6 +147,7 @@ export function buildStatus(
     const k = input.roles.get(file.hash);
     const left = entry.expiration.getTime() - now;
     roleCredentials.push({
+      kind: 'sso',
       profiles: k?.profiles ?? [],
       accountId: entry.accountId || k?.accountId || null,
       roleName: k?.roleName ?? null,
@@ -142,6 +156,29 @@ export function buildStatus(
       expiresAt: formatCacheTimestamp(entry.expiration),
       secondsLeft: seconds(left),
       expired: left <= 0,
+      roleArn: null,
+    });
+  }
+  for (const file of input.roleFiles) {
+    // Other tools (web identity, older CLIs) share the directory: known keys, or AssumeRole answers.
+    if (file.data?.ProviderType !== undefined || (filter && file.hash !== filter.roleHash)) continue;
+    const k = input.assumedRoles?.get(file.hash);
+    if (!k && typeof file.data?.AssumedRoleUser !== 'object') continue;
+    const entry = parseAssumedRole(file.text);
+    if (!entry) continue;
+    const left = entry.expiration.getTime() - now;
+    const roleArn = k?.roleArn ?? roleArnOf(entry.assumedRoleArn);
+    roleCredentials.push({
+      kind: 'assume-role',
+      profiles: k?.profiles ?? [],
+      accountId: entry.accountId || null,
+      roleName: roleArn ? (roleArn.split('/').at(-1) ?? null) : null,
+      sessionName: null,
+      cacheFile: file.path,
+      expiresAt: formatCacheTimestamp(entry.expiration),
+      secondsLeft: seconds(left),
+      expired: left <= 0,
+      roleArn,
     });
   }
   roleCredentials.sort((a, b) => (a.profiles[0] ?? `~${a.accountId}`).localeCompare(b.profiles[0] ?? `~${b.accountId}`));

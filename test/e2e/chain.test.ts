@@ -89,6 +89,26 @@ suite('role chains', () => {
     assert.equal(fx.emu.counters.AssumeRole, 2);
   });
 
+  test('status lists chained credentials next to SSO ones; status for a chain profile means its role and its SSO session', async () => {
+    await login();
+    processJson(await run(['get', 'audit'], fx.env));
+    const all = await run(['status', '--output', 'json'], fx.env);
+    assert.equal(all.code, 0, describe(all));
+    const roles = JSON.parse(all.stdout).roleCredentials as Array<Record<string, unknown>>;
+    const byKind = (kind: string) => roles.filter((r) => r.kind === kind).map((r) => ({ profiles: r.profiles, roleArn: r.roleArn, accountId: r.accountId }));
+    assert.deepEqual(byKind('assume-role'), [
+      { profiles: ['audit'], roleArn: AUDIT, accountId: '444444444444' },
+      // botocore's key has no source in it: every profile assuming Deploy with the same settings shares it.
+      { profiles: ['deploy', 'from-env'], roleArn: DEPLOY, accountId: '333333333333' },
+    ]);
+    assert.deepEqual(byKind('sso').map((r) => r.profiles), [['dev', 'dev-sso']]);
+    const text = await run(['status'], fx.env);
+    assert.match(text.stdout, /\n {2}audit +444444444444 +Audit \(assumed\) +\d\dm \d\ds/);
+    const one = JSON.parse((await run(['status', 'deploy', '--output', 'json'], fx.env)).stdout);
+    assert.deepEqual(one.roleCredentials.map((r: Record<string, unknown>) => r.roleArn), [DEPLOY]);
+    assert.deepEqual(one.sessions.map((r: Record<string, unknown>) => r.sessionName), [SESSION]);
+  });
+
   test('external_id is sent and enters the cache key; a wrong one is denied', async () => {
     await login();
     const doc = processJson(await run(['get', 'partner'], fx.env));
