@@ -264,7 +264,7 @@ suite('status report', () => {
     );
     assert.equal(r.sessions[2]?.loginCommand, 'ssohelper login --profile legacy');
     assert.deepEqual(r.roleCredentials, [
-      { profiles: ['dev'], accountId: '111111111111', roleName: 'ReadOnly', sessionName: 'corp', cacheFile: '/c/r1.json', expiresAt: '2026-11-22T10:30:00Z', secondsLeft: 1800, expired: false },
+      { kind: 'sso', profiles: ['dev'], accountId: '111111111111', roleName: 'ReadOnly', sessionName: 'corp', cacheFile: '/c/r1.json', expiresAt: '2026-11-22T10:30:00Z', secondsLeft: 1800, expired: false, roleArn: null },
     ]);
     const text = renderStatus(r);
     assert.match(text, /corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +1h 00m left +yes +by 2027-02-20 10:00 UTC at the latest/);
