@@ -1,5 +1,6 @@
 import type { Command } from '../commands/command.ts';
 import { completion } from '../commands/completion.ts';
+import { consoleCommand } from '../commands/console.ts';
 import { doctor } from '../commands/doctor.ts';
 import { env } from '../commands/env.ts';
 import { exec, serve } from '../commands/exec.ts';
@@ -12,7 +13,7 @@ import { logout } from '../commands/logout.ts';
 import { status } from '../commands/status.ts';
 import { sync } from '../commands/sync.ts';
 
-export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list, exec, serve, init, sync, doctor, completion];
+export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list, exec, serve, consoleCommand, init, sync, doctor, completion];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { handleControl } from './control.ts';
 import { ApiError, defaultErrorType, errorReply, readRequest } from './http.ts';
 import type { Protocol, Reply, Request } from './http.ts';
+import { federation, federationOperation } from './federation.ts';
 import * as oidc from './oidc.ts';
 import * as portal from './portal.ts';
 import { State, applyKnobs, defaultKnobs } from './state.ts';
@@ -86,6 +87,7 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/token', operation: 'CreateToken', protocol: 'oidc', handle: oidc.createToken },
   { method: 'GET', path: '/authorize', operation: 'Authorize', protocol: 'browser', handle: oidc.authorize },
   { method: 'GET', path: '/device', operation: 'VerifyDevice', protocol: 'browser', handle: oidc.verifyDevice },
+  { method: 'GET', path: '/federation', operation: 'Federation', protocol: 'browser', handle: federation },
   { method: 'POST', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.handle(s, r, c.requestId) },
   { method: 'GET', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.handle(s, r, c.requestId) },
 ];
@@ -381,6 +383,7 @@ export class Emulator {
       const grant = oidc.peekGrantType(req);
       return ['CreateToken', grant === undefined ? undefined : `CreateToken:${oidc.grantCounterName(grant)}`];
     }
+    if (route.operation === 'Federation') return [federationOperation(req), undefined];
     if (route.protocol === 'sts') {
       const action = sts.stsParams(req).get('Action');
       return [action === 'GetCallerIdentity' || action === 'AssumeRole' ? action : `sts:${action ?? 'NoAction'}`, undefined];

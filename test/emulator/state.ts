@@ -260,6 +260,8 @@ export class State {
   readonly codes = new Map<string, AuthorizationCode>();
   readonly credentials = new Map<string, RoleCredential>();
   readonly iamRoles = new Map<string, IamRole>();
+  /** Console sign-in tokens from the federation endpoint, by token. */
+  readonly signinTokens = new Map<string, { accessKeyId: string; issuedAt: number; used: boolean }>();
   readonly failures: InjectedFailure[] = [];
   readonly now: () => number;
   readonly defaultUser: string;
