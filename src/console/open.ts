@@ -4,6 +4,7 @@ import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import { credentialSource } from '../commands/credentialsCommon.ts';
 import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { type Network, networkOf, requestHandler } from '../sso/clients.ts';
 import { consoleDestination, federationUrl, loginUrl, parseSigninToken, signinTokenRequest } from './signin.ts';
 
 export interface HttpAnswer {
@@ -11,35 +12,40 @@ export interface HttpAnswer {
   body: string;
 }
 
-const TIMEOUT_MS = 20_000;
-
-/** A GET whose URL carries secrets: errors name the host only. */
-export async function getText(url: string): Promise<HttpAnswer> {
+/**
+ * A GET through the one network handler (proxy, CA trust, timeouts of src/net/), whose URL
+ * carries secrets: failures name the host and the network setting, never the URL.
+ */
+export async function getText(network: Network, url: string): Promise<HttpAnswer> {
   const target = new URL(url);
-  // getBuiltinModule, not import(): the full program runs where a dynamic import() of a builtin cannot.
-  const { request } = target.protocol === 'https:' ? process.getBuiltinModule('node:https') : process.getBuiltinModule('node:http');
-  return new Promise((resolve, reject) => {
-    const req = request(target, { method: 'GET', headers: { accept: 'application/json' }, timeout: TIMEOUT_MS }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => {
-        if (body.length < 64 * 1024) body += d;
-      });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', (err) => reject(new ServiceError(`the sign-in endpoint ${target.host} broke off its answer: ${err.message}`)));
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${TIMEOUT_MS / 1000} s`)));
-    req.on('error', (err: NodeJS.ErrnoException) => {
-      reject(new ServiceError(`cannot reach the sign-in endpoint ${target.host}: ${err.code ?? err.message}`, 'check your network or proxy; AWS_ENDPOINT_URL_SIGNIN overrides the endpoint'));
-    });
-    req.end();
-  });
+  const [handler, { describeNetworkFailure }] = await Promise.all([requestHandler(network), import('../net/failure.ts')]);
+  const port = target.port ? Number(target.port) : undefined;
+  try {
+    const { response } = await handler.handle({
+      protocol: target.protocol,
+      hostname: target.hostname,
+      ...(port !== undefined && { port }),
+      method: 'GET',
+      path: target.pathname,
+      query: Object.fromEntries(target.searchParams),
+      headers: { host: target.host, accept: 'application/json' },
+    } as Parameters<typeof handler.handle>[0]);
+    let body = '';
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      if (body.length < 64 * 1024) body += chunk.toString('utf8');
+    }
+    return { status: response.statusCode, body };
+  } catch (err) {
+    const failure = describeNetworkFailure(err);
+    if (failure) throw new ServiceError(failure.message, failure.hint);
+    throw new ServiceError(`cannot reach the sign-in endpoint ${target.host}: ${(err as Error).message.replace(target.search, '')}`, 'check your network; AWS_ENDPOINT_URL_SIGNIN overrides the endpoint');
+  }
 }
 
-export async function signinToken(rt: Runtime, federation: string, creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string }, get = getText): Promise<string> {
+export async function signinToken(rt: Runtime, network: Network, federation: string, creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string }): Promise<string> {
   const host = new URL(federation).host;
   rt.debug(`getSigninToken at ${host} (session credentials not shown)`);
-  const answer = await get(signinTokenRequest(federation, creds));
+  const answer = await getText(network, signinTokenRequest(federation, creds));
   rt.debug(`getSigninToken: HTTP ${answer.status}`);
   if (answer.status >= 400 && answer.status < 500) {
     throw new AccessDeniedError(
@@ -59,7 +65,7 @@ export async function runConsole(rt: Runtime, args: ParsedArgs): Promise<string>
   const destination = consoleDestination(region, stringFlag(args, 'destination'));
   const federation = federationUrl(region, rt.env);
   const creds = await source.credentials(booleanFlag(args, 'refresh'));
-  const url = loginUrl(federation, await signinToken(rt, federation, creds), destination);
+  const url = loginUrl(federation, await signinToken(rt, networkOf(rt, source.profile.network), federation, creds), destination);
   const who = `profile "${source.profile.profileName}"`;
   if (booleanFlag(args, 'print')) {
     rt.stderr(
