@@ -2,6 +2,8 @@
 // URL, opened in the browser or printed. The URL signs anyone in: it never reaches --debug.
 import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import { credentialSource } from '../commands/credentialsCommon.ts';
+import { loadConfig } from '../config/load.ts';
+import { profileNetwork } from '../config/network.ts';
 import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { type Network, networkOf, requestHandler } from '../sso/clients.ts';
@@ -65,7 +67,15 @@ export async function runConsole(rt: Runtime, args: ParsedArgs): Promise<string>
   const destination = consoleDestination(region, stringFlag(args, 'destination'));
   const federation = federationUrl(region, rt.env);
   const creds = await source.credentials(booleanFlag(args, 'refresh'));
-  const url = loginUrl(federation, await signinToken(rt, networkOf(rt, source.profile.network), federation, creds), destination);
+  const { sessionToken } = creds;
+  if (sessionToken === undefined) {
+    throw new ConfigError(
+      `profile "${source.profile.profileName}" has long-term keys; the console sign-in needs temporary credentials (an SSO role or an assumed role)`,
+      'use a profile with sso_role_name or role_arn',
+    );
+  }
+  const network = networkOf(rt, profileNetwork(await loadConfig(rt.paths), source.profile.profileName));
+  const url = loginUrl(federation, await signinToken(rt, network, federation, { ...creds, sessionToken }), destination);
   const who = `profile "${source.profile.profileName}"`;
   if (booleanFlag(args, 'print')) {
     rt.stderr(
