@@ -141,7 +141,7 @@ export function describeNetworkFailure(err: unknown): NetworkFailure | undefined
     return {
       kind: 'certificate',
       retryable: false,
-      message: `TLS certificate check failed for ${where}${viaProxy}: ${problem} (${code}; trusting ${trust}${context.useSystemCa ? ' and the system store' : ''})`,
+      message: `TLS certificate check failed for ${where}${proxy?.display.startsWith('https:') ? ` or for the https proxy ${proxy.display} (${proxy.source})` : viaProxy}: ${problem} (${code}; trusting ${trust}${context.useSystemCa ? ' and the system store' : ''})`,
       hint: code in CERTIFICATE_PROBLEMS && !UNKNOWN_AUTHORITY.has(code)
         ? `check the endpoint URL${proxy ? ' and whether the proxy inspects TLS' : ''}; if your network's TLS inspection presents this certificate, ask for its CA certificate`
         : context.caSource

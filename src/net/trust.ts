@@ -2,7 +2,7 @@
 // AWS CLI's does (NODE_EXTRA_CA_CERTS then no longer applies: Node drops it when `ca` is given);
 // the operating system's store is added only when asked for.
 import { readFileSync } from 'node:fs';
-import { getCACertificates } from 'node:tls';
+import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { ConfigError } from '../errors.ts';
 import type { NetworkSettings } from './settings.ts';
 
@@ -10,11 +10,17 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 // Nobody's bundle is this large; a bigger "bundle" is the wrong file.
 const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 
-/** The `ca` option for TLS: undefined keeps Node's defaults (plus NODE_EXTRA_CA_CERTS). */
+/**
+ * The `ca` option for TLS: undefined keeps Node's defaults (plus NODE_EXTRA_CA_CERTS). The same
+ * list also becomes the process's default, because Node's proxy support opens the TLS
+ * connection to an https:// proxy with default options only: the proxy is then checked against
+ * the same authorities as AWS. (One process serves one set of settings.)
+ */
 export function trustedCertificates(settings: NetworkSettings): string[] | undefined {
   const bundle = settings.caBundle ? readBundle(settings.caBundle.path, settings.caBundle.source) : undefined;
-  if (!settings.useSystemCa) return bundle;
-  return [...(bundle ?? getCACertificates('default')), ...getCACertificates('system')];
+  const ca = settings.useSystemCa ? [...(bundle ?? getCACertificates('default')), ...getCACertificates('system')] : bundle;
+  if (ca) setDefaultCACertificates(ca);
+  return ca;
 }
 
 export function readBundle(path: string, source: string): string[] {

@@ -135,6 +135,18 @@ suite('proxies', () => {
     assert.equal(emu.counters.GetRoleCredentials, 1);
   });
 
+  test('an https:// proxy is checked against the same CA bundle', async () => {
+    const tlsProxy = await TestProxy.start({ hosts: { [NAME]: '127.0.0.1' }, tls: { key: ca.key, cert: ca.cert } });
+    try {
+      processJson(await run(['get', 'dev'], envFor(viaName(), { HTTPS_PROXY: tlsProxy.url, AWS_CA_BUNDLE: ca.caFile })));
+      assert.equal(tlsProxy.counters.connect, 1);
+      const r = await run(['get', 'dev', '--refresh'], envFor(viaName(), { HTTPS_PROXY: tlsProxy.url }));
+      expectFailure(r, 6, new RegExp(`TLS certificate check failed for ${NAME.replace(/\./g, '\\.')}:\\d+ or for the https proxy https://localhost:\\d+ \\(HTTPS_PROXY\\)`));
+    } finally {
+      await tlsProxy.stop();
+    }
+  });
+
   test('lower-case https_proxy works too', async () => {
     processJson(await run(['get', 'dev'], envFor(viaName(), { https_proxy: proxy.url, AWS_CA_BUNDLE: ca.caFile })));
     assert.equal(proxy.counters.connect, 1);

@@ -4,6 +4,7 @@
 // that does not resolve anywhere else: only a request that really went through this proxy can
 // reach the emulator. It never connects to anything but loopback.
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import { connect, isIP, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 
@@ -12,6 +13,8 @@ export interface ProxyOptions {
   hosts?: Record<string, string>;
   /** Require `Proxy-Authorization: Basic` with these credentials (407 otherwise). */
   auth?: { user: string; password: string };
+  /** Speak TLS to clients (an https:// proxy) with this key and certificate (PEM). */
+  tls?: { key: string; cert: string };
 }
 
 export interface ProxyCounters {
@@ -36,15 +39,15 @@ export class TestProxy {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(server: Server) {
+  private constructor(server: Server, secure: boolean) {
     this.server = server;
     this.port = (server.address() as AddressInfo).port;
-    this.url = `http://127.0.0.1:${this.port}`;
+    this.url = secure ? `https://localhost:${this.port}` : `http://127.0.0.1:${this.port}`;
   }
 
   static async start(options: ProxyOptions = {}): Promise<TestProxy> {
     let proxy: TestProxy | undefined;
-    const server = createServer((req, res) => {
+    const onRequest = (req: IncomingMessage, res: import('node:http').ServerResponse) => {
       if (!proxy) return res.destroy();
       const target = proxy.admit(req, options);
       if (typeof target === 'number') {
@@ -72,7 +75,8 @@ export class TestProxy {
       );
       upstream.on('error', () => res.destroy());
       req.pipe(upstream);
-    });
+    };
+    const server: Server = options.tls ? (createTlsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) as unknown as Server) : createServer(onRequest);
     server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
       if (!proxy) return client.destroy();
       proxy.track(client);
@@ -98,13 +102,14 @@ export class TestProxy {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    proxy = new TestProxy(server);
+    proxy = new TestProxy(server, options.tls !== undefined);
     return proxy;
   }
 
   /** The proxy URL with credentials in it, as a user would write it in HTTPS_PROXY. */
   urlWith(user: string, password: string): string {
-    return `http://${encodeURIComponent(user)}:${encodeURIComponent(password)}@127.0.0.1:${this.port}`;
+    const u = new URL(this.url);
+    return `${u.protocol}//${encodeURIComponent(user)}:${encodeURIComponent(password)}@${u.host}`;
   }
 
   async stop(): Promise<void> {
