@@ -3,8 +3,8 @@
 // taken over after a few seconds instead of blocking everyone.
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
-import { LockTimeoutError } from '../errors.ts';
-import { ensurePrivateDir } from '../fs/files.ts';
+import { ConfigError, LockTimeoutError } from '../errors.ts';
+import { ensurePrivateDir, failureReason } from '../fs/files.ts';
 import { type Runtime, secondsSetting } from '../runtime.ts';
 import { sha1Hex } from '../util/sha1.ts';
 
@@ -80,7 +80,7 @@ export async function withLock<T>(
       // process that had judged the previous holder's lock stale removed it. Seen with 64
       // callers on a 2-core machine under heavy load; the lock is simply not ours yet.
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ELOCKED' && code !== 'ENOENT') throw err;
+      if (code !== 'ELOCKED' && code !== 'ENOENT') throw lockDirError(rt, err);
       if (rt.now() >= deadline) {
         throw new LockTimeoutError(
           `gave up after ${Math.round(timeoutMs / 1000)}s waiting for another ssohelper process ${what}`,
@@ -102,4 +102,14 @@ export async function withLock<T>(
   } finally {
     await release().catch(() => undefined);
   }
+}
+
+/** The lock directory itself failed us (permissions, a read-only or full disk): say which. */
+function lockDirError(rt: Runtime, err: unknown): ConfigError {
+  const dir = rt.paths.lockDir;
+  return new ConfigError(
+    `cannot take a lock in ${dir}: ${failureReason(err)}`,
+    `ssohelper keeps its locks there; check its owner, mode and free space: ls -ld ${dir}; df -h ${dir}`,
+    { cause: err },
+  );
 }

@@ -1,5 +1,6 @@
 // Fetches SSO role credentials with the session's token, looking once more for a newer token
 // when the portal says the one we used is no longer valid. Runs under the role's lock (refill.ts).
+import { promises as fsp } from 'node:fs';
 import type { SsoProfile } from '../config/profile.ts';
 import { AccessDeniedError, LoginRequiredError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -7,7 +8,8 @@ import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
 import { getRoleCredentials } from '../sso/portal.ts';
 import type { RoleCredentials } from './model.ts';
-import { sessionOfProfile } from '../session/ref.ts';
+import { describeSession, sessionOfProfile } from '../session/ref.ts';
+import { removeFile } from '../fs/files.ts';
 import { loginRequired, tokenPath, usableToken } from './token.ts';
 import { readToken } from '../cache/token.ts';
 
@@ -41,4 +43,16 @@ function denied(err: unknown, profile: SsoProfile): never {
     );
   }
   throw err;
+}
+
+/**
+ * A logout that ran while we fetched removed the token and then the role entries it found; ours
+ * may have landed after its scan. Without a token there is no session: take the entry back.
+ * Called right after the entry is written, under the role's lock.
+ */
+export async function loggedOutMeanwhile(rt: Runtime, profile: SsoProfile, path: string): Promise<void> {
+  const session = sessionOfProfile(profile);
+  if (await fsp.lstat(tokenPath(rt, session)).then(() => true, () => false)) return;
+  await removeFile(path).catch(() => undefined);
+  throw loginRequired(session, `logged out of ${describeSession(session)} while credentials for profile "${profile.profileName}" were being fetched; they were not kept`);
 }

@@ -14,7 +14,11 @@ export function ssoSlot(rt: Runtime, profile: SsoProfile): CacheSlot<RoleCredent
     profileName: profile.profileName,
     tooShortHint: 'lower --min-ttl, or ask your administrator for a longer session duration on the permission set',
     read: (path) => readRoleEntry(path, rt.stderr),
-    write: writeRoleEntry,
+    write: async (path, creds) => {
+      await writeRoleEntry(path, creds);
+      // Written after a logout that ran meanwhile? Then take it back (fetch.ts is loaded by now).
+      await (await import('./fetch.ts')).loggedOutMeanwhile(rt, profile, path);
+    },
     fetchNew: async () => (await import('./fetch.ts')).fetchWithToken(rt, profile),
   };
 }

@@ -2,7 +2,7 @@
 // writes are atomic (temp file in the same directory, then rename), never follow a symlink at
 // the target, and create missing directories private to the user.
 import { isUtf8 } from 'node:buffer';
-import { closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync, type Stats, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, promises as fsp, readFileSync, type Stats, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { ConfigError, oneLine } from '../errors.ts';
 
@@ -201,6 +201,7 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600, 
   const suffix = process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex');
   const temp = join(dir, `.${basename(path)}.${process.pid}.${suffix}.tmp`);
   let handle: fsp.FileHandle | undefined;
+  trackTemp(temp);
   try {
     // O_EXCL refuses to open through a planted symlink; rename then replaces any link at `path`.
     handle = await fsp.open(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
@@ -211,10 +212,62 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600, 
     handle = undefined;
     await replaceFile(temp, path, replace);
   } catch (err) {
+    inFlight.delete(temp);
     await handle?.close().catch(() => undefined);
     await fsp.rm(temp, { force: true }).catch(() => undefined);
     throw fileError(err, path, 'file', 'write');
   }
+  inFlight.delete(temp);
+  // Leftovers of writes killed between write and rename, in the directory we just wrote to.
+  await sweepTempFiles(dir);
+}
+
+/**
+ * Temp files being written right now: an exit in the middle (Ctrl-C, SIGTERM) removes them, so
+ * no copy of a secret outlives the process. SIGKILL cannot be caught; sweepTempFiles handles it.
+ */
+const inFlight = new Set<string>();
+let exitHook = false;
+
+function trackTemp(temp: string): void {
+  inFlight.add(temp);
+  if (exitHook) return;
+  exitHook = true;
+  process.once('exit', () => {
+    for (const t of inFlight) {
+      try {
+        unlinkSync(t);
+      } catch {
+        // gone already, or never created
+      }
+    }
+  });
+}
+
+/** Our temporary files: `.<name>.<pid>.<12 hex>.tmp`, as writeFileAtomic names them. */
+const TEMP_NAME = /^\..+\.\d+\.[0-9a-f]{12}\.tmp$/;
+/** A temp file this old belongs to a write that died (a rename follows its write at once). */
+const STALE_TEMP_MS = 60_000;
+
+/**
+ * Removes temporary files a killed write left behind in `dir` (they can hold full credentials):
+ * ours by name and owner, and older than a minute (a live write renames within moments; the
+ * writer may be on another machine sharing this home, so its pid proves nothing).
+ * Best effort, never an error. Returns how many went.
+ */
+export async function sweepTempFiles(dir: string, now = Date.now()): Promise<number> {
+  const names = await fsp.readdir(dir).catch(() => [] as string[]);
+  const uid = process.getuid?.();
+  let removed = 0;
+  for (const name of names) {
+    if (!TEMP_NAME.test(name)) continue;
+    const path = join(dir, name);
+    const stat = await fsp.lstat(path).catch(() => undefined);
+    if (!stat?.isFile() || (uid !== undefined && stat.uid !== uid)) continue;
+    if (now - stat.mtimeMs < STALE_TEMP_MS) continue;
+    if (await fsp.unlink(path).then(() => true, () => false)) removed++;
+  }
+  return removed;
 }
 
 export async function removeFile(path: string): Promise<boolean> {
@@ -227,15 +280,19 @@ export async function removeFile(path: string): Promise<boolean> {
   }
 }
 
-function fileError(err: unknown, path: string, what: string, verb: string): ConfigError {
+/** Why a file operation failed, in words (the common cases), else the system's message. */
+export function failureReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  const reason =
-    code === 'EACCES' || code === 'EPERM' ? 'permission denied' :
-    code === 'ENOSPC' ? 'no space left on the device' :
+  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' :
+    code === 'ENOSPC' || code === 'EDQUOT' ? 'no space left on the device' :
     code === 'EROFS' ? 'the file system is read-only' :
     code === 'EISDIR' ? 'it is a directory' :
     (err as Error).message;
-  return new ConfigError(`cannot ${verb} ${what} ${path}: ${reason}`, code === 'EACCES' || code === 'EPERM' ? `check its owner and mode: ls -l ${path}` : undefined, { cause: err });
+}
+
+function fileError(err: unknown, path: string, what: string, verb: string): ConfigError {
+  const code = (err as NodeJS.ErrnoException).code;
+  return new ConfigError(`cannot ${verb} ${what} ${path}: ${failureReason(err)}`, code === 'EACCES' || code === 'EPERM' ? `check its owner and mode: ls -l ${path}` : undefined, { cause: err });
 }
 
 /**

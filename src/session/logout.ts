@@ -5,13 +5,13 @@
 // entries of the config's profiles on that session go.
 import { tokenLockName, withLock } from '../cache/lock.ts';
 import { type CacheFile, knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
-import { tokenCacheHash } from '../cache/token.ts';
+import { readToken, tokenCacheHash } from '../cache/token.ts';
 import { resolveEndpoint } from '../config/endpoints.ts';
 import type { AwsConfig } from '../config/model.ts';
 import { profileNetwork } from '../config/network.ts';
 import { selectProfileName } from '../config/profile.ts';
 import { describeSession, type SessionRef } from './ref.ts';
-import { removeFile } from '../fs/files.ts';
+import { removeFile, sweepTempFiles } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
 import { type Endpoint, endpointFor as sessionEndpoint, networkOf } from '../sso/clients.ts';
 import { logout as logoutApi } from '../sso/portal.ts';
@@ -25,14 +25,17 @@ export interface LogoutResult {
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 
 async function revokeAndRemove(rt: Runtime, file: CacheFile, endpoint: Endpoint | undefined): Promise<boolean> {
-  const accessToken = file.data?.accessToken;
-  if (typeof accessToken !== 'string') return false;
+  if (typeof file.data?.accessToken !== 'string') return false;
   // The refresh lock: a refresh in flight must not write the token back after we delete it.
   return withLock(rt, tokenLockName(file.hash), 'logging out', async () => {
+    // Read again under the lock: a refresh may have replaced the token since the scan, and the
+    // token to revoke is the one on disk now.
+    const current = await readToken(file.path);
+    if (!current) return false;
     if (endpoint) {
       try {
         // One attempt: the token may be expired already, and logging out must not hang.
-        await logoutApi({ rt, endpoint, budgetMs: 0 }, accessToken);
+        await logoutApi({ rt, endpoint, budgetMs: 0 }, current.accessToken);
         rt.debug(`Logout accepted for ${file.path}`);
       } catch (err) {
         rt.debug(`Logout for ${file.path} failed (ignored): ${(err as Error).message}`);
@@ -40,6 +43,16 @@ async function revokeAndRemove(rt: Runtime, file: CacheFile, endpoint: Endpoint 
     }
     return removeFile(file.path);
   });
+}
+
+/**
+ * The role cache is read only after the tokens are gone: a `get` that fetched in the meantime
+ * has written its entry by then (and one still fetching finds the token gone and takes its entry
+ * back, see credentials/fetch.ts). Temp files of writes killed midway go too.
+ */
+async function roleFilesAfterTokens(rt: Runtime): Promise<CacheFile[]> {
+  await Promise.all([sweepTempFiles(rt.paths.ssoCacheDir), sweepTempFiles(rt.paths.roleCacheDir)]);
+  return readCacheDir(rt.paths.roleCacheDir, 'role credential cache file');
 }
 
 function endpointFor(rt: Runtime, config: AwsConfig, region: unknown): Endpoint | undefined {
@@ -62,10 +75,7 @@ async function removeRoleEntries(files: CacheFile[], wanted: (f: CacheFile) => b
 }
 
 export async function logoutAll(rt: Runtime, config: AwsConfig): Promise<LogoutResult> {
-  const [tokenFiles, roleFiles] = await Promise.all([
-    readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file'),
-    readCacheDir(rt.paths.roleCacheDir, 'role credential cache file'),
-  ]);
+  const tokenFiles = await readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file');
   const names = knownSessions(config);
   const removed = await Promise.all(
     tokenFiles.map(async (f) => {
@@ -74,6 +84,7 @@ export async function logoutAll(rt: Runtime, config: AwsConfig): Promise<LogoutR
       return k?.sessionName ? `sso-session ${k.sessionName}` : String(f.data?.startUrl ?? f.path);
     }),
   );
+  const roleFiles = await roleFilesAfterTokens(rt);
   return { tokens: removed.filter((t): t is string => t !== undefined), roleEntries: await removeRoleEntries(roleFiles, () => true) };
 }
 
@@ -84,12 +95,10 @@ export async function logoutAll(rt: Runtime, config: AwsConfig): Promise<LogoutR
  */
 export async function logoutSession(rt: Runtime, config: AwsConfig, s: SessionRef): Promise<LogoutResult> {
   const hash = tokenCacheHash(s);
-  const [tokenFiles, roleFiles] = await Promise.all([
-    readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file'),
-    readCacheDir(rt.paths.roleCacheDir, 'role credential cache file'),
-  ]);
+  const tokenFiles = await readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file');
   const file = tokenFiles.find((f) => f.hash === hash);
   const tokens = file && (await revokeAndRemove(rt, file, sessionEndpoint(rt, s, 'sso'))) ? [describeSession(s)] : [];
+  const roleFiles = await roleFilesAfterTokens(rt);
   const ours = new Set(
     [...knownRoles(config, rt.env)]
       .filter(([, r]) => (s.sessionName ? r.sessionName === s.sessionName : !r.sessionName && r.startUrl === s.startUrl))

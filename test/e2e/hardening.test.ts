@@ -1,7 +1,8 @@
 // What an outside review broke (issue 6): hostile replies and files, failing refreshes and
 // saves, signals, locks, logout races. Each test failed before its fix.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe as suite, test } from 'node:test';
 import { ROLES, roleFile, seedToken, tokenFile } from '../helpers/home.ts';
 import { describe, expectFailure, processJson, run } from '../helpers/run.ts';
@@ -113,5 +114,68 @@ suite('a refreshed token that cannot be saved (defect 3)', () => {
     } finally {
       undo();
     }
+  });
+});
+
+suite('lock directory failures (defect 7)', () => {
+  test('a lock directory that refuses writes is exit 3 naming it, not an internal error', async () => {
+    await login();
+    const lockDir = join(fx.home.dir, '.aws', 'ssohelper', 'locks');
+    mkdirSync(lockDir, { recursive: true, mode: 0o700 });
+    const undo = makeUnwritable(lockDir);
+    try {
+      const r = await run(['get', 'dev'], fx.env);
+      expectFailure(r, 3, new RegExp(`cannot take a lock in ${lockDir}: permission denied`));
+      assert.doesNotMatch(r.stderr, /internal error/);
+    } finally {
+      undo();
+    }
+  });
+});
+
+suite('logout while a get is in flight (defect 8)', () => {
+  test('leaves no credentials behind to be served after the logout', async () => {
+    await login();
+    const hold = fx.emu.holdNext('GetRoleCredentials');
+    const pending = run(['get', 'dev'], fx.env);
+    await hold.arrived; // the portal has answered with credentials; they are on the wire
+    const out = await run(['logout'], fx.env);
+    assert.equal(out.code, 0, describe(out));
+    hold.release();
+    expectFailure(await pending, 4, /logged out of sso-session "corp" while credentials for profile "dev" were being fetched; they were not kept/);
+    assert.equal(existsSync(roleFile(fx.home, '111111111111', 'ReadOnly')), false);
+    expectFailure(await run(['get', 'dev'], fx.env), 4, /run: ssohelper login --sso-session corp/);
+  });
+});
+
+suite('temp files of killed writes (defect 9)', () => {
+  function plant(dir: string, name: string, ageMs: number): string {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, name);
+    writeFileSync(path, '{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIALEFTOVER"}}', { mode: 0o600 });
+    const t = new Date(Date.now() - ageMs);
+    utimesSync(path, t, t);
+    return path;
+  }
+
+  test('stale ones of ours go on the next write and on logout; fresh or foreign ones stay', async () => {
+    await login();
+    const stale = plant(fx.home.roleCacheDir, '.0123abcd.json.4242.0123456789ab.tmp', 5 * 60_000);
+    const fresh = plant(fx.home.roleCacheDir, '.0123abcd.json.4243.0123456789ab.tmp', 0);
+    const other = plant(fx.home.roleCacheDir, '.notes.tmp', 5 * 60_000);
+    const foreign = plant(fx.home.roleCacheDir, '.0123abcd.json.4244.0123456789ab.tmp', 5 * 60_000);
+    if (process.getuid?.() === 0) chownSync(foreign, 65534, 65534);
+    processJson(await run(['get', 'dev'], fx.env));
+    assert.equal(existsSync(stale), false, 'stale temp file swept on the write path');
+    assert.equal(existsSync(fresh), true, 'a write in progress elsewhere is left alone');
+    assert.equal(existsSync(other), true, 'not one of ours by name');
+    if (process.getuid?.() === 0) assert.equal(existsSync(foreign), true, 'another user\'s file is left alone');
+
+    const staleToken = plant(fx.home.ssoCacheDir, '.abcdef.json.4245.0123456789ab.tmp', 2 * 60_000);
+    const staleRole = plant(fx.home.roleCacheDir, '.4567.json.4246.0123456789ab.tmp', 2 * 60_000);
+    assert.equal((await run(['logout'], fx.env)).code, 0);
+    assert.equal(existsSync(staleToken), false, 'logout sweeps the token cache');
+    assert.equal(existsSync(staleRole), false, 'logout sweeps the role cache');
+    assert.ok(!readdirSync(fx.home.roleCacheDir).some((n) => n.includes('4242')));
   });
 });

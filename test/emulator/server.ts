@@ -123,6 +123,7 @@ export class Emulator {
   private readonly onLog: ((entry: LogEntry) => void) | undefined;
   private readonly startKnobs: Record<string, unknown>;
   private readonly stopping = new AbortController();
+  private readonly holds = new Map<string, { arrived: () => void; released: Promise<void> }>();
 
   private constructor(server: Server | HttpsServer, state: State, options: EmulatorOptions) {
     this.server = server;
@@ -164,6 +165,25 @@ export class Emulator {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeAllConnections();
     await closed;
+  }
+
+  /**
+   * Holds the reply to the next `operation` request (already decided, as if on the wire) until
+   * release(): stages a race with another process deterministically, without timing.
+   * `arrived` resolves when that request has come in. stop() releases it.
+   */
+  holdNext(operation: string): { arrived: Promise<void>; release: () => void } {
+    let arrived = () => undefined as void;
+    let release = () => undefined as void;
+    const arrivedP = new Promise<void>((r) => {
+      arrived = r;
+    });
+    const released = new Promise<void>((r) => {
+      release = r;
+    });
+    this.stopping.signal.addEventListener('abort', release, { once: true });
+    this.holds.set(operation, { arrived, released });
+    return { arrived: arrivedP, release };
   }
 
   /** The live knobs: assign fields directly, or use setKnobs to validate. */
@@ -346,6 +366,12 @@ export class Emulator {
       reply = errorReply(route.protocol, apiError);
     }
     if (reply.headers['x-amzn-requestid'] === undefined && route.protocol !== 'browser') reply.headers['x-amzn-requestid'] = requestId;
+    const hold = this.holds.get(operation);
+    if (hold) {
+      this.holds.delete(operation);
+      hold.arrived();
+      await hold.released;
+    }
     const latency = this.state.knobs.latencyMs;
     if (latency > 0 && !(await this.delay(latency, res))) return;
     const skew = this.state.knobs.dateSkewSeconds;
