@@ -30,7 +30,7 @@ async function revokeAndRemove(rt: Runtime, file: CacheFile, endpoint: Endpoint 
   return withLock(rt, tokenLockName(file.hash), 'logging out', async () => {
     // Read again under the lock: a refresh may have replaced the token since the scan, and the
     // token to revoke is the one on disk now.
-    const current = await readToken(file.path);
+    const current = await readToken(file.path, rt.stderr);
     if (!current) return false;
     if (endpoint) {
       try {
