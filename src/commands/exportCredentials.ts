@@ -1,3 +1,4 @@
+import { stringFlag } from '../cli/args.ts';
 import { formatCredentials } from '../format/credentials.ts';
 import type { Command } from './command.ts';
 import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG } from './credentialsCommon.ts';
@@ -9,12 +10,19 @@ export const exportCredentials: Command = {
   description: [
     'Prints role credentials exactly as `aws configure export-credentials` does, byte for byte,',
     'in any of its formats (fish included), so scripts can switch without other changes.',
+    'Like it, without a profile on the command line, keys in AWS_ACCESS_KEY_ID and',
+    'AWS_SECRET_ACCESS_KEY win over AWS_PROFILE and are printed as they are.',
   ].join('\n'),
   examples: ['ssohelper export-credentials --profile dev --format env-no-export'],
   flags: [PROFILE_FLAG, formatFlag('process'), ...CREDENTIAL_FLAGS],
   maxPositionals: 1,
   async run(rt, args) {
     const format = chosenFormat(args, 'export-credentials', 'process');
+    if (args.positionals[0] === undefined && stringFlag(args, 'profile') === undefined && rt.env.AWS_ACCESS_KEY_ID) {
+      // The AWS CLI's credential chain puts the environment first unless --profile is given.
+      const { environmentCredentials } = await import('../credentials/source.ts');
+      return formatCredentials(environmentCredentials(rt, 'the environment variables AWS_ACCESS_KEY_ID and friends'), format);
+    }
     const { creds } = await credentialsFor(rt, args, 'export-credentials');
     return formatCredentials(creds, format);
   },

@@ -19,6 +19,12 @@ export async function sourceCredentials(rt: Runtime, profileName: string, source
       'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN for temporary keys)',
     );
   }
+  return environmentCredentials(rt, `the environment variables (credential_source of profile "${profileName}")`);
+}
+
+/** AWS_ACCESS_KEY_ID and friends, checked as a process's output is. */
+export function environmentCredentials(rt: Runtime, what: string): AwsCredentials {
+  const env = rt.env;
   // botocore's order: the older AWS_SECURITY_TOKEN first.
   return checkedCredentials(
     {
@@ -28,7 +34,7 @@ export async function sourceCredentials(rt: Runtime, profileName: string, source
       Expiration: env.AWS_CREDENTIAL_EXPIRATION || undefined,
     },
     rt.now(),
-    `the environment variables (credential_source of profile "${profileName}")`,
+    what,
     { AccessKeyId: 'AWS_ACCESS_KEY_ID', SecretAccessKey: 'AWS_SECRET_ACCESS_KEY', SessionToken: 'AWS_SESSION_TOKEN', Expiration: 'AWS_CREDENTIAL_EXPIRATION' },
   );
 }

@@ -91,3 +91,15 @@ test('export-credentials is byte-identical with the AWS CLI for static-key and c
     }
   }
 });
+
+test('without --profile, keys in the environment win over AWS_PROFILE, as in the AWS CLI', async () => {
+  appendFileSync(join(fx.home.dir, '.aws', 'config'), '\n[profile inline]\naws_access_key_id = AKIAINLINE0000001\naws_secret_access_key = aW5saW5l\n');
+  const env = { ...fx.env, AWS_PROFILE: 'inline', AWS_ACCESS_KEY_ID: 'ASIAENVIRONMENT01', AWS_SECRET_ACCESS_KEY: 'ZW52', AWS_SESSION_TOKEN: 'dG9rZW4=', AWS_CREDENTIAL_EXPIRATION: '2099-01-02T03:04:05Z' };
+  for (const format of ['process', 'env']) {
+    const { stdout: expected } = await exec(AWS, ['configure', 'export-credentials', '--format', format], { env });
+    const r = await run(['export-credentials', '--format', format], env);
+    assert.equal(r.stdout, expected, `${format}: ${describe(r)}`);
+  }
+  const { stdout: named } = await exec(AWS, ['configure', 'export-credentials', '--profile', 'inline'], { env });
+  assert.equal((await run(['export-credentials', '--profile', 'inline'], env)).stdout, named);
+});
