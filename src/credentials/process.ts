@@ -3,7 +3,7 @@
 // of it can reach a shell `eval`.
 import { spawn } from 'node:child_process';
 import { isSafeCredentialValue } from '../cache/role.ts';
-import { shellSplit } from '../util/shellSplit.ts';
+import { shellSplit, windowsShellSplit } from '../util/shellSplit.ts';
 import { ConfigError, ServiceError } from '../errors.ts';
 import { type Runtime, secondsSetting } from '../runtime.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
@@ -13,7 +13,8 @@ import type { AwsCredentials } from './model.ts';
 const MAX_OUTPUT = 1 << 20;
 
 export async function processCredentials(rt: Runtime, profileName: string, command: string): Promise<AwsCredentials> {
-  const argv = shellSplit(command);
+  // botocore's compat_shell_split: the C runtime's rules on Windows, shlex elsewhere.
+  const argv = rt.platform === 'win32' ? windowsShellSplit(command) : shellSplit(command);
   const what = `the credential_process of profile "${profileName}"`;
   if (!argv || argv.length === 0) throw new ConfigError(`${what} (${command}) is not a valid command line: check its quotes`);
   const timeoutMs = secondsSetting(rt, 'SSOHELPER_PROCESS_TIMEOUT');

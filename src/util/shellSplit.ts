@@ -36,3 +36,49 @@ export function shellSplit(text: string): string[] | undefined {
   if (inWord) words.push(word);
   return words;
 }
+
+/**
+ * How botocore splits a credential_process on Windows (the C runtime's rules): only space and
+ * tab separate, only double quotes quote, and backslashes are literal except in a run that
+ * ends at a double quote, where they escape each other and an odd one escapes the quote.
+ * Undefined where botocore raises (an open quote).
+ */
+export function windowsShellSplit(text: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string[] = [];
+  let quoted = false;
+  let backslashes = 0;
+  const flushBackslashes = () => {
+    if (backslashes > 0) word.push('\\'.repeat(backslashes));
+    backslashes = 0;
+  };
+  for (const ch of text) {
+    if (ch === '\\') {
+      backslashes++;
+    } else if (ch === '"') {
+      if (backslashes > 0) {
+        word.push('\\'.repeat(Math.floor(backslashes / 2)));
+        const odd = backslashes % 2 === 1;
+        backslashes = 0;
+        if (odd) {
+          word.push('"');
+          continue;
+        }
+      }
+      quoted = !quoted;
+      // Keeps "" as an empty argument.
+      word.push('');
+    } else if ((ch === ' ' || ch === '\t') && !quoted) {
+      flushBackslashes();
+      if (word.length > 0) words.push(word.join(''));
+      word = [];
+    } else {
+      flushBackslashes();
+      word.push(ch);
+    }
+  }
+  if (quoted) return undefined;
+  flushBackslashes();
+  if (word.length > 0) words.push(word.join(''));
+  return words;
+}

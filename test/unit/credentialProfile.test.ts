@@ -12,6 +12,7 @@ import { parseIni } from '../../src/config/ini.ts';
 import { buildConfig } from '../../src/config/model.ts';
 import { pythonIsoformat } from '../../src/credentials/process.ts';
 import { ConfigError } from '../../src/errors.ts';
+import { shellSplit, windowsShellSplit } from '../../src/util/shellSplit.ts';
 
 const FILES = { configFile: '/home/u/.aws/config', credentialsFile: '/home/u/.aws/credentials' };
 
@@ -254,4 +255,30 @@ test('a credential_process expiration is printed as the AWS CLI prints what date
   const script = 'import sys\nfrom dateutil.parser import parse\nfor s in sys.argv[1:]: print(parse(s).isoformat())';
   const expected = execFileSync('python3', ['-c', script, ...samples], { encoding: 'utf8' }).trim().split('\n');
   assert.deepEqual(samples.map(pythonIsoformat), expected);
+});
+
+test('credential_process is split as botocore splits it, on Windows and elsewhere', () => {
+  const samples = [
+    'helper get dev',
+    '"C:\\Program Files\\helper.exe" get "my profile"',
+    'helper \\\\"quoted\\" a\\\\b "" tab\there',
+    "helper 'single quoted' \"double \\\"escaped\\\" quote\" back\\\\slash",
+    '  leading   and trailing  ',
+    'helper "open',
+    '',
+  ];
+  const script = [
+    'import json, sys',
+    'from botocore.compat import compat_shell_split',
+    'out = []',
+    'for s in json.loads(sys.argv[1]):',
+    '    row = []',
+    "    for platform in ('win32', 'linux'):",
+    '        try: row.append(compat_shell_split(s, platform))',
+    '        except ValueError: row.append(None)',
+    '    out.append(row)',
+    'print(json.dumps(out))',
+  ].join('\n');
+  const expected = JSON.parse(execFileSync('python3', ['-c', script, JSON.stringify(samples)], { encoding: 'utf8' }));
+  assert.deepEqual(samples.map((s) => [windowsShellSplit(s) ?? null, shellSplit(s) ?? null]), expected);
 });
