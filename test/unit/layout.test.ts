@@ -1,0 +1,28 @@
+// The README's layout section is the folder map a reader relies on: it must match the tree.
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { ROOT } from '../helpers/run.ts';
+
+function folders(top: string): string[] {
+  return readdirSync(join(ROOT, top), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
+
+/** The `  name/` entries listed under `top/` in the README's layout block. */
+function listed(readme: string, top: string): string[] {
+  const block = /```\nsrc\/\n[\s\S]*?```/.exec(readme)?.[0] ?? '';
+  const start = block.indexOf(`\n${top}/`) + 1;
+  const end = block.slice(start + 1).search(/\n\S/);
+  const part = block.slice(start, end < 0 ? undefined : start + 1 + end);
+  return [...part.matchAll(/^ {2}([\w.-]+)\//gm)].map((m) => m[1] as string).sort();
+}
+
+test('the README layout names every folder under src/ and test/, and no other', () => {
+  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+  assert.deepEqual(listed(readme, 'src'), folders('src'), 'src/ folders vs the README layout');
+  assert.deepEqual(listed(readme, 'test'), folders('test'), 'test/ folders vs the README layout');
+});
