@@ -1,5 +1,5 @@
 import type { Command } from '../commands/command.ts';
-import { completion } from '../commands/completion.ts';
+import { completionCommand } from '../commands/completion.ts';
 import { consoleCommand } from '../commands/console.ts';
 import { doctor } from '../commands/doctor.ts';
 import { env } from '../commands/env.ts';
@@ -12,6 +12,8 @@ import { login } from '../commands/login.ts';
 import { logout } from '../commands/logout.ts';
 import { status } from '../commands/status.ts';
 import { sync } from '../commands/sync.ts';
+
+const completion = completionCommand(() => COMMANDS);
 
 export const COMMANDS: readonly Command[] = [get, env, exportCredentials, login, logout, status, list, exec, serve, consoleCommand, init, sync, doctor, completion];
 
