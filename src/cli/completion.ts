@@ -43,11 +43,17 @@ function valuesFor(flag: FlagSpec, command: Command, sources: CompletionSources)
  */
 export async function complete(commands: readonly Command[], typed: readonly string[], typedCurrent: string, sources: CompletionSources): Promise<Candidate[]> {
   // bash splits `--format=p` at the "=" (COMP_WORDBREAKS) into `--format`, `=`, `p`: read that
-  // as the flag followed by its value.
+  // as the flag followed by its value. With the cursor right after the "=", the "=" is the word
+  // bash replaces, so the candidates keep it in front.
   let words = typed;
-  let current = typedCurrent;
-  if (current === '=' && words.at(-1)?.startsWith('--')) current = '';
-  else if (words.at(-1) === '=' && words.at(-2)?.startsWith('--')) words = words.slice(0, -1);
+  const current = typedCurrent;
+  if (current === '=' && words.at(-1)?.startsWith('--')) {
+    const command = commands.find((c) => c.name === words[0]);
+    const flag = command && [...command.flags, ...GLOBAL_FLAGS].find((f) => f.name === words.at(-1)?.slice(2));
+    if (!command || flag?.type !== 'string') return [];
+    return (await valuesFor(flag, command, sources)).map((c) => ({ ...c, value: `=${c.value}` }));
+  }
+  if (words.at(-1) === '=' && words.at(-2)?.startsWith('--')) words = words.slice(0, -1);
   const matching = (cs: Candidate[]) => cs.filter((c) => c.value.startsWith(current));
   const command = commands.find((c) => c.name === words[0]);
   if (words.length === 0 || !command) {

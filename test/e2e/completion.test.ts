@@ -120,6 +120,16 @@ describe('completion', () => {
     }
   });
 
+  test('bash splits `--format=p` at "=": the value is still completed', async () => {
+    const none = { profiles: async () => [], ssoSessions: async () => [] };
+    const values = async (words: string[], current: string) => (await complete(COMMANDS, words, current, none)).map((c) => c.value);
+    assert.deepEqual(await values(['env', '--format', '='], 'p'), ['process', 'powershell']);
+    // The cursor right after "=": bash replaces the "=" itself, so it stays in front.
+    assert.deepEqual(await values(['env', '--format'], '='), FORMATS.map((f) => `=${f}`));
+    // Other shells keep the word whole.
+    assert.deepEqual(await values(['env'], '--format=w'), ['--format=windows-cmd']);
+  });
+
   test('usage errors name the shells', () => {
     const r = spawnSync(BIN, ['completion', 'tcsh'], { env, encoding: 'utf8' });
     assert.equal(r.status, 2);
