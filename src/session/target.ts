@@ -44,10 +44,7 @@ export function onlySsoSession(config: AwsConfig, command: string): string | und
   if (sessions.length === 1) return sessions[0];
   const defaultIsSso = stringValue(config.profiles.get('default'), 'sso_session') || stringValue(config.profiles.get('default'), 'sso_start_url');
   if (sessions.length > 1 && !defaultIsSso) {
-    throw new UsageError(
-      `${command}: ${config.configFile} has ${sessions.length} sso-sessions; say which one`,
-      sessions.map((s) => `ssohelper ${command} --sso-session ${s}`).join('\n  '),
-    );
+    throw severalSessions(config, sessions, command);
   }
   return undefined;
 }
@@ -60,7 +57,14 @@ export function chooseSsoSession(config: AwsConfig, explicit: string | undefined
   if (sessions.length === 0) {
     throw new ConfigError(`${config.configFile} has no [sso-session] section`, INIT_HINT);
   }
-  throw new UsageError(`${command}: ${config.configFile} has ${sessions.length} sso-sessions; say which one`, sessions.map((s) => `ssohelper ${command} --sso-session ${s}`).join('\n  '));
+  throw severalSessions(config, sessions, command);
+}
+
+function severalSessions(config: AwsConfig, sessions: string[], command: string): UsageError {
+  return new UsageError(
+    `${command}: ${config.configFile} has ${sessions.length} sso-sessions (${sessions.join(', ')}); say which one`,
+    `for example: ssohelper ${command} --sso-session ${sessions[0]}`,
+  );
 }
 
 /** A role chain's session is that of the SSO profile it starts from. */

@@ -96,7 +96,7 @@ test('login and list with nothing named use the only sso-session; with several t
   assert.match(list.stdout, /333333333333 {2}sandbox/);
   writeFileSync(fx.home.configFile, `${readFileSync(fx.home.configFile, 'utf8')}\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\nsso_region = us-east-1\n`);
   const r = await run(['login'], fx.env);
-  expectFailure(r, 2, /has 2 sso-sessions; say which one\n {2}ssohelper login --sso-session corp\n {2}ssohelper login --sso-session other/);
+  expectFailure(r, 2, /has 2 sso-sessions \(corp, other\); say which one\n {2}for example: ssohelper login --sso-session corp\n$/);
   const named = await run(['list'], { ...fx.env, AWS_PROFILE: 'dev' });
   assert.equal(named.code, 0, describe(named));
 });

@@ -161,8 +161,7 @@ test('one sso-session is the default; with several the message lists them', asyn
   await seedToken(fx.home, fx.emu.issueSession());
   writeFileSync(fx.home.configFile, `${SESSION_SECTION}\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\nsso_region = us-east-1\n`);
   const r = await run(['sync'], fx.env);
-  expectFailure(r, 2, /has 2 sso-sessions; say which one/);
-  assert.match(r.stderr, /ssohelper sync --sso-session corp\n\s+ssohelper sync --sso-session other/);
+  expectFailure(r, 2, /has 2 sso-sessions \(corp, other\); say which one\n {2}for example: ssohelper sync --sso-session corp\n$/);
   await sync('--sso-session', 'corp');
   assert.equal(profileNames(config()).length, 6);
 });
