@@ -86,6 +86,10 @@ export async function runSync(
   for (const p of plan.renamed) lines.push(`  ~ ${p.from} -> ${p.to}`);
   for (const p of plan.stale) lines.push(`  ! ${p.name} is stale: ${p.roleName} in ${p.accountId} is no longer assigned (--prune removes it)`);
   for (const s of plan.skipped) lines.push(`  ! no profile for ${s.roleName} in ${s.accountId}: "${s.wanted}" and its variants are your own profiles (use --name)`);
+  if (r.alsoByHand.length > 0) {
+    const shown = r.alsoByHand.slice(0, 5).join(', ') + (r.alsoByHand.length > 5 ? `, … (${r.alsoByHand.length} in all)` : '');
+    lines.push(`  note: your own profiles ${shown} point at roles the managed block covers too; sync leaves them as they are (delete them if they were pasted from list --output config)`);
+  }
   if (options.dryRun) lines.push(r.changed ? '  dry run: nothing written; the diff is on stdout' : '  dry run: nothing would change');
   else lines.push(r.written ? `  written (${plan.added.length} added, ${plan.pruned.length} pruned, ${plan.renamed.length} renamed)` : '  already up to date: nothing written');
   rt.stderr(`${lines.join('\n')}\n`);

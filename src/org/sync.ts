@@ -31,6 +31,8 @@ export interface SyncOptions {
 
 export interface SyncResult {
   plan: SyncPlan;
+  /** The user's own profiles for roles the block also covers (pasted `list --output config`?). */
+  alsoByHand: string[];
   regionNote: string;
   diff: string;
   written: boolean;
@@ -121,11 +123,17 @@ async function planAndWrite(rt: Runtime, config: AwsConfig, session: SsoSessionS
     }
   }
 
+  const listed = new Set(assignments.flatMap((a) => a.roles.map((r) => `${a.accountId}/${r}`)));
+  const alsoByHand = [...current.profiles]
+    .filter(([name, p]) => !ownNames.has(name) && stringValue(p, 'sso_session') === session.sessionName)
+    .filter(([, p]) => listed.has(`${stringValue(p, 'sso_account_id')}/${stringValue(p, 'sso_role_name')}`))
+    .map(([name]) => name)
+    .sort();
   const diff = unifiedDiff(before, after, { from: file, to: `${file} (after sync)` });
   const changed = after !== before;
-  if (options.dryRun || !changed) return { plan, regionNote, diff, written: false, changed };
+  if (options.dryRun || !changed) return { plan, alsoByHand, regionNote, diff, written: false, changed };
   await writeIfUnchanged(rt, before, after);
-  return { plan, regionNote, diff, written: true, changed };
+  return { plan, alsoByHand, regionNote, diff, written: true, changed };
 }
 
 /** Replaces the config with `after` unless an editor or another tool changed it since `before`. */

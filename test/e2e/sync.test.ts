@@ -67,6 +67,7 @@ test('sync writes one profile per account and role in a managed block, keeps the
     assert.match(text, /\[profile sandbox\.poweruseraccess\]\nsso_session = corp\nsso_account_id = 333333333333\nsso_role_name = PowerUserAccess\nregion = eu-central-1\n/);
     assert.match(first.stderr, /5 accounts, 9 roles; 9 generated profiles/);
     assert.match(first.stderr, /\+ dev\.readonly-111111111111/);
+    assert.match(first.stderr, /note: your own profiles dev\.readonly point at roles the managed block covers too/);
 
     const mtime = statSync(fx.home.configFile).mtimeMs;
     const second = await sync();
