@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** Which wire format an error must be rendered in. */
-export type Protocol = 'portal' | 'oidc' | 'sts' | 'control' | 'browser';
+export type Protocol = 'portal' | 'oidc' | 'sts' | 'control' | 'browser' | 's3';
 
 export interface Request {
   method: string;
@@ -22,6 +22,8 @@ export interface Reply {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** A binary body (an S3 object), sent instead of `body`. */
+  rawBody?: Buffer;
   /** Set on error replies, for the request log (STS carries it only inside its XML). */
   errorType?: string;
 }
@@ -154,6 +156,10 @@ function renderError(protocol: Protocol, err: ApiError): Reply {
     const reply = xml(err.status, body);
     reply.headers['x-amzn-requestid'] = requestId;
     return reply;
+  }
+  if (protocol === 's3') {
+    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(err.type)}</Code><Message>${escapeXml(err.message)}</Message><RequestId>${requestId}</RequestId></Error>`;
+    return { status: err.status, headers: { 'content-type': 'application/xml', 'x-amz-request-id': requestId }, body };
   }
   if (protocol === 'browser') {
     const reply = html(err.status, `${err.type}: ${err.message}`);

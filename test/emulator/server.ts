@@ -13,6 +13,7 @@ import type { Protocol, Reply, Request } from './http.ts';
 import { federation, federationOperation } from './federation.ts';
 import * as oidc from './oidc.ts';
 import * as portal from './portal.ts';
+import { handleS3, isS3Request, s3Operation } from './s3.ts';
 import { State, applyKnobs, defaultKnobs } from './state.ts';
 import type { Counters, DeviceAuthorization, Knobs, LogEntry } from './state.ts';
 import * as sts from './sts.ts';
@@ -91,6 +92,9 @@ const ROUTES: Route[] = [
   { method: 'POST', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.handle(s, r, c.requestId) },
   { method: 'GET', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.handle(s, r, c.requestId) },
 ];
+
+// Path-style S3, told apart from STS on the same base URL by the service its signature names.
+const S3_ROUTE: Route = { method: '*', path: '*', operation: 'S3', protocol: 's3', handle: (s, r) => handleS3(s, r) };
 
 // Unknown paths answer like an AWS rest-json front end.
 const UNKNOWN_ROUTE: Route = {
@@ -215,6 +219,16 @@ export class Emulator {
 
   resetCounters(): void {
     this.state.resetCounters();
+  }
+
+  /** An empty S3 bucket (path-style, any region). */
+  createBucket(name: string): void {
+    if (!this.state.s3Buckets.has(name)) this.state.s3Buckets.set(name, new Map());
+  }
+
+  /** An S3 object's bytes, or undefined. */
+  s3Object(bucket: string, key: string): Buffer | undefined {
+    return this.state.s3Buckets.get(bucket)?.get(key)?.body;
   }
 
   assign(accountId: string, roleName: string, info: { accountName?: string; emailAddress?: string } = {}): void {
@@ -344,7 +358,7 @@ export class Emulator {
       send(res, await handleControl(this, this.state, request));
       return;
     }
-    const route = ROUTES.find((r) => r.method === request.method && r.path === request.path) ?? UNKNOWN_ROUTE;
+    const route = isS3Request(request) ? S3_ROUTE : (ROUTES.find((r) => r.method === request.method && r.path === request.path) ?? UNKNOWN_ROUTE);
     const [operation, subOperation] = this.operationOf(route, request);
     this.state.bump(operation);
     if (subOperation !== undefined) this.state.bump(subOperation);
@@ -410,6 +424,7 @@ export class Emulator {
       return ['CreateToken', grant === undefined ? undefined : `CreateToken:${oidc.grantCounterName(grant)}`];
     }
     if (route.operation === 'Federation') return [federationOperation(req), undefined];
+    if (route.operation === 'S3') return [s3Operation(req), undefined];
     if (route.protocol === 'sts') {
       const action = sts.stsParams(req).get('Action');
       return [action === 'GetCallerIdentity' || action === 'AssumeRole' ? action : `sts:${action ?? 'NoAction'}`, undefined];
@@ -419,7 +434,8 @@ export class Emulator {
 }
 
 function send(res: ServerResponse, reply: Reply): void {
-  const body = Buffer.from(reply.body, 'utf8');
-  res.writeHead(reply.status, { ...reply.headers, 'content-length': String(body.length) });
+  const body = reply.rawBody ?? Buffer.from(reply.body, 'utf8');
+  // A HEAD reply states the length of what a GET would send.
+  res.writeHead(reply.status, { ...reply.headers, 'content-length': reply.headers['content-length'] ?? String(body.length) });
   res.end(body);
 }

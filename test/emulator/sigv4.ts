@@ -129,7 +129,8 @@ export function expectedSignature(req: Request, signed: SignedRequest, secret: s
   const payloadHash = typeof payloadHeader === 'string' && payloadHeader !== '' ? payloadHeader : sha256Hex(req.body);
   const canonicalRequest = [
     req.method,
-    canonicalPath(req.path),
+    // S3 signs the path exactly as sent: no normalising, no second encoding.
+    signed.service === 's3' ? req.path : canonicalPath(req.path),
     canonicalQuery(req.rawQuery),
     canonicalHeaders(req, signed.signedHeaders),
     signed.signedHeaders.join(';'),

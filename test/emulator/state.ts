@@ -260,6 +260,8 @@ export class State {
   readonly codes = new Map<string, AuthorizationCode>();
   readonly credentials = new Map<string, RoleCredential>();
   readonly iamRoles = new Map<string, IamRole>();
+  /** S3 buckets (created by tests) and their objects, by key. */
+  readonly s3Buckets = new Map<string, Map<string, { body: Buffer; etag: string; lastModified: Date; contentType: string }>>();
   /** Console sign-in tokens from the federation endpoint, by token. */
   readonly signinTokens = new Map<string, { accessKeyId: string; issuedAt: number; used: boolean }>();
   readonly failures: InjectedFailure[] = [];

@@ -35,9 +35,9 @@ function roleId(cred: RoleCredential): string {
   return id;
 }
 
-function authenticate(state: State, req: Request): RoleCredential {
+export function authenticate(state: State, req: Request, service: 'sts' | 's3' = 'sts'): RoleCredential {
   const signed = parseAuthorization(req);
-  checkSignatureShape(signed, 'sts', Date.now());
+  checkSignatureShape(signed, service, Date.now());
   const cred = state.credentials.get(signed.accessKeyId);
   const invalidToken = new ApiError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
   if (!cred) throw invalidToken;
