@@ -24,11 +24,12 @@ after(() => emu.stop());
 /** smithy's hash interface: an HMAC when constructed with a key. */
 class Sha256 {
   private readonly hash;
-  constructor(secret?: string | Uint8Array) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
+  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
+    const key = secret === undefined || typeof secret === 'string' ? secret : secret instanceof ArrayBuffer ? Buffer.from(secret) : Buffer.from(secret.buffer, secret.byteOffset, secret.byteLength);
+    this.hash = key === undefined ? createHash('sha256') : createHmac('sha256', key);
   }
-  update(data: Uint8Array | string): void {
-    this.hash.update(data);
+  update(data: string | ArrayBuffer | ArrayBufferView): void {
+    this.hash.update(typeof data === 'string' ? data : data instanceof ArrayBuffer ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
   }
   async digest(): Promise<Uint8Array> {
     return this.hash.digest();
