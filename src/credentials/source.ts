@@ -6,10 +6,14 @@ import { checkedCredentials } from './process.ts';
 import type { AwsCredentials } from './model.ts';
 
 export async function sourceCredentials(rt: Runtime, profileName: string, source: CredentialSourceName): Promise<AwsCredentials> {
+  if (source === 'EcsContainer') {
+    const { containerCredentials } = await import('./container.ts');
+    return containerCredentials(rt, profileName);
+  }
   if (source !== 'Environment') {
     throw new ConfigError(
       `profile "${profileName}" uses credential_source ${source}, which ssohelper does not support yet`,
-      'use credential_source = Environment, or source_profile',
+      'use credential_source = Environment or EcsContainer, or source_profile',
     );
   }
   const env = rt.env;

@@ -7,7 +7,7 @@ import { describe as suite, test } from 'node:test';
 import { assumeRoleCachePath } from '../../src/cache/assumeRole.ts';
 import { useEmulator } from '../helpers/fixture.ts';
 import { SESSION, seedToken, standardConfig } from '../helpers/home.ts';
-import { describe, expectFailure, processJson, run } from '../helpers/run.ts';
+import { describe, expectFailure, processJson, run, spawnChild } from '../helpers/run.ts';
 import { callerIdentity } from '../helpers/sts.ts';
 
 const DEPLOY = 'arn:aws:iam::333333333333:role/Deploy';
@@ -30,6 +30,7 @@ function chainConfig(): string {
     `[profile orphan]\nrole_arn = ${DEPLOY}\nsource_profile = nowhere\n`,
     `[profile mfa]\nrole_arn = ${DEPLOY}\nsource_profile = dev-sso\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n`,
     `[profile from-env]\nrole_arn = ${DEPLOY}\ncredential_source = Environment\n`,
+    `[profile from-container]\nrole_arn = ${DEPLOY}\nrole_session_name = in-container\ncredential_source = EcsContainer\n`,
   ].join('\n');
 }
 
@@ -193,6 +194,33 @@ suite('role chains', () => {
       3,
       /STS rejected the credentials of the keys of profile "ci"/,
     );
+  });
+
+  test('credential_source = EcsContainer takes the source from a container endpoint (here `ssohelper serve`)', async () => {
+    await login();
+    const server = spawnChild(['serve', 'dev-sso', '--format', 'env-no-export'], fx.env);
+    try {
+      let out = '';
+      server.stdout?.setEncoding('utf8');
+      await new Promise<void>((resolve, reject) => {
+        server.stdout?.on('data', (d: string) => {
+          out += d;
+          if (/AWS_CONTAINER_AUTHORIZATION_TOKEN=\S+\n/.test(out)) resolve();
+        });
+        server.on('close', () => reject(new Error(`serve ended: ${out}`)));
+      });
+      const vars = Object.fromEntries(out.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
+      const env = { ...fx.env, AWS_CONTAINER_CREDENTIALS_FULL_URI: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI as string, AWS_CONTAINER_AUTHORIZATION_TOKEN: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN as string };
+      const doc = processJson(await run(['get', 'from-container'], env));
+      assert.equal((await callerIdentity(fx.emu.url, doc)).Arn, 'arn:aws:sts::333333333333:assumed-role/Deploy/in-container');
+      expectFailure(await run(['get', 'from-container', '--refresh'], { ...env, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'wrong' }), 6, /container credential endpoint .* answered HTTP 40\d/);
+      expectFailure(await run(['get', 'from-container', '--refresh'], { ...env, AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://192.0.2.1/creds' }), 3, /must be https, or http to a loopback or container-agent address/);
+      expectFailure(await run(['get', 'from-container', '--refresh'], fx.env), 3, /neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set/);
+    } finally {
+      const closed = new Promise((r) => server.once('close', r));
+      server.kill('SIGTERM');
+      await closed;
+    }
   });
 
   test('credential_process profiles: run without a shell, stderr passed through, output checked', async () => {

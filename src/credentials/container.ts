@@ -1,0 +1,92 @@
+// credential_source = EcsContainer: the container credential endpoint ECS, EKS Pod Identity (and
+// `ssohelper serve`) provide, found and authorised the way botocore's ContainerProvider does.
+import { ConfigError, ServiceError } from '../errors.ts';
+import { readTextFile } from '../fs/files.ts';
+import type { Runtime } from '../runtime.ts';
+import { parseJsonObject } from '../util/pyjson.ts';
+import type { AwsCredentials } from './model.ts';
+import { checkedCredentials } from './process.ts';
+
+const ECS_HOST = 'http://169.254.170.2';
+// Hosts botocore accepts for a plain-http full URI: loopback, and the ECS and EKS agents.
+const ALLOWED_HTTP_HOSTS = /^(127(\.\d{1,3}){3}|\[::1\]|localhost|169\.254\.170\.2|169\.254\.170\.23|\[fd00:ec2::23\])$/;
+const MAX_BODY = 64 * 1024;
+const ATTEMPTS = 3;
+
+/** The endpoint's URL, from AWS_CONTAINER_CREDENTIALS_RELATIVE_URI or _FULL_URI. */
+export function containerEndpoint(env: Runtime['env'], profileName: string): URL {
+  const relative = env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI;
+  const full = env.AWS_CONTAINER_CREDENTIALS_FULL_URI;
+  const what = `profile "${profileName}" uses credential_source = EcsContainer`;
+  if (relative) return new URL(`${ECS_HOST}${relative.startsWith('/') ? '' : '/'}${relative}`);
+  if (!full) {
+    throw new ConfigError(`${what}, but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set`, 'run it inside the container, or with `ssohelper serve` providing the endpoint');
+  }
+  let url: URL;
+  try {
+    url = new URL(full);
+  } catch {
+    throw new ConfigError(`${what}, but AWS_CONTAINER_CREDENTIALS_FULL_URI "${full}" is not a URL`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ALLOWED_HTTP_HOSTS.test(url.hostname))) {
+    throw new ConfigError(`${what}, but AWS_CONTAINER_CREDENTIALS_FULL_URI "${full}" must be https, or http to a loopback or container-agent address`);
+  }
+  return url;
+}
+
+export async function containerCredentials(rt: Runtime, profileName: string): Promise<AwsCredentials> {
+  const url = containerEndpoint(rt.env, profileName);
+  const headers: Record<string, string> = { accept: 'application/json', host: url.host };
+  const tokenFile = rt.env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
+  const token = tokenFile ? (await readTextFile(tokenFile, 'container authorization token file'))?.trim() : rt.env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+  if (tokenFile && !token) throw new ConfigError(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${tokenFile} is missing or empty`);
+  if (token) headers.authorization = token;
+  const what = `the container credential endpoint ${url.origin}${url.pathname} (credential_source of profile "${profileName}")`;
+  const { requestHandler, networkOf } = await import('../sso/clients.ts');
+  const handler = await requestHandler(networkOf(rt, undefined));
+  for (let attempt = 1; ; attempt++) {
+    let status: number;
+    let body: string;
+    try {
+      ({ status, body } = await get(handler, url, headers));
+    } catch (err) {
+      if (attempt < ATTEMPTS) continue;
+      throw new ServiceError(`${what} cannot be reached: ${(err as Error).message}`, undefined, { cause: err });
+    }
+    if (status >= 500 && attempt < ATTEMPTS) continue;
+    const doc = parseJsonObject(body);
+    if (status !== 200) {
+      const detail = typeof doc?.Message === 'string' ? `: ${doc.Message}` : '';
+      throw new ServiceError(`${what} answered HTTP ${status}${detail}`);
+    }
+    if (!doc) throw new ServiceError(`${what} did not answer with a JSON object`);
+    return checkedCredentials({ ...doc, SessionToken: doc.Token }, rt.now(), what, {
+      AccessKeyId: 'AccessKeyId',
+      SecretAccessKey: 'SecretAccessKey',
+      SessionToken: 'Token',
+      Expiration: 'Expiration',
+    });
+  }
+}
+
+type Handler = Awaited<ReturnType<typeof import('../sso/clients.ts').requestHandler>>;
+
+async function get(handler: Handler, url: URL, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  const { response } = await handler.handle({
+    protocol: url.protocol,
+    hostname: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    method: 'GET',
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers,
+  } as Parameters<Handler['handle']>[0]);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY) throw new Error(`answer larger than ${MAX_BODY} bytes`);
+    chunks.push(chunk);
+  }
+  return { status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') };
+}
