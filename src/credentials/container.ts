@@ -36,19 +36,17 @@ export function containerEndpoint(env: Runtime['env'], profileName: string): URL
 
 export async function containerCredentials(rt: Runtime, profileName: string): Promise<AwsCredentials> {
   const url = containerEndpoint(rt.env, profileName);
-  const headers: Record<string, string> = { accept: 'application/json', host: url.host };
+  const headers: Record<string, string> = { accept: 'application/json' };
   const tokenFile = rt.env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
   const token = tokenFile ? (await readTextFile(tokenFile, 'container authorization token file'))?.trim() : rt.env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
   if (tokenFile && !token) throw new ConfigError(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${tokenFile} is missing or empty`);
   if (token) headers.authorization = token;
   const what = `the container credential endpoint ${url.origin}${url.pathname} (credential_source of profile "${profileName}")`;
-  const { requestHandler, networkOf } = await import('../sso/clients.ts');
-  const handler = await requestHandler(networkOf(rt, undefined));
   for (let attempt = 1; ; attempt++) {
     let status: number;
     let body: string;
     try {
-      ({ status, body } = await get(handler, url, headers));
+      ({ status, body } = await httpCall(rt, url, 'GET', headers));
     } catch (err) {
       if (attempt < ATTEMPTS) continue;
       throw new ServiceError(`${what} cannot be reached: ${(err as Error).message}`, undefined, { cause: err });
@@ -69,18 +67,19 @@ export async function containerCredentials(rt: Runtime, profileName: string): Pr
   }
 }
 
-type Handler = Awaited<ReturnType<typeof import('../sso/clients.ts').requestHandler>>;
-
-async function get(handler: Handler, url: URL, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+/** One small request through the one network handler; the body as text, bounded. */
+export async function httpCall(rt: Runtime, url: URL, method: 'GET' | 'PUT', headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  const { requestHandler, networkOf } = await import('../sso/clients.ts');
+  const handler = await requestHandler(networkOf(rt, undefined));
   const { response } = await handler.handle({
     protocol: url.protocol,
     hostname: url.hostname,
     port: url.port ? Number(url.port) : undefined,
-    method: 'GET',
+    method,
     path: url.pathname,
     query: Object.fromEntries(url.searchParams),
-    headers,
-  } as Parameters<Handler['handle']>[0]);
+    headers: { host: url.host, ...headers },
+  } as Parameters<typeof handler.handle>[0]);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body as AsyncIterable<Buffer>) {

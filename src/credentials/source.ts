@@ -10,11 +10,9 @@ export async function sourceCredentials(rt: Runtime, profileName: string, source
     const { containerCredentials } = await import('./container.ts');
     return containerCredentials(rt, profileName);
   }
-  if (source !== 'Environment') {
-    throw new ConfigError(
-      `profile "${profileName}" uses credential_source ${source}, which ssohelper does not support yet`,
-      'use credential_source = Environment or EcsContainer, or source_profile',
-    );
+  if (source === 'Ec2InstanceMetadata') {
+    const { instanceMetadataCredentials } = await import('./instanceMetadata.ts');
+    return instanceMetadataCredentials(rt, profileName);
   }
   const env = rt.env;
   if (!env.AWS_ACCESS_KEY_ID) {

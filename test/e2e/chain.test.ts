@@ -2,6 +2,8 @@
 // SSO portal and STS.
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { describe as suite, test } from 'node:test';
 import { assumeRoleCachePath } from '../../src/cache/assumeRole.ts';
@@ -30,6 +32,7 @@ function chainConfig(): string {
     `[profile orphan]\nrole_arn = ${DEPLOY}\nsource_profile = nowhere\n`,
     `[profile mfa]\nrole_arn = ${DEPLOY}\nsource_profile = dev-sso\nmfa_serial = arn:aws:iam::111111111111:mfa/me\n`,
     `[profile from-env]\nrole_arn = ${DEPLOY}\ncredential_source = Environment\n`,
+    `[profile from-instance]\nrole_arn = ${DEPLOY}\nrole_session_name = on-instance\ncredential_source = Ec2InstanceMetadata\n`,
     `[profile from-container]\nrole_arn = ${DEPLOY}\nrole_session_name = in-container\ncredential_source = EcsContainer\n`,
   ].join('\n');
 }
@@ -220,6 +223,40 @@ suite('role chains', () => {
       const closed = new Promise((r) => server.once('close', r));
       server.kill('SIGTERM');
       await closed;
+    }
+  });
+
+  test('credential_source = Ec2InstanceMetadata takes the instance role from IMDS (v2 token, then v1 if allowed)', async () => {
+    await login();
+    const source = processJson(await run(['get', 'dev-sso'], fx.env));
+    let tokenApi = true;
+    const seen: string[] = [];
+    const imds = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers['x-aws-ec2-metadata-token'] ?? '-'}`);
+      if (req.url === '/latest/api/token') {
+        if (!tokenApi || req.method !== 'PUT') return res.writeHead(404).end();
+        return res.writeHead(200).end('imds-token');
+      }
+      if (tokenApi && req.headers['x-aws-ec2-metadata-token'] !== 'imds-token') return res.writeHead(401).end();
+      if (req.url === '/latest/meta-data/iam/security-credentials/') return res.writeHead(200).end('InstanceRole\n');
+      if (req.url === '/latest/meta-data/iam/security-credentials/InstanceRole') {
+        return res.writeHead(200).end(JSON.stringify({ Code: 'Success', Type: 'AWS-HMAC', AccessKeyId: source.AccessKeyId, SecretAccessKey: source.SecretAccessKey, Token: source.SessionToken, Expiration: source.Expiration }));
+      }
+      res.writeHead(404).end();
+    });
+    await new Promise<void>((r) => imds.listen(0, '127.0.0.1', r));
+    try {
+      const env = { ...fx.env, AWS_EC2_METADATA_DISABLED: 'false', AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${(imds.address() as AddressInfo).port}` };
+      const doc = processJson(await run(['get', 'from-instance'], env));
+      assert.equal((await callerIdentity(fx.emu.url, doc)).Arn, 'arn:aws:sts::333333333333:assumed-role/Deploy/on-instance');
+      assert.deepEqual(seen, ['PUT /latest/api/token -', 'GET /latest/meta-data/iam/security-credentials/ imds-token', 'GET /latest/meta-data/iam/security-credentials/InstanceRole imds-token']);
+      tokenApi = false;
+      processJson(await run(['get', 'from-instance', '--refresh'], env));
+      expectFailure(await run(['get', 'from-instance', '--refresh'], { ...env, AWS_EC2_METADATA_V1_DISABLED: 'true' }), 6, /gave no IMDSv2 token \(HTTP 404\) and AWS_EC2_METADATA_V1_DISABLED is true/);
+      expectFailure(await run(['get', 'from-instance', '--refresh'], fx.env), 3, /AWS_EC2_METADATA_DISABLED is true/);
+    } finally {
+      imds.closeAllConnections();
+      await new Promise((r) => imds.close(r));
     }
   });
 
