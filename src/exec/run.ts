@@ -11,7 +11,7 @@ import { credentialVariables, formatVariables } from '../format/credentials.ts';
 import type { Runtime } from '../runtime.ts';
 import { FORWARDED_SIGNALS, inTerminalForeground, runChild } from './child.ts';
 import { checkNesting, childEnvironment, PROFILE_VARIABLE, serverVariables } from './environment.ts';
-import { type CredentialServer, startCredentialServer } from './server.ts';
+import { assertServable, type CredentialServer, startCredentialServer } from './server.ts';
 
 export interface ExecTarget {
   /** Undefined: from the environment. */
@@ -91,6 +91,7 @@ export async function runExec(rt: Runtime, args: ParsedArgs): Promise<Outcome> {
   const region = regionOf(source.profile.region);
   let endpoint: CredentialServer | undefined;
   if (server) {
+    assertServable(creds, name, 'exec');
     const warning = defaultProfileWarning(await loadConfig(rt.paths));
     if (warning) rt.stderr(warning);
     endpoint = await startServer(rt, source, undefined);
@@ -133,7 +134,7 @@ export async function runServe(rt: Runtime, args: ParsedArgs): Promise<Outcome> 
   if (format === 'process') throw new UsageError('serve: --format process does not apply; choose a shell format');
   const regionOf = chosenRegion(args, 'serve');
   const source = await credentialSource(rt, args, 'serve');
-  await source.credentials(booleanFlag(args, 'refresh'));
+  assertServable(await source.credentials(booleanFlag(args, 'refresh')), source.profile.profileName, 'serve');
   const warning = defaultProfileWarning(await loadConfig(rt.paths));
   if (warning) rt.stderr(warning);
   const endpoint = await startServer(rt, source, port);

@@ -28,15 +28,27 @@ export interface ServerOptions {
   debugEnabled: boolean;
 }
 
-/** The protocol's success body: what the SDKs' container providers parse. */
-export function credentialBody(c: AwsCredentials): string {
-  // Long-term keys (a static-key profile) have neither token nor expiration.
+/**
+ * The protocol's success body: what the SDKs' container providers parse. They require all four
+ * members; credentials that do not expire (a credential_process without Expiration) are given
+ * an hour, after which the SDK simply asks again.
+ */
+export function credentialBody(c: AwsCredentials, now: number): string {
   return JSON.stringify({
     AccessKeyId: c.accessKeyId,
     SecretAccessKey: c.secretAccessKey,
     Token: c.sessionToken,
-    Expiration: c.expiration ? formatCacheTimestamp(c.expiration) : undefined,
+    Expiration: formatCacheTimestamp(c.expiration ?? new Date(now + 3_600_000)),
   });
+}
+
+/** The endpoint can only hand out temporary credentials: the SDKs reject a body without Token. */
+export function assertServable(c: AwsCredentials, profileName: string, command: string): void {
+  if (c.sessionToken !== undefined) return;
+  throw new ConfigError(
+    `${command}: profile "${profileName}" has long-term keys, which the credential endpoint cannot serve (the AWS SDKs accept only temporary credentials from it)`,
+    `long-term keys do not expire: run \`ssohelper exec ${profileName} -- …\` without --server`,
+  );
 }
 
 /** Status and error code for each class of failure; the SDKs surface Code and Message. */
@@ -111,7 +123,7 @@ export async function startCredentialServer(options: ServerOptions): Promise<Cre
       const creds = await inFlight;
       options.debug(`credential endpoint: served credentials expiring ${creds.expiration?.toISOString() ?? 'never'}`);
       lastLogged = '';
-      reply(res, 200, credentialBody(creds));
+      reply(res, 200, credentialBody(creds, Date.now()));
     } catch (err) {
       const { status, code } = errorStatus(err);
       const { text } = describeFailure(err, options.debugEnabled);

@@ -30,6 +30,19 @@ suite('a role chain under exec and console', () => {
     assert.match((JSON.parse(served.stdout) as { arns: string[] }).arns[0] ?? '', /^arn:aws:sts::333333333333:assumed-role\/Deploy\//);
   });
 
+  test('long-term keys: in the environment as they are; --server refuses them with the fix', async () => {
+    const { appendFileSync } = await import('node:fs');
+    appendFileSync(fx.home.configFile, '\n[profile static]\naws_access_key_id = AKIAEXAMPLEKEY000001\naws_secret_access_key = c2VjcmV0\n');
+    const r = await run(['exec', 'static', '--', process.execPath, '-e', 'process.stdout.write(JSON.stringify(process.env))'], fx.env);
+    assert.equal(r.code, 0, describe(r));
+    const env = JSON.parse(r.stdout) as Record<string, string>;
+    assert.equal(env.AWS_ACCESS_KEY_ID, 'AKIAEXAMPLEKEY000001');
+    assert.equal(env.AWS_SESSION_TOKEN, undefined);
+    const served = await run(['exec', 'static', '--server', '--', 'true'], fx.env);
+    assert.equal(served.code, 3, describe(served));
+    assert.match(served.stderr, /profile "static" has long-term keys, which the credential endpoint cannot serve[^\n]*\n {2}long-term keys do not expire: run `ssohelper exec static -- …` without --server/);
+  });
+
   test('console signs in with the chained role\'s session credentials', async () => {
     await login();
     const r = await run(['console', 'deploy', '--print'], { ...fx.env, AWS_ENDPOINT_URL_SIGNIN: fx.emu.url });

@@ -7,8 +7,8 @@ import { exec } from '../../src/commands/exec.ts';
 import { exitStatus, inTerminalForeground, startFailure } from '../../src/exec/child.ts';
 import { checkNesting, childEnvironment } from '../../src/exec/environment.ts';
 import { execTarget } from '../../src/exec/run.ts';
-import { credentialBody, errorStatus, refusal, tokenMatches } from '../../src/exec/server.ts';
-import { AccessDeniedError, LockTimeoutError, LoginRequiredError, ServiceError, UsageError } from '../../src/errors.ts';
+import { assertServable, credentialBody, errorStatus, refusal, tokenMatches } from '../../src/exec/server.ts';
+import { AccessDeniedError, ConfigError, LockTimeoutError, LoginRequiredError, ServiceError, UsageError } from '../../src/errors.ts';
 
 const parse = (...argv: string[]) => parseCommandArgs(argv, exec.flags, exec.maxPositionals, 'exec', exec.optionsEndAt);
 
@@ -85,8 +85,12 @@ test('endpoint screening: Host first, then the token, then method and path', () 
 });
 
 test('endpoint bodies and error statuses', () => {
-  const body = JSON.parse(credentialBody({ accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 't', expiration: new Date('2026-11-30T12:00:00.250Z'), accountId: '1' }));
+  const body = JSON.parse(credentialBody({ accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 't', expiration: new Date('2026-11-30T12:00:00.250Z') }, 0));
   assert.deepEqual(body, { AccessKeyId: 'ASIA', SecretAccessKey: 's', Token: 't', Expiration: '2026-11-30T12:00:00Z' });
+  const forever = JSON.parse(credentialBody({ accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 't', expiration: undefined }, Date.parse('2026-11-30T12:00:00Z')));
+  assert.equal(forever.Expiration, '2026-11-30T13:00:00Z', 'a process without Expiration: asked again in an hour');
+  assert.throws(() => assertServable({ accessKeyId: 'AKIA', secretAccessKey: 's', sessionToken: undefined, expiration: undefined }, 'static', 'exec'), (e: unknown) => e instanceof ConfigError && /long-term keys/.test(e.message) && /without --server/.test(e.hint ?? ''));
+  assertServable({ accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 't', expiration: undefined }, 'p', 'exec');
   assert.deepEqual(errorStatus(new LoginRequiredError('x')), { status: 401, code: 'LoginRequired' });
   assert.deepEqual(errorStatus(new AccessDeniedError('x')), { status: 403, code: 'AccessDenied' });
   assert.deepEqual(errorStatus(new ServiceError('x')), { status: 502, code: 'ServiceUnavailable' });
