@@ -163,6 +163,16 @@ suite('proxies', () => {
     assert.equal(plain.counters.GetRoleCredentials, 2);
   });
 
+  test('plain http through a proxy that wants credentials: Basic on forwarded requests, 407 as its own message', async () => {
+    await reseed(plain);
+    const endpoint = `http://${NAME}:${plain.port}`;
+    processJson(await run(['get', 'dev'], envFor(endpoint, { HTTP_PROXY: authProxy.urlWith(PROXY_USER, PROXY_PASSWORD) })));
+    assert.equal(authProxy.counters.forward, 1);
+    const r = await run(['get', 'dev', '--refresh'], envFor(endpoint, { HTTP_PROXY: authProxy.urlWith(PROXY_USER, 'wrong') }));
+    expectFailure(r, 6, /the proxy http:\/\/alice@corp:\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTP_PROXY\) refused the request: proxy authentication required \(HTTP 407\)/);
+    assert.equal(authProxy.counters.rejected, 1, 'one attempt');
+  });
+
   test('credentials in the proxy URL are percent-decoded and sent as Basic; the password is never printed', async () => {
     const env = envFor(viaName(), { HTTPS_PROXY: authProxy.urlWith(PROXY_USER, PROXY_PASSWORD), AWS_CA_BUNDLE: ca.caFile });
     const r = await run(['get', 'dev', '--debug'], env);
@@ -284,6 +294,13 @@ suite('bounded waits', () => {
     assert.match(r.stderr, /cli_read_timeout in the profile/);
     assert.doesNotMatch(r.stderr, /WARN|requestTimeout|@smithy/, 'nothing from the SDK on our stderr');
     assert.ok(emu.counters.GetRoleCredentials >= 1);
+  });
+
+  test('a slow answer within the read timeout just arrives: nothing is printed', async () => {
+    emu.setKnobs({ latencyMs: 1500 });
+    const r = await run(['get', 'dev'], envFor(direct(), { AWS_CA_BUNDLE: ca.caFile }));
+    processJson(r);
+    assert.equal(r.stderr, '');
   });
 
   test('the same through the proxy tunnel', async () => {
