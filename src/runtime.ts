@@ -81,6 +81,7 @@ const SETTINGS = {
   SSOHELPER_PROCESS_TIMEOUT: { kind: 'seconds', defaultMs: 300_000 },
   SSOHELPER_LOGIN: { kind: 'switch' },
   SSOHELPER_DEBUG: { kind: 'switch' },
+  SSOHELPER_USE_SYSTEM_CA: { kind: 'switch' },
 } as const;
 
 type SecondsName = { [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K]['kind'] extends 'seconds' ? K : never }[keyof typeof SETTINGS];

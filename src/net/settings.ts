@@ -4,6 +4,7 @@
 import { type Env, homeDir } from '../config/files.ts';
 import type { ProfileNetwork } from '../config/network.ts';
 import { ConfigError } from '../errors.ts';
+import { switchSetting } from '../runtime.ts';
 
 /** The AWS CLI's defaults for cli_connect_timeout and cli_read_timeout. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -26,7 +27,7 @@ export function networkSettings(env: Env, profile: ProfileNetwork | undefined): 
   return {
     caBundle,
     useSystemCa:
-      flag(env.SSOHELPER_USE_SYSTEM_CA, 'SSOHELPER_USE_SYSTEM_CA') ??
+      (env.SSOHELPER_USE_SYSTEM_CA?.trim() ? switchSetting(env, 'SSOHELPER_USE_SYSTEM_CA') : undefined) ??
       flag(profile?.useSystemCa, `ssohelper_use_system_ca in ${where}`) ??
       env.NODE_USE_SYSTEM_CA === '1',
     connectTimeoutMs: seconds(profile?.connectTimeout, `cli_connect_timeout in ${where}`),

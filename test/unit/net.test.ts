@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { ProfileNetwork } from '../../src/config/network.ts';
-import { ConfigError } from '../../src/errors.ts';
+import { ConfigError, UsageError } from '../../src/errors.ts';
 import { attachContext, type NetContext, describeNetworkFailure, PROXY_AUTH_CODE } from '../../src/net/failure.ts';
 import { bypassesProxy, parseProxy, proxyFor } from '../../src/net/proxy.ts';
 import { DEFAULT_TIMEOUT_MS, networkSettings } from '../../src/net/settings.ts';
@@ -142,7 +142,8 @@ describe('network settings', () => {
     assert.equal(networkSettings({ SSOHELPER_USE_SYSTEM_CA: 'false' }, profile({ useSystemCa: 'true' })).useSystemCa, false);
     assert.equal(networkSettings({}, profile({ useSystemCa: 'true' })).useSystemCa, true);
     assert.equal(networkSettings({ NODE_USE_SYSTEM_CA: '1' }, profile()).useSystemCa, true);
-    assert.throws(() => networkSettings({ SSOHELPER_USE_SYSTEM_CA: 'maybe' }, undefined), /SSOHELPER_USE_SYSTEM_CA is "maybe"/);
+    assert.throws(() => networkSettings({ SSOHELPER_USE_SYSTEM_CA: 'maybe' }, undefined), (e: Error) => e instanceof UsageError && /SSOHELPER_USE_SYSTEM_CA="maybe" is not a switch/.test(e.message));
+    assert.throws(() => networkSettings({}, profile({ useSystemCa: 'maybe' })), (e: Error) => e instanceof ConfigError && /ssohelper_use_system_ca in \[profile dev\] .* is "maybe"/.test(e.message));
   });
 
   test('a CA bundle that is missing, unreadable or not PEM is a configuration error naming the file', () => {
