@@ -116,7 +116,8 @@ export class InterruptedError extends SsoHelperError {
 export function describeFailure(err: unknown, debug: boolean): { exitCode: number; text: string } {
   if (err instanceof SsoHelperError) {
     let text = `ssohelper: ${oneLine(err.message)}\n`;
-    if (err.hint) text += `  ${oneLine(err.hint)}\n`;
+    // A hint may list several commands, one a line; each line is still made safe.
+    if (err.hint) text += `  ${err.hint.split('\n').map(oneLine).join('\n')}\n`;
     if (debug && err.cause instanceof Error && err.cause.stack) text += `${err.cause.stack}\n`;
     return { exitCode: err.exitCode, text };
   }

@@ -5,13 +5,16 @@ import type { AwsPaths } from './files.ts';
 import { IniSyntaxError, parseIni, type IniSection } from './ini.ts';
 import { type AwsConfig, buildConfig } from './model.ts';
 
-const CONFIG_READ = { maxBytes: MAX_CONFIG_BYTES, strictUtf8: true };
+/**
+ * A config or credentials file's text, or undefined when absent: refused, as botocore refuses
+ * it, when it is not UTF-8 (so nothing rewrites it with the bytes replaced), and up to a stated size.
+ */
+export function readConfigText(path: string, what: 'config file' | 'credentials file'): Promise<string | undefined> {
+  return readTextFile(path, what, { maxBytes: MAX_CONFIG_BYTES, strictUtf8: true });
+}
 
 export async function loadConfig(paths: AwsPaths): Promise<AwsConfig> {
-  const [configText, credentialsText] = await Promise.all([
-    readTextFile(paths.configFile, 'config file', CONFIG_READ),
-    readTextFile(paths.credentialsFile, 'credentials file', CONFIG_READ),
-  ]);
+  const [configText, credentialsText] = await Promise.all([readConfigText(paths.configFile, 'config file'), readConfigText(paths.credentialsFile, 'credentials file')]);
   return buildConfig(parseFile(configText, paths.configFile), parseFile(credentialsText, paths.credentialsFile), {
     configFile: paths.configFile,
     credentialsFile: paths.credentialsFile,

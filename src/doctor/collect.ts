@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { readToken, tokenCachePath, tokenCacheKey } from '../cache/token.ts';
 import type { AwsConfig } from '../config/model.ts';
 import { resolveSsoProfile, resolveSsoSession, selectProfileName } from '../config/profile.ts';
+import { readConfigText } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
-import { readTextFile } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
 import { type Endpoint, endpointFor } from '../sso/clients.ts';
 import { statusReport } from '../status/collect.ts';
@@ -28,7 +28,7 @@ import {
 } from './checks.ts';
 
 export async function runChecks(rt: Runtime, profile: string | undefined): Promise<Check[]> {
-  const [configText, credentialsText] = await Promise.all([readTextFile(rt.paths.configFile, 'config file'), readTextFile(rt.paths.credentialsFile, 'credentials file')]);
+  const [configText, credentialsText] = await Promise.all([readConfigText(rt.paths.configFile, 'config file'), readConfigText(rt.paths.credentialsFile, 'credentials file')]);
   const files = checkFiles({ configFile: rt.paths.configFile, credentialsFile: rt.paths.credentialsFile, configText, credentialsText });
   const checks = [...files.checks];
   const config = files.config;

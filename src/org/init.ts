@@ -6,7 +6,7 @@ import { appendText, lineEnding } from '../config/managedBlock.ts';
 import { buildConfig, stringValue } from '../config/model.ts';
 import { parseScopes } from '../config/profile.ts';
 import { ConfigError, UsageError } from '../errors.ts';
-import { readTextFile } from '../fs/files.ts';
+import { readConfigText } from '../config/load.ts';
 import type { Runtime } from '../runtime.ts';
 import { fold } from './naming.ts';
 import { writeIfUnchanged } from './sync.ts';
@@ -47,7 +47,7 @@ export async function ensureSsoSession(rt: Runtime, wanted: { startUrl: string; 
 
 async function addSection(rt: Runtime, wanted: { startUrl: string; ssoRegion: string; name: string | undefined }): Promise<string> {
   const file = rt.paths.configFile;
-  const before = (await readTextFile(file, 'config file')) ?? '';
+  const before = (await readConfigText(file, 'config file')) ?? '';
   let sessions: Map<string, IniSection>;
   try {
     sessions = buildConfig(parseIni(before), new Map(), { configFile: file, credentialsFile: '' }).ssoSessions;

@@ -8,7 +8,8 @@ import { loginRequired, usableToken } from '../credentials/token.ts';
 import { describeSession, type SessionRef } from '../session/ref.ts';
 import { configLockName, withLock } from '../cache/lock.ts';
 import { ConfigError } from '../errors.ts';
-import { readTextFile, writeUserFile } from '../fs/files.ts';
+import { readConfigText } from '../config/load.ts';
+import { writeUserFile } from '../fs/files.ts';
 import { unifiedDiff } from '../format/diff.ts';
 import type { Runtime } from '../runtime.ts';
 import { classify } from '../sso/errors.ts';
@@ -96,7 +97,7 @@ async function planAndWrite(rt: Runtime, config: AwsConfig, session: SsoSessionS
   const template = options.template ?? DEFAULT_TEMPLATE;
   checkTemplate(template);
   const file = rt.paths.configFile;
-  const before = (await readTextFile(file, 'config file')) ?? '';
+  const before = (await readConfigText(file, 'config file')) ?? '';
   const current = parseOrRefuse(before, file, config.credentialProfiles, 'fix the file first; nothing was written');
   const blocks = readBlocks(before, file);
   const own = blocks.find((b) => b.session === session.sessionName);
@@ -139,7 +140,7 @@ async function planAndWrite(rt: Runtime, config: AwsConfig, session: SsoSessionS
 /** Replaces the config with `after` unless an editor or another tool changed it since `before`. */
 export async function writeIfUnchanged(rt: Runtime, before: string, after: string): Promise<void> {
   const file = rt.paths.configFile;
-  const latest = (await readTextFile(file, 'config file')) ?? '';
+  const latest = (await readConfigText(file, 'config file')) ?? '';
   if (latest !== before) throw new ConfigError(`${file} changed while ssohelper was working on it; nothing was written`, 'run the command again');
   await writeUserFile(file, after, 'config file');
 }

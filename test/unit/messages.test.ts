@@ -34,8 +34,9 @@ test('a value spanning lines (a continuation line) is quoted on one line', () =>
 });
 
 test('control characters and Unicode line separators never reach the terminal raw', () => {
-  const text = describeFailure(new ConfigError('bad \x1b[31mred\u2028next\rline', 'fix\nit'), false).text;
-  assert.equal(text, 'ssohelper: bad \\x1b[31mred\\u2028next\\rline\n  fix\\nit\n');
+  const text = describeFailure(new ConfigError('bad \x1b[31mred\u2028next\rline', 'fix \x1b[0mit\nor this'), false).text;
+  // The message is one line; a hint may list commands one a line, each escaped.
+  assert.equal(text, 'ssohelper: bad \\x1b[31mred\\u2028next\\rline\n  fix \\x1b[0mit\nor this\n');
   assert.equal(describeFailure(new Error('a\nb'), false).text.split('\n')[0], 'ssohelper: internal error: a\\nb');
 });
 
