@@ -20,8 +20,15 @@ export type LoadedFrom = 'file' | 'asset' | 'asset+cache' | 'asset, cache reject
 
 const HOT_LOAD = Symbol.for('ssohelper.hotLoadedFrom');
 
+/** `require` for a bundle that needs only Node's builtins, without building a module resolver. */
+function builtinRequire(id: string): unknown {
+  const m = process.getBuiltinModule(id);
+  if (m === undefined) throw new Error(`${id} is not a Node builtin; the bundle should contain it`);
+  return m;
+}
+
 /** Runs an embedded script; only inside the single executable. */
-export function runEmbedded(asset: string, cacheAsset: string, filename: string): LoadedFrom {
+export function runEmbedded(asset: string, cacheAsset: string, filename: string, require: (id: string) => unknown): LoadedFrom {
   const sea = process.getBuiltinModule('node:sea');
   const vm = process.getBuiltinModule('node:vm');
   let cachedData: Buffer | undefined;
@@ -31,8 +38,6 @@ export function runEmbedded(asset: string, cacheAsset: string, filename: string)
     // Built without code caches (a base binary for another platform): V8 compiles from source.
   }
   const script = new vm.Script(wrapScript(sea.getAsset(asset, 'utf8')), { filename, cachedData });
-  // The bundles need only Node's builtins: every package is bundled into them.
-  const require = process.getBuiltinModule('node:module').createRequire(process.execPath);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, filename, '.');
   if (!cachedData) return 'asset';
@@ -41,7 +46,8 @@ export function runEmbedded(asset: string, cacheAsset: string, filename: string)
 
 /** The single executable's main script: the hot bundle, remembering how it was loaded. */
 export function runHotBundle(): void {
-  (globalThis as Record<symbol, unknown>)[HOT_LOAD] = runEmbedded(HOT_ASSET, HOT_CACHE_ASSET, HOT_FILE);
+  // The hot bundle holds no package (the build checks), so Node's builtins are all it requires.
+  (globalThis as Record<symbol, unknown>)[HOT_LOAD] = runEmbedded(HOT_ASSET, HOT_CACHE_ASSET, HOT_FILE, builtinRequire);
 }
 
 /** How the hot bundle itself was loaded: 'file' when run by node directly. */
@@ -55,5 +61,7 @@ export function runFullProgram(): LoadedFrom {
     process.getBuiltinModule('node:module').createRequire(__filename)(`./${FULL_FILE}`);
     return 'file';
   }
-  return runEmbedded(FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE);
+  // Every package is bundled into the full program too; a real require keeps whatever else a
+  // bundled package might ask of it (require.resolve, require.cache) working.
+  return runEmbedded(FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, process.getBuiltinModule('node:module').createRequire(process.execPath));
 }
