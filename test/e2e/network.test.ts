@@ -31,7 +31,7 @@ before(async () => {
   otherCa = makeTestCa();
   emu = await Emulator.start({ tls: { key: ca.key, cert: ca.cert, host: NAME } });
   plain = await Emulator.start();
-  const hosts = { [NAME]: '127.0.0.1' };
+  const hosts = { [NAME]: '127.0.0.1', 'wrong.invalid': '127.0.0.1' };
   proxy = await TestProxy.start({ hosts });
   authProxy = await TestProxy.start({ hosts, auth: { user: PROXY_USER, password: PROXY_PASSWORD } });
   // A port that was just free: nothing listens there, so connecting is refused.
@@ -120,6 +120,20 @@ suite('trust', () => {
     expectFailure(await run(['get', 'dev'], envFor(direct(), { AWS_CA_BUNDLE: missing })), 3, new RegExp(`the CA bundle ${missing} \\(from AWS_CA_BUNDLE\\) does not exist`));
     await newHome(`ca_bundle = ${ca.dir}/server.key\n`);
     expectFailure(await run(['get', 'dev'], envFor(direct())), 3, /server\.key \(from ca_bundle in \[profile dev\] in .*config\) holds no PEM certificate/);
+  });
+
+  test('an expired certificate and one for another name are told apart', async () => {
+    const expired = await Emulator.start({ tls: { key: ca.key, cert: ca.expiredCert } });
+    try {
+      await reseed(expired);
+      const r = await run(['get', 'dev'], envFor(`https://localhost:${expired.port}`, { AWS_CA_BUNDLE: ca.caFile }));
+      expectFailure(r, 6, new RegExp(`TLS certificate check failed for localhost:${expired.port}: its certificate has expired \\(CERT_HAS_EXPIRED`));
+    } finally {
+      await expired.stop();
+    }
+    await reseed(emu);
+    const wrongName = await run(['get', 'dev'], envFor(`https://wrong.invalid:${emu.port}`, { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile }));
+    expectFailure(wrongName, 6, new RegExp(`TLS certificate check failed for wrong\\.invalid:${emu.port} through the proxy .*: its certificate is for a different host name \\(ERR_TLS_CERT_ALTNAME_INVALID`));
   });
 
   test('NODE_EXTRA_CA_CERTS keeps working when no bundle is set', async () => {

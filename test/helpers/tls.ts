@@ -13,6 +13,8 @@ export interface TestCa {
   /** The server's key and certificate (PEM), for https.createServer. */
   key: string;
   cert: string;
+  /** A certificate for the same key and names that expired yesterday. */
+  expiredCert: string;
   remove(): void;
 }
 
@@ -26,11 +28,13 @@ export function makeTestCa(): TestCa {
   ossl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${TLS_NAMES[0]}`);
   writeFileSync(join(dir, 'san.ext'), `subjectAltName=${TLS_NAMES.map((n) => `DNS:${n}`).join(',')},IP:127.0.0.1\n`);
   ossl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.pem', '-days', '30', '-extfile', 'san.ext');
+  ossl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'expired.pem', '-days', '-1', '-extfile', 'san.ext');
   return {
     dir,
     caFile: join(dir, 'ca.pem'),
     key: readFileSync(join(dir, 'server.key'), 'utf8'),
     cert: readFileSync(join(dir, 'server.pem'), 'utf8'),
+    expiredCert: readFileSync(join(dir, 'expired.pem'), 'utf8'),
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
