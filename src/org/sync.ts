@@ -70,7 +70,27 @@ export async function listSessionAssignments(rt: Runtime, ref: SessionRef): Prom
       }),
   });
   rt.debug(`listed ${list.length} accounts; pacing ended at ${Math.round(pacer.intervalMs)}ms between calls`);
-  return list;
+  return saneAssignments(list, (what) => rt.stderr(`ssohelper: warning: the portal listed ${what}; left out\n`));
+}
+
+const ACCOUNT_ID = /^\d{12}$/;
+// IAM's role-name alphabet: anything else could not be a role, and could break the INI line.
+const ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
+
+/** What the portal listed, minus entries that are no account id or role name AWS would issue. */
+export function saneAssignments(list: Assignment[], warn: (what: string) => void): Assignment[] {
+  return list.flatMap((a) => {
+    if (!ACCOUNT_ID.test(a.accountId)) {
+      warn(`an account id that is not 12 digits (${JSON.stringify(a.accountId.slice(0, 40))})`);
+      return [];
+    }
+    const roles = a.roles.filter((r) => {
+      if (ROLE_NAME.test(r)) return true;
+      warn(`a role name that IAM would not allow in account ${a.accountId} (${JSON.stringify(r.slice(0, 70))})`);
+      return false;
+    });
+    return roles.length > 0 ? [{ ...a, roles }] : [];
+  });
 }
 
 function parseOrRefuse(text: string, file: string, credentials: AwsConfig['credentialProfiles'], what: string): AwsConfig {

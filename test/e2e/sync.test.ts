@@ -204,3 +204,11 @@ test('four syncs at once leave one well-formed block, as one sync would', async 
   await sync();
   assert.equal(config(), text);
 });
+
+test('a config that belongs to another user is not rewritten', { skip: process.getuid?.() !== 0 && 'needs root to give the file away' }, async () => {
+  await seedToken(fx.home, fx.emu.issueSession());
+  const { chownSync } = await import('node:fs');
+  chownSync(fx.home.configFile, 4242, 4242);
+  expectFailure(await run(['sync'], fx.env), 3, /belongs to another user \(uid 4242\); refusing to rewrite it/);
+  assert.equal(config(), USER_TEXT);
+});

@@ -10,6 +10,7 @@ import { unifiedDiff } from '../../src/format/diff.ts';
 import { listAssignments, Pacer, pool } from '../../src/org/listing.ts';
 import { assignNames, checkTemplate, DEFAULT_TEMPLATE, fold, renderName } from '../../src/org/naming.ts';
 import { defaultRegion, planSync } from '../../src/org/plan.ts';
+import { saneAssignments } from '../../src/org/sync.ts';
 
 const item = (accountId: string, accountName: string | undefined, roleName: string) => ({ accountId, accountName, roleName, ssoSession: 'corp' });
 
@@ -180,4 +181,18 @@ test('pool keeps order and never runs more than asked at once; listAssignments d
     listAccountRoles: async (id) => (id === '3' ? [] : ['Z', 'A', 'Z']),
   });
   assert.deepEqual(listed.map((a) => [a.accountId, a.roles]), [['1', ['A', 'Z']], ['2', ['A', 'Z']]]);
+});
+
+test('names the portal could not have meant are left out, with a warning: no INI injection through a role name', () => {
+  const warned: string[] = [];
+  const kept = saneAssignments(
+    [
+      { accountId: '111111111111', accountName: 'ok', emailAddress: undefined, roles: ['ReadOnly', 'x\n[profile evil]\ncredential_process = sh', 'Admin+Ops@Team'] },
+      { accountId: '1234', accountName: 'short', emailAddress: undefined, roles: ['R'] },
+    ],
+    (w) => warned.push(w),
+  );
+  assert.deepEqual(kept.map((a) => [a.accountId, a.roles]), [['111111111111', ['ReadOnly', 'Admin+Ops@Team']]]);
+  assert.equal(warned.length, 2);
+  assert.match(warned[0] as string, /role name that IAM would not allow in account 111111111111/);
 });
