@@ -15,6 +15,8 @@ export const EXIT = {
   /** exec: no such command (as shells report it). */
   commandNotFound: 127,
   interrupted: 130,
+  /** Ended by SIGTERM, as shells report it (128 + 15). */
+  terminated: 143,
 } as const;
 
 export const EXIT_DESCRIPTIONS: ReadonlyArray<readonly [number, string]> = [
@@ -29,6 +31,7 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<readonly [number, string]> = [
   [EXIT.cannotExecute, 'exec: the command cannot be run (not executable, or a directory)'],
   [EXIT.commandNotFound, 'exec: the command was not found'],
   [EXIT.interrupted, 'interrupted (Ctrl-C)'],
+  [EXIT.terminated, 'terminated (SIGTERM)'],
 ];
 
 /** Each code in a word or two, for the list at the end of every command's help. */
@@ -44,6 +47,7 @@ export const EXIT_LABELS: Readonly<Record<number, string>> = {
   [EXIT.cannotExecute]: 'cannot execute',
   [EXIT.commandNotFound]: 'command not found',
   [EXIT.interrupted]: 'interrupted',
+  [EXIT.terminated]: 'terminated',
 };
 
 /** Codes that only one command can return; every other code applies to every command. */

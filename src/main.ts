@@ -4,23 +4,28 @@ import { parseCommandArgs } from './cli/args.ts';
 import { COMMANDS, findCommand } from './cli/commands.ts';
 import { STDERR, STDOUT, write } from './cli/output.ts';
 import { commandHelp, mainHelp, version } from './cli/help.ts';
-import { describeFailure, UsageError } from './errors.ts';
-import { checkSettings, createRuntime, debugRequested } from './runtime.ts';
+import { describeFailure, EXIT, UsageError } from './errors.ts';
+import { checkSettings, createRuntime, debugRequested, signalForwarding } from './runtime.ts';
 import { didYouMean } from './util/suggest.ts';
 
 /**
- * Ctrl-C and SIGTERM exit at once (130) unless something is watching the runtime's signal: a
- * login then closes its listener, releases its locks and reports, with two seconds to do so.
- * Either way no file is left half-written, since every write is a rename of a complete file, and
- * proper-lockfile removes held locks on exit. A second Ctrl-C exits at once.
+ * Ctrl-C exits 130 and SIGTERM 143, as the README says, whatever the command is doing: at once,
+ * unless something is watching the runtime's signal (a login then closes its listener, releases
+ * its locks and reports, with two seconds to do so). Exiting runs the 'exit' hooks: proper-lockfile
+ * removes held locks and fs/files.ts removes a temp file being written; every write is a rename of
+ * a complete file, so nothing is left half-written. A second Ctrl-C exits at once. While exec
+ * passes the signals on to its child, they are the child's business (signalForwarding).
+ * Installed before any command runs, so a fetch or a refresh is covered too.
  */
 function interruptible(): AbortSignal {
   const controller = new AbortController();
-  const onSignal = () => {
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalForwarding.children > 0) return;
+    const code = signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
     const watched = getEventListeners(controller.signal, 'abort').length > 0;
-    if (controller.signal.aborted || !watched) process.exit(130);
+    if (controller.signal.aborted || !watched) process.exit(code);
     controller.abort();
-    setTimeout(() => process.exit(130), 2_000).unref();
+    setTimeout(() => process.exit(code), 2_000).unref();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -58,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     checkSettings(process.env);
+    const signal = interruptible();
     const rt = createRuntime({
       env: process.env,
       debug,
@@ -67,7 +73,7 @@ async function main(argv: string[]): Promise<number> {
         const { isatty } = process.getBuiltinModule('node:tty');
         return isatty(0) && isatty(2);
       },
-      signal: interruptible,
+      signal: () => signal,
     });
     rt.debug(`ssohelper ${version()} ${command.name}, node ${process.version}, config ${rt.paths.configFile}`);
     const output = await command.run(rt, args);

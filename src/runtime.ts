@@ -64,6 +64,12 @@ export function createRuntime(options: {
   };
 }
 
+/**
+ * How many child processes are being passed our signals right now (exec). Meanwhile main.ts
+ * does not exit on Ctrl-C or SIGTERM: the child decides, and its exit status becomes ours.
+ */
+export const signalForwarding = { children: 0 };
+
 /** Shows enough of a secret to tell two apart in a debug log, and nothing more. */
 export function mask(secret: string | undefined): string {
   if (!secret) return '(none)';

@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { CommandStartError, EXIT } from '../errors.ts';
+import { signalForwarding } from '../runtime.ts';
 
 export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 type ForwardedSignal = (typeof FORWARDED_SIGNALS)[number];
@@ -65,6 +66,8 @@ export function runChild(options: ChildOptions): Promise<number> {
     const handlers = new Map<ForwardedSignal, () => void>();
     const detach = () => {
       for (const [signal, handler] of handlers) options.signals.off(signal, handler);
+      if (handlers.size > 0) signalForwarding.children--;
+      handlers.clear();
     };
     for (const signal of FORWARDED_SIGNALS) {
       const handler = () => {
@@ -78,6 +81,7 @@ export function runChild(options: ChildOptions): Promise<number> {
       handlers.set(signal, handler);
       options.signals.on(signal, handler);
     }
+    signalForwarding.children++;
     let started = false;
     child.once('spawn', () => {
       started = true;

@@ -5,7 +5,7 @@ import { chownSync, existsSync, mkdirSync, readdirSync, readFileSync, utimesSync
 import { join } from 'node:path';
 import { describe as suite, test } from 'node:test';
 import { ROLES, roleFile, seedToken, tokenFile } from '../helpers/home.ts';
-import { describe, expectFailure, processJson, run } from '../helpers/run.ts';
+import { collect, describe, expectFailure, processJson, run, spawnChild } from '../helpers/run.ts';
 import { useEmulator } from '../helpers/fixture.ts';
 import { makeUnwritable } from '../helpers/unwritable.ts';
 
@@ -178,4 +178,27 @@ suite('temp files of killed writes (defect 9)', () => {
     assert.equal(existsSync(staleRole), false, 'logout sweeps the role cache');
     assert.ok(!readdirSync(fx.home.roleCacheDir).some((n) => n.includes('4242')));
   });
+});
+
+suite('signals during get (defect 16)', () => {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    test(`${signal} while fetching exits ${code} and leaves no lock or temp file`, async () => {
+      await login();
+      const hold = fx.emu.holdNext('GetRoleCredentials');
+      const child = spawnChild(['get', 'dev'], fx.env);
+      const done = collect(child);
+      await hold.arrived; // the role lock is held and the request is on the wire
+      const lockDir = join(fx.home.dir, '.aws', 'ssohelper', 'locks');
+      assert.ok(readdirSync(lockDir).some((n) => n.endsWith('.lock')), 'the fetch holds its lock');
+      child.kill(signal);
+      const r = await done;
+      hold.release();
+      assert.equal(r.code, code, describe(r));
+      assert.equal(r.signal, null);
+      assert.equal(r.stdout, '');
+      assert.deepEqual(readdirSync(lockDir).filter((n) => n.endsWith('.lock')), []);
+      const temps = existsSync(fx.home.roleCacheDir) ? readdirSync(fx.home.roleCacheDir).filter((n) => n.endsWith('.tmp')) : [];
+      assert.deepEqual(temps, []);
+    });
+  }
 });
