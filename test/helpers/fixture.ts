@@ -2,14 +2,13 @@
 // zeroed counters, default knobs and an environment pointing ssohelper (or, with `aws`, the
 // AWS CLI and botocore) at the emulator.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { after, before, beforeEach } from 'node:test';
 import { Emulator } from '../emulator/server.ts';
 import { awsCliEnv, makeAwsDataPath } from '../interop/awsData.ts';
 import { type Home, makeHome } from './home.ts';
 import { cleanEnv, requireBinary } from './run.ts';
+import { tempDir } from './temp.ts';
 
 export const AWS = '/usr/bin/aws';
 
@@ -36,7 +35,7 @@ export function useEmulator(options: FixtureOptions = {}): Fixture {
     if (options.aws) assert.ok(existsSync(AWS), `${AWS} is missing: apt-get install -y awscli (make test and .ci/run do)`);
     fixture.emu = await Emulator.start();
     for (const [accountId, roleName] of options.assign ?? []) fixture.emu.assign(accountId, roleName);
-    if (options.aws) dataPath = await makeAwsDataPath(mkdtempSync(join(tmpdir(), 'aws-data-')), fixture.emu.url);
+    if (options.aws) dataPath = await makeAwsDataPath(tempDir('aws-data-'), fixture.emu.url);
   });
   after(() => fixture.emu.stop());
   beforeEach(() => {

@@ -1,11 +1,11 @@
 // A throwaway HOME with an AWS config and seeded caches, written with the project's own
 // cache writers so tests use exactly the bytes real runs produce.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { roleCachePath, writeRoleEntry } from '../../src/cache/role.ts';
 import type { RoleCredentials } from '../../src/credentials/model.ts';
 import { type SsoToken, tokenCachePath, writeToken } from '../../src/cache/token.ts';
+import { tempDir } from './temp.ts';
 
 export const START_URL = 'https://corp.awsapps.com/start';
 export const SSO_REGION = 'eu-west-1';
@@ -38,7 +38,7 @@ export function standardConfig(): string {
 }
 
 export function makeHome(config = standardConfig()): Home {
-  const dir = mkdtempSync(join(tmpdir(), 'ssohelper-home-'));
+  const dir = tempDir('ssohelper-home-');
   mkdirSync(join(dir, '.aws'), { mode: 0o700 });
   const configFile = join(dir, '.aws', 'config');
   writeFileSync(configFile, config);
