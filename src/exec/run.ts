@@ -103,8 +103,10 @@ export async function runExec(rt: Runtime, args: ParsedArgs): Promise<Outcome> {
     endpoint ? { kind: 'server', url: endpoint.url, token: endpoint.token } : { kind: 'static', variables: credentialVariables(creds) },
     region,
   );
-  // From here on the child owns Ctrl-C: a handler installed earlier (by a login) would exit
-  // while the job still runs.
+  // From here on the job owns Ctrl-C. The runtime's interrupt handling exits at once when
+  // nothing is waiting on it: created now (not first by a login on demand in the middle of the
+  // job) and then removed with any other handler, so no signal ends us while the job runs.
+  void rt.signal;
   for (const signal of FORWARDED_SIGNALS) process.removeAllListeners(signal);
   try {
     const exitCode = await runChild({
