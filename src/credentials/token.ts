@@ -13,6 +13,9 @@ import { humanDuration } from '../util/time.ts';
 import { TOKEN_REFRESH_WINDOW_MS } from './freshness.ts';
 import { describeSession, loginCommands, type SessionRef } from '../session/ref.ts';
 
+/** How long a refresh may take while the current token still works: nobody should wait longer. */
+const STILL_VALID_REFRESH_MS = 5_000;
+
 export function tokenPath(rt: Runtime, s: SessionRef): string {
   return tokenCachePath(rt.paths.ssoCacheDir, tokenCacheKey(s));
 }
@@ -73,7 +76,7 @@ async function refreshLocked(rt: Runtime, s: SessionRef, path: string): Promise<
   let issued: IssuedToken;
   try {
     issued = await refreshAccessToken(
-      { rt, endpoint: endpointFor(rt, s, 'oidc'), budgetMs: left > 0 ? 0 : undefined },
+      { rt, endpoint: endpointFor(rt, s, 'oidc'), ...(left > 0 ? { budgetMs: 0, attemptTimeoutMs: STILL_VALID_REFRESH_MS } : {}) },
       { clientId: current.clientId as string, clientSecret: current.clientSecret as string },
       current.refreshToken as string,
     );

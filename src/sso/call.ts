@@ -30,6 +30,11 @@ export interface SsoApi {
    * this way, and slows it when an attempt is throttled.
    */
   pace?: <T>(attempt: () => Promise<T>) => Promise<T>;
+  /**
+   * Ends each attempt after this long, whatever the network timeouts say: for a request nobody
+   * should wait for (refreshing a token that still works).
+   */
+  attemptTimeoutMs?: number;
 }
 
 /**
@@ -50,19 +55,27 @@ export class SsoApiError extends ServiceError {
  * Runs one SDK request (`call`) under the retry budget and translates what it throws.
  * `what` names the request in messages, e.g. "GetRoleCredentials for ReadOnly in 1111…".
  */
-export async function ssoCall<T>(api: SsoApi, what: string, call: () => Promise<T>): Promise<T> {
+export async function ssoCall<T>(api: SsoApi, what: string, call: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
   const { rt } = api;
   const deadline = rt.now() + (api.budgetMs ?? retryBudgetMs(rt));
   for (let attempt = 0; ; attempt++) {
+    const limit = api.attemptTimeoutMs;
+    const stop = limit === undefined ? undefined : new AbortController();
+    const timer = stop && setTimeout(() => stop.abort(), limit);
+    const once = () => call(stop?.signal);
     try {
-      return await (api.pace ? api.pace(call) : call());
-    } catch (err) {
-      if (err instanceof ServiceError) throw err;
+      return await (api.pace ? api.pace(once) : once());
+    } catch (caught) {
+      if (caught instanceof ServiceError) throw caught;
+      // Our own time limit: a network timeout like any other, said in those words.
+      const err = stop?.signal.aborted ? Object.assign(new Error(`no answer within ${(limit ?? 0) / 1000}s`), { name: 'TimeoutError', cause: caught }) : caught;
       const c = classify(err);
       const delay = Math.random() * Math.min(CAP_MS, BASE_MS * 2 ** attempt);
       if (!isRetryable(c) || rt.now() + delay >= deadline) throw translate(api, what, err, attempt);
       rt.debug(`${what}: ${c.name} (${c.status ?? c.kind}), retry ${attempt + 1} in ${Math.round(delay)}ms`);
       await new Promise((r) => setTimeout(r, delay));
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -17,8 +17,8 @@ export async function refreshAccessToken(
   refreshToken: string,
 ): Promise<IssuedToken> {
   const { client, sdk } = await oidcClient(api.endpoint);
-  const reply = await ssoCall(api, 'refreshing the SSO token (CreateToken)', () =>
-    client.send(new sdk.CreateTokenCommand({ ...registration, grantType: 'refresh_token', refreshToken })),
+  const reply = await ssoCall(api, 'refreshing the SSO token (CreateToken)', (abortSignal) =>
+    client.send(new sdk.CreateTokenCommand({ ...registration, grantType: 'refresh_token', refreshToken }), { abortSignal }),
   );
   return issued(reply);
 }

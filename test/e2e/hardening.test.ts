@@ -87,6 +87,18 @@ suite('a failing refresh while the token is still valid (defect 2)', () => {
     assert.equal(fx.emu.counters['CreateToken:refresh_token'], 1, 'still cooling down: the old token is used without asking');
   });
 
+  test('a refresh that gets no answer is given up after a short wait, and the old token serves', async () => {
+    await login(300);
+    const hold = fx.emu.holdNext('CreateToken');
+    try {
+      const r = await run(['get', 'dev', '--debug'], fx.env);
+      processJson(r);
+      assert.match(r.stderr, /refreshing the SSO token \(CreateToken\) failed: no answer within 5s/);
+    } finally {
+      hold.release();
+    }
+  });
+
   test('an expired token still gets the full retry budget', async () => {
     await login(-60);
     fx.emu.failNext('CreateToken', 500, 3);

@@ -56,3 +56,12 @@ test('other failures carry their kind and are never retried', async () => {
     assert.ok(err instanceof SsoHelperError);
   }
 });
+
+test('attemptTimeoutMs ends an attempt that gets no answer, as a network failure', async () => {
+  const never = (signal?: AbortSignal) =>
+    new Promise<string>((_, reject) => signal?.addEventListener('abort', () => reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }))));
+  const err = await ssoCall({ rt, endpoint, budgetMs: 0, attemptTimeoutMs: 50 }, 'CreateToken', never).catch((e: unknown) => e);
+  assert.ok(err instanceof SsoApiError, String(err));
+  assert.equal(err.kind, 'network');
+  assert.match(err.message, /CreateToken failed: no answer within 0.05s/);
+});
