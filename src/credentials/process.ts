@@ -11,6 +11,32 @@ import { parseTimestamp } from '../util/time.ts';
 import type { AwsCredentials } from './model.ts';
 
 const MAX_OUTPUT = 1 << 20;
+/** The profiles whose credential_process is running above us, outermost first (a JSON array). */
+const CHAIN_VARIABLE = 'SSOHELPER_PROCESS_CHAIN';
+// The AWS CLI stops at the same depth (_AWS_CLI_PROFILE_CHAIN).
+const MAX_DEPTH = 4;
+
+/**
+ * A credential_process that runs ssohelper for its own profile (directly or round a loop) would
+ * fork without end: each run hands its children the chain so far, and a repeat is refused.
+ */
+export function processChain(env: Runtime['env'], profileName: string): string[] {
+  let chain: unknown;
+  try {
+    chain = JSON.parse(env[CHAIN_VARIABLE] ?? '[]');
+  } catch {
+    chain = [];
+  }
+  const seen = Array.isArray(chain) ? chain.filter((p): p is string => typeof p === 'string') : [];
+  if (seen.includes(profileName)) {
+    throw new ConfigError(
+      `the credential_process of profile "${profileName}" leads back to it: ${[...seen, profileName].join(' -> ')}`,
+      `a profile's credential_process must name another profile, e.g. credential_process = ssohelper get ${profileName}-sso`,
+    );
+  }
+  if (seen.length >= MAX_DEPTH) throw new ConfigError(`credential_process calls are nested ${seen.length} deep (${seen.join(' -> ')} -> ${profileName}); giving up`);
+  return [...seen, profileName];
+}
 
 export async function processCredentials(rt: Runtime, profileName: string, command: string): Promise<AwsCredentials> {
   // botocore's compat_shell_split: the C runtime's rules on Windows, shlex elsewhere.
@@ -18,8 +44,9 @@ export async function processCredentials(rt: Runtime, profileName: string, comma
   const what = `the credential_process of profile "${profileName}"`;
   if (!argv || argv.length === 0) throw new ConfigError(`${what} (${command}) is not a valid command line: check its quotes`);
   const timeoutMs = secondsSetting(rt, 'SSOHELPER_PROCESS_TIMEOUT');
+  const env = { ...rt.env, [CHAIN_VARIABLE]: JSON.stringify(processChain(rt.env, profileName)) };
   rt.debug(`running ${what}: ${argv[0]}`);
-  const stdout = await runCommand(argv, rt, what, timeoutMs);
+  const stdout = await runCommand(argv, env, what, timeoutMs);
   const doc = parseJsonObject(stdout);
   if (!doc) throw new ServiceError(`${what} did not print a JSON object on stdout`, `run it yourself to see what it prints: ${command}`);
   if (doc.Version !== 1) {
@@ -28,9 +55,9 @@ export async function processCredentials(rt: Runtime, profileName: string, comma
   return checkedCredentials(doc, rt.now(), what);
 }
 
-function runCommand(argv: string[], rt: Runtime, what: string, timeoutMs: number): Promise<string> {
+function runCommand(argv: string[], env: Record<string, string | undefined>, what: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { env: { ...rt.env }, stdio: ['inherit', 'pipe', 'inherit'] });
+    const child = spawn(argv[0] as string, argv.slice(1), { env, stdio: ['inherit', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
     let size = 0;
     let failure: Error | undefined;

@@ -9,7 +9,7 @@ import { describe as suite, test } from 'node:test';
 import { assumeRoleCachePath } from '../../src/cache/assumeRole.ts';
 import { useEmulator } from '../helpers/fixture.ts';
 import { SESSION, seedToken, standardConfig } from '../helpers/home.ts';
-import { describe, expectFailure, processJson, run, spawnChild } from '../helpers/run.ts';
+import { BIN, describe, expectFailure, processJson, run, spawnChild } from '../helpers/run.ts';
 import { callerIdentity } from '../helpers/sts.ts';
 
 const DEPLOY = 'arn:aws:iam::333333333333:role/Deploy';
@@ -278,5 +278,11 @@ suite('role chains', () => {
     assert.match(r.stderr, /helper says hi/);
     expectFailure(await run(['get', 'proc-bad'], fx.env), 6, /credential_process of profile "proc-bad" printed Version 2; only Version 1 is supported/);
     expectFailure(await run(['get', 'proc-missing'], fx.env), 3, /cannot be run: \/nonexistent\/helper: no such command/);
+    // A profile whose credential_process is ssohelper for itself, directly or round a loop.
+    writeFileSync(fx.home.configFile, `${chainConfig()}\n[profile self-proc]\ncredential_process = ${BIN} get self-proc\n[profile ping]\ncredential_process = ${BIN} get pong\n[profile pong]\ncredential_process = ${BIN} get ping\n`);
+    const self = await run(['get', 'self-proc'], fx.env);
+    expectFailure(self, 6, /credential_process of profile "self-proc" failed \(exit status 3\)/);
+    assert.match(self.stderr, /the credential_process of profile "self-proc" leads back to it: self-proc -> self-proc/);
+    assert.match((await run(['get', 'ping'], fx.env)).stderr, /leads back to it: ping -> pong -> ping/);
   });
 });
