@@ -9,7 +9,7 @@ import { assertProfileArgs } from '../config/profile.ts';
 import { UsageError } from '../errors.ts';
 import { credentialVariables, formatVariables } from '../format/credentials.ts';
 import type { Runtime } from '../runtime.ts';
-import { FORWARDED_SIGNALS, inTerminalForeground, runChild } from './child.ts';
+import { inTerminalForeground, runChild } from './child.ts';
 import { checkNesting, childEnvironment, PROFILE_VARIABLE, serverVariables } from './environment.ts';
 import { assertServable, type CredentialServer, startCredentialServer } from './server.ts';
 
@@ -103,11 +103,7 @@ export async function runExec(rt: Runtime, args: ParsedArgs): Promise<Outcome> {
     endpoint ? { kind: 'server', url: endpoint.url, token: endpoint.token } : { kind: 'static', variables: credentialVariables(creds) },
     region,
   );
-  // From here on the job owns Ctrl-C. The runtime's interrupt handling exits at once when
-  // nothing is waiting on it: created now (not first by a login on demand in the middle of the
-  // job) and then removed with any other handler, so no signal ends us while the job runs.
-  void rt.signal;
-  for (const signal of FORWARDED_SIGNALS) process.removeAllListeners(signal);
+  // While the job runs, main.ts leaves the signals to runChild (signalForwarding).
   try {
     const exitCode = await runChild({
       command: target.command,
