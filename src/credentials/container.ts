@@ -58,13 +58,18 @@ export async function containerCredentials(rt: Runtime, profileName: string): Pr
       throw new ServiceError(`${what} answered HTTP ${status}${detail}`);
     }
     if (!doc) throw new ServiceError(`${what} did not answer with a JSON object`);
-    return checkedCredentials({ ...doc, SessionToken: doc.Token }, rt.now(), what, {
-      AccessKeyId: 'AccessKeyId',
-      SecretAccessKey: 'SecretAccessKey',
-      SessionToken: 'Token',
-      Expiration: 'Expiration',
-    });
+    return metadataCredentials(doc, rt.now(), what);
   }
+}
+
+/** The JSON ECS, EKS and IMDS answer with (Token, not SessionToken), checked like a process's. */
+export function metadataCredentials(doc: Record<string, unknown>, now: number, what: string): AwsCredentials {
+  return checkedCredentials({ ...doc, SessionToken: doc.Token }, now, what, {
+    AccessKeyId: 'AccessKeyId',
+    SecretAccessKey: 'SecretAccessKey',
+    SessionToken: 'Token',
+    Expiration: 'Expiration',
+  });
 }
 
 /** One small request through the one network handler; the body as text, bounded. */

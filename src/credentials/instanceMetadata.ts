@@ -4,9 +4,8 @@
 import { ConfigError, ServiceError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
-import { httpCall } from './container.ts';
+import { httpCall, metadataCredentials } from './container.ts';
 import type { AwsCredentials } from './model.ts';
-import { checkedCredentials } from './process.ts';
 
 const TOKEN_TTL_SECONDS = '21600';
 const CREDENTIALS_PATH = '/latest/meta-data/iam/security-credentials/';
@@ -49,10 +48,5 @@ export async function instanceMetadataCredentials(rt: Runtime, profileName: stri
   const doc = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
   if (!doc) throw fail(`the credentials of role ${role} could not be read (HTTP ${answer.status})`);
   if (doc.Code !== undefined && doc.Code !== 'Success') throw fail(`role ${role}: ${String(doc.Code)} ${typeof doc.Message === 'string' ? doc.Message : ''}`.trim());
-  return checkedCredentials({ ...doc, SessionToken: doc.Token }, rt.now(), what, {
-    AccessKeyId: 'AccessKeyId',
-    SecretAccessKey: 'SecretAccessKey',
-    SessionToken: 'Token',
-    Expiration: 'Expiration',
-  });
+  return metadataCredentials(doc, rt.now(), what);
 }
