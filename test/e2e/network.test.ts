@@ -246,6 +246,14 @@ suite('proxies', () => {
     assert.ok(proxy.counters.targets.length >= 1 && proxy.counters.targets.every((t) => t === `${NAME}:${emu.port}`));
   });
 
+  test('a token refresh goes through the proxy too', async () => {
+    rmSync(tokenFile(home), { force: true });
+    await seedToken(home, emu.issueSession({ ttlSeconds: 300 }));
+    processJson(await run(['get', 'dev'], envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile })));
+    assert.equal(emu.counters['CreateToken:refresh_token'], 1);
+    assert.equal(emu.counters.GetRoleCredentials, 1);
+  });
+
   test('list and logout go through the proxy too', async () => {
     const env = envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile });
     const listed = await run(['list', '--sso-session', SESSION], env);
