@@ -70,7 +70,7 @@ if (!existsSync(exe)) {
 // ---- driver: one long-lived python3 that runs children per request line and reports rusage
 
 const DRIVER = `
-import json, os, sys, tempfile, time
+import json, os, shutil, sys, tempfile, time
 def spawn(argv, env, errpath):
     r, w = os.pipe()
     fa = [(os.POSIX_SPAWN_DUP2, w, 1), (os.POSIX_SPAWN_CLOSE, r),
@@ -102,6 +102,7 @@ for line in sys.stdin:
         with open(errpath, 'rb') as f: err = f.read().decode('utf-8', 'replace')
         res.append({'wallNs': t - t0, 'cpuMs': (ru.ru_utime + ru.ru_stime) * 1000, 'maxRssKb': ru.ru_maxrss, 'status': os.waitstatus_to_exitcode(status), 'stdout': out, 'stderr': err})
     print(json.dumps({'totalNs': time.perf_counter_ns() - t0, 'runs': res}), flush=True)
+shutil.rmtree(tmp, ignore_errors=True)
 `;
 
 interface RunResult {
