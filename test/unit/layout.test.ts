@@ -5,9 +5,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../helpers/run.ts';
 
+/** Folders under `top` that hold at least one file (an empty folder left behind is not tree). */
 function folders(top: string): string[] {
+  const holdsFiles = (dir: string): boolean =>
+    readdirSync(dir, { withFileTypes: true }).some((e) => e.isFile() || (e.isDirectory() && holdsFiles(join(dir, e.name))));
   return readdirSync(join(ROOT, top), { withFileTypes: true })
-    .filter((e) => e.isDirectory())
+    .filter((e) => e.isDirectory() && holdsFiles(join(ROOT, top, e.name)))
     .map((e) => e.name)
     .sort();
 }
