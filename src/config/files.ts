@@ -28,12 +28,16 @@ export function homeDir(env: Env, platform: NodeJS.Platform = process.platform):
  */
 export function expandPath(path: string, env: Env, platform: NodeJS.Platform = process.platform): string {
   const pattern = platform === 'win32' ? /\$(\w+)|\$\{(\w+)\}|%(\w+)%/g : /\$(\w+)|\$\{(\w+)\}/g;
-  let out = path.replace(pattern, (whole, a: string | undefined, b: string | undefined, c: string | undefined) => {
+  const out = path.replace(pattern, (whole, a: string | undefined, b: string | undefined, c: string | undefined) => {
     const value = env[(a ?? b ?? c) as string];
     return value === undefined ? whole : value;
   });
-  if (out === '~' || out.startsWith('~/') || (platform === 'win32' && out.startsWith('~\\'))) out = homeDir(env, platform) + out.slice(1);
-  return out;
+  return expandHome(out, env, platform);
+}
+
+/** A leading `~` (alone, or before a separator of this OS) becomes the home directory, as Python's expanduser does. */
+export function expandHome(path: string, env: Env, platform: NodeJS.Platform = process.platform): string {
+  return path === '~' || path.startsWith('~/') || (platform === 'win32' && path.startsWith('~\\')) ? homeDir(env, platform) + path.slice(1) : path;
 }
 
 export interface AwsPaths {

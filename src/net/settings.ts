@@ -1,7 +1,7 @@
 // What the user's settings say about the network: which CA bundle (AWS_CA_BUNDLE, then the
 // profile's ca_bundle, as the AWS CLI reads them), whether to add the operating system's trust
 // store, and the connect and read timeouts. Pure; reading the bundle is trust.ts's job.
-import { type Env, homeDir } from '../config/files.ts';
+import { type Env, expandHome } from '../config/files.ts';
 import type { ProfileNetwork } from '../config/network.ts';
 import { ConfigError } from '../errors.ts';
 import { switchSetting } from '../runtime.ts';
@@ -33,11 +33,6 @@ export function networkSettings(env: Env, profile: ProfileNetwork | undefined): 
     connectTimeoutMs: seconds(profile?.connectTimeout, `cli_connect_timeout in ${where}`),
     readTimeoutMs: seconds(profile?.readTimeout, `cli_read_timeout in ${where}`),
   };
-}
-
-function expandHome(path: string, env: Env): string {
-  // The home directory botocore would use on this OS (on Windows USERPROFILE, not HOME).
-  return path === '~' || path.startsWith('~/') || path.startsWith('~\\') ? homeDir(env) + path.slice(1) : path;
 }
 
 function flag(raw: string | undefined, source: string): boolean | undefined {
