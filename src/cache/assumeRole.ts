@@ -7,8 +7,7 @@ import { readCacheFile, type Warn, writeFileAtomic } from '../fs/files.ts';
 import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { sha1Hex } from '../util/sha1.ts';
 import type { RoleCredentials } from '../credentials/model.ts';
-import { isSafeCredentialValue } from './role.ts';
-import { parseTimestamp } from '../util/time.ts';
+import { parseCachedCredentials } from './role.ts';
 
 export interface AssumeRoleArgs {
   roleArn: string;
@@ -57,24 +56,12 @@ export function serializeAssumedRole(c: AssumedRole): string {
 
 export function parseAssumedRole(text: string): AssumedRole | undefined {
   const doc = parseJsonObject(text);
-  const c = doc?.Credentials as Record<string, unknown> | undefined;
-  if (!c || typeof c !== 'object' || Array.isArray(c)) return undefined;
-  const expiration = parseTimestamp(c.Expiration);
-  if (!expiration || !isSafeCredentialValue(c.AccessKeyId) || !isSafeCredentialValue(c.SecretAccessKey) || !isSafeCredentialValue(c.SessionToken)) {
-    return undefined;
-  }
   const user = doc?.AssumedRoleUser as Record<string, unknown> | undefined;
   const arn = typeof user?.Arn === 'string' ? user.Arn : '';
-  return {
-    accessKeyId: c.AccessKeyId,
-    secretAccessKey: c.SecretAccessKey,
-    sessionToken: c.SessionToken,
-    expiration,
-    // Older AWS CLIs do not record AccountId; the ARN has it.
-    accountId: typeof c.AccountId === 'string' ? c.AccountId : (/^arn:[^:]+:sts::(\d{12}):/.exec(arn)?.[1] ?? ''),
-    assumedRoleArn: arn,
-    assumedRoleId: typeof user?.AssumedRoleId === 'string' ? user.AssumedRoleId : '',
-  };
+  // Older AWS CLIs do not record AccountId; the ARN has it.
+  const credentials = parseCachedCredentials(doc?.Credentials, /^arn:[^:]+:sts::(\d{12}):/.exec(arn)?.[1] ?? '');
+  if (!credentials) return undefined;
+  return { ...credentials, assumedRoleArn: arn, assumedRoleId: typeof user?.AssumedRoleId === 'string' ? user.AssumedRoleId : '' };
 }
 
 export async function readAssumedRole(path: string, warn: Warn): Promise<AssumedRole | undefined> {

@@ -49,7 +49,15 @@ export function isSafeCredentialValue(value: unknown): value is string {
 }
 
 export function parseRoleEntry(text: string): RoleCredentials | undefined {
-  const c = parseJsonObject(text)?.Credentials as Record<string, unknown> | undefined;
+  return parseCachedCredentials(parseJsonObject(text)?.Credentials, '');
+}
+
+/**
+ * The `Credentials` object both role caches hold (SSO role and assumed-role entries), or undefined
+ * when it is missing, malformed or unsafe to print. `accountId` stands in where it has no AccountId.
+ */
+export function parseCachedCredentials(value: unknown, accountId: string): RoleCredentials | undefined {
+  const c = value as Record<string, unknown> | undefined;
   if (!c || typeof c !== 'object' || Array.isArray(c)) return undefined;
   const expiration = parseTimestamp(c.Expiration);
   if (!expiration || !isSafeCredentialValue(c.AccessKeyId) || !isSafeCredentialValue(c.SecretAccessKey) || !isSafeCredentialValue(c.SessionToken)) {
@@ -60,7 +68,7 @@ export function parseRoleEntry(text: string): RoleCredentials | undefined {
     secretAccessKey: c.SecretAccessKey,
     sessionToken: c.SessionToken,
     expiration,
-    accountId: typeof c.AccountId === 'string' ? c.AccountId : '',
+    accountId: typeof c.AccountId === 'string' ? c.AccountId : accountId,
   };
 }
 
