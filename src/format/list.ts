@@ -1,12 +1,6 @@
 // `ssohelper list` output: a table of accounts and roles, or ready-made profile sections.
+import type { Assignment } from '../org/listing.ts';
 import { renderTable } from './table.ts';
-
-export interface Assignment {
-  accountId: string;
-  accountName: string | undefined;
-  emailAddress: string | undefined;
-  roles: string[];
-}
 
 export function accountTable(assignments: Assignment[]): string {
   const rows = assignments.flatMap((a) => a.roles.map((r) => [a.accountId, a.accountName ?? '', r]));
