@@ -24,6 +24,8 @@ export function startFailure(command: string, code: string | undefined): Command
   if (code === 'ENOENT') return new CommandStartError(EXIT.commandNotFound, `exec: ${command}: command not found`);
   if (code === 'EACCES' || code === 'EPERM') return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: permission denied (not executable, or a directory)`);
   if (code === 'ENOEXEC') return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: cannot execute: not a program this system can run`);
+  // Windows: Node starts a .cmd or .bat file only through cmd.exe, which exec never adds by itself.
+  if (code === 'EINVAL') return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: cannot execute directly (a .cmd or .bat file?); run it through cmd: -- cmd /d /c ${command} …`);
   return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: cannot execute (${code ?? 'unknown error'})`);
 }
 
@@ -62,7 +64,14 @@ export interface ChildOptions {
 /** Resolves with the exit status to report once the child has exited. */
 export function runChild(options: ChildOptions): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(options.command, options.args, { stdio: 'inherit', env: options.env });
+    let child: ReturnType<typeof spawn>;
+    try {
+      child = spawn(options.command, options.args, { stdio: 'inherit', env: options.env });
+    } catch (err) {
+      // Some refusals come at once rather than as an 'error' event (EINVAL for a .cmd on Windows).
+      reject(startFailure(options.command, (err as NodeJS.ErrnoException).code));
+      return;
+    }
     const handlers = new Map<ForwardedSignal, () => void>();
     const detach = () => {
       for (const [signal, handler] of handlers) options.signals.off(signal, handler);

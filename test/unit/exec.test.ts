@@ -54,8 +54,9 @@ test('exit statuses as a shell reports them', () => {
   assert.equal(exitStatus(null, 'SIGKILL', { SIGKILL: 9 }), 137);
   assert.equal(exitStatus(null, null, {}), 1);
   assert.equal(startFailure('tf', 'ENOENT').exitCode, 127);
-  for (const code of ['EACCES', 'EPERM', 'ENOEXEC', 'EIO', undefined]) assert.equal(startFailure('tf', code).exitCode, 126, String(code));
+  for (const code of ['EACCES', 'EPERM', 'ENOEXEC', 'EINVAL', 'EIO', undefined]) assert.equal(startFailure('tf', code).exitCode, 126, String(code));
   assert.match(startFailure('tf', 'ENOENT').message, /^exec: tf: command not found$/);
+  assert.match(startFailure('npm', 'EINVAL').message, /-- cmd \/d \/c npm/);
 });
 
 test('terminal foreground: /proc on Linux, stdin elsewhere', () => {

@@ -51,3 +51,11 @@ test('a command that cannot start: 127 not found, before anything runs', async (
     (e: unknown) => e instanceof CommandStartError && e.exitCode === 127,
   );
 });
+
+test('a command refused at once by spawn itself is a start failure too, not an internal error', async () => {
+  // A NUL byte in an argument makes Node's spawn throw synchronously (as a .cmd file does on Windows).
+  await assert.rejects(
+    runChild({ command: process.execPath, args: ['a\u0000b'], env: { PATH: '' }, signals: new EventEmitter(), keyboardReachesChild: () => false }),
+    (e: unknown) => e instanceof CommandStartError && e.exitCode === 126,
+  );
+});
