@@ -129,9 +129,17 @@ export function switchSetting(env: Env, name: SwitchName): boolean {
   return switchFrom(env, name);
 }
 
+/** The words every on/off setting accepts, environment or config file: undefined for anything else. */
+export function parseSwitch(text: string): boolean | undefined {
+  const word = text.trim().toLowerCase();
+  if (word === '1' || word === 'true' || word === 'yes' || word === 'on') return true;
+  if (word === '0' || word === 'false' || word === 'no' || word === 'off') return false;
+  return undefined;
+}
+
 function switchFrom(env: Env, name: SwitchName): boolean {
-  const raw = env[name]?.trim().toLowerCase() ?? '';
-  if (raw === '' || raw === '0' || raw === 'false' || raw === 'no' || raw === 'off') return false;
-  if (raw === '1' || raw === 'true' || raw === 'yes' || raw === 'on') return true;
+  const raw = env[name]?.trim() ?? '';
+  const on = raw === '' ? false : parseSwitch(raw);
+  if (on !== undefined) return on;
   throw new UsageError(`${name}="${env[name]}" is not a switch`, `set it to 1 (on) or 0 (off), or unset it`);
 }

@@ -4,7 +4,7 @@
 import { type Env, expandHome } from '../config/files.ts';
 import type { ProfileNetwork } from '../config/network.ts';
 import { ConfigError } from '../errors.ts';
-import { switchSetting } from '../runtime.ts';
+import { parseSwitch, switchSetting } from '../runtime.ts';
 
 /** The AWS CLI's defaults for cli_connect_timeout and cli_read_timeout. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -36,10 +36,9 @@ export function networkSettings(env: Env, profile: ProfileNetwork | undefined): 
 }
 
 function flag(raw: string | undefined, source: string): boolean | undefined {
-  const value = raw?.trim().toLowerCase();
-  if (!value) return undefined;
-  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
-  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  if (!raw?.trim()) return undefined;
+  const on = parseSwitch(raw);
+  if (on !== undefined) return on;
   throw new ConfigError(`${source} is "${raw}", which is neither true nor false`, 'set it to true or false');
 }
 
