@@ -122,14 +122,39 @@ test('caches: a token file others can read, a cache directory others can write',
   assert.match(r.stdout, new RegExp(`^✗ ${fx.home.ssoCacheDir} is writable by everyone \\(mode 0777\\)`, 'm'));
 });
 
+/** Seconds in a `10m 01s` duration. */
+function seconds(text: string): number {
+  const m = /^(\d+)m (\d\d)s$/.exec(text);
+  assert.ok(m, `not a minutes-and-seconds duration: ${text}`);
+  return Number(m[1]) * 60 + Number(m[2]);
+}
+
+/**
+ * doctor against a portal whose Date header is `skew` seconds off. The header has whole seconds
+ * and the run takes time, so the measured difference is the set skew plus up to the run's own
+ * duration (+1 s for the header's truncation): the bounds come from this run, not a guess.
+ */
+async function doctorWithSkew(skew: number): Promise<{ r: RunResult; low: number; high: number }> {
+  fx.emu.setKnobs({ dateSkewSeconds: skew });
+  const t0 = Date.now();
+  const r = await doctor();
+  const slack = Math.ceil((Date.now() - t0) / 1000) + 1;
+  return { r, low: Math.abs(skew) - (skew > 0 ? slack : 0), high: Math.abs(skew) + (skew < 0 ? slack : 0) };
+}
+
 test('clock: more than 5 minutes off the portal\'s Date header', async () => {
   await seedToken(fx.home, fx.emu.issueSession());
-  fx.emu.setKnobs({ dateSkewSeconds: -600 });
-  const r = await doctor();
-  assert.equal(r.code, 1, describe(r));
-  assert.match(r.stdout, /^✗ this computer's clock is 10m 00s ahead of the portal \(http:\/\/127\.0\.0\.1:\d+\): tokens will look expired/m);
-  fx.emu.setKnobs({ dateSkewSeconds: 120 });
-  assert.match((await doctor()).stdout, /^✓ clock within (1m 59s|2m 0\ds) of the portal's$/m);
+  const ahead = await doctorWithSkew(-600);
+  assert.equal(ahead.r.code, 1, describe(ahead.r));
+  const bad = /^✗ this computer's clock is (\d+m \d\ds) ahead of the portal \(http:\/\/127\.0\.0\.1:\d+\): tokens will look expired/m.exec(ahead.r.stdout);
+  assert.ok(bad, describe(ahead.r));
+  const off = seconds(bad[1] as string);
+  assert.ok(off >= ahead.low && off <= ahead.high, `${bad[1]} is not ${ahead.low}..${ahead.high} s`);
+  const near = await doctorWithSkew(120);
+  const good = /^✓ clock within (\d+m \d\ds) of the portal's$/m.exec(near.r.stdout);
+  assert.ok(good, describe(near.r));
+  const within = seconds(good[1] as string);
+  assert.ok(within >= near.low && within <= near.high, `${good[1]} is not ${near.low}..${near.high} s`);
 });
 
 test('AWS CLI v1 first on PATH, none at all; proxy and CA settings by name, without credentials', async () => {
