@@ -17,15 +17,16 @@
 // small python3 driver with os.wait4, which gives its own peak RSS and a wall time free of
 // Node's spawn overhead. No test asserts on any of these times.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { FULL_FILE, HOT_FILE } from '../src/hot/embedded.ts';
 import { Emulator } from '../test/emulator/server.ts';
+import { tempDir } from '../test/helpers/temp.ts';
 import { loadedBy } from './build.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
 
@@ -70,7 +71,7 @@ if (!existsSync(exe)) {
 // ---- driver: one long-lived python3 that runs children per request line and reports rusage
 
 const DRIVER = `
-import json, os, shutil, sys, tempfile, time
+import json, os, sys, time
 def spawn(argv, env, errpath):
     r, w = os.pipe()
     fa = [(os.POSIX_SPAWN_DUP2, w, 1), (os.POSIX_SPAWN_CLOSE, r),
@@ -87,7 +88,7 @@ def drain(r):
         chunks.append(b)
     os.close(r)
     return b''.join(chunks).decode('utf-8', 'replace')
-tmp = tempfile.mkdtemp(prefix='bench-')
+tmp = sys.argv[1]
 for line in sys.stdin:
     req = json.loads(line)
     n = req.get('count', 1)
@@ -102,7 +103,6 @@ for line in sys.stdin:
         with open(errpath, 'rb') as f: err = f.read().decode('utf-8', 'replace')
         res.append({'wallNs': t - t0, 'cpuMs': (ru.ru_utime + ru.ru_stime) * 1000, 'maxRssKb': ru.ru_maxrss, 'status': os.waitstatus_to_exitcode(status), 'stdout': out, 'stderr': err})
     print(json.dumps({'totalNs': time.perf_counter_ns() - t0, 'runs': res}), flush=True)
-shutil.rmtree(tmp, ignore_errors=True)
 `;
 
 interface RunResult {
@@ -115,7 +115,9 @@ interface RunResult {
   stderr: string;
 }
 
-const driver = spawn(python, ['-c', DRIVER], { stdio: ['pipe', 'pipe', 'inherit'] });
+// Its children's stderr files go into our temporary directory, removed when we exit.
+const tmp = tempDir('ssohelper-bench-');
+const driver = spawn(python, ['-c', DRIVER, tmp], { stdio: ['pipe', 'pipe', 'inherit'] });
 driver.on('error', (e) => {
   note(`cannot start ${python} (needed to measure each child's rusage): ${e.message}`);
   process.exit(1);
@@ -150,11 +152,9 @@ const summary = (xs: number[], d = 1) => ({ median: round(median(xs), d), p10: r
 
 // ---- fixtures
 
-const tmp = mkdtempSync(join(tmpdir(), 'ssohelper-bench-'));
 const hotHome = join(tmp, 'hot');
 const coldHome = join(tmp, 'cold');
 let emulator: Emulator | undefined;
-process.on('exit', () => rmSync(tmp, { recursive: true, force: true }));
 
 function childEnv(home: string, endpoint: string): Record<string, string> {
   return {

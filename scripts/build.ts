@@ -19,7 +19,6 @@ import {
   copyFileSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   realpathSync,
@@ -30,12 +29,12 @@ import {
 } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, HOT_ASSET, HOT_CACHE_ASSET, HOT_FILE, wrapScript } from '../src/hot/embedded.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
+import { tempDir } from '../test/helpers/temp.ts';
 
 export const root = resolve(import.meta.dirname, '..');
 export const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -223,7 +222,7 @@ export function loadedBy(nodeBin: string, script: string, args: string[], env: R
  * must answer without loading the full bundle or any network builtin.
  */
 export function checkHotPath(outdir: string): string[] {
-  const home = mkdtempSync(join(tmpdir(), 'ssohelper-build-'));
+  const home = tempDir('ssohelper-build-');
   try {
     writeConfig(home);
     writeFreshRoleCache(home);
@@ -288,7 +287,7 @@ export async function trainedCodeCache(node: string, code: string, filename: str
  * (lock, token, SDK client, one GetRoleCredentials answered by a stub server here, write).
  */
 export async function codeCaches(node: string, hotCode: string, fullCode: string, work: string): Promise<{ hot: Buffer; full: Buffer }> {
-  const home = mkdtempSync(join(tmpdir(), 'ssohelper-train-'));
+  const home = tempDir('ssohelper-train-');
   const server = createServer((req, res) => {
     req.resume();
     res.writeHead(200, { 'content-type': 'application/json' });
@@ -390,9 +389,8 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
     const p = join(outdir, name);
     if (name.startsWith('.sea-') && Date.now() - statSync(p).mtimeMs > 3600_000) rmSync(p, { recursive: true, force: true });
   }
-  const work = mkdtempSync(join(outdir, '.sea-'));
-  const cleanup = () => rmSync(work, { recursive: true, force: true });
-  process.on('exit', cleanup);
+  // Removed on every way out: here when done or failed, by tempDir at exit or on a signal.
+  const work = tempDir('.sea-', outdir);
   try {
     const main = join(work, 'sea-main.cjs');
     const hot = join(work, HOT_FILE);
@@ -442,8 +440,7 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
     log(`sea: ${relative(root, o.out)} ${mib(statSync(o.out).size)} in ${seconds(t0)} (blob ${blobSecs} s, base ${relative(root, o.baseBinary) || o.baseBinary})`);
     return true;
   } finally {
-    cleanup();
-    process.off('exit', cleanup);
+    rmSync(work, { recursive: true, force: true });
   }
 }
 

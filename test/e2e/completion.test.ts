@@ -3,8 +3,7 @@
 // built executable answers, reading the config of a temporary HOME at completion time.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { COMMANDS } from '../../src/cli/commands.ts';
@@ -12,9 +11,10 @@ import { complete } from '../../src/cli/completion.ts';
 import { FORMATS } from '../../src/format/credentials.ts';
 import { makeHome } from '../helpers/home.ts';
 import { BIN, requireBinary } from '../helpers/run.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 requireBinary();
-const bin = mkdtempSync(join(tmpdir(), 'ssohelper-bin-'));
+const bin = tempDir('ssohelper-bin-');
 symlinkSync(BIN, join(bin, 'ssohelper'));
 const home = makeHome(
   [

@@ -1,14 +1,14 @@
 // `console`: a sign-in token from the (emulated) federation endpoint for the role credentials,
 // the login URL printed or handed to the browser, and never shown by --debug.
 import assert from 'node:assert/strict';
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe as suite, test } from 'node:test';
 import { useEmulator } from '../helpers/fixture.ts';
 import { seedRole, seedToken } from '../helpers/home.ts';
 import { describe, expectFailure, run } from '../helpers/run.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const fx = useEmulator({ assign: [['111111111111', 'ReadOnly']] });
 const CONSOLE_HOME = 'https://eu-central-1.console.aws.amazon.com/console/home?region=eu-central-1';
@@ -57,7 +57,7 @@ suite('console', () => {
 
   test('opens the browser named by BROWSER, printing nothing on stdout', async () => {
     await login();
-    const dir = mkdtempSync(join(tmpdir(), 'ssohelper-console-'));
+    const dir = tempDir('ssohelper-console-');
     try {
       const opener = join(dir, 'browser');
       const seen = join(dir, 'seen');

@@ -2,14 +2,14 @@
 // commands that cannot start, and nesting. The built executable against the emulator.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe as suite, test } from 'node:test';
 import { useEmulator } from '../helpers/fixture.ts';
 import { seedToken } from '../helpers/home.ts';
 import { BIN, collect, describe, expectFailure, run } from '../helpers/run.ts';
 import { callerIdentity } from '../helpers/sts.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const fx = useEmulator({ assign: [['111111111111', 'ReadOnly'], ['111111111111', 'Role1']] });
 const NODE = process.execPath;
@@ -91,7 +91,7 @@ suite('exec', () => {
 
   test('127 for a command not found, 126 for one that cannot be executed: one line each', async () => {
     await login();
-    const dir = mkdtempSync(join(tmpdir(), 'ssohelper-exec-'));
+    const dir = tempDir('ssohelper-exec-');
     try {
       const notFound = await run(['exec', 'dev', '--', 'no-such-command-ssohelper'], fx.env);
       expectFailure(notFound, 127, /^ssohelper: exec: no-such-command-ssohelper: command not found\n$/);
@@ -107,7 +107,7 @@ suite('exec', () => {
   });
 
   test('the job is not started when there are no credentials', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ssohelper-exec-'));
+    const dir = tempDir('ssohelper-exec-');
     try {
       const marker = join(dir, 'ran');
       expectFailure(await run(['exec', 'dev', '--', 'touch', marker], fx.env), 4, /no SSO login found for sso-session "corp"/);

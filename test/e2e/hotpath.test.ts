@@ -3,8 +3,7 @@
 // everything else from the second, and a user cannot tell the two apart.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { loadedBy } from '../../scripts/build.ts';
@@ -12,6 +11,7 @@ import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache
 import { assumeRoleCachePath, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
 import { FULL_FILE, HOT_FILE } from '../../src/hot/embedded.ts';
 import { ROOT } from '../helpers/run.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const BIN = join(ROOT, 'dist', 'ssohelper');
 const HOT = join(ROOT, 'dist', HOT_FILE);
@@ -21,7 +21,7 @@ describe('hot entry and full program', { skip }, () => {
   let home = '';
   let env: Record<string, string> = {};
   beforeEach(() => {
-    home = mkdtempSync(join(tmpdir(), 'ssohelper-hot-'));
+    home = tempDir('ssohelper-hot-');
     writeConfig(home);
     writeFreshRoleCache(home);
     // Port 9 (discard) on loopback: any network attempt fails at once.

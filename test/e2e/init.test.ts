@@ -1,8 +1,7 @@
 // `init` from nothing: an empty HOME, a login through a scripted browser, and working profiles
 // at the end; what it refuses; and the messages that point a new user to it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { scriptedBrowser } from '../helpers/browser.ts';
@@ -10,11 +9,12 @@ import { useEmulator } from '../helpers/fixture.ts';
 import { seedToken, SESSION, SSO_REGION, START_URL } from '../helpers/home.ts';
 import { cleanEnv, describe, expectFailure, processJson, run } from '../helpers/run.ts';
 import { callerIdentity } from '../helpers/sts.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const fx = useEmulator();
 
 test('init from an empty HOME: writes the sso-session, logs in through the browser, syncs, and the profiles work', async () => {
-  const home = mkdtempSync(join(tmpdir(), 'ssohelper-empty-'));
+  const home = tempDir('ssohelper-empty-');
   try {
     const browser = scriptedBrowser(home);
     const env = { ...cleanEnv(home, fx.emu.url), ...browser.env() };

@@ -4,13 +4,13 @@
 // Terraform's version check is off.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { describe as suite, test } from 'node:test';
 import { useEmulator } from '../helpers/fixture.ts';
 import { seedToken } from '../helpers/home.ts';
 import { describe, run } from '../helpers/run.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 function findTerraform(): string | undefined {
   for (const dir of [...(process.env.PATH ?? '').split(delimiter), '/usr/local/bin']) {
@@ -57,7 +57,7 @@ suite('Terraform with the s3 backend under exec', { skip }, () => {
   test('init and apply with keys in the environment, then apply again under --server: state written, STS called with our credentials', async () => {
     await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
     fx.emu.createBucket(BUCKET);
-    const dir = mkdtempSync(join(tmpdir(), 'ssohelper-tf-'));
+    const dir = tempDir('ssohelper-tf-');
     try {
       const cliConfig = join(dir, 'terraformrc');
       writeFileSync(cliConfig, '');

@@ -2,9 +2,9 @@
 // network's would be: a CA certificate (what users put in AWS_CA_BUNDLE) and a server
 // certificate it signed for the names the tests use.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from './temp.ts';
 
 export interface TestCa {
   dir: string;
@@ -22,7 +22,7 @@ export interface TestCa {
 export const TLS_NAMES = ['sso.emulator.invalid', 'localhost'];
 
 export function makeTestCa(): TestCa {
-  const dir = mkdtempSync(join(tmpdir(), 'ssohelper-ca-'));
+  const dir = tempDir('ssohelper-ca-');
   const ossl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   ossl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30', '-subj', '/CN=ssohelper test CA');
   ossl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', `/CN=${TLS_NAMES[0]}`);

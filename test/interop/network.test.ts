@@ -3,9 +3,7 @@
 // together, so a set-up that works for one works for the other.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, beforeEach, test } from 'node:test';
 import { Emulator } from '../emulator/server.ts';
 import { AWS } from '../helpers/fixture.ts';
@@ -14,6 +12,7 @@ import { TestProxy } from '../helpers/proxy.ts';
 import { describe, requireBinary, run } from '../helpers/run.ts';
 import { makeTestCa, type TestCa } from '../helpers/tls.ts';
 import { awsCliEnv, makeAwsDataPath } from './awsData.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const NAME = 'sso.emulator.invalid';
 let ca: TestCa;
@@ -30,7 +29,7 @@ before(async () => {
   otherCa = makeTestCa();
   emu = await Emulator.start({ tls: { key: ca.key, cert: ca.cert, host: NAME } });
   proxy = await TestProxy.start({ hosts: { [NAME]: '127.0.0.1' } });
-  dataPath = await makeAwsDataPath(mkdtempSync(join(tmpdir(), 'aws-data-')), emu.url);
+  dataPath = await makeAwsDataPath(tempDir('aws-data-'), emu.url);
 });
 
 after(async () => {

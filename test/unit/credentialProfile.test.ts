@@ -2,8 +2,7 @@
 // plus the STS endpoint rules, the assume-role cache key and the expiration text of a process.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { assumeRoleCacheKey, parseAssumedRole, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
@@ -13,6 +12,7 @@ import { buildConfig } from '../../src/config/model.ts';
 import { pythonIsoformat } from '../../src/credentials/process.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { shellSplit, windowsShellSplit } from '../../src/util/shellSplit.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const FILES = { configFile: '/home/u/.aws/config', credentialsFile: '/home/u/.aws/credentials' };
 
@@ -139,7 +139,7 @@ function method(plan: CredentialPlan): string {
 }
 
 function botocore(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'ssohelper-precedence-'));
+  const dir = tempDir('ssohelper-precedence-');
   try {
     writeFileSync(join(dir, 'config'), CONFIG);
     writeFileSync(join(dir, 'credentials'), CREDENTIALS);

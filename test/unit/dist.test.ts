@@ -2,14 +2,14 @@
 // filling the packaging templates. The release files themselves are checked in test/dist/.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fillTemplate, integrityOf, NODE_VERSION, sha256sums, TARGETS, templateValues } from '../../scripts/dist.ts';
 import { ROOT } from '../helpers/run.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'ssohelper-dist-unit-'));
+const dir = tempDir('ssohelper-dist-unit-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('release build helpers', () => {

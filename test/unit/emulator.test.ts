@@ -3,10 +3,9 @@
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, beforeEach, describe, test } from 'node:test';
@@ -15,6 +14,7 @@ import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAu
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Emulator } from '../emulator/server.ts';
 import type { EmulatorOptions } from '../emulator/server.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const NODE = process.execPath;
 const MAIN = new URL('../emulator/main.ts', import.meta.url).pathname;
@@ -587,7 +587,7 @@ describe('botocore (python3) against the emulator', () => {
   before(async () => {
     emu = await start();
     python = await findPython();
-    home = mkdtempSync(join(tmpdir(), 'emulator-botocore-'));
+    home = tempDir('emulator-botocore-');
     mkdirSync(join(home, '.aws'));
   });
   after(async () => {
@@ -657,7 +657,7 @@ describe('AWS CLI v2 against the emulator', () => {
   let home: string;
   before(async () => {
     emu = await start();
-    home = mkdtempSync(join(tmpdir(), 'emulator-awscli-'));
+    home = tempDir('emulator-awscli-');
   });
   after(async () => {
     await emu.stop();

@@ -2,15 +2,15 @@
 // (a keyboard signal the terminal already delivered), and the status that comes back.
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runChild } from '../../src/exec/child.ts';
 import { CommandStartError } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const DIR = mkdtempSync(join(tmpdir(), 'ssohelper-child-'));
+const DIR = tempDir('ssohelper-child-');
 after(() => rmSync(DIR, { recursive: true, force: true }));
 
 // Records each signal in $LOG; SIGTERM ends it (after a moment, so a signal still pending is recorded too).

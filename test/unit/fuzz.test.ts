@@ -4,8 +4,7 @@
 // every run tries the same few thousand cases; FC_SEED=n tries others, and a failure prints
 // the seed and path that replay it.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
@@ -18,6 +17,7 @@ import { resolveSsoProfile, resolveSsoSession } from '../../src/config/profile.t
 import { SsoHelperError } from '../../src/errors.ts';
 import { loginTarget } from '../../src/session/target.ts';
 import { iniText, SEED } from '../helpers/iniArbitrary.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const RUNS = 3000;
 const options = (numRuns = RUNS) => ({ seed: SEED, numRuns });
@@ -170,7 +170,7 @@ test('the three cache parsers: an entry or "absent", never an exception, and onl
   );
 });
 
-const dir = mkdtempSync(join(tmpdir(), 'fuzz-cache-'));
+const dir = tempDir('fuzz-cache-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 test('the three cache readers on real files (any bytes): an entry or absent, never an exception', async () => {

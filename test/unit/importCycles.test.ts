@@ -2,14 +2,14 @@
 // ignores type-only imports, which vanish at run time.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { ROOT } from '../helpers/run.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 function check(files: Record<string, string>): { status: number | null; stderr: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'cycles-'));
+  const dir = tempDir('cycles-');
   try {
     for (const [name, text] of Object.entries(files)) {
       mkdirSync(join(dir, name, '..'), { recursive: true });

@@ -4,8 +4,7 @@
 // all judged in one Python process. Either both read a file the same way, or both refuse it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
@@ -14,8 +13,9 @@ import { awsPaths } from '../../src/config/files.ts';
 import { loadConfig } from '../../src/config/load.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { iniText, SEED } from '../helpers/iniArbitrary.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'ini-vs-botocore-'));
+const dir = tempDir('ini-vs-botocore-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Case {

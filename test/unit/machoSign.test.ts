@@ -4,14 +4,14 @@
 // executables and on an officially signed Node binary in test/dist/release.test.ts.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { adhocSign, MachOError, PAGE_SIZE } from '../../scripts/lib/machoSign.ts';
 import { ROOT } from '../helpers/run.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'macho-'));
+const dir = tempDir('macho-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 function segment(name: string, vmaddr: number, vmsize: number, fileoff: number, filesize: number, sections: Buffer[] = []): Buffer {

@@ -1,8 +1,7 @@
 // Every failure is one line saying what is wrong and one saying what to do, whatever a config
 // value holds; and the fix a message names is one that works.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseIni } from '../../src/config/ini.ts';
@@ -11,6 +10,7 @@ import { loadConfig } from '../../src/config/load.ts';
 import { buildConfig } from '../../src/config/model.ts';
 import { resolveSsoProfile } from '../../src/config/profile.ts';
 import { ConfigError, describeFailure } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const FILES = { configFile: '/c', credentialsFile: '/k' };
 
@@ -41,7 +41,7 @@ test('control characters and Unicode line separators never reach the terminal ra
 });
 
 test('an unterminated header is called that, on line 1 and later', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'messages-'));
+  const dir = tempDir('messages-');
   try {
     const cases: Array<[string, RegExp]> = [
       ['[default\nregion = us-east-1\n', /config, line 1: section header "\[default" has no closing "\]"/],
@@ -64,7 +64,7 @@ test('an unterminated header is called that, on line 1 and later', async () => {
 });
 
 test('invalid UTF-8 and oversized configs fail clearly, naming the line or the limit', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'messages-'));
+  const dir = tempDir('messages-');
   try {
     const configFile = join(dir, 'config');
     const paths = { ...awsPaths({ HOME: dir }), configFile, credentialsFile: join(dir, 'none') };

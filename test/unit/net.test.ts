@@ -2,8 +2,7 @@
 // the variables, plus CIDR), what the settings say, and what a failure tells the user.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import type { ProfileNetwork } from '../../src/config/network.ts';
@@ -12,6 +11,7 @@ import { attachContext, type NetContext, describeNetworkFailure, PROXY_AUTH_CODE
 import { bypassesProxy, parseProxy, proxyFor } from '../../src/net/proxy.ts';
 import { DEFAULT_TIMEOUT_MS, networkSettings } from '../../src/net/settings.ts';
 import { readBundle } from '../../src/net/trust.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const https = (hostname: string, port?: number) => ({ protocol: 'https:', hostname, port });
 
@@ -147,7 +147,7 @@ describe('network settings', () => {
   });
 
   test('a CA bundle that is missing, unreadable or not PEM is a configuration error naming the file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ssohelper-bundle-'));
+    const dir = tempDir('ssohelper-bundle-');
     try {
       const check = (path: string, why: RegExp) =>
         assert.throws(() => readBundle(path, 'AWS_CA_BUNDLE'), (e: Error) => e instanceof ConfigError && e.exitCode === 3 && e.message.includes(path) && why.test(e.message));

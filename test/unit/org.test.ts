@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { appendText, lineEnding, readBlocks, renderBlock, replaceBlock } from '../../src/config/managedBlock.ts';
@@ -11,6 +10,7 @@ import { listAssignments, Pacer, pool } from '../../src/org/listing.ts';
 import { assignNames, checkTemplate, DEFAULT_TEMPLATE, fold, renderName } from '../../src/org/naming.ts';
 import { defaultRegion, planSync } from '../../src/org/plan.ts';
 import { saneAssignments } from '../../src/org/sync.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const item = (accountId: string, accountName: string | undefined, roleName: string) => ({ accountId, accountName, roleName, ssoSession: 'corp' });
 
@@ -105,7 +105,7 @@ test('managed block: replaced in place, bytes around it kept, CRLF followed, mar
 });
 
 test('unifiedDiff equals diff -u on the same inputs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'diff-'));
+  const dir = tempDir('diff-');
   try {
     let seed = 7;
     const rand = (n: number) => {

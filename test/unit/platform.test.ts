@@ -3,16 +3,17 @@
 // expansion in AWS_CONFIG_FILE, replacing a file that Windows reports busy, and lock names.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { loginLockName, roleLockName, tokenLockName } from '../../src/cache/lock.ts';
 import { awsPaths, expandPath, homeDir } from '../../src/config/files.ts';
 import { ConfigError } from '../../src/errors.ts';
 import { REPLACE_RETRY_DELAYS_MS, replaceFile, writeFileAtomic } from '../../src/fs/files.ts';
+import { tempDir } from '../helpers/temp.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'ssohelper-platform-'));
+const dir = tempDir('ssohelper-platform-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /**

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { defaultEndpoint, resolveEndpoint } from '../../src/config/endpoints.ts';
@@ -9,6 +8,7 @@ import { parseIni } from '../../src/config/ini.ts';
 import { buildConfig } from '../../src/config/model.ts';
 import { parseScopes, resolveSsoProfile, resolveSsoSession, selectProfileName } from '../../src/config/profile.ts';
 import { ConfigError, EXIT } from '../../src/errors.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const FILES = { configFile: '/home/u/.aws/config', credentialsFile: '/home/u/.aws/credentials' };
 const config = (text: string) => buildConfig(parseIni(text), new Map(), FILES);
@@ -179,7 +179,7 @@ test('differential: the same account, role, start URL and region as botocore, or
     '        out.append({"error": type(e).__name__})',
     'print(json.dumps(out))',
   ].join('\n');
-  const dir = mkdtempSync(join(tmpdir(), 'profile-vs-botocore-'));
+  const dir = tempDir('profile-vs-botocore-');
   try {
     const paths = cases.map((text, i) => {
       const path = join(dir, `c${i}`);
