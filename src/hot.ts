@@ -12,6 +12,7 @@ import { exportCredentials } from './commands/exportCredentials.ts';
 import { get } from './commands/get.ts';
 import { hotLoadedFrom, runFullProgram } from './hot/embedded.ts';
 import { handover, handoverRequested } from './hot/handover.ts';
+import { exitOnSignals, signalsDelivered } from './hot/signals.ts';
 import { checkSettings, createRuntime, debugRequested } from './runtime.ts';
 
 const HOT_COMMANDS: readonly Command[] = [get, env, exportCredentials];
@@ -46,11 +47,13 @@ async function cachedAnswer(argv: string[], debug: boolean): Promise<{ stdout: s
   }
 }
 
+exitOnSignals();
 const argv = process.argv.slice(2);
 const debug = debugRequested(argv, process.env);
 cachedAnswer(argv, debug).then(
-  (answer) => {
+  async (answer) => {
     if (answer) {
+      await signalsDelivered();
       write(STDERR, answer.stderr);
       write(STDOUT, answer.stdout);
       process.exit(0);

@@ -5,6 +5,7 @@ import { COMMANDS, findCommand } from './cli/commands.ts';
 import { STDERR, STDOUT, write } from './cli/output.ts';
 import { commandHelp, mainHelp, version } from './cli/help.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
+import { takeOverSignals } from './hot/signals.ts';
 import { checkSettings, createRuntime, debugRequested, signalForwarding } from './runtime.ts';
 import { didYouMean } from './util/suggest.ts';
 
@@ -29,6 +30,8 @@ function interruptible(): AbortSignal {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // The hot entry's handlers answered until now (src/hot/signals.ts); from here on, only these.
+  takeOverSignals();
   return controller.signal;
 }
 

@@ -2,15 +2,16 @@
 // program (dist/ssohelper-full.cjs, a SEA asset): a cached answer comes from the first alone,
 // everything else from the second, and a user cannot tell the two apart.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { loadedBy } from '../../scripts/build.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache } from '../../scripts/fixture.ts';
 import { assumeRoleCachePath, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
 import { FULL_FILE, HOT_FILE } from '../../src/hot/embedded.ts';
-import { ROOT } from '../helpers/run.ts';
+import { collect, describe as explain, ROOT } from '../helpers/run.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const BIN = join(ROOT, 'dist', 'ssohelper');
@@ -109,5 +110,63 @@ describe('hot entry and full program', { skip }, () => {
     const r = spawnSync(BIN, ['--version'], { env: { ...env, SSOHELPER_DEBUG: '1' }, encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /hot script loaded from asset\+cache, full program from asset\+cache/);
+  });
+});
+
+// A cached answer takes milliseconds, so a signal cannot be aimed at it from outside: this
+// preload pauses the hot entry when it opens the AWS config (Node's fs.openSync, not our code),
+// until the test has sent its signal. It also reports, at exit, how many listeners each signal
+// had: one, the hot entry's or (after a hand-over) the full program's, never both.
+const PRELOAD = `
+const fs = require('node:fs');
+const { PAUSE_PATH, PAUSE_READY, PAUSE_RESUME } = process.env;
+const openSync = fs.openSync;
+fs.openSync = function (path, ...rest) {
+  if (PAUSE_PATH && String(path) === PAUSE_PATH && !fs.existsSync(PAUSE_READY)) {
+    fs.writeFileSync(PAUSE_READY, '');
+    const cell = new Int32Array(new SharedArrayBuffer(4));
+    while (!fs.existsSync(PAUSE_RESUME)) Atomics.wait(cell, 0, 0, 10);
+  }
+  return openSync.call(this, path, ...rest);
+};
+process.on('exit', () => fs.writeSync(2, 'listeners: SIGINT ' + process.listenerCount('SIGINT') + ', SIGTERM ' + process.listenerCount('SIGTERM') + '\\n'));
+`;
+
+describe('signals on the hot path (defect 16)', { skip }, () => {
+  const home = tempDir('ssohelper-hotsig-');
+  writeConfig(home);
+  writeFreshRoleCache(home);
+  const preload = join(home, 'pause.cjs');
+  writeFileSync(preload, PRELOAD);
+  const env = { HOME: home, PATH: '/usr/bin:/bin', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
+
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    test(`${signal} during a cached get exits ${code} with nothing on stdout`, async () => {
+      const ready = join(home, `ready-${signal}`);
+      const resume = join(home, `resume-${signal}`);
+      const child = spawn(process.execPath, ['--require', preload, HOT, 'get', FIXTURE.profile], {
+        env: { ...env, PAUSE_PATH: join(home, '.aws', 'config'), PAUSE_READY: ready, PAUSE_RESUME: resume },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const done = collect(child);
+      while (!existsSync(ready)) await sleep(10);
+      child.kill(signal);
+      writeFileSync(resume, '');
+      const r = await done;
+      assert.deepEqual([r.code, r.signal], [code, null], explain(r));
+      assert.equal(r.stdout, '');
+      assert.match(r.stderr, /^listeners: SIGINT 1, SIGTERM 1$/m);
+    });
+  }
+
+  test('without a signal the answer is unchanged; after a hand-over only the full program listens', () => {
+    const hot = spawnSync(process.execPath, ['--require', preload, HOT, 'get', FIXTURE.profile], { env, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(hot.status, 0, hot.stderr);
+    assert.ok(hasFixtureKey(hot.stdout), hot.stdout);
+    for (const args of [['status'], ['get', FIXTURE.profile, '--debug']]) {
+      const full = spawnSync(process.execPath, ['--require', preload, HOT, ...args], { env, encoding: 'utf8', timeout: 30_000 });
+      assert.equal(full.status, 0, full.stderr);
+      assert.match(full.stderr, /^listeners: SIGINT 1, SIGTERM 1$/m, `${args.join(' ')}: ${full.stderr}`);
+    }
   });
 });
