@@ -131,7 +131,10 @@ test-tools:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
+# An empty file list would make `node --test` run every file under test/, the emulator's
+# long-running main.ts included: refuse instead.
 test-dist: build dist test-tools
+	$(if $(DIST_TEST_FILES),,$(error no test/dist/*.test.ts files: nothing would check the release))
 	$(NODE_TEST) --test-concurrency=1 $(DIST_TEST_FILES)
 
 install: build
