@@ -1,9 +1,9 @@
 // `make demo`: the whole job end to end with no AWS account. Starts the local IAM Identity
 // Center emulator, puts a logged-in session in a temporary HOME (as `aws sso login` leaves
 // it), then shows `get`, `env`, and botocore using `credential_process = ssohelper get`.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { appendFileSync, rmSync } from 'node:fs';
+import { appendFileSync, readFileSync, rmSync } from 'node:fs';
 import { Emulator } from '../test/emulator/server.ts';
 import { makeHome, seedToken } from '../test/helpers/home.ts';
 import { BIN, cleanEnv, requireBinary, run } from '../test/helpers/run.ts';
@@ -26,7 +26,7 @@ try {
   const env = cleanEnv(home.dir, emu.url);
 
   step(`A logged-in SSO session in ${home.dir} (emulator at ${emu.url})`);
-  process.stdout.write(execFileSync('sed', ['-n', '1,12p', home.configFile], { encoding: 'utf8' }));
+  process.stdout.write(readFileSync(home.configFile, 'utf8'));
 
   step('ssohelper get: credential_process JSON (first call fetches, second is served from the cache)');
   for (let i = 0; i < 2; i++) {
@@ -53,6 +53,15 @@ try {
   const { stdout: arn } = await promisify(execFile)('python3', ['-c', script], { env: { ...env, AWS_CONFIG_FILE: home.configFile }, encoding: 'utf8' });
   show('python3 -c "boto3.Session(profile_name=\'terraform\').client(\'sts\').get_caller_identity()"', arn);
   process.stdout.write("\nThe emulator's STS verified the SigV4 signature made with ssohelper's credentials.\n");
+
+  step('ssohelper exec: run any command with the credentials in its environment (no shell, its exit status)');
+  const child = [
+    'import boto3, os',
+    'print(os.environ["SSOHELPER_PROFILE"], boto3.client("sts").get_caller_identity()["Arn"])',
+  ].join('\n');
+  const job = await run(['exec', 'dev', '--', 'python3', '-c', child], env);
+  if (job.code !== 0) throw new Error(job.stderr);
+  show('ssohelper exec dev -- python3 -c "...get_caller_identity()..."', job.stdout);
 
   step('ssohelper status: what is logged in and for how long');
   show('ssohelper status', (await run(['status'], env)).stdout);

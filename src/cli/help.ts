@@ -14,13 +14,21 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['AWS_PROFILE, AWS_DEFAULT_PROFILE', 'profile used when none is given'],
   ['AWS_CONFIG_FILE', 'config file (default ~/.aws/config)'],
   ['AWS_SHARED_CREDENTIALS_FILE', 'credentials file (default ~/.aws/credentials)'],
-  ['AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL', 'endpoint overrides, as in the AWS CLI'],
+  ['AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL', 'endpoint overrides, as in the AWS CLI'],
+  ['AWS_ENDPOINT_URL_SIGNIN', 'sign-in federation endpoint used by console'],
   ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'true: ignore all endpoint overrides'],
+  ['AWS_REGION, AWS_DEFAULT_REGION, AWS_STS_REGIONAL_ENDPOINTS', 'where role chains call STS'],
+  ['HTTPS_PROXY, HTTP_PROXY, NO_PROXY', 'proxies (lower case too), as the AWS CLI and curl read them'],
+  ['AWS_CA_BUNDLE', 'PEM file of trusted CAs instead of the built-in roots (beats ca_bundle)'],
+  ['NODE_EXTRA_CA_CERTS', 'PEM file of CAs added to the built-in roots'],
+  ['SSOHELPER_USE_SYSTEM_CA', "1: also trust the operating system's certificate store"],
   ['SSOHELPER_LOCK_TIMEOUT', 'seconds to wait for another ssohelper process (default 60)'],
   ['SSOHELPER_RETRY_TIMEOUT', 'seconds to keep retrying throttled or failed AWS calls (default 25)'],
+  ['SSOHELPER_PROCESS_TIMEOUT', "seconds a profile's credential_process may run (default 300)"],
   ['SSOHELPER_LOGIN', '1: get, env and export-credentials log in when the session has expired (as --login)'],
   ['BROWSER', 'command(s) that open the login URL, as in Python (list separated like PATH; %s = the URL)'],
   ['SSOHELPER_DEBUG', '1: same as --debug'],
+  ['SSOHELPER_PROFILE', 'set by exec for the job: the profile it runs under'],
 ];
 
 const MINIMAL_CONFIG = [
