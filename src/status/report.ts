@@ -145,17 +145,13 @@ export function buildStatus(
     const entry = parseRoleEntry(file.text);
     if (!entry) continue;
     const k = input.roles.get(file.hash);
-    const left = entry.expiration.getTime() - now;
     roleCredentials.push({
       kind: 'sso',
       profiles: k?.profiles ?? [],
       accountId: entry.accountId || k?.accountId || null,
       roleName: k?.roleName ?? null,
       sessionName: k?.sessionName ?? null,
-      cacheFile: file.path,
-      expiresAt: formatCacheTimestamp(entry.expiration),
-      secondsLeft: seconds(left),
-      expired: left <= 0,
+      ...cachedTiming(file.path, entry.expiration, now),
       roleArn: null,
     });
   }
@@ -166,7 +162,6 @@ export function buildStatus(
     if (!k && typeof file.data?.AssumedRoleUser !== 'object') continue;
     const entry = parseAssumedRole(file.text);
     if (!entry) continue;
-    const left = entry.expiration.getTime() - now;
     const roleArn = k?.roleArn ?? roleArnOf(entry.assumedRoleArn);
     roleCredentials.push({
       kind: 'assume-role',
@@ -174,15 +169,18 @@ export function buildStatus(
       accountId: entry.accountId || null,
       roleName: roleArn ? (roleArn.split('/').at(-1) ?? null) : null,
       sessionName: null,
-      cacheFile: file.path,
-      expiresAt: formatCacheTimestamp(entry.expiration),
-      secondsLeft: seconds(left),
-      expired: left <= 0,
+      ...cachedTiming(file.path, entry.expiration, now),
       roleArn,
     });
   }
   roleCredentials.sort((a, b) => (a.profiles[0] ?? `~${a.accountId}`).localeCompare(b.profiles[0] ?? `~${b.accountId}`));
   return { version: 1, now: formatCacheTimestamp(new Date(now)), sessions, roleCredentials };
+}
+
+/** Where a cached entry lives and how long it has left: the same for every kind of entry. */
+function cachedTiming(path: string, expiration: Date, now: number) {
+  const left = expiration.getTime() - now;
+  return { cacheFile: path, expiresAt: formatCacheTimestamp(expiration), secondsLeft: seconds(left), expired: left <= 0 };
 }
 
 function later(a: Date | undefined, b: Date): Date {
