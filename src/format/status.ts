@@ -15,7 +15,7 @@ function table(headers: string[], rows: string[][]): string {
 export function renderStatus(r: StatusReport): string {
   const out: string[] = [];
   if (r.sessions.length === 0) {
-    out.push('SSO sessions: none configured or cached (set one up in ~/.aws/config, then: ssohelper login)');
+    out.push('SSO sessions: none configured or cached (set one up: ssohelper init --start-url URL --sso-region REGION)');
   } else {
     out.push('SSO sessions');
     out.push(

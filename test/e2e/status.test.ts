@@ -1,7 +1,7 @@
 // `ssohelper status`: the right times for every session and cached credential, a readable table
 // and stable JSON, and not one byte changed on disk.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { roleFile, SESSION, seedRole, seedToken, START_URL, tokenFile } from '../helpers/home.ts';
@@ -124,4 +124,12 @@ test('nothing logged in: every configured session says how to log in; bad argume
   assert.equal(bad.code, 2, describe(bad));
   const missing = await run(['status', 'nope'], fx.env);
   assert.equal(missing.code, 3, describe(missing));
+});
+
+test('no sso-session anywhere: status says how to set one up with init', async () => {
+  const empty = join(fx.home.dir, 'empty-config');
+  writeFileSync(empty, '[profile static]\nregion = eu-west-1\n');
+  const r = await run(['status'], { ...fx.env, AWS_CONFIG_FILE: empty });
+  assert.equal(r.code, 0, describe(r));
+  assert.match(r.stdout, /SSO sessions: none configured or cached \(set one up: ssohelper init --start-url URL --sso-region REGION\)/);
 });
