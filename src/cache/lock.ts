@@ -1,8 +1,16 @@
 // Cross-process mutual exclusion for "check the cache, fetch on a miss, write": a directory
-// lock (proper-lockfile) whose holder keeps touching it, so a holder killed with SIGKILL is
-// taken over after a few seconds instead of blocking everyone.
+// lock whose holder keeps touching it, so a holder killed with SIGKILL is taken over after a few
+// seconds instead of blocking everyone.
+//
+// The protocol is proper-lockfile's, which earlier releases used, so that an old and a new
+// ssohelper running side by side during an upgrade still exclude each other: the lock is the
+// directory `<name>.lock` made with mkdir (atomic, on Windows too), its holder sets its mtime
+// every second, and one older than four seconds belongs to a dead holder and may be removed.
+// Our own code rather than the library: loading proper-lockfile (and the signal-exit and
+// node:assert it pulls in) cost more than the rest of the lock, about 6 ms of a first `get`.
+import { mkdir, rmdir, stat, utimes } from 'node:fs/promises';
+import { rmdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { ConfigError, LockTimeoutError } from '../errors.ts';
 import { ensurePrivateDir, failureReason } from '../fs/files.ts';
 import { type Runtime, secondsSetting } from '../runtime.ts';
@@ -63,24 +71,14 @@ export async function withLock<T>(
   await ensurePrivateDir(rt.paths.lockDir);
   const file = lockPath(rt, name);
   const deadline = rt.now() + timeoutMs;
-  let release: (() => Promise<void>) | undefined;
-  for (let attempt = 0; !release; attempt++) {
+  let held: HeldLock | undefined;
+  for (let attempt = 0; !held; attempt++) {
     try {
-      release = await lockfile.lock(file, {
-        realpath: false,
-        stale: STALE_MS,
-        update: UPDATE_MS,
-        retries: 0,
-        // Losing the lock (a stalled holder was taken over) only risks one duplicate request;
-        // the cache writes are atomic either way, so carry on rather than crash.
-        onCompromised: (err) => rt.debug(`lock ${name} was taken over: ${err.message}`),
-      });
+      held = await tryLock(`${file}.lock`, (message) => rt.debug(`lock ${name} ${message}`));
     } catch (err) {
-      // ENOENT: proper-lockfile made the lock directory, and before it could stamp it another
-      // process that had judged the previous holder's lock stale removed it. Seen with 64
-      // callers on a 2-core machine under heavy load; the lock is simply not ours yet.
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ELOCKED' && code !== 'ENOENT') throw lockDirError(rt, err);
+      throw lockDirError(rt, err);
+    }
+    if (!held) {
       if (rt.now() >= deadline) {
         throw new LockTimeoutError(
           `gave up after ${Math.round(timeoutMs / 1000)}s waiting for another ssohelper process ${what}`,
@@ -100,8 +98,115 @@ export async function withLock<T>(
   try {
     return await fn();
   } finally {
-    await release().catch(() => undefined);
+    await held.release();
   }
+}
+
+interface HeldLock {
+  release(): Promise<void>;
+}
+
+/** What tells our lock directory from one made after it: its inode and the mtime we last gave it. */
+interface Mark {
+  ino: number;
+  mtimeMs: number;
+}
+
+/** Our lock directories, by path: removed at exit. */
+const ours = new Map<string, Mark>();
+let exitHook = false;
+
+/**
+ * Takes the lock directory `dir`, or returns undefined while someone else holds it. Throws for a
+ * failure of the lock directory itself (permissions, a read-only or full disk).
+ */
+async function tryLock(dir: string, debug: (message: string) => void): Promise<HeldLock | undefined> {
+  if (!(await makeLockDir(dir))) {
+    // Held, unless its holder stopped touching it: then it is dead, and its lock is removed.
+    const since = await stat(dir).then((s) => s.mtimeMs, ignoreGone);
+    if (since !== undefined && since >= Date.now() - STALE_MS) return undefined;
+    if (since !== undefined) {
+      debug(`was left by a holder that stopped ${Math.round((Date.now() - since) / 1000)}s ago; taking it over`);
+      await rmdir(dir).catch(ignoreGone);
+    }
+    // One more try, no more: if another waiter got there first, the lock is simply not ours.
+    if (!(await makeLockDir(dir))) return undefined;
+  }
+  // A waiter that judged us stale (this process stalled for seconds) removes our directory and
+  // makes its own, possibly with the same inode number: the mtime tells them apart. We then
+  // neither touch nor remove the new holder's lock.
+  const made = await markOf(dir);
+  if (!made) return undefined;
+  let mark = made;
+  ours.set(dir, mark);
+  if (!exitHook) {
+    exitHook = true;
+    // Ctrl-C and SIGTERM end in process.exit (main.ts), so this runs for them too.
+    process.once('exit', () => {
+      for (const [d, m] of ours) removeIfOurs(d, m);
+    });
+  }
+  let lost = false;
+  const stillOurs = async () => sameMark(await markOf(dir), mark);
+  const touch = setInterval(async () => {
+    if (lost) return;
+    try {
+      if (!(await stillOurs())) throw new Error('replaced');
+      const now = new Date();
+      await utimes(dir, now, now);
+      const touched = await markOf(dir);
+      if (!touched || touched.ino !== mark.ino) throw new Error('replaced');
+      mark = touched;
+      if (ours.has(dir)) ours.set(dir, mark);
+    } catch {
+      // Losing the lock only risks one duplicate request; the cache writes are atomic either
+      // way, so carry on rather than fail.
+      lost = true;
+      ours.delete(dir);
+      debug('was taken over while held (this process stalled for seconds)');
+    }
+  }, UPDATE_MS);
+  touch.unref();
+  return {
+    release: async () => {
+      clearInterval(touch);
+      ours.delete(dir);
+      if (!lost && (await stillOurs().catch(() => false))) await rmdir(dir).catch(() => undefined);
+    },
+  };
+}
+
+async function markOf(dir: string): Promise<Mark | undefined> {
+  return stat(dir).then((s) => ({ ino: s.ino, mtimeMs: s.mtimeMs }), ignoreGone);
+}
+
+function sameMark(a: Mark | undefined, b: Mark): boolean {
+  return a !== undefined && a.ino === b.ino && a.mtimeMs === b.mtimeMs;
+}
+
+/** True when we made the directory; false when it exists. */
+async function makeLockDir(dir: string): Promise<boolean> {
+  try {
+    await mkdir(dir);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  }
+}
+
+function removeIfOurs(dir: string, mark: Mark): void {
+  try {
+    const s = statSync(dir);
+    if (sameMark({ ino: s.ino, mtimeMs: s.mtimeMs }, mark)) rmdirSync(dir);
+  } catch {
+    // gone already
+  }
+}
+
+function ignoreGone(err: unknown): undefined {
+  if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  throw err;
 }
 
 /** The lock directory itself failed us (permissions, a read-only or full disk): say which. */
