@@ -115,7 +115,7 @@ export interface Bundle {
   metafile: Metafile;
 }
 
-async function esbuild(entry: string, outfile: string, version: string, plugins: Plugin[], alias: Record<string, string> = {}): Promise<Bundle> {
+async function esbuild(entry: string, outfile: string, version: string, plugins: Plugin[]): Promise<Bundle> {
   const t0 = performance.now();
   const result = await build({
     entryPoints: [join(root, entry)],
@@ -140,7 +140,6 @@ async function esbuild(entry: string, outfile: string, version: string, plugins:
     sourcemap: false,
     define: { __SSOHELPER_VERSION__: JSON.stringify(version) },
     plugins,
-    alias,
     metafile: true,
     write: false,
     logLevel: 'warning',
@@ -168,11 +167,7 @@ export async function bundle(outdir: string, version: string): Promise<{ hot: Bu
   mkdirSync(outdir, { recursive: true });
   const [hot, full] = await Promise.all([
     esbuild(HOT_ENTRY, join(outdir, HOT_FILE), version, [handoverPlugin]),
-    // proper-lockfile takes node:fs through graceful-fs, which at load clones and patches fs
-    // and pulls in legacy streams: 13M of the 28M instructions that loading proper-lockfile
-    // costs (callgrind, bundled, Node 24). Its EMFILE queueing is moot for the few calls a lock
-    // makes, and everything proper-lockfile calls is plain fs.
-    esbuild(FULL_ENTRY, join(outdir, FULL_FILE), version, [], { 'graceful-fs': 'fs' }),
+    esbuild(FULL_ENTRY, join(outdir, FULL_FILE), version, []),
   ]);
   const packages = bundledInputs(hot.metafile).filter((p) => p.includes('node_modules/'));
   if (packages.length > 0) {
@@ -184,11 +179,11 @@ export async function bundle(outdir: string, version: string): Promise<{ hot: Bu
 }
 
 /**
- * The full bundle must keep the SDK and the lock library lazy too (a login or list should not
+ * The full bundle must keep the SDK lazy too (a login or list should not
  * pay for clients it does not use): every such module inside an esbuild __commonJS wrapper.
  */
 export function checkFullBundle(full: Bundle): number {
-  const sdkInputs = bundledInputs(full.metafile).filter((p) => /node_modules\/(@aws-sdk|@smithy|@aws-crypto|proper-lockfile)\//.test(p));
+  const sdkInputs = bundledInputs(full.metafile).filter((p) => /node_modules\/(@aws-sdk|@smithy|@aws-crypto)\//.test(p));
   const unwrapped = sdkInputs.filter((p) => !full.code.includes(`${JSON.stringify(p)}(`));
   if (unwrapped.length > 0) {
     fail(`SDK modules in ${FULL_FILE} are not wrapped for lazy evaluation (eager import somewhere?):\n  ${unwrapped.slice(0, 10).join('\n  ')}`);
@@ -284,7 +279,7 @@ export async function trainedCodeCache(node: string, code: string, filename: str
 
 /**
  * Both caches. The hot bundle's is trained on a cached `get`; the full bundle's on a cold one
- * (lock, token, SDK client, one GetRoleCredentials answered by a stub server here, write).
+ * (lock, token, HTTP client, one GetRoleCredentials answered by a stub server here, write).
  */
 export async function codeCaches(node: string, hotCode: string, fullCode: string, work: string): Promise<{ hot: Buffer; full: Buffer }> {
   const home = tempDir('ssohelper-train-');
@@ -476,7 +471,7 @@ async function main(): Promise<void> {
   if (!opts['skip-checks']) {
     const wrapped = checkFullBundle(full);
     const builtins = checkHotPath(outdir);
-    log(`lazy: ${wrapped} SDK/lock modules wrapped in ${FULL_FILE}; a cached 'get' loads ${builtins.length} builtins, no package, not ${FULL_FILE}`);
+    log(`lazy: ${wrapped} SDK modules wrapped in ${FULL_FILE}; a cached 'get' loads ${builtins.length} builtins, no package, not ${FULL_FILE}`);
   }
   if (!opts['bundle-only']) {
     const exe = join(outdir, 'ssohelper');

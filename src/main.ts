@@ -3,7 +3,8 @@ import { getEventListeners } from 'node:events';
 import { parseCommandArgs } from './cli/args.ts';
 import { COMMANDS, findCommand } from './cli/commands.ts';
 import { STDERR, STDOUT, write } from './cli/output.ts';
-import { commandHelp, mainHelp, version } from './cli/help.ts';
+import { commandHelp, mainHelp } from './cli/help.ts';
+import { version } from './util/version.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
 import { takeOverSignals } from './hot/signals.ts';
 import { checkSettings, createRuntime, debugRequested, signalForwarding } from './runtime.ts';
@@ -12,7 +13,7 @@ import { didYouMean } from './util/suggest.ts';
 /**
  * Ctrl-C exits 130 and SIGTERM 143, as the README says, whatever the command is doing: at once,
  * unless something is watching the runtime's signal (a login then closes its listener, releases
- * its locks and reports, with two seconds to do so). Exiting runs the 'exit' hooks: proper-lockfile
+ * its locks and reports, with two seconds to do so). Exiting runs the 'exit' hooks: cache/lock.ts
  * removes held locks and fs/files.ts removes a temp file being written; every write is a rename of
  * a complete file, so nothing is left half-written. A second Ctrl-C exits at once. While exec
  * passes the signals on to its child, they are the child's business (signalForwarding).

@@ -3,12 +3,8 @@ import type { Command } from '../commands/command.ts';
 import { EXIT_DESCRIPTIONS, EXIT_LABELS, EXIT_ONLY_FOR } from '../errors.ts';
 import { renderTable } from '../format/table.ts';
 import { type FlagSpec, GLOBAL_FLAGS } from './args.ts';
+import { version } from '../util/version.ts';
 
-declare const __SSOHELPER_VERSION__: string | undefined;
-
-export function version(): string {
-  return typeof __SSOHELPER_VERSION__ !== 'undefined' ? __SSOHELPER_VERSION__ : 'dev';
-}
 
 const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['AWS_PROFILE, AWS_DEFAULT_PROFILE', 'profile used when none is given'],

@@ -6,7 +6,7 @@ import { loadConfig } from '../config/load.ts';
 import { profileNetwork } from '../config/network.ts';
 import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
-import { type Network, networkOf, requestHandler } from '../sso/clients.ts';
+import { httpClient, type Network, networkOf } from '../sso/clients.ts';
 import { consoleDestination, federationUrl, loginUrl, parseSigninToken, signinTokenRequest } from './signin.ts';
 
 export interface HttpAnswer {
@@ -20,23 +20,11 @@ export interface HttpAnswer {
  */
 export async function getText(network: Network, url: string): Promise<HttpAnswer> {
   const target = new URL(url);
-  const [handler, { describeNetworkFailure }] = await Promise.all([requestHandler(network), import('../net/failure.ts')]);
-  const port = target.port ? Number(target.port) : undefined;
+  const [http, { describeNetworkFailure }, { requestTo }] = await Promise.all([httpClient(network), import('../net/failure.ts'), import('../net/http.ts')]);
   try {
-    const { response } = await handler.handle({
-      protocol: target.protocol,
-      hostname: target.hostname,
-      ...(port !== undefined && { port }),
-      method: 'GET',
-      path: target.pathname,
-      query: Object.fromEntries(target.searchParams),
-      headers: { host: target.host, accept: 'application/json' },
-    } as Parameters<typeof handler.handle>[0]);
-    let body = '';
-    for await (const chunk of response.body as AsyncIterable<Buffer>) {
-      if (body.length < 64 * 1024) body += chunk.toString('utf8');
-    }
-    return { status: response.statusCode, body };
+    // The answer is a sign-in token of a few hundred bytes.
+    const answer = await http.fetchText(requestTo(target, 'GET', { accept: 'application/json' }), 64 * 1024);
+    return { status: answer.status, body: answer.text };
   } catch (err) {
     const failure = describeNetworkFailure(err);
     if (failure) throw new ServiceError(failure.message, failure.hint);

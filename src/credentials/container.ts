@@ -72,25 +72,10 @@ export function metadataCredentials(doc: Record<string, unknown>, now: number, w
   });
 }
 
-/** One small request through the one network handler; the body as text, bounded. */
+/** One small request through the one HTTP client; the body as text, bounded. */
 export async function httpCall(rt: Runtime, url: URL, method: 'GET' | 'PUT', headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  const { requestHandler, networkOf } = await import('../sso/clients.ts');
-  const handler = await requestHandler(networkOf(rt, undefined));
-  const { response } = await handler.handle({
-    protocol: url.protocol,
-    hostname: url.hostname,
-    port: url.port ? Number(url.port) : undefined,
-    method,
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    headers: { host: url.host, ...headers },
-  } as Parameters<typeof handler.handle>[0]);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response.body as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY) throw new Error(`answer larger than ${MAX_BODY} bytes`);
-    chunks.push(chunk);
-  }
-  return { status: response.statusCode, body: Buffer.concat(chunks).toString('utf8') };
+  const [{ httpClient, networkOf }, { requestTo }] = await Promise.all([import('../sso/clients.ts'), import('../net/http.ts')]);
+  const http = await httpClient(networkOf(rt, undefined));
+  const answer = await http.fetchText(requestTo(url, method, headers), MAX_BODY);
+  return { status: answer.status, body: answer.text };
 }

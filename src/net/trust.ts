@@ -2,7 +2,6 @@
 // AWS CLI's does (NODE_EXTRA_CA_CERTS then no longer applies: Node drops it when `ca` is given);
 // the operating system's store is added only when asked for.
 import { readFileSync } from 'node:fs';
-import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { ConfigError } from '../errors.ts';
 import type { NetworkSettings } from './settings.ts';
 
@@ -18,6 +17,9 @@ const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
  */
 export function trustedCertificates(settings: NetworkSettings): string[] | undefined {
   const bundle = settings.caBundle ? readBundle(settings.caBundle.path, settings.caBundle.source) : undefined;
+  if (!bundle && !settings.useSystemCa) return undefined;
+  // node:tls only when there is something to trust: an http:// endpoint never needs it.
+  const { getCACertificates, setDefaultCACertificates } = process.getBuiltinModule('node:tls');
   const ca = settings.useSystemCa ? [...(bundle ?? getCACertificates('default')), ...getCACertificates('system')] : bundle;
   if (ca) setDefaultCACertificates(ca);
   return ca;

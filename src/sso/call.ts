@@ -2,7 +2,7 @@
 // transient failures are retried with full-jitter exponential back-off inside a time budget (so
 // 50 parallel callers spread out instead of retrying in lock-step), and whatever is left is
 // thrown as one of our own error classes. Nothing outside src/sso/ sees an SDK error.
-import { LoginRequiredError, ServiceError, type SsoHelperError } from '../errors.ts';
+import { LoginRequiredError, ServiceError, SsoHelperError } from '../errors.ts';
 import { type Runtime, secondsSetting } from '../runtime.ts';
 import { type Classified, classify, type FailureKind, isRetryable } from './errors.ts';
 import type { Endpoint } from './clients.ts';
@@ -66,7 +66,8 @@ export async function ssoCall<T>(api: SsoApi, what: string, call: (abortSignal?:
     try {
       return await (api.pace ? api.pace(once) : once());
     } catch (caught) {
-      if (caught instanceof ServiceError) throw caught;
+      // Our own errors (a bad network setting is a ConfigError) are already what the user sees.
+      if (caught instanceof SsoHelperError) throw caught;
       // Our own time limit: a network timeout like any other, said in those words.
       const err = stop?.signal.aborted ? Object.assign(new Error(`no answer within ${(limit ?? 0) / 1000}s`), { name: 'TimeoutError', cause: caught }) : caught;
       const c = classify(err);

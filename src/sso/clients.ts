@@ -1,13 +1,13 @@
-// Every AWS SDK client ssohelper uses is built here, and only here (test/unit/clients.test.ts
-// checks): each gets the one network handler from src/net/ (proxy, CA trust, connect and read
-// timeouts) and a logger that writes to --debug, never to our stderr. The SDK and src/net/ are
-// loaded only when a network call is due: the cached-credential path must not pay for them.
-import type { SSOClient } from '@aws-sdk/client-sso';
+// The one HTTP client of each network setting, and every AWS SDK client ssohelper uses, are
+// built here and only here (test/unit/clients.test.ts checks): each SDK client gets the HTTP
+// client of src/net/ (proxy, CA trust, connect and read timeouts) and a logger that writes to
+// --debug, never to our stderr. src/net/ is loaded only when a network call is due, and the SDK
+// only for the services that use it (OIDC, STS): the SSO portal calls go without it.
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { Env } from '../config/files.ts';
 import type { ProfileNetwork } from '../config/network.ts';
-import type { NetworkHandler } from '../net/handler.ts';
+import type { HttpClient } from '../net/http.ts';
 import type { Runtime } from '../runtime.ts';
 
 /** Where the network settings of a call come from: the environment and the profile in use. */
@@ -36,19 +36,19 @@ export function networkOf(rt: Runtime, profile: ProfileNetwork | undefined): Net
   return { env: rt.env, profile, debug: rt.debug };
 }
 
-// One handler per distinct setting, so the calls of one command share connections.
-const handlers = new Map<string, Promise<NetworkHandler>>();
+// One client per distinct setting, so the calls of one command share connections.
+const clients = new Map<string, Promise<HttpClient>>();
 
-/** The request handler for these settings; a bad setting throws ConfigError (exit 3). */
-export function requestHandler(network: Network): Promise<NetworkHandler> {
+/** The HTTP client for these settings; a bad setting throws ConfigError (exit 3). */
+export function httpClient(network: Network): Promise<HttpClient> {
   const env = network.env;
   const proxyVars = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY', 'AWS_CA_BUNDLE', 'SSOHELPER_USE_SYSTEM_CA', 'NODE_USE_SYSTEM_CA'];
   const key = JSON.stringify([network.profile ?? null, proxyVars.map((v) => env[v] ?? null)]);
-  let handler = handlers.get(key);
-  if (!handler) {
-    handler = (async () => {
-      const [{ NetworkHandler }, { networkSettings }, { trustedCertificates }, { checkProxyVariables }] = await Promise.all([
-        import('../net/handler.ts'),
+  let client = clients.get(key);
+  if (!client) {
+    client = (async () => {
+      const [{ HttpClient }, { networkSettings }, { trustedCertificates }, { checkProxyVariables }] = await Promise.all([
+        import('../net/http.ts'),
         import('../net/settings.ts'),
         import('../net/trust.ts'),
         import('../net/proxy.ts'),
@@ -60,13 +60,12 @@ export function requestHandler(network: Network): Promise<NetworkHandler> {
         `network: CA ${settings.caBundle ? `${settings.caBundle.path} (${settings.caBundle.source})` : 'Node defaults'}${settings.useSystemCa ? ' + system store' : ''}, ` +
           `connect timeout ${settings.connectTimeoutMs / 1000}s, read timeout ${settings.readTimeoutMs / 1000}s`,
       );
-      return new NetworkHandler(env, settings, ca, network);
+      return new HttpClient(env, settings, ca, network);
     })();
-    handlers.set(key, handler);
-    handler.catch(() => handlers.delete(key));
+    clients.set(key, client);
+    client.catch(() => clients.delete(key));
   }
-  silenceConsole(network.debug);
-  return handler;
+  return client;
 }
 
 /** What every client gets besides its endpoint. */
@@ -76,16 +75,13 @@ async function common(network: Network) {
   const debug = (m: unknown) => {
     if (typeof m === 'string') network.debug(`aws-sdk: ${m}`);
   };
+  const [{ NetworkHandler }, http] = await Promise.all([import('../net/handler.ts'), httpClient(network)]);
+  silenceConsole(network.debug);
   return {
     maxAttempts: 1,
-    requestHandler: await requestHandler(network),
+    requestHandler: new NetworkHandler(http),
     logger: { trace: () => undefined, debug: () => undefined, info: () => undefined, warn: debug, error: debug },
   };
-}
-
-export async function portalClient(endpoint: Endpoint): Promise<{ client: SSOClient; sdk: typeof import('@aws-sdk/client-sso') }> {
-  const [sdk, config] = await Promise.all([import('@aws-sdk/client-sso'), common(endpoint.network)]);
-  return { sdk, client: new sdk.SSOClient({ region: endpoint.region, endpoint: endpoint.url, ...config }) };
 }
 
 export async function oidcClient(endpoint: Endpoint): Promise<{ client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') }> {

@@ -1,10 +1,104 @@
-// The SSO portal API: role credentials, account and role listings, logout. Every request goes
-// through ssoCall, so callers get retries and only our own errors.
+// The SSO portal API (rest-json, a bearer token in a header): role credentials, account and role
+// listings, logout. Four plain requests, made with our HTTP client rather than the AWS SDK's
+// client-sso: the SDK's start-up cost more than the rest of a first `get` together (see the
+// CHANGELOG for the figures). Every request goes through ssoCall, so callers get retries and only
+// our own errors.
 import type { RoleCredentials } from '../credentials/model.ts';
 import { isSafeCredentialValue } from '../cache/role.ts';
 import { ServiceError } from '../errors.ts';
+import { queryString } from '../net/http.ts';
+import { version } from '../util/version.ts';
 import { type SsoApi, ssoCall } from './call.ts';
-import { portalClient } from './clients.ts';
+import { type Endpoint, httpClient } from './clients.ts';
+
+/** A page of accounts is about 150 bytes an account, at most 100 accounts: far below this. */
+const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+
+export interface PortalAnswer {
+  body: Record<string, unknown>;
+  headers: Record<string, string>;
+}
+
+/**
+ * One portal request. A 2xx answer is its JSON object; anything else throws an error shaped as
+ * the SDK's are (the error code as `name`, the HTTP status in `$metadata`), for classify().
+ */
+export async function portalRequest(
+  endpoint: Endpoint,
+  method: 'GET' | 'POST',
+  operationPath: string,
+  query: Record<string, string | undefined>,
+  accessToken: string,
+  signal?: AbortSignal,
+): Promise<PortalAnswer> {
+  const http = await httpClient(endpoint.network);
+  const base = new URL(endpoint.url);
+  const params = Object.fromEntries(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined));
+  const qs = queryString(params);
+  const answer = await http.fetchText(
+    {
+      method,
+      protocol: base.protocol,
+      host: base.hostname,
+      port: base.port ? Number(base.port) : undefined,
+      // An endpoint URL with a path keeps it, as the SDK does.
+      path: `${base.pathname.replace(/\/+$/, '')}${operationPath}${qs ? `?${qs}` : ''}`,
+      headers: {
+        'x-amz-sso_bearer_token': accessToken,
+        accept: 'application/json',
+        'user-agent': `ssohelper/${version()} md/nodejs#${process.versions.node} os/${process.platform}`,
+        ...(method === 'POST' && { 'content-length': '0' }),
+      },
+      signal,
+    },
+    MAX_ANSWER_BYTES,
+  );
+  const body = parseObject(answer.text);
+  if (answer.status >= 200 && answer.status < 300) {
+    if (body === undefined && answer.text.trim() !== '') {
+      throw Object.assign(new Error(`the answer (HTTP ${answer.status}) is not a JSON object`), { name: 'MalformedAnswer', $metadata: { httpStatusCode: answer.status } });
+    }
+    return { body: body ?? {}, headers: answer.headers };
+  }
+  throw Object.assign(new Error(errorMessage(body, answer.status)), {
+    name: errorCode(answer.headers['x-amzn-errortype'], body) ?? 'UnknownError',
+    $metadata: { httpStatusCode: answer.status },
+    $response: { headers: answer.headers },
+  });
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The error code as rest-json services give it: the x-amzn-errortype header, else the body's
+ * `code` or `__type`; "aws.protocols#Name:http://..." means Name.
+ */
+export function errorCode(header: string | undefined, body: Record<string, unknown> | undefined): string | undefined {
+  const raw = header ?? [body?.code, body?.__type].find((v): v is string => typeof v === 'string');
+  if (!raw) return undefined;
+  const name = raw.split(':')[0]!.split('#').pop()!.trim();
+  return name || undefined;
+}
+
+function errorMessage(body: Record<string, unknown> | undefined, status: number): string {
+  const text = [body?.message, body?.Message].find((v): v is string => typeof v === 'string');
+  return text ?? `HTTP ${status}`;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function records(value: unknown): Array<Record<string, unknown>> {
+  return Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null) : [];
+}
 
 /**
  * AWS role sessions last 12 hours at most; anything already over, or far beyond that, is a
@@ -13,13 +107,11 @@ import { portalClient } from './clients.ts';
 const MAX_ROLE_LIFETIME_MS = 7 * 24 * 3_600_000;
 
 export async function getRoleCredentials(api: SsoApi, accessToken: string, accountId: string, roleName: string): Promise<RoleCredentials> {
-  const { client, sdk } = await portalClient(api.endpoint);
-  api.rt.debug('SSO client ready');
-  const reply = await ssoCall(api, `GetRoleCredentials for role ${roleName} in account ${accountId}`, () =>
-    client.send(new sdk.GetRoleCredentialsCommand({ accessToken, accountId, roleName })),
+  const { body } = await ssoCall(api, `GetRoleCredentials for role ${roleName} in account ${accountId}`, (signal) =>
+    portalRequest(api.endpoint, 'GET', '/federation/credentials', { account_id: accountId, role_name: roleName }, accessToken, signal),
   );
   api.rt.debug('GetRoleCredentials answered');
-  const c = reply.roleCredentials;
+  const c = body.roleCredentials as { accessKeyId?: unknown; secretAccessKey?: unknown; sessionToken?: unknown; expiration?: unknown } | undefined;
   if (
     !c || !isSafeCredentialValue(c.accessKeyId) || !isSafeCredentialValue(c.secretAccessKey) ||
     !isSafeCredentialValue(c.sessionToken)
@@ -58,25 +150,27 @@ async function allPages<T>(fetchPage: (nextToken: string | undefined) => Promise
 }
 
 export async function listAccounts(api: SsoApi, accessToken: string): Promise<Account[]> {
-  const { client, sdk } = await portalClient(api.endpoint);
   return allPages(async (nextToken) => {
-    const page = await ssoCall(api, 'ListAccounts', () => client.send(new sdk.ListAccountsCommand({ accessToken, nextToken, maxResults: 100 })));
-    const items = (page.accountList ?? []).flatMap((a) => (a.accountId ? [{ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress }] : []));
-    return { items, nextToken: page.nextToken };
+    const { body } = await ssoCall(api, 'ListAccounts', (signal) =>
+      portalRequest(api.endpoint, 'GET', '/assignment/accounts', { max_result: '100', next_token: nextToken }, accessToken, signal),
+    );
+    const items = records(body.accountList).flatMap((a) => {
+      const accountId = text(a.accountId);
+      return accountId ? [{ accountId, accountName: text(a.accountName), emailAddress: text(a.emailAddress) }] : [];
+    });
+    return { items, nextToken: text(body.nextToken) };
   });
 }
 
 export async function listAccountRoles(api: SsoApi, accessToken: string, accountId: string): Promise<string[]> {
-  const { client, sdk } = await portalClient(api.endpoint);
   return allPages(async (nextToken) => {
-    const page = await ssoCall(api, `ListAccountRoles for account ${accountId}`, () =>
-      client.send(new sdk.ListAccountRolesCommand({ accessToken, accountId, nextToken, maxResults: 100 })),
+    const { body } = await ssoCall(api, `ListAccountRoles for account ${accountId}`, (signal) =>
+      portalRequest(api.endpoint, 'GET', '/assignment/roles', { account_id: accountId, max_result: '100', next_token: nextToken }, accessToken, signal),
     );
-    return { items: (page.roleList ?? []).flatMap((r) => (r.roleName ? [r.roleName] : [])), nextToken: page.nextToken };
+    return { items: records(body.roleList).flatMap((r) => (text(r.roleName) ? [text(r.roleName) as string] : [])), nextToken: text(body.nextToken) };
   });
 }
 
 export async function logout(api: SsoApi, accessToken: string): Promise<void> {
-  const { client, sdk } = await portalClient(api.endpoint);
-  await ssoCall(api, 'Logout', () => client.send(new sdk.LogoutCommand({ accessToken })));
+  await ssoCall(api, 'Logout', (signal) => portalRequest(api.endpoint, 'POST', '/logout', {}, accessToken, signal));
 }

@@ -1,30 +1,21 @@
 // The portal's clock, from the Date header of one cheap request (ListAccounts, one result). With
 // a token that the portal no longer accepts, or none, the 401 answer carries the header too.
 import type { Endpoint } from './clients.ts';
-import { portalClient } from './clients.ts';
+import { portalRequest } from './portal.ts';
 
 export async function portalDate(endpoint: Endpoint, accessToken: string | undefined): Promise<{ date: number | undefined; tokenAccepted: boolean | undefined; error?: string }> {
-  const { client, sdk } = await portalClient(endpoint);
-  let date: number | undefined;
-  // Between the deserializer and the HTTP handler: sees the raw response, errors included.
-  client.middlewareStack.add(
-    (next) => async (args) => {
-      const result = await next(args);
-      const header = (result.response as { headers?: Record<string, string> }).headers?.date;
-      const parsed = header ? Date.parse(header) : Number.NaN;
-      if (Number.isFinite(parsed)) date = parsed;
-      return result;
-    },
-    { step: 'deserialize', priority: 'low', name: 'ssohelperPortalDate' },
-  );
+  const dateOf = (headers: Record<string, string> | undefined) => {
+    const parsed = headers?.date ? Date.parse(headers.date) : Number.NaN;
+    return Number.isFinite(parsed) ? parsed : undefined;
+  };
   try {
-    await client.send(new sdk.ListAccountsCommand({ accessToken: accessToken ?? 'ssohelper-doctor-clock-probe', maxResults: 1 }));
-    return { date, tokenAccepted: accessToken ? true : undefined };
+    const { headers } = await portalRequest(endpoint, 'GET', '/assignment/accounts', { max_result: '1' }, accessToken ?? 'ssohelper-doctor-clock-probe');
+    return { date: dateOf(headers), tokenAccepted: accessToken ? true : undefined };
   } catch (err) {
-    const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    const e = err as { $metadata?: { httpStatusCode?: number }; $response?: { headers?: Record<string, string> }; message?: string };
+    const date = dateOf(e.$response?.headers);
+    const status = e.$metadata?.httpStatusCode;
     if (status === 401 || status === 403) return { date, tokenAccepted: accessToken ? false : undefined };
-    return { date, tokenAccepted: undefined, error: (err as Error).message ?? String(err) };
-  } finally {
-    client.destroy();
+    return { date, tokenAccepted: undefined, error: e.message ?? String(err) };
   }
 }

@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { NetworkHandler } from '../../src/net/handler.ts';
-import { type Network, oidcClient, portalClient, stsClient } from '../../src/sso/clients.ts';
+import { httpClient, type Network, oidcClient, stsClient } from '../../src/sso/clients.ts';
 import { ROOT } from '../helpers/run.ts';
 
 function sources(dir: string): string[] {
@@ -59,16 +59,24 @@ describe('one factory builds every SDK client', () => {
     assert.deepEqual(offenders, []);
   });
 
+  test('the SSO portal is called without the AWS SDK', () => {
+    const portal = code(FILES.find((f) => f.path === join('src', 'sso', 'portal.ts'))!.text);
+    assert.doesNotMatch(portal, /@aws-sdk|oidcClient|stsClient/);
+    assert.ok(!FILES.some((f) => /['"]@aws-sdk\/client-sso['"]/.test(code(f.text))), 'nothing loads @aws-sdk/client-sso');
+  });
+
   test('each client gets the network handler and a logger that is not the console', async () => {
     const lines: string[] = [];
     const network: Network = { env: {}, profile: undefined, debug: (m) => lines.push(m) };
     const built = [
-      (await portalClient({ url: 'https://portal.sso.eu-west-1.amazonaws.com', region: 'eu-west-1', network })).client,
       (await oidcClient({ url: 'https://oidc.eu-west-1.amazonaws.com', region: 'eu-west-1', network })).client,
       (await stsClient({ region: 'eu-west-1', network })).client,
     ];
+    const http = await httpClient(network);
     for (const client of built) {
-      assert.ok(client.config.requestHandler instanceof NetworkHandler, `${client.constructor.name} uses the network handler`);
+      const handler = client.config.requestHandler;
+      assert.ok(handler instanceof NetworkHandler, `${client.constructor.name} uses the network handler`);
+      assert.equal(handler.http, http, `${client.constructor.name} shares the one HTTP client of these settings`);
       assert.notEqual(client.config.logger, console);
       assert.equal(await client.config.maxAttempts(), 1, 'retries are ours, not the SDK’s');
     }

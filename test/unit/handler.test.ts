@@ -6,6 +6,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { describeNetworkFailure } from '../../src/net/failure.ts';
 import { NetworkHandler } from '../../src/net/handler.ts';
+import { HttpClient } from '../../src/net/http.ts';
 import { networkSettings } from '../../src/net/settings.ts';
 import { TestProxy } from '../helpers/proxy.ts';
 
@@ -28,7 +29,7 @@ async function listen(server: Server | ReturnType<typeof createHttpServer>): Pro
 
 function handler(env: Record<string, string> = {}): NetworkHandler {
   const settings = { ...networkSettings({}, undefined), connectTimeoutMs: 500, readTimeoutMs: 500 };
-  return new NetworkHandler(env, settings, undefined, { debug: () => undefined });
+  return new NetworkHandler(new HttpClient(env, settings, undefined, { debug: () => undefined }));
 }
 
 async function failure(h: NetworkHandler, protocol: 'http:' | 'https:', hostname: string, port: number) {
