@@ -239,8 +239,8 @@ const PHASES: Array<[string, RegExp]> = [
   ['cache read (miss)', /ms cache miss /],
   ['lock held', /ms holding lock role-/],
   ['token read', /ms token .* from /],
-  ['SDK client made', /ms SSO client ready/],
-  ['answer received', /ms GetRoleCredentials answered/],
+  ['HTTP client made', /ms network: CA /],
+  ['answer received (node:http loaded, first request)', /ms GetRoleCredentials answered/],
   ['cache written', /ms fetched .*, expires/],
 ];
 

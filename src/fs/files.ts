@@ -198,7 +198,9 @@ export async function replaceFile(from: string, to: string, options: ReplaceOpti
 export async function writeFileAtomic(path: string, data: string, mode = 0o600, replace: ReplaceOptions = {}): Promise<void> {
   const dir = dirname(path);
   await ensurePrivateDir(dir);
-  const suffix = process.getBuiltinModule('node:crypto').randomBytes(6).toString('hex');
+  // Unguessable names are not needed: O_EXCL below refuses any file already there, and the
+  // directory is ours and 0700. node:crypto would cost a first `get` about 5 ms to load.
+  const suffix = (Math.random().toString(16).slice(2) + Math.random().toString(16).slice(2)).padEnd(12, '0').slice(0, 12);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${suffix}.tmp`);
   let handle: fsp.FileHandle | undefined;
   trackTemp(temp);

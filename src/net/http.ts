@@ -3,8 +3,9 @@
 // (connect and read timeouts that throw), and labels its failures with where they happened so
 // that failure.ts can name the proxy, the host and the setting to fix. The AWS SDK clients reach
 // it through handler.ts; the SSO portal calls (src/sso/portal.ts) use it directly, which is what
-// keeps a first call for a role off the SDK's start-up cost. https is loaded only for https.
-import { type ClientRequest, Agent as HttpAgent, type IncomingMessage, request as httpRequest } from 'node:http';
+// keeps a first call for a role off the SDK's start-up cost. node:http (and node:https, only for
+// https) load at the first request, not with this module.
+import type { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Env } from '../config/files.ts';
 import type { HttpTarget, NetContext } from './failure.ts';
@@ -133,7 +134,7 @@ export class HttpClient {
     const { connectTimeoutMs, readTimeoutMs } = this.settings;
     return new Promise((resolve, reject) => {
       if (r.signal?.aborted) return reject(abortError(r.signal));
-      const send = https ? process.getBuiltinModule('node:https').request : httpRequest;
+      const send = process.getBuiltinModule(https ? 'node:https' : 'node:http').request;
       const req = send({ host, port, method: r.method, path: r.path, headers: r.headers, agent: this.agentFor(https, proxy) });
       const timers: NodeJS.Timeout[] = [];
       const fail = (err: Error) => {
@@ -179,7 +180,7 @@ export class HttpClient {
       // the one proxy already chosen, so its own NO_PROXY reading never comes into play.
       agent = https
         ? new (process.getBuiltinModule('node:https').Agent)({ keepAlive: true, ca: this.ca, ...(proxy && { proxyEnv: { HTTPS_PROXY: proxy.url } }) })
-        : new HttpAgent({ keepAlive: true, ...(proxy && { proxyEnv: { HTTP_PROXY: proxy.url } }) });
+        : new (process.getBuiltinModule('node:http').Agent)({ keepAlive: true, ...(proxy && { proxyEnv: { HTTP_PROXY: proxy.url } }) });
       this.agents.set(key, agent);
     }
     return agent;
