@@ -12,6 +12,7 @@ import type { HttpTarget, NetContext } from './failure.ts';
 import { attachContext, PROXY_AUTH_CODE } from './failure.ts';
 import { type ProxyServer, proxyFor } from './proxy.ts';
 import type { NetworkSettings } from './settings.ts';
+import { ConfigError } from '../errors.ts';
 
 export interface HttpRequest {
   method: string;
@@ -65,12 +66,15 @@ export class HttpClient {
   private readonly settings: NetworkSettings;
   private readonly ca: string[] | undefined;
   private readonly log: Logger;
+  private readonly proxySupport: boolean | undefined;
 
-  constructor(env: Env, settings: NetworkSettings, ca: string[] | undefined, log: Logger) {
+  /** `proxySupport`: whether this Node's agents take `proxyEnv`; found out when first needed. */
+  constructor(env: Env, settings: NetworkSettings, ca: string[] | undefined, log: Logger, proxySupport?: boolean) {
     this.env = env;
     this.settings = settings;
     this.ca = ca;
     this.log = log;
+    this.proxySupport = proxySupport;
   }
 
   async send(r: HttpRequest): Promise<HttpResponse> {
@@ -88,6 +92,14 @@ export class HttpClient {
       readTimeoutMs: this.settings.readTimeoutMs,
     };
     this.log.debug(`${r.protocol}//${host}:${target.port} ${proxy ? `via proxy ${proxy.display} (${proxy.source})` : 'direct'}`);
+    // An older Node ignores the proxy option and would connect directly, past the proxy the
+    // user named: refuse rather than fail later with a message about the wrong path.
+    if (proxy && !(this.proxySupport ?? nodeHasProxySupport())) {
+      throw new ConfigError(
+        `${proxy.source} is set, but the Node.js ${process.version} running ssohelper cannot send requests through a proxy`,
+        'use the ssohelper executable (it brings its own Node.js), or run the npm package on Node.js 24 or later',
+      );
+    }
     const label = (err: unknown) => attachContext(err, context, proxy?.url);
     let res: IncomingMessage;
     try {
@@ -185,6 +197,15 @@ export class HttpClient {
     }
     return agent;
   }
+}
+
+/**
+ * Whether `http.Agent` takes the `proxyEnv` option (Node 24 and later): the npm package also
+ * runs on Node 20, whose agents ignore it. Read from the constructor's source, the one place
+ * the option's name appears when it is supported.
+ */
+export function nodeHasProxySupport(): boolean {
+  return process.getBuiltinModule('node:http').Agent.toString().includes('proxyEnv');
 }
 
 /** Fails the request when the socket is silent for `ms`, until the answer has been read. */

@@ -19,9 +19,17 @@ export function trustedCertificates(settings: NetworkSettings): string[] | undef
   const bundle = settings.caBundle ? readBundle(settings.caBundle.path, settings.caBundle.source) : undefined;
   if (!bundle && !settings.useSystemCa) return undefined;
   // node:tls only when there is something to trust: an http:// endpoint never needs it.
-  const { getCACertificates, setDefaultCACertificates } = process.getBuiltinModule('node:tls');
-  const ca = settings.useSystemCa ? [...(bundle ?? getCACertificates('default')), ...getCACertificates('system')] : bundle;
-  if (ca) setDefaultCACertificates(ca);
+  const tls = process.getBuiltinModule('node:tls') as Partial<typeof import('node:tls')>;
+  // Node 20 (the npm package's oldest) has neither: it cannot read the system store, and its
+  // proxy support, which needs the default replaced, does not exist (http.ts refuses proxies).
+  if (settings.useSystemCa && typeof tls.getCACertificates !== 'function') {
+    throw new ConfigError(
+      `the operating system's trust store was asked for (SSOHELPER_USE_SYSTEM_CA, ssohelper_use_system_ca or NODE_USE_SYSTEM_CA), which the Node.js ${process.version} running ssohelper cannot read`,
+      'use the ssohelper executable (it brings its own Node.js), run the npm package on Node.js 24 or later, or point AWS_CA_BUNDLE at a PEM file instead',
+    );
+  }
+  const ca = settings.useSystemCa && tls.getCACertificates ? [...(bundle ?? tls.getCACertificates('default')), ...tls.getCACertificates('system')] : bundle;
+  if (ca) tls.setDefaultCACertificates?.(ca);
   return ca;
 }
 

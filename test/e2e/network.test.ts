@@ -4,12 +4,13 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, beforeEach, describe as suite, test } from 'node:test';
 import { Emulator } from '../emulator/server.ts';
 import { scriptedBrowser } from '../helpers/browser.ts';
 import { type Home, makeHome, SESSION, seedToken, standardConfig, tokenFile } from '../helpers/home.ts';
 import { TestProxy } from '../helpers/proxy.ts';
-import { BIN, cleanEnv, collect, describe, expectFailure, processJson, requireBinary, run, type RunResult } from '../helpers/run.ts';
+import { BIN, cleanEnv, collect, describe, expectFailure, processJson, requireBinary, ROOT, run, type RunResult } from '../helpers/run.ts';
 import { makeTestCa, type TestCa } from '../helpers/tls.ts';
 
 const NAME = 'sso.emulator.invalid';
@@ -227,6 +228,26 @@ suite('proxies', () => {
     assert.match(r.stderr, new RegExp(`cannot connect to the proxy ${deadProxyUrl.replace(/\./g, '\\.')} \\(from HTTPS_PROXY\\): the connection was refused`));
     assert.match(r.stderr, /check HTTPS_PROXY, or unset it/);
     noRetries(r);
+  });
+
+  // The npm package runs on any Node from 20.16; Node 20's agents ignore a proxy and would go
+  // straight past it. The machine's /usr/bin/node is Node 20.
+  test('on a Node without proxy support (the npm package on Node 20), a proxy setting is refused, not bypassed', { skip: !existsSync('/usr/bin/node') && 'no /usr/bin/node' }, async () => {
+    const bundle = join(ROOT, 'dist', 'ssohelper.cjs');
+    const r = await collect(spawn('/usr/bin/node', [bundle, 'get', 'dev'], { env: envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile }), stdio: ['ignore', 'pipe', 'pipe'] }));
+    expectFailure(r, 3, /HTTPS_PROXY is set, but the Node\.js v20\.[\d.]+ running ssohelper cannot send requests through a proxy/);
+    assert.match(r.stderr, /use the ssohelper executable/);
+    assert.equal(proxy.counters.connect, 0);
+    assert.equal(emu.counters.GetRoleCredentials ?? 0, 0, 'nothing went around the proxy either');
+  });
+
+  test('on Node 20 (the npm package), a CA bundle is trusted; the system store, which it cannot read, is refused', { skip: !existsSync('/usr/bin/node') && 'no /usr/bin/node' }, async () => {
+    const bundle = join(ROOT, 'dist', 'ssohelper.cjs');
+    const node20 = (extra: Record<string, string>) => collect(spawn('/usr/bin/node', [bundle, 'get', 'dev'], { env: envFor(direct(), extra), stdio: ['ignore', 'pipe', 'pipe'] }));
+    processJson(await node20({ AWS_CA_BUNDLE: ca.caFile }));
+    assert.equal(emu.counters.GetRoleCredentials, 1);
+    rmSync(home.roleCacheDir, { recursive: true, force: true });
+    expectFailure(await node20({ AWS_CA_BUNDLE: ca.caFile, SSOHELPER_USE_SYSTEM_CA: '1' }), 3, /trust store was asked for .* which the Node\.js v20\.[\d.]+ running ssohelper cannot read/);
   });
 
   test('a proxy variable that is not a usable URL is a configuration error naming it', async () => {
