@@ -8,6 +8,7 @@ import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { sha1Hex } from '../util/sha1.ts';
 import type { RoleCredentials } from '../credentials/model.ts';
 import { parseCachedCredentials } from './role.ts';
+import { isoString } from '../util/time.ts';
 
 export interface AssumeRoleArgs {
   roleArn: string;
@@ -38,7 +39,7 @@ export function assumeRoleCachePath(roleCacheDir: string, args: AssumeRoleArgs):
 
 /** `2026-11-30T17:04:05UTC`: what botocore's JSONFileCache makes of the response's datetime. */
 export function formatBotocoreDatetime(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}UTC`;
+  return `${isoString(date).slice(0, 19)}UTC`;
 }
 
 export function serializeAssumedRole(c: AssumedRole): string {

@@ -4,6 +4,7 @@
 import type { Runtime } from '../runtime.ts';
 import { type CredentialOptions, isFresh } from './freshness.ts';
 import type { ExpiringCredentials } from './model.ts';
+import { isoString } from '../util/time.ts';
 
 /** One cache entry and how to fill it. */
 export interface CacheSlot<C extends ExpiringCredentials> {
@@ -26,7 +27,7 @@ export async function cachedCredentials<C extends ExpiringCredentials>(rt: Runti
   if (!options.refresh) {
     const cached = await slot.read(slot.path);
     if (cached && isFresh(cached, rt.now(), options.minTtlMs)) {
-      rt.debug(`cache hit ${slot.path}, expires ${cached.expiration.toISOString()}`);
+      rt.debug(`cache hit ${slot.path}, expires ${isoString(cached.expiration)}`);
       return cached;
     }
     rt.debug(cached ? `cache entry ${slot.path} expires too soon` : `cache miss ${slot.path}`);

@@ -7,7 +7,7 @@ import { shellSplit, windowsShellSplit } from '../util/shellSplit.ts';
 import { ConfigError, ServiceError } from '../errors.ts';
 import { type Runtime, secondsSetting } from '../runtime.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
-import { parseTimestamp } from '../util/time.ts';
+import { isoString, parseTimestamp } from '../util/time.ts';
 import type { AwsCredentials } from './model.ts';
 
 const MAX_OUTPUT = 1 << 20;
@@ -111,7 +111,7 @@ export function checkedCredentials(
   if (doc.Expiration !== undefined && doc.Expiration !== null) {
     expiration = parseTimestamp(doc.Expiration);
     if (!expiration) throw new ServiceError(`${what} gave ${names.Expiration} ${JSON.stringify(doc.Expiration)}, which is not an ISO 8601 time`);
-    if (expiration.getTime() <= now) throw new ServiceError(`${what} gave credentials that expired at ${expiration.toISOString()}`);
+    if (expiration.getTime() <= now) throw new ServiceError(`${what} gave credentials that expired at ${isoString(expiration)}`);
     expirationText = pythonIsoformat(doc.Expiration as string);
   }
   return {

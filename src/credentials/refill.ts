@@ -3,7 +3,7 @@ import { promises as fsp } from 'node:fs';
 import { roleLockName, withLock } from '../cache/lock.ts';
 import { ConfigError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
-import { humanDuration } from '../util/time.ts';
+import { humanDuration, isoString } from '../util/time.ts';
 import type { CacheSlot } from './cached.ts';
 import { type CredentialOptions, isFresh } from './freshness.ts';
 import type { ExpiringCredentials } from './model.ts';
@@ -23,7 +23,7 @@ export async function refillUnderLock<C extends ExpiringCredentials>(rt: Runtime
     }
     const creds = await slot.fetchNew();
     await slot.write(slot.path, creds);
-    rt.debug(`fetched ${mask(creds.accessKeyId)}, expires ${creds.expiration.toISOString()}, cached in ${slot.path}`);
+    rt.debug(`fetched ${mask(creds.accessKeyId)}, expires ${isoString(creds.expiration)}, cached in ${slot.path}`);
     const lifetime = creds.expiration.getTime() - rt.now();
     if (options.minTtlRequired && lifetime < options.minTtlMs) {
       throw new ConfigError(

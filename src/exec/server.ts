@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { AwsCredentials } from '../credentials/model.ts';
 import { AccessDeniedError, ConfigError, describeFailure, LockTimeoutError, LoginRequiredError, ServiceError, SsoHelperError } from '../errors.ts';
-import { formatCacheTimestamp } from '../util/time.ts';
+import { formatCacheTimestamp, isoString } from '../util/time.ts';
 
 export const HOST = '127.0.0.1';
 export const PATH = '/credentials';
@@ -121,7 +121,7 @@ export async function startCredentialServer(options: ServerOptions): Promise<Cre
         inFlight = undefined;
       });
       const creds = await inFlight;
-      options.debug(`credential endpoint: served credentials expiring ${creds.expiration?.toISOString() ?? 'never'}`);
+      options.debug(`credential endpoint: served credentials expiring ${creds.expiration ? isoString(creds.expiration) : 'never'}`);
       lastLogged = '';
       reply(res, 200, credentialBody(creds, Date.now()));
     } catch (err) {

@@ -17,6 +17,7 @@ import { SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
 import { registerClient } from '../sso/oidc.ts';
 import { PKCE_GRANT_TYPES, REGISTERED_REDIRECT_URI, requestedScopes } from './pkce.ts';
+import { isoString } from '../util/time.ts';
 
 export function registrationKeyOf(s: SessionRef): RegistrationKey {
   return {
@@ -43,7 +44,7 @@ export async function clientRegistration(rt: Runtime, s: SessionRef, kind: Regis
   if (!force) {
     const cached = await readRegistration(path, rt.stderr);
     if (cached && registrationFits(cached, kind, scopes, rt.now())) {
-      rt.debug(`reusing ${kind} client registration ${mask(cached.clientId)} from ${path}, expires ${cached.expiresAt.toISOString()}`);
+      rt.debug(`reusing ${kind} client registration ${mask(cached.clientId)} from ${path}, expires ${isoString(cached.expiresAt)}`);
       return cached;
     }
     rt.debug(cached ? `client registration in ${path} does not fit a ${kind} login; registering anew` : `no client registration in ${path}`);
@@ -67,6 +68,6 @@ export async function clientRegistration(rt: Runtime, s: SessionRef, kind: Regis
     grantTypes: kind === 'pkce' ? [...PKCE_GRANT_TYPES] : undefined,
   };
   await writeRegistration(path, registration);
-  rt.debug(`registered ${kind} client ${mask(registration.clientId)}, expires ${registration.expiresAt.toISOString()}, cached in ${path}`);
+  rt.debug(`registered ${kind} client ${mask(registration.clientId)}, expires ${isoString(registration.expiresAt)}, cached in ${path}`);
   return registration;
 }

@@ -4,7 +4,8 @@ import { test } from 'node:test';
 import { parseRoleEntry, roleCacheKey, serializeRoleEntry } from '../../src/cache/role.ts';
 import { isRefreshable, parseToken, serializeToken, type SsoToken, tokenCacheKey } from '../../src/cache/token.ts';
 import { pyDumps } from '../../src/util/pyjson.ts';
-import { formatPythonIsoformat, humanDuration, parseDuration, parseTimestamp } from '../../src/util/time.ts';
+import fc from 'fast-check';
+import { formatPythonIsoformat, humanDuration, isoString, parseDuration, parseTimestamp } from '../../src/util/time.ts';
 
 /** Python is the reference: the AWS CLI and botocore compute these with json.dumps + sha1. */
 function python(code: string, ...args: string[]): string {
@@ -103,4 +104,11 @@ test('time helpers', () => {
   assert.equal(parseDuration(''), undefined);
   assert.equal(humanDuration(3_725_000), '1h 02m');
   assert.equal(humanDuration(-65_000), 'expired 1m 05s ago');
+});
+
+test('isoString is toISOString, for every time a Date can hold (and throws as it does)', () => {
+  const edges = [0, -1, 253402300799999, 253402300800000, -62167219200000, -62167219200001, 8.64e15, -8.64e15, 1.5e12 + 0.5];
+  for (const t of edges) assert.equal(isoString(new Date(t)), new Date(t).toISOString(), String(t));
+  fc.assert(fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (t) => isoString(new Date(t)) === new Date(t).toISOString()), { numRuns: 2000 });
+  assert.throws(() => isoString(new Date(Number.NaN)), RangeError);
 });
