@@ -137,20 +137,28 @@ export interface Account {
   emailAddress: string | undefined;
 }
 
-/** Follows nextToken to the end; each page is one request of its own (retried on its own). */
-async function allPages<T>(fetchPage: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken: string | undefined }>): Promise<T[]> {
+/**
+ * Follows nextToken to the end; each page is one request of its own (retried on its own). A page
+ * token seen before would make the listing endless (a broken or hostile endpoint): an error.
+ */
+async function allPages<T>(what: string, fetchPage: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken: string | undefined }>): Promise<T[]> {
   const items: T[] = [];
+  const seen = new Set<string>();
   let nextToken: string | undefined;
   do {
     const page = await fetchPage(nextToken);
     items.push(...page.items);
     nextToken = page.nextToken;
+    if (nextToken && seen.has(nextToken)) {
+      throw new ServiceError(`${what}: the SSO portal returned a page token it had returned before, so the listing would never end`, 'try again; if it persists, the endpoint is not a genuine IAM Identity Center (check AWS_ENDPOINT_URL_SSO)');
+    }
+    if (nextToken) seen.add(nextToken);
   } while (nextToken);
   return items;
 }
 
 export async function listAccounts(api: SsoApi, accessToken: string): Promise<Account[]> {
-  return allPages(async (nextToken) => {
+  return allPages('ListAccounts', async (nextToken) => {
     const { body } = await ssoCall(api, 'ListAccounts', (signal) =>
       portalRequest(api.endpoint, 'GET', '/assignment/accounts', { max_result: '100', next_token: nextToken }, accessToken, signal),
     );
@@ -163,7 +171,7 @@ export async function listAccounts(api: SsoApi, accessToken: string): Promise<Ac
 }
 
 export async function listAccountRoles(api: SsoApi, accessToken: string, accountId: string): Promise<string[]> {
-  return allPages(async (nextToken) => {
+  return allPages(`ListAccountRoles for account ${accountId}`, async (nextToken) => {
     const { body } = await ssoCall(api, `ListAccountRoles for account ${accountId}`, (signal) =>
       portalRequest(api.endpoint, 'GET', '/assignment/roles', { account_id: accountId, max_result: '100', next_token: nextToken }, accessToken, signal),
     );

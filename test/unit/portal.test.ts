@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { GetRoleCredentialsCommand, ListAccountRolesCommand, ListAccountsCommand, LogoutCommand, SSOClient } from '@aws-sdk/client-sso';
 import { buildQueryString } from '@smithy/core/protocols';
 import fc from 'fast-check';
+import { ServiceError } from '../../src/errors.ts';
 import { queryString } from '../../src/net/http.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { classify } from '../../src/sso/errors.ts';
@@ -159,6 +160,17 @@ describe('answers and errors read as the SDK reads them', () => {
       }
     });
   }
+
+  test('a page token the portal returned before ends the listing with an error, not an endless loop', async () => {
+    server.answers = [
+      { status: 200, body: '{"accountList":[{"accountId":"111111111111"}],"nextToken":"a"}' },
+      { status: 200, body: '{"accountList":[{"accountId":"222222222222"}],"nextToken":"b"}' },
+      { status: 200, body: '{"accountList":[],"nextToken":"a"}' },
+    ];
+    server.seen = [];
+    await assert.rejects(listAccounts(api(), 't'), (err: unknown) => err instanceof ServiceError && /ListAccounts: the SSO portal returned a page token it had returned before/.test(err.message));
+    assert.equal(server.seen.length, 3);
+  });
 
   test('a 200 that is not JSON, or an oversized answer, is an error, never a half-read result', async () => {
     server.answers = [{ status: 200, body: '<html>captive portal</html>' }];
