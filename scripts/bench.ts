@@ -3,6 +3,8 @@
 //   hot     dist/ssohelper get bench, fresh role-credential cache
 //   cold    the same with no cached entry: lock, one GetRoleCredentials (the local emulator
 //           answers at once), atomic write, release
+//   https   cold against the emulator over https, its test CA in AWS_CA_BUNDLE (what a real
+//           endpoint costs on top: node:https and node:tls, the handshake)
 //   aws     /usr/bin/aws configure export-credentials on the hot fixture (first rounds only)
 // then the herd (64 cold callers at once, against one cold call beside it), the startup work
 // every command pays (argument parsing, environment, config read) timed inside fresh processes,
@@ -27,6 +29,7 @@ import { parseArgs } from 'node:util';
 import { FULL_FILE, HOT_FILE } from '../src/hot/embedded.ts';
 import { Emulator } from '../test/emulator/server.ts';
 import { tempDir } from '../test/helpers/temp.ts';
+import { makeTestCa } from '../test/helpers/tls.ts';
 import { loadedBy } from './build.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
 
@@ -154,7 +157,9 @@ const summary = (xs: number[], d = 1) => ({ median: round(median(xs), d), p10: r
 
 const hotHome = join(tmp, 'hot');
 const coldHome = join(tmp, 'cold');
+const httpsHome = join(tmp, 'https');
 let emulator: Emulator | undefined;
+let httpsEmulator: Emulator | undefined;
 
 function childEnv(home: string, endpoint: string): Record<string, string> {
   return {
@@ -175,7 +180,7 @@ async function coldFixture(emu: Emulator): Promise<void> {
   await writeSsoToken(coldHome, emu.issueSession({ ttlSeconds: 8 * 3600 }));
 }
 
-const dropCache = () => rmSync(roleCacheFile(coldHome), { force: true });
+const dropCache = (home = coldHome) => rmSync(roleCacheFile(home), { force: true });
 
 // A listener that counts connections and drops them at once: a network call on the hot path
 // shows up as a count and fails fast instead of hanging.
@@ -282,6 +287,11 @@ async function main(): Promise<number> {
   await coldFixture(emulator);
   const hotEnv = childEnv(hotHome, 'http://127.0.0.1:9');
   const coldEnv = childEnv(coldHome, emulator.url);
+  const ca = makeTestCa();
+  httpsEmulator = await Emulator.start({ tls: { key: ca.key, cert: ca.cert, host: 'localhost' } });
+  writeConfig(httpsHome);
+  await writeSsoToken(httpsHome, httpsEmulator.issueSession({ ttlSeconds: 8 * 3600 }));
+  const httpsEnv = { ...childEnv(httpsHome, httpsEmulator.url), AWS_CA_BUNDLE: ca.caFile };
 
   const floor = [node, '-e', '0'];
   const get = [exe, 'get', FIXTURE.profile];
@@ -295,6 +305,8 @@ async function main(): Promise<number> {
   dropCache();
   const cold0 = await run(get, coldEnv);
   if (cold0.status !== 0 || !hasCredentials(cold0.stdout)) throw new Error(`cold get failed: ${cold0.stdout}${cold0.stderr}`);
+  const https0 = await run(get, httpsEnv);
+  if (https0.status !== 0 || !hasCredentials(https0.stdout)) throw new Error(`cold get over https failed: ${https0.stdout}${https0.stderr}`);
   if (withAws) {
     const a = await run(awsArgv, hotEnv);
     if (a.status !== 0 || !hasFixtureKey(a.stdout)) throw new Error(`aws failed: ${a.stdout}${a.stderr}`);
@@ -303,16 +315,17 @@ async function main(): Promise<number> {
   const hotLoads = loadedBy(node, join(resolve(exe, '..'), HOT_FILE), ['get', FIXTURE.profile], hotEnv);
 
   const load0 = loadavg()[0]!;
-  const kinds = ['floor', 'hot', 'cold', ...(withAws ? ['aws'] : [])] as const;
+  const kinds = ['floor', 'hot', 'cold', 'https', ...(withAws ? ['aws'] : [])] as const;
   const samples: Record<string, RunResult[]> = Object.fromEntries(kinds.map((k) => [k, []]));
-  const pairs: Array<{ hot: number; cold: number; coldMinusFloor: number; hotCpu: number; coldCpu: number }> = [];
+  const pairs: Array<{ hot: number; cold: number; coldMinusFloor: number; httpsMinusFloor: number; hotCpu: number; coldCpu: number }> = [];
   for (let i = -2; i < rounds; i++) {
     const these = kinds.filter((k) => k !== 'aws' || (i >= 0 && i < awsRounds));
     const got: Record<string, RunResult> = {};
     for (let j = 0; j < these.length; j++) {
       const k = these[(i + 2 + j) % these.length]!;
       if (k === 'cold') dropCache();
-      const r = await run(k === 'floor' ? floor : k === 'aws' ? awsArgv : get, k === 'cold' ? coldEnv : hotEnv);
+      if (k === 'https') dropCache(httpsHome);
+      const r = await run(k === 'floor' ? floor : k === 'aws' ? awsArgv : get, k === 'cold' ? coldEnv : k === 'https' ? httpsEnv : hotEnv);
       if (r.status !== 0) throw new Error(`${k} failed in round ${i + 1} (exit ${r.status}): ${r.stderr}`);
       got[k] = r;
     }
@@ -324,6 +337,7 @@ async function main(): Promise<number> {
       hot: got.hot!.wallNs / f,
       cold: got.cold!.wallNs / f,
       coldMinusFloor: ms(got.cold!.wallNs - f),
+      httpsMinusFloor: ms(got.https!.wallNs - f),
       // CPU time (user + system) is less disturbed than wall time by waiting for a core.
       hotCpu: got.hot!.cpuMs / fc,
       coldCpu: got.cold!.cpuMs / fc,
@@ -371,6 +385,7 @@ async function main(): Promise<number> {
       hotOverFloor: summary(pairs.map((p) => p.hot), 3),
       coldOverFloor: summary(pairs.map((p) => p.cold), 2),
       coldMinusFloorMs: summary(pairs.map((p) => p.coldMinusFloor)),
+      httpsMinusFloorMs: summary(pairs.map((p) => p.httpsMinusFloor)),
       hotOverFloorCpu: summary(pairs.map((p) => p.hotCpu), 3),
       coldOverFloorCpu: summary(pairs.map((p) => p.coldCpu), 2),
     },
@@ -417,10 +432,11 @@ async function main(): Promise<number> {
     `${'run'.padEnd(6)} ${pad('median ms', 10)} ${pad('p10', 7)} ${pad('p90', 7)} ${pad('RSS MiB', 8)}  command`,
     ...kinds.map((k) => {
       const cmd = k === 'floor' ? floor : k === 'aws' ? awsArgv : get;
-      return `${k.padEnd(6)} ${pad(w[k]!.median.toFixed(1), 10)} ${pad(w[k]!.p10.toFixed(1), 7)} ${pad(w[k]!.p90.toFixed(1), 7)} ${pad(report.peakRssMiB[k]!.median.toFixed(1), 8)}  ${cmd.map((a) => a.replace(`${root}/`, '')).join(' ')}${k === 'cold' ? ' (no cached entry)' : ''}`;
+      return `${k.padEnd(6)} ${pad(w[k]!.median.toFixed(1), 10)} ${pad(w[k]!.p10.toFixed(1), 7)} ${pad(w[k]!.p90.toFixed(1), 7)} ${pad(report.peakRssMiB[k]!.median.toFixed(1), 8)}  ${cmd.map((a) => a.replace(`${root}/`, '')).join(' ')}${k === 'cold' ? ' (no cached entry)' : k === 'https' ? ' (no cached entry, https endpoint, test CA in AWS_CA_BUNDLE)' : ''}`;
     }),
     `per round: hot/floor median ${report.perRound.hotOverFloor.median.toFixed(3)} (p10 ${report.perRound.hotOverFloor.p10}, p90 ${report.perRound.hotOverFloor.p90}); cold - floor median ${report.perRound.coldMinusFloorMs.median} ms (p10 ${report.perRound.coldMinusFloorMs.p10}, p90 ${report.perRound.coldMinusFloorMs.p90}); cold/floor ${report.perRound.coldOverFloor.median}`,
     `per round, CPU time (user+sys): hot/floor median ${report.perRound.hotOverFloorCpu.median.toFixed(3)} (p10 ${report.perRound.hotOverFloorCpu.p10}, p90 ${report.perRound.hotOverFloorCpu.p90}); cold/floor ${report.perRound.coldOverFloorCpu.median}; medians floor ${report.cpuMs.floor!.median} ms, hot ${report.cpuMs.hot!.median} ms, cold ${report.cpuMs.cold!.median} ms`,
+    `per round: cold over https - floor median ${report.perRound.httpsMinusFloorMs.median} ms (p10 ${report.perRound.httpsMinusFloorMs.p10}, p90 ${report.perRound.httpsMinusFloorMs.p90})`,
     `cold calls made ${report.coldRequestsPerCall} GetRoleCredentials each`,
   ];
   if (report.herd) {
@@ -460,4 +476,5 @@ try {
 } finally {
   driver.stdin.end();
   await emulator?.stop();
+  await httpsEmulator?.stop();
 }
