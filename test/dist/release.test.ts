@@ -13,6 +13,7 @@ import { peChecksum, peInfo } from '../../scripts/lib/pe.ts';
 import { NODE_VERSION, TARGETS } from '../../scripts/dist.ts';
 import { useEmulator } from '../helpers/fixture.ts';
 import { seedToken } from '../helpers/home.ts';
+import { TestProxy } from '../helpers/proxy.ts';
 import { tempDir } from '../helpers/temp.ts';
 import { collect, describe as describeRun, processJson, ROOT } from '../helpers/run.ts';
 
@@ -171,6 +172,21 @@ describe('release executable and npm package against the emulator', () => {
     assert.match(doc.AccessKeyId, /^ASIA/);
     assert.match(r.stderr, new RegExp(`node v${NODE_VERSION.replaceAll('.', '\\.')}`));
     assert.equal(fx.emu.counters.GetRoleCredentials, 1);
+  });
+
+  // The HTTP client asks whether this Node's agents take a proxy (src/net/http.ts): on the
+  // release's Node the answer must be yes, and the request must really go through the proxy.
+  test('ssohelper-linux-x64 sends its requests through HTTP_PROXY', async () => {
+    const proxy = await TestProxy.start();
+    try {
+      await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600, refreshable: true }));
+      const r = await runFile(file('ssohelper-linux-x64'), ['get', 'dev'], { ...fx.env, PATH: '/nonexistent', HTTP_PROXY: proxy.url });
+      assert.match(processJson(r).AccessKeyId, /^ASIA/);
+      assert.ok(proxy.counters.forward >= 1, JSON.stringify(proxy.counters));
+      assert.equal(fx.emu.counters.GetRoleCredentials, 1);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   test('the npm package: no runtime dependencies, Node >= 20.16, only the bundle, well under 20 MB', () => {
