@@ -4,7 +4,7 @@ import { readBlocks } from '../config/managedBlock.ts';
 import { IniSyntaxError, type IniSection, parseIni } from '../config/ini.ts';
 import { type AwsConfig, buildConfig, stringValue } from '../config/model.ts';
 import type { Env } from '../config/files.ts';
-import { resolveSsoProfile } from '../config/profile.ts';
+import { INIT_HINT, resolveSsoProfile } from '../config/profile.ts';
 import { SsoHelperError } from '../errors.ts';
 import type { SessionStatus } from '../status/report.ts';
 import { didYouMean } from '../util/suggest.ts';
@@ -45,7 +45,7 @@ export function duplicateSections(text: string): Array<{ header: string; lines: 
 export function checkFiles(f: ConfigFacts): { checks: Check[]; config: AwsConfig | undefined } {
   const checks: Check[] = [];
   if (f.configText === undefined) {
-    checks.push(fail('config', `no config file at ${f.configFile}`, 'create it: ssohelper init --start-url URL --sso-region REGION'));
+    checks.push(fail('config', `no config file at ${f.configFile}`, INIT_HINT));
   }
   const dupes = duplicateSections(f.configText ?? '');
   for (const d of dupes) {
