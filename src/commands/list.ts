@@ -35,7 +35,7 @@ export const list: Command = {
     const assignments: Assignment[] = await listSessionAssignments(rt, session);
     assignments.sort((a, b) => (a.accountName ?? a.accountId).localeCompare(b.accountName ?? b.accountId));
     if (output === 'json') return `${JSON.stringify({ accounts: assignments }, null, 2)}\n`;
-    if (output === 'config') return configSections(assignments, session.sessionName, session.startUrl, session.ssoRegion);
+    if (output === 'config') return configSections(assignments, session, new Set(config.profiles.keys()));
     return accountTable(assignments);
   },
 };

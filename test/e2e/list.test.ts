@@ -34,7 +34,8 @@ test('list shows every account and role across pages, as text, JSON and config s
   const json = JSON.parse((await run(['list', '--profile', 'dev', '--output', 'json'], env)).stdout);
   assert.deepEqual(json.accounts[1], { accountId: '222222222222', accountName: 'prod', emailAddress: 'prod@example.com', roles: ['ReadOnly'] });
   const config = await run(['list', '--output', 'config'], { ...env, AWS_PROFILE: 'dev' });
-  assert.match(config.stdout, /^\[profile dev-administratoraccess\]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n\n/);
+  // Named as sync names them, and never after a profile the config already has ("dev").
+  assert.match(config.stdout, /^\[profile dev\.administratoraccess\]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n\n/);
   assert.equal(config.stdout.match(/^\[profile /gm)?.length, 6);
 });
 

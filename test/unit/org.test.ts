@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import { appendText, lineEnding, readBlocks, renderBlock, replaceBlock } from '../../src/config/managedBlock.ts';
 import { parseIni } from '../../src/config/ini.ts';
 import { unifiedDiff } from '../../src/format/diff.ts';
+import { configSections } from '../../src/format/list.ts';
 import { listAssignments, Pacer, pool } from '../../src/org/listing.ts';
 import { assignNames, checkTemplate, DEFAULT_TEMPLATE, fold, renderName } from '../../src/org/naming.ts';
 import { defaultRegion, planSync } from '../../src/org/plan.ts';
@@ -195,4 +196,22 @@ test('names the portal could not have meant are left out, with a warning: no INI
   assert.deepEqual(kept.map((a) => [a.accountId, a.roles]), [['111111111111', ['ReadOnly', 'Admin+Ops@Team']]]);
   assert.equal(warned.length, 2);
   assert.match(warned[0] as string, /role name that IAM would not allow in account 111111111111/);
+});
+
+test('list --output config names profiles as sync does, unique, never a name the config has', () => {
+  const assignments = [
+    { accountId: '111111111111', accountName: 'Shared Services', emailAddress: undefined, roles: ['ReadOnly', 'Admin'] },
+    // Two accounts with one name: the old naming printed two identical [profile …] headers.
+    { accountId: '222222222222', accountName: 'dev', emailAddress: undefined, roles: ['ReadOnly'] },
+    { accountId: '333333333333', accountName: 'dev', emailAddress: undefined, roles: ['ReadOnly'] },
+  ];
+  const out = configSections(assignments, { sessionName: 'corp', startUrl: 'https://x.awsapps.com/start', ssoRegion: 'eu-west-1' }, new Set(['shared-services.readonly']));
+  const headers = [...out.matchAll(/^\[profile (.+)\]$/gm)].map((m) => m[1]);
+  assert.deepEqual(headers, ['shared-services.readonly-111111111111', 'shared-services.admin', 'dev.readonly-222222222222', 'dev.readonly-333333333333']);
+  assert.equal(new Set(headers).size, headers.length);
+  const parsed = parseIni(out);
+  assert.equal(parsed.get('profile dev.readonly-333333333333')?.get('sso_account_id'), '333333333333');
+  assert.equal(parsed.get('profile shared-services.admin')?.get('sso_session'), 'corp');
+  // Without an sso-session (a legacy profile), the start URL and region go into each section.
+  assert.match(configSections(assignments.slice(0, 1), { sessionName: undefined, startUrl: 'https://x.awsapps.com/start', ssoRegion: 'eu-west-1' }, new Set()), /^\[profile shared-services\.readonly\]\nsso_start_url = https:\/\/x\.awsapps\.com\/start\nsso_region = eu-west-1\n/);
 });
