@@ -32,7 +32,7 @@ import type { AddressInfo } from 'node:net';
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, HOT_ASSET, HOT_CACHE_ASSET, HOT_FILE, wrapScript } from '../src/hot/embedded.ts';
+import { FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, HOT_ASSET, HOT_CACHE_ASSET, HOT_FILE, SDK_ASSET, SDK_CACHE_ASSET, SDK_FILE, wrapScript } from '../src/hot/embedded.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
 import { tempDir } from '../test/helpers/temp.ts';
 
@@ -41,7 +41,9 @@ export const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 export const HOT_ENTRY = 'src/hot.ts';
 export const FULL_ENTRY = 'src/main.ts';
 export const SEA_MAIN_ENTRY = 'src/hot/seaMain.ts';
-export { FULL_FILE, HOT_FILE };
+export { FULL_FILE, HOT_FILE, SDK_FILE };
+/** The AWS SDK packages the full program imports; they make up the SDK bundle. */
+export const SDK_PACKAGES = ['@aws-sdk/client-sso-oidc', '@aws-sdk/client-sts'];
 /** The pinned Node 24 from node_modules, never the machine's /usr/bin/node. */
 export const hostNode = realpathSync(join(root, 'node_modules/.bin/node'));
 // Builtins that the SDK's HTTP stack pulls in at module top; a cached answer needs none.
@@ -109,16 +111,41 @@ const handoverPlugin: Plugin = {
   },
 };
 
+// In the full bundle an AWS SDK package is a call into the SDK bundle, a script of its own that
+// is read and compiled only when a command first needs a client (src/hot/embedded.ts): the SDK
+// is three quarters of all the code, and every run of the full program paid for reading it.
+const sdkChunkPlugin: Plugin = {
+  name: 'sdk-chunk',
+  setup(b) {
+    b.onResolve({ filter: /^@(aws-sdk|smithy|aws-crypto)\// }, (args) => {
+      if (args.kind !== 'dynamic-import' || !SDK_PACKAGES.includes(args.path)) {
+        return { errors: [{ text: `${args.path} (from ${relative(root, args.importer)}): the full program may only import() the SDK packages in SDK_PACKAGES (scripts/build.ts)` }] };
+      }
+      return { path: args.path, namespace: 'sdk-chunk' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'sdk-chunk' }, (args) => ({
+      contents: `import { sdkPackage } from ${JSON.stringify(join(root, 'src/hot/embedded.ts'))}; module.exports = sdkPackage(${JSON.stringify(args.path)});`,
+      loader: 'ts',
+      resolveDir: root,
+    }));
+  },
+};
+
+/** The SDK bundle's entry: each package behind a getter, so that loading one runs only its code. */
+function sdkEntry(): string {
+  return SDK_PACKAGES.map((p) => `Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => require(${JSON.stringify(p)}) });`).join('\n');
+}
+
 export interface Bundle {
   path: string;
   code: string;
   metafile: Metafile;
 }
 
-async function esbuild(entry: string, outfile: string, version: string, plugins: Plugin[]): Promise<Bundle> {
+async function esbuild(entry: string | { contents: string }, outfile: string, version: string, plugins: Plugin[]): Promise<Bundle> {
   const t0 = performance.now();
   const result = await build({
-    entryPoints: [join(root, entry)],
+    ...(typeof entry === 'string' ? { entryPoints: [join(root, entry)] } : { stdin: { contents: entry.contents, resolveDir: root, sourcefile: 'sdk-entry.js', loader: 'js' as const } }),
     outfile,
     bundle: true,
     platform: 'node',
@@ -162,12 +189,13 @@ function bundledInputs(metafile: Metafile): string[] {
   );
 }
 
-/** Both bundles into outdir; target-independent. Fails if the hot bundle holds any package. */
-export async function bundle(outdir: string, version: string): Promise<{ hot: Bundle; full: Bundle }> {
+/** The three bundles into outdir; target-independent. Fails if the hot bundle holds any package. */
+export async function bundle(outdir: string, version: string): Promise<{ hot: Bundle; full: Bundle; sdk: Bundle }> {
   mkdirSync(outdir, { recursive: true });
-  const [hot, full] = await Promise.all([
+  const [hot, full, sdk] = await Promise.all([
     esbuild(HOT_ENTRY, join(outdir, HOT_FILE), version, [handoverPlugin]),
-    esbuild(FULL_ENTRY, join(outdir, FULL_FILE), version, []),
+    esbuild(FULL_ENTRY, join(outdir, FULL_FILE), version, [sdkChunkPlugin]),
+    esbuild({ contents: sdkEntry() }, join(outdir, SDK_FILE), version, []),
   ]);
   const packages = bundledInputs(hot.metafile).filter((p) => p.includes('node_modules/'));
   if (packages.length > 0) {
@@ -175,18 +203,22 @@ export async function bundle(outdir: string, version: string): Promise<{ hot: Bu
       `the hot bundle (${HOT_ENTRY}) holds package code; import it dynamically so it runs from the full bundle:\n  ${packages.slice(0, 10).join('\n  ')}`,
     );
   }
-  return { hot, full };
+  return { hot, full, sdk };
 }
 
+const SDK_INPUT = /node_modules\/(@aws-sdk|@smithy|@aws-crypto)\//;
+
 /**
- * The full bundle must keep the SDK lazy too (a login or list should not
- * pay for clients it does not use): every such module inside an esbuild __commonJS wrapper.
+ * The full bundle holds no SDK code (it is all in the SDK bundle), and the SDK bundle keeps it
+ * lazy (a login should not pay for STS): every module inside an esbuild __commonJS wrapper.
  */
-export function checkFullBundle(full: Bundle): number {
-  const sdkInputs = bundledInputs(full.metafile).filter((p) => /node_modules\/(@aws-sdk|@smithy|@aws-crypto)\//.test(p));
-  const unwrapped = sdkInputs.filter((p) => !full.code.includes(`${JSON.stringify(p)}(`));
-  if (unwrapped.length > 0) {
-    fail(`SDK modules in ${FULL_FILE} are not wrapped for lazy evaluation (eager import somewhere?):\n  ${unwrapped.slice(0, 10).join('\n  ')}`);
+export function checkFullBundle(full: Bundle, sdk: Bundle): number {
+  const inFull = bundledInputs(full.metafile).filter((p) => SDK_INPUT.test(p));
+  if (inFull.length > 0) fail(`${FULL_FILE} holds SDK code; it belongs in ${SDK_FILE}:\n  ${inFull.slice(0, 10).join('\n  ')}`);
+  const sdkInputs = bundledInputs(sdk.metafile).filter((p) => SDK_INPUT.test(p));
+  const unwrapped = sdkInputs.filter((p) => !sdk.code.includes(`${JSON.stringify(p)}(`));
+  if (sdkInputs.length === 0 || unwrapped.length > 0) {
+    fail(`SDK modules in ${SDK_FILE} are not wrapped for lazy evaluation:\n  ${unwrapped.slice(0, 10).join('\n  ')}`);
   }
   return sdkInputs.length;
 }
@@ -249,6 +281,10 @@ process.exit = (code) => {
   if (!code) fs.writeFileSync(TRAIN_OUT, script.createCachedData());
   exit(code);
 };
+if (TRAIN_ARGS === 'compile') {
+  fs.writeFileSync(TRAIN_OUT, script.createCachedData());
+  process.exit(0);
+}
 process.argv = [process.execPath, process.execPath, ...JSON.parse(TRAIN_ARGS)];
 const module = { exports: {} };
 script.runInThisContext()(module.exports, createRequire(process.execPath), module, TRAIN_FILENAME, '.');
@@ -261,27 +297,29 @@ script.runInThisContext()(module.exports, createRequire(process.execPath), modul
  * compiling (what Node's own useCodeCache does) holds little beyond the top level; this one
  * holds every function the run needed. `env` is the run's environment.
  */
-export async function trainedCodeCache(node: string, code: string, filename: string, work: string, args: string[], env: Record<string, string>): Promise<Buffer> {
+export async function trainedCodeCache(node: string, code: string, filename: string, work: string, args: string[] | 'compile', env: Record<string, string>): Promise<Buffer> {
   const src = join(work, `${filename}.wrapped.js`);
   const out = join(work, `${filename}.cache`);
   writeFileSync(src, wrapScript(code));
   const child = spawn(node, ['-e', TRAINER], {
-    env: { ...env, PATH: '/nonexistent', TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: filename, TRAIN_ARGS: JSON.stringify(args) },
+    env: { ...env, PATH: '/nonexistent', TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: filename, TRAIN_ARGS: args === 'compile' ? args : JSON.stringify(args) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const status = await new Promise<number | null>((ok) => child.on('close', ok));
-  if (status !== 0 || !existsSync(out)) fail(`the code-cache training run of ${filename} (${args.join(' ')}) failed with exit ${status}:\n${output}`);
+  if (status !== 0 || !existsSync(out)) fail(`the code-cache training run of ${filename} (${args === 'compile' ? args : args.join(' ')}) failed with exit ${status}:\n${output}`);
   return readFileSync(out);
 }
 
 /**
- * Both caches. The hot bundle's is trained on a cached `get`; the full bundle's on a cold one
- * (lock, token, HTTP client, one GetRoleCredentials answered by a stub server here, write).
+ * The three caches. The hot bundle's is trained on a cached `get`; the full bundle's on a cold
+ * one (lock, token, HTTP client, one GetRoleCredentials answered by a stub server here, write);
+ * the SDK bundle's holds what compiling it gives (its users, login and refresh, vary too much to
+ * train on one run).
  */
-export async function codeCaches(node: string, hotCode: string, fullCode: string, work: string): Promise<{ hot: Buffer; full: Buffer }> {
+export async function codeCaches(node: string, hotCode: string, fullCode: string, sdkCode: string, work: string): Promise<{ hot: Buffer; full: Buffer; sdk: Buffer }> {
   const home = tempDir('ssohelper-train-');
   const server = createServer((req, res) => {
     req.resume();
@@ -306,7 +344,8 @@ export async function codeCaches(node: string, hotCode: string, fullCode: string
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const full = await trainedCodeCache(node, fullCode, FULL_FILE, work, ['get', FIXTURE.profile], { HOME: home, AWS_ENDPOINT_URL_SSO: url });
-    return { hot, full };
+    const sdk = await trainedCodeCache(node, sdkCode, SDK_FILE, work, 'compile', {});
+    return { hot, full, sdk };
   } finally {
     server.close();
     rmSync(home, { recursive: true, force: true });
@@ -338,6 +377,7 @@ export interface SeaOptions {
   out: string;
   hotCode: string;
   fullCode: string;
+  sdkCode: string;
   /** Only when baseBinary runs on this platform: V8 rejects a cache from another. */
   codeCache: boolean;
   /** postject's extra flags, e.g. ['--macho-segment-name', 'NODE_SEA'] for macOS. */
@@ -362,6 +402,8 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
     .update(o.hotCode)
     .update('\0')
     .update(o.fullCode)
+    .update('\0')
+    .update(o.sdkCode)
     .update('\0')
     .update(readFileSync(join(root, SEA_MAIN_ENTRY)))
     .update(readFileSync(join(root, 'src/hot/embedded.ts')))
@@ -396,13 +438,17 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
     writeFileSync(main, await seaMainCode());
     writeFileSync(hot, o.hotCode);
     writeFileSync(full, o.fullCode);
-    const assets: Record<string, string> = { [HOT_ASSET]: hot, [FULL_ASSET]: full };
+    const sdk = join(work, SDK_FILE);
+    writeFileSync(sdk, o.sdkCode);
+    const assets: Record<string, string> = { [HOT_ASSET]: hot, [FULL_ASSET]: full, [SDK_ASSET]: sdk };
     if (o.codeCache) {
-      const caches = await codeCaches(o.node, o.hotCode, o.fullCode, work);
+      const caches = await codeCaches(o.node, o.hotCode, o.fullCode, o.sdkCode, work);
       writeFileSync(join(work, HOT_CACHE_ASSET), caches.hot);
       writeFileSync(join(work, FULL_CACHE_ASSET), caches.full);
       assets[HOT_CACHE_ASSET] = join(work, HOT_CACHE_ASSET);
       assets[FULL_CACHE_ASSET] = join(work, FULL_CACHE_ASSET);
+      writeFileSync(join(work, SDK_CACHE_ASSET), caches.sdk);
+      assets[SDK_CACHE_ASSET] = join(work, SDK_CACHE_ASSET);
     }
     writeFileSync(seaConfig, JSON.stringify({ main, output: blob, assets, ...settings }));
     // postject (LIEF) prints a page of harmless "Can't find string offset" warnings: show the
@@ -467,15 +513,15 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const version = opts['version-string'] ?? versionString();
   log(`version: ${version} (esbuild define __SSOHELPER_VERSION__)`);
-  const { hot, full } = await bundle(outdir, version);
+  const { hot, full, sdk } = await bundle(outdir, version);
   if (!opts['skip-checks']) {
-    const wrapped = checkFullBundle(full);
+    const wrapped = checkFullBundle(full, sdk);
     const builtins = checkHotPath(outdir);
-    log(`lazy: ${wrapped} SDK modules wrapped in ${FULL_FILE}; a cached 'get' loads ${builtins.length} builtins, no package, not ${FULL_FILE}`);
+    log(`lazy: no SDK code in ${FULL_FILE}, ${wrapped} SDK modules wrapped in ${SDK_FILE}; a cached 'get' loads ${builtins.length} builtins, no package, not ${FULL_FILE}`);
   }
   if (!opts['bundle-only']) {
     const exe = join(outdir, 'ssohelper');
-    await makeSea({ node: hostNode, baseBinary: hostNode, out: exe, hotCode: hot.code, fullCode: full.code, codeCache: true, force: opts.force });
+    await makeSea({ node: hostNode, baseBinary: hostNode, out: exe, hotCode: hot.code, fullCode: full.code, sdkCode: sdk.code, codeCache: true, force: opts.force });
     smoke(exe, version);
   }
   log(`done in ${seconds(t0)}`);

@@ -1,8 +1,9 @@
 // The scripts inside the single executable. Its main script (src/hot/seaMain.ts) only runs the
-// hot bundle (src/hot.ts); the hot bundle runs the full program (src/main.ts) when it has to.
-// Both bundles are SEA assets, each with a V8 code cache that the build trained by running the
-// path it serves, so neither compiles anything on that path; the full bundle is not even read
-// by a cached answer. Beside a plain bundle (npm package, tests) the full program is a file.
+// hot bundle (src/hot.ts); the hot bundle runs the full program (src/main.ts) when it has to;
+// the full program loads the AWS SDK bundle (the OIDC and STS clients, three quarters of all the
+// code) the first time it imports one of them. Each is a SEA asset with a V8 code cache (the hot
+// and full ones trained by running the path they serve), and none is read before it is needed.
+// Beside a plain bundle (npm package, tests) the full program and the SDK are files.
 
 export const HOT_FILE = 'ssohelper.cjs';
 export const FULL_FILE = 'ssohelper-full.cjs';
@@ -10,6 +11,9 @@ export const HOT_ASSET = 'hot.cjs';
 export const HOT_CACHE_ASSET = 'hot.cache';
 export const FULL_ASSET = 'full.cjs';
 export const FULL_CACHE_ASSET = 'full.cache';
+export const SDK_FILE = 'ssohelper-sdk.cjs';
+export const SDK_ASSET = 'sdk.cjs';
+export const SDK_CACHE_ASSET = 'sdk.cache';
 
 /** The CommonJS wrapper; the build compiles exactly this text to make the code caches. */
 export function wrapScript(source: string): string {
@@ -29,6 +33,10 @@ function builtinRequire(id: string): unknown {
 
 /** Runs an embedded script; only inside the single executable. */
 export function runEmbedded(asset: string, cacheAsset: string, filename: string, require: (id: string) => unknown): LoadedFrom {
+  return loadEmbedded(asset, cacheAsset, filename, require).loadedFrom;
+}
+
+function loadEmbedded(asset: string, cacheAsset: string, filename: string, require: (id: string) => unknown): { loadedFrom: LoadedFrom; exports: unknown } {
   const sea = process.getBuiltinModule('node:sea');
   const vm = process.getBuiltinModule('node:vm');
   let cachedData: Buffer | undefined;
@@ -40,8 +48,8 @@ export function runEmbedded(asset: string, cacheAsset: string, filename: string,
   const script = new vm.Script(wrapScript(sea.getAsset(asset, 'utf8')), { filename, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, filename, '.');
-  if (!cachedData) return 'asset';
-  return script.cachedDataRejected ? 'asset, cache rejected' : 'asset+cache';
+  const loadedFrom = !cachedData ? 'asset' : script.cachedDataRejected ? 'asset, cache rejected' : 'asset+cache';
+  return { loadedFrom, exports: module.exports };
 }
 
 /** The single executable's main script: the hot bundle, remembering how it was loaded. */
@@ -64,4 +72,24 @@ export function runFullProgram(): LoadedFrom {
   // Every package is bundled into the full program too; a real require keeps whatever else a
   // bundled package might ask of it (require.resolve, require.cache) working.
   return runEmbedded(FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, process.getBuiltinModule('node:module').createRequire(process.execPath));
+}
+
+let sdk: Record<string, unknown> | undefined;
+
+/**
+ * An AWS SDK package from the SDK bundle, which is loaded on the first call. The build turns the
+ * full program's `import('@aws-sdk/…')` into this (scripts/build.ts, sdkChunkPlugin).
+ */
+export function sdkPackage(name: string): unknown {
+  if (!sdk) {
+    const { isSea } = process.getBuiltinModule('node:sea');
+    const { createRequire } = process.getBuiltinModule('node:module');
+    sdk = (
+      isSea()
+        ? loadEmbedded(SDK_ASSET, SDK_CACHE_ASSET, SDK_FILE, createRequire(process.execPath)).exports
+        : createRequire(__filename)(`./${SDK_FILE}`)
+    ) as Record<string, unknown>;
+  }
+  if (!(name in sdk)) throw new Error(`${name} is not in ${SDK_FILE}; add it to SDK_PACKAGES in scripts/build.ts`);
+  return sdk[name];
 }
