@@ -1,6 +1,7 @@
 import { booleanFlag, stringFlag } from '../cli/args.ts';
 import { LockTimeoutError, LoginRequiredError, UsageError } from '../errors.ts';
 import type { Command } from './command.ts';
+import { LOGIN_FLAGS } from './login.ts';
 import { regionFlag, SYNC_FLAGS, runSync } from './sync.ts';
 
 export const init: Command = {
@@ -24,8 +25,7 @@ export const init: Command = {
     { name: 'sso-region', type: 'string', valueName: 'REGION', description: 'the region of IAM Identity Center (required)' },
     { name: 'sso-session', type: 'string', valueName: 'NAME', description: 'name of the [sso-session] (default: from the start URL)' },
     ...SYNC_FLAGS,
-    { name: 'use-device-code', type: 'boolean', description: 'log in with the device code flow (approve on any device)' },
-    { name: 'no-browser', type: 'boolean', description: 'do not open a browser; print the URL to open' },
+    ...LOGIN_FLAGS,
   ],
   maxPositionals: 0,
   async run(rt, args) {

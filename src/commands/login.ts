@@ -1,7 +1,13 @@
-import { booleanFlag, stringFlag } from '../cli/args.ts';
+import { booleanFlag, type FlagSpec, stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { LockTimeoutError } from '../errors.ts';
 import type { Command } from './command.ts';
+
+/** How to sign in; init signs in too and takes the same flags. */
+export const LOGIN_FLAGS: FlagSpec[] = [
+  { name: 'use-device-code', type: 'boolean', description: 'use the device code flow (approve on any device) instead of the browser redirect' },
+  { name: 'no-browser', type: 'boolean', description: 'do not open a browser; print the URL to open' },
+];
 
 export const login: Command = {
   name: 'login',
@@ -23,8 +29,7 @@ export const login: Command = {
   flags: [
     { name: 'profile', type: 'string', valueName: 'PROFILE', description: 'log in to the SSO session of this profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, then "default")' },
     { name: 'sso-session', type: 'string', valueName: 'NAME', description: 'log in to this [sso-session NAME] directly' },
-    { name: 'use-device-code', type: 'boolean', description: 'use the device code flow (approve on any device) instead of the browser redirect' },
-    { name: 'no-browser', type: 'boolean', description: 'do not open a browser; print the URL to open' },
+    ...LOGIN_FLAGS,
   ],
   maxPositionals: 0,
   async run(rt, args) {

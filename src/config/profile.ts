@@ -9,7 +9,9 @@ import { type AwsConfig, stringValue } from './model.ts';
 import { type ProfileNetwork, profileNetwork } from './network.ts';
 
 /** Where "create it" messages send a user without a config. */
-export const INIT_HINT = 'create it: ssohelper init --start-url URL --sso-region REGION (see: ssohelper init --help)';
+/** The command that sets up a first sso-session, for every message that says to create one. */
+export const INIT_COMMAND = 'ssohelper init --start-url URL --sso-region REGION';
+export const INIT_HINT = `create it: ${INIT_COMMAND} (see: ssohelper init --help)`;
 
 export interface SsoProfile {
   profileName: string;

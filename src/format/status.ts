@@ -1,4 +1,5 @@
 // `ssohelper status` for a person: a table to read at a glance; the JSON form is the report itself.
+import { INIT_COMMAND } from '../config/profile.ts';
 import type { StatusReport } from '../status/report.ts';
 import { humanDuration } from '../util/time.ts';
 import { renderTable } from './table.ts';
@@ -15,7 +16,7 @@ function table(headers: string[], rows: string[][]): string {
 export function renderStatus(r: StatusReport): string {
   const out: string[] = [];
   if (r.sessions.length === 0) {
-    out.push('SSO sessions: none configured or cached (set one up: ssohelper init --start-url URL --sso-region REGION)');
+    out.push(`SSO sessions: none configured or cached (set one up: ${INIT_COMMAND})`);
   } else {
     out.push('SSO sessions');
     out.push(

@@ -2,6 +2,7 @@
 // redirect URIs and the /authorize URL the browser opens. The layout follows the AWS CLI (2.22+)
 // so the identity service sees the same requests from both tools.
 import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { percentEncode } from '../util/percentEncode.ts';
 
 /** Registered once per client; RFC 8252 lets a loopback redirect use any port at run time. */
 export const REGISTERED_REDIRECT_URI = 'http://127.0.0.1/oauth/callback';
@@ -36,10 +37,6 @@ export function requestedScopes(configured: readonly string[]): string[] {
   return configured.length > 0 ? [...configured] : [DEFAULT_SCOPE];
 }
 
-/** botocore's percent_encode: everything but ALPHA / DIGIT / "-._~" is escaped, UTF-8 first. */
-export function percentEncode(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 export interface AuthorizeRequest {
   oidcEndpoint: string;

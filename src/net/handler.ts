@@ -36,7 +36,7 @@ export class NetworkHandler implements RequestHandler<SdkRequest, SdkResponse, H
     return {};
   }
 
-  destroy(): void {
-    this.http.destroy();
-  }
+  // The HTTP client is shared by every client of the same settings (src/sso/clients.ts): one
+  // SDK client's destroy() must not close the others' connections. It ends with the process.
+  destroy(): void {}
 }

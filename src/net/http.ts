@@ -13,6 +13,7 @@ import { attachContext, PROXY_AUTH_CODE } from './failure.ts';
 import { type ProxyServer, proxyFor } from './proxy.ts';
 import type { NetworkSettings } from './settings.ts';
 import { ConfigError } from '../errors.ts';
+import { percentEncode } from '../util/percentEncode.ts';
 
 export interface HttpRequest {
   method: string;
@@ -50,15 +51,12 @@ export function queryString(query: Record<string, string | string[] | null | und
   const parts: string[] = [];
   for (const key of Object.keys(query).sort()) {
     const value = query[key];
-    if (Array.isArray(value)) for (const v of value) parts.push(`${escapeUri(key)}=${escapeUri(v)}`);
-    else parts.push(value || typeof value === 'string' ? `${escapeUri(key)}=${escapeUri(value)}` : escapeUri(key));
+    if (Array.isArray(value)) for (const v of value) parts.push(`${percentEncode(key)}=${percentEncode(v)}`);
+    else parts.push(value || typeof value === 'string' ? `${percentEncode(key)}=${percentEncode(value)}` : percentEncode(key));
   }
   return parts.join('&');
 }
 
-function escapeUri(text: string): string {
-  return encodeURIComponent(text).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
 
 export class HttpClient {
   private readonly agents = new Map<string, HttpAgent>();

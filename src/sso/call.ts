@@ -1,7 +1,8 @@
-// The one place where an AWS SDK call becomes an outcome the rest of ssohelper understands:
-// transient failures are retried with full-jitter exponential back-off inside a time budget (so
-// 50 parallel callers spread out instead of retrying in lock-step), and whatever is left is
-// thrown as one of our own error classes. Nothing outside src/sso/ sees an SDK error.
+// The one place where an AWS call (through the SDK, or a portal request of portal.ts) becomes
+// an outcome the rest of ssohelper understands: transient failures are retried with full-jitter
+// exponential back-off inside a time budget (so 50 parallel callers spread out instead of
+// retrying in lock-step), and whatever is left is thrown as one of our own error classes.
+// Nothing outside src/sso/ sees an SDK error.
 import { LoginRequiredError, ServiceError, SsoHelperError } from '../errors.ts';
 import { type Runtime, secondsSetting } from '../runtime.ts';
 import { type Classified, classify, type FailureKind, isRetryable } from './errors.ts';
@@ -52,7 +53,7 @@ export class SsoApiError extends ServiceError {
 }
 
 /**
- * Runs one SDK request (`call`) under the retry budget and translates what it throws.
+ * Runs one AWS request (`call`) under the retry budget and translates what it throws.
  * `what` names the request in messages, e.g. "GetRoleCredentials for ReadOnly in 1111…".
  */
 export async function ssoCall<T>(api: SsoApi, what: string, call: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {

@@ -1,4 +1,5 @@
-// Sorts whatever the AWS SDK or the network threw into the few cases our logic cares about.
+// Sorts whatever an AWS call (the SDK's or portal.ts's) or the network threw into the few cases
+// our logic cares about.
 import { describeNetworkFailure, type NetworkFailure } from '../net/failure.ts';
 
 export type FailureKind =

@@ -7,6 +7,7 @@ import type { RoleCredentials } from '../credentials/model.ts';
 import { isSafeCredentialValue } from '../cache/role.ts';
 import { ServiceError } from '../errors.ts';
 import { queryString } from '../net/http.ts';
+import { parseJsonObject } from '../util/pyjson.ts';
 import { version } from '../util/version.ts';
 import { type SsoApi, ssoCall } from './call.ts';
 import { type Endpoint, httpClient } from './clients.ts';
@@ -53,7 +54,7 @@ export async function portalRequest(
     },
     MAX_ANSWER_BYTES,
   );
-  const body = parseObject(answer.text);
+  const body = parseJsonObject(answer.text);
   if (answer.status >= 200 && answer.status < 300) {
     if (body === undefined && answer.text.trim() !== '') {
       throw Object.assign(new Error(`the answer (HTTP ${answer.status}) is not a JSON object`), { name: 'MalformedAnswer', $metadata: { httpStatusCode: answer.status } });
@@ -65,15 +66,6 @@ export async function portalRequest(
     $metadata: { httpStatusCode: answer.status },
     $response: { headers: answer.headers },
   });
-}
-
-function parseObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
