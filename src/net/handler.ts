@@ -26,7 +26,8 @@ export class NetworkHandler implements RequestHandler<SdkRequest, SdkResponse, H
       body: request.body,
       signal: options?.abortSignal as AbortSignal | undefined,
     });
-    return { response: { statusCode: res.status, reason: res.reason, headers: res.headers, body: res.body } };
+    // The SDK collects a Uint8Array body as it is (smithy's collectBody): no stream needed.
+    return { response: { statusCode: res.status, reason: res.reason, headers: res.headers, body: new Uint8Array(res.body.buffer, res.body.byteOffset, res.body.byteLength) } };
   }
 
   // The SDK's way to change a handler's settings; ours come from src/net/settings.ts alone.

@@ -1,19 +1,23 @@
-// ssohelper's one HTTP client, on Node's http and https alone: every request picks direct or
-// proxy (proxy.ts), trusts what trust.ts says, ends when it does not connect or goes quiet
-// (connect and read timeouts that throw), and labels its failures with where they happened so
-// that failure.ts can name the proxy, the host and the setting to fix. The AWS SDK clients reach
-// it through handler.ts; the SSO portal calls (src/sso/portal.ts) use it directly, which is what
-// keeps a first call for a role off the SDK's start-up cost. node:http (and node:https, only for
-// https) load at the first request, not with this module.
-import type { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
+// ssohelper's one HTTP client: HTTP/1.1 written and read by wire.ts over Node's net and tls
+// sockets. Every request picks direct or proxy (proxy.ts: an absolute-URI request for http, a
+// CONNECT tunnel for https, to an http:// or https:// proxy), trusts what trust.ts says, ends
+// when it does not connect or goes quiet (connect and read timeouts that throw), and labels its
+// failures with where they happened so that failure.ts can name the proxy, the host and the
+// setting to fix. The AWS SDK clients reach it through handler.ts; the SSO portal calls
+// (src/sso/portal.ts) use it directly.
+// Our own rather than node:http: for the first call of a role, loading node:http and making
+// its first request cost twice what net alone does (about 24 against 12 ms here), and Node's
+// proxy support, which we would otherwise need, exists only from Node 24 on. node:net (and
+// node:tls, only for https) load at the first request, not with this module.
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { Env } from '../config/files.ts';
 import type { HttpTarget, NetContext } from './failure.ts';
 import { attachContext, PROXY_AUTH_CODE } from './failure.ts';
 import { type ProxyServer, proxyFor } from './proxy.ts';
 import type { NetworkSettings } from './settings.ts';
-import { ConfigError } from '../errors.ts';
 import { percentEncode } from '../util/percentEncode.ts';
+import { type Answer, AnswerReader, requestBytes } from './wire.ts';
 
 export interface HttpRequest {
   method: string;
@@ -30,16 +34,19 @@ export interface HttpRequest {
 
 export interface HttpResponse {
   status: number;
-  reason: string | undefined;
-  /** Lower-case names; repeated headers joined with ",". */
+  reason: string;
+  /** Lower-case names; repeated headers joined with ", ". */
   headers: Record<string, string>;
-  /** Still to be read; a failure while reading it is labelled like any other. */
-  body: IncomingMessage;
+  /** The whole body: every caller wants all of it, bounded. */
+  body: Buffer;
 }
 
 export interface Logger {
   debug(message: string): void;
 }
+
+/** Bigger than any answer of the AWS APIs we call; callers that know better pass their own. */
+const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The request as a URL would give it: protocol, host, port, encoded path and query. */
 export function requestTo(url: URL, method: string, headers: Record<string, string> = {}): HttpRequest {
@@ -57,25 +64,28 @@ export function queryString(query: Record<string, string | string[] | null | und
   return parts.join('&');
 }
 
+/** Methods whose empty body is still announced, as Node's http does (some servers want it). */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
+/** Set by us from the request itself; a caller's value would contradict the bytes we send. */
+const OWN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);
 
 export class HttpClient {
-  private readonly agents = new Map<string, HttpAgent>();
+  /** Idle kept-alive connections by destination (the proxy included): list and sync reuse them. */
+  private readonly idle = new Map<string, Socket[]>();
   private readonly env: Env;
   private readonly settings: NetworkSettings;
   private readonly ca: string[] | undefined;
   private readonly log: Logger;
-  private readonly proxySupport: boolean | undefined;
 
-  /** `proxySupport`: whether this Node's agents take `proxyEnv`; found out when first needed. */
-  constructor(env: Env, settings: NetworkSettings, ca: string[] | undefined, log: Logger, proxySupport?: boolean) {
+  constructor(env: Env, settings: NetworkSettings, ca: string[] | undefined, log: Logger) {
     this.env = env;
     this.settings = settings;
     this.ca = ca;
     this.log = log;
-    this.proxySupport = proxySupport;
   }
 
-  async send(r: HttpRequest): Promise<HttpResponse> {
+  /** Sends the request and reads the whole answer; a body over `maxBytes` is a failure, not a cut. */
+  async send(r: HttpRequest, maxBytes = DEFAULT_MAX_BYTES): Promise<HttpResponse> {
     const host = r.host.replace(/^\[|\]$/g, '');
     const https = r.protocol === 'https:';
     if (!https && r.protocol !== 'http:') throw new Error(`unsupported protocol ${r.protocol}`);
@@ -90,141 +100,287 @@ export class HttpClient {
       readTimeoutMs: this.settings.readTimeoutMs,
     };
     this.log.debug(`${r.protocol}//${host}:${target.port} ${proxy ? `via proxy ${proxy.display} (${proxy.source})` : 'direct'}`);
-    // An older Node ignores the proxy option and would connect directly, past the proxy the
-    // user named: refuse rather than fail later with a message about the wrong path.
-    if (proxy && !(this.proxySupport ?? nodeHasProxySupport())) {
-      throw new ConfigError(
-        `${proxy.source} is set, but the Node.js ${process.version} running ssohelper cannot send requests through a proxy`,
-        'use the ssohelper executable (it brings its own Node.js), or run the npm package on Node.js 24 or later',
-      );
-    }
-    const label = (err: unknown) => attachContext(err, context, proxy?.url);
-    let res: IncomingMessage;
+    let answer: Answer;
     try {
-      res = await this.exchange(r, host, target.port, https, proxy);
+      answer = await this.exchange(r, target, proxy, maxBytes);
     } catch (err) {
-      throw label(err);
+      throw attachContext(err, context, proxy?.url);
     }
-    // A body that stalls or breaks fails while the caller reads it: label that too.
-    res.on('error', label);
-    // Through a plain-http proxy the 407 comes back as a response, not as a failed tunnel.
-    if (proxy && res.statusCode === 407) {
-      res.destroy();
-      throw label(Object.assign(new Error('proxy authentication required'), { code: PROXY_AUTH_CODE, statusCode: 407 }));
+    // Through a plain-http proxy the 407 comes back as an answer, not as a failed tunnel.
+    if (proxy && !https && answer.status === 407) {
+      throw attachContext(Object.assign(new Error('proxy authentication required'), { code: PROXY_AUTH_CODE, statusCode: 407 }), context, proxy.url);
     }
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(res.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(',') : value;
-    }
-    return { status: res.statusCode ?? -1, reason: res.statusMessage, headers, body: res };
+    return { status: answer.status, reason: answer.reason, headers: answer.headers, body: answer.body };
   }
 
-  /** Sends and reads the whole answer as text; more than `maxBytes` is a failure, not a cut. */
+  /** Sends and reads the whole answer as text. */
   async fetchText(r: HttpRequest, maxBytes: number): Promise<{ status: number; headers: Record<string, string>; text: string }> {
-    const res = await this.send(r);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > maxBytes) {
-        res.body.destroy();
-        throw new Error(`${r.host} sent an answer larger than ${maxBytes} bytes`);
-      }
-      chunks.push(chunk);
-    }
-    return { status: res.status, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') };
+    const res = await this.send(r, maxBytes);
+    return { status: res.status, headers: res.headers, text: res.body.toString('utf8') };
   }
 
+  /** Closes the kept-alive connections. */
   destroy(): void {
-    for (const agent of this.agents.values()) agent.destroy();
-    this.agents.clear();
+    for (const sockets of this.idle.values()) for (const s of sockets) s.destroy();
+    this.idle.clear();
   }
 
-  private exchange(r: HttpRequest, host: string, port: number, https: boolean, proxy: ProxyServer | undefined): Promise<IncomingMessage> {
-    const { connectTimeoutMs, readTimeoutMs } = this.settings;
-    return new Promise((resolve, reject) => {
-      if (r.signal?.aborted) return reject(abortError(r.signal));
-      const send = process.getBuiltinModule(https ? 'node:https' : 'node:http').request;
-      const req = send({ host, port, method: r.method, path: r.path, headers: r.headers, agent: this.agentFor(https, proxy) });
-      const timers: NodeJS.Timeout[] = [];
+  private async exchange(r: HttpRequest, target: HttpTarget, proxy: ProxyServer | undefined, maxBytes: number): Promise<Answer> {
+    if (r.signal?.aborted) throw abortError(r.signal);
+    const https = target.protocol === 'https:';
+    const key = `${proxy?.url ?? ''} ${target.protocol}//${target.host}:${target.port}`;
+    const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
+    const headers: Array<[string, string]> = [['Host', hostHeader(target, https)]];
+    for (const [name, value] of Object.entries(r.headers)) if (!OWN_HEADERS.has(name.toLowerCase())) headers.push([name, value]);
+    if ((body && body.byteLength > 0) || BODY_METHODS.has(r.method)) headers.push(['Content-Length', String(body?.byteLength ?? 0)]);
+    // Plain http through a proxy: the proxy gets the whole URL, and its credentials.
+    const viaProxy = proxy && !https;
+    if (viaProxy && proxy.hasCredentials) headers.push(['Proxy-Authorization', basicAuth(proxy)]);
+    const requestTarget = viaProxy ? `http://${hostHeader(target, false)}${r.path}` : r.path;
+    const bytes = requestBytes(r.method, requestTarget, headers, body);
+
+    const reused = this.takeIdle(key);
+    if (reused) {
+      try {
+        return await this.roundTrip(reused, key, bytes, r, maxBytes);
+      } catch (err) {
+        // A kept-alive connection the server closed meanwhile fails before any answer: that is
+        // not the server's answer to this request, so a GET goes once more on a new connection.
+        if (!(err as { stale?: boolean }).stale || r.method !== 'GET') throw err;
+      }
+    }
+    const socket = await this.connect(target, proxy, r.signal);
+    return this.roundTrip(socket, key, bytes, r, maxBytes);
+  }
+
+  /** Writes the request on a connected socket and reads one answer, within the read timeout. */
+  private roundTrip(socket: Socket, key: string, bytes: Buffer, r: HttpRequest, maxBytes: number): Promise<Answer> {
+    const readTimeoutMs = this.settings.readTimeoutMs;
+    const reader = new AnswerReader({ method: r.method, maxBodyBytes: maxBytes });
+    socket.ref();
+    return new Promise<Answer>((resolve, reject) => {
+      let settled = false;
+      const cleanup = () => {
+        settled = true;
+        socket.removeListener('data', onData);
+        socket.removeListener('end', onEnd);
+        socket.removeListener('close', onEnd);
+        socket.removeListener('error', onError);
+        socket.removeListener('timeout', onTimeout);
+        r.signal?.removeEventListener('abort', onAbort);
+        socket.setTimeout(0);
+      };
       const fail = (err: Error) => {
-        for (const t of timers) clearTimeout(t);
-        req.destroy();
+        if (settled) return;
+        cleanup();
+        socket.destroy();
+        const code = (err as NodeJS.ErrnoException).code;
+        if (!reader.started && (code === 'ECONNRESET' || code === 'EPIPE')) Object.assign(err, { stale: true });
         reject(err);
       };
-      req.on('response', (res) => {
-        for (const t of timers) clearTimeout(t);
-        resolve(res);
-      });
-      req.on('error', fail);
-      if (r.signal) {
-        const signal = r.signal;
-        const onAbort = () => fail(abortError(signal));
-        signal.addEventListener('abort', onAbort, { once: true });
-        req.once('close', () => signal.removeEventListener('abort', onAbort));
+      const finish = () => {
+        if (settled || !reader.done) return;
+        const answer = reader.answer();
+        cleanup();
+        if (answer.keepAlive && !socket.destroyed && socket.writable) this.keepIdle(key, socket);
+        else socket.destroy();
+        resolve(answer);
+      };
+      const onData = (chunk: Buffer) => {
+        try {
+          reader.push(chunk);
+        } catch (err) {
+          return fail(err as Error);
+        }
+        finish();
+      };
+      const onEnd = () => {
+        try {
+          reader.end();
+        } catch (err) {
+          return fail(err as Error);
+        }
+        finish();
+      };
+      const onError = (err: Error) => fail(err);
+      const onTimeout = () => fail(timeoutError(`no data for ${readTimeoutMs} ms`));
+      const onAbort = () => fail(abortError(r.signal as AbortSignal));
+      socket.on('data', onData);
+      socket.on('end', onEnd);
+      socket.on('close', onEnd);
+      socket.on('error', onError);
+      if (readTimeoutMs > 0) {
+        socket.setTimeout(readTimeoutMs);
+        socket.on('timeout', onTimeout);
       }
-      if (connectTimeoutMs > 0) {
-        timers.push(setTimeout(() => fail(timeoutError(`did not establish a connection within ${connectTimeoutMs} ms`)), connectTimeoutMs));
-      }
-      // The connect timer runs until the socket (through a proxy: the tunnel) is connected; from
-      // then on the read timeout is the longest silence allowed, the answer's body included.
-      req.once('socket', (socket) => {
-        const connected = () => {
-          clearTimeout(timers[0]);
-          if (readTimeoutMs > 0) watchSilence(req, socket, readTimeoutMs, fail);
-        };
-        if (socket.connecting) socket.once('connect', connected);
-        else connected();
-      });
-      if (r.body === undefined || (typeof r.body !== 'string' && r.body.byteLength === 0)) req.end();
-      else req.end(r.body);
+      r.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.write(bytes);
     });
   }
 
-  private agentFor(https: boolean, proxy: ProxyServer | undefined): HttpAgent {
-    const key = `${https ? 'https' : 'http'} ${proxy?.url ?? ''}`;
-    let agent = this.agents.get(key);
-    if (!agent) {
-      // Node's own proxy support does the CONNECT tunnel (https) or the absolute-URI request
-      // (http) and sends Basic Proxy-Authorization from the URL's credentials. It is handed only
-      // the one proxy already chosen, so its own NO_PROXY reading never comes into play.
-      agent = https
-        ? new (process.getBuiltinModule('node:https').Agent)({ keepAlive: true, ca: this.ca, ...(proxy && { proxyEnv: { HTTPS_PROXY: proxy.url } }) })
-        : new (process.getBuiltinModule('node:http').Agent)({ keepAlive: true, ...(proxy && { proxyEnv: { HTTP_PROXY: proxy.url } }) });
-      this.agents.set(key, agent);
+  /**
+   * A connection ready for the request: TCP to the host or proxy, the proxy's TLS for an https://
+   * proxy, the CONNECT tunnel and TLS to the host for https. All of it within the connect timeout.
+   */
+  private async connect(target: HttpTarget, proxy: ProxyServer | undefined, signal: AbortSignal | undefined): Promise<Socket> {
+    const https = target.protocol === 'https:';
+    const { connectTimeoutMs } = this.settings;
+    let current: Socket | undefined;
+    let stop: ((err: Error) => void) | undefined;
+    const stopped = new Promise<never>((_, reject) => {
+      stop = (err) => {
+        current?.destroy();
+        reject(err);
+      };
+    });
+    stopped.catch(() => undefined);
+    const timer = connectTimeoutMs > 0 ? setTimeout(() => stop?.(timeoutError(`did not establish a connection within ${connectTimeoutMs} ms`)), connectTimeoutMs) : undefined;
+    const onAbort = () => stop?.(abortError(signal as AbortSignal));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const step = <T extends Socket>(socket: T, ready: string): Promise<T> => {
+      current = socket;
+      return Promise.race([stopped, readyOrFailed(socket, ready)]);
+    };
+    try {
+      if (!proxy) return https ? await step(this.tlsTo(target.host, target.port), 'secureConnect') : await step(tcpTo(target.host, target.port), 'connect');
+      let socket: Socket =
+        proxy.url.startsWith('https:') ? await step(this.tlsTo(proxy.host, proxy.port), 'secureConnect') : await step(tcpTo(proxy.host, proxy.port), 'connect');
+      if (!https) return socket;
+      socket = await Promise.race([stopped, this.tunnel(socket, target, proxy)]);
+      return await step(this.tlsTo(target.host, target.port, socket), 'secureConnect');
+    } catch (err) {
+      current?.destroy();
+      throw err;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
-    return agent;
+  }
+
+  private tlsTo(host: string, port: number, socket?: Socket): TLSSocket {
+    const tls = process.getBuiltinModule('node:tls');
+    const { isIP } = process.getBuiltinModule('node:net');
+    return tls.connect({
+      // With a tunnel, `host` is still the name the certificate is checked against.
+      ...(socket ? { socket, host } : { host, port }),
+      // SNI takes names only; an address is checked against the certificate's IP entries.
+      servername: isIP(host) ? undefined : host,
+      ca: this.ca,
+      ALPNProtocols: ['http/1.1'],
+    });
+  }
+
+  /** Asks the proxy for a tunnel to the target; its refusal fails as Node's own proxy support reports it. */
+  private tunnel(socket: Socket, target: HttpTarget, proxy: ProxyServer): Promise<Socket> {
+    const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
+    const headers: Array<[string, string]> = [['Host', authority]];
+    if (proxy.hasCredentials) headers.push(['Proxy-Authorization', basicAuth(proxy)]);
+    const reader = new AnswerReader({ method: 'CONNECT', maxBodyBytes: 0, headOnly: true });
+    return new Promise<Socket>((resolve, reject) => {
+      const done = (err?: Error) => {
+        socket.removeListener('data', onData);
+        socket.removeListener('end', onEnd);
+        socket.removeListener('error', done);
+        if (err) {
+          socket.destroy();
+          return reject(err);
+        }
+        const answer = reader.answer();
+        if (answer.status !== 200) {
+          socket.destroy();
+          return reject(Object.assign(new Error(`the proxy answered CONNECT with HTTP ${answer.status}`), { code: 'ERR_PROXY_TUNNEL', statusCode: answer.status }));
+        }
+        // Bytes after the proxy's answer are the target's (TLS): give them back to the socket.
+        if (reader.rest.length > 0) socket.unshift(reader.rest);
+        resolve(socket);
+      };
+      const onData = (chunk: Buffer) => {
+        try {
+          reader.push(chunk);
+        } catch (err) {
+          return done(err as Error);
+        }
+        if (reader.done) done();
+      };
+      const onEnd = () => done(Object.assign(new Error('the proxy closed the connection instead of answering CONNECT'), { code: 'ECONNRESET' }));
+      socket.on('data', onData);
+      socket.on('end', onEnd);
+      socket.on('error', done);
+      socket.write(requestBytes('CONNECT', authority, headers, undefined));
+    });
+  }
+
+  private takeIdle(key: string): Socket | undefined {
+    const sockets = this.idle.get(key);
+    while (sockets?.length) {
+      const socket = sockets.pop() as Socket;
+      socket.removeAllListeners('close');
+      socket.removeAllListeners('error');
+      if (!socket.destroyed && socket.writable && socket.readable) return socket;
+      socket.destroy();
+    }
+    return undefined;
+  }
+
+  private keepIdle(key: string, socket: Socket): void {
+    const list = this.idle.get(key) ?? [];
+    this.idle.set(key, list);
+    const forget = () => {
+      const i = list.indexOf(socket);
+      if (i >= 0) list.splice(i, 1);
+      socket.destroy();
+    };
+    // An idle connection neither keeps the process alive nor outlives a close or an error.
+    socket.unref();
+    socket.once('close', forget);
+    socket.on('error', forget);
+    list.push(socket);
   }
 }
 
-/**
- * Whether `http.Agent` takes the `proxyEnv` option (Node 24 and later): the npm package also
- * runs on Node 20, whose agents ignore it. Read from the constructor's source, the one place
- * the option's name appears when it is supported.
- */
-export function nodeHasProxySupport(): boolean {
-  return process.getBuiltinModule('node:http').Agent.toString().includes('proxyEnv');
+function tcpTo(host: string, port: number): Socket {
+  return process.getBuiltinModule('node:net').connect({ host, port });
 }
 
-/** Fails the request when the socket is silent for `ms`, until the answer has been read. */
-function watchSilence(req: ClientRequest, socket: Socket, ms: number, fail: (err: Error) => void): void {
-  let res: IncomingMessage | undefined;
-  req.once('response', (r) => {
-    res = r;
+/** Resolves when `socket` emits `ready` (connect, secureConnect), rejects on its error or close. */
+function readyOrFailed<T extends Socket>(socket: T, ready: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const off = () => {
+      socket.removeListener(ready, onReady);
+      socket.removeListener('error', onError);
+      socket.removeListener('close', onClose);
+    };
+    const onReady = () => {
+      off();
+      resolve(socket);
+    };
+    const onError = (err: Error) => {
+      off();
+      reject(err);
+    };
+    const onClose = () => {
+      off();
+      reject(Object.assign(new Error('the connection closed while it was being set up'), { code: 'ECONNRESET' }));
+    };
+    socket.once(ready, onReady);
+    socket.once('error', onError);
+    socket.once('close', onClose);
   });
-  const onTimeout = () => {
-    if (res?.complete) return;
-    const err = timeoutError(`no data for ${ms} ms`);
-    if (res) res.destroy(err);
-    else fail(err);
-  };
-  socket.setTimeout(ms);
-  socket.on('timeout', onTimeout);
-  // A kept-alive socket goes back to the agent: our watch ends with this request.
-  req.once('close', () => {
-    socket.removeListener('timeout', onTimeout);
-    socket.setTimeout(0);
-  });
+}
+
+/** The Host header (and a CONNECT authority): the port only when it is not the scheme's. */
+function hostHeader(target: HttpTarget, https: boolean): string {
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return target.port === (https ? 443 : 80) ? host : `${host}:${target.port}`;
+}
+
+/** Basic credentials from the proxy URL, percent-decoded (parseProxy checked the encoding). */
+function basicAuth(proxy: ProxyServer): string {
+  const userinfo = /^[a-z]+:\/\/([^@/]*)@/i.exec(proxy.url)?.[1] ?? '';
+  const colon = userinfo.indexOf(':');
+  const user = decodeURIComponent(colon < 0 ? userinfo : userinfo.slice(0, colon));
+  const password = colon < 0 ? '' : decodeURIComponent(userinfo.slice(colon + 1));
+  return `Basic ${Buffer.from(`${user}:${password}`, 'utf8').toString('base64')}`;
 }
 
 function timeoutError(message: string): Error {

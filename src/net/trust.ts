@@ -10,27 +10,23 @@ const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE
 const MAX_BUNDLE_BYTES = 16 * 1024 * 1024;
 
 /**
- * The `ca` option for TLS: undefined keeps Node's defaults (plus NODE_EXTRA_CA_CERTS). The same
- * list also becomes the process's default, because Node's proxy support opens the TLS
- * connection to an https:// proxy with default options only: the proxy is then checked against
- * the same authorities as AWS. (One process serves one set of settings.)
+ * The `ca` option for TLS: undefined keeps Node's defaults (plus NODE_EXTRA_CA_CERTS). http.ts
+ * gives the same list to the TLS of an https:// proxy, so the proxy is checked against the same
+ * authorities as AWS.
  */
 export function trustedCertificates(settings: NetworkSettings): string[] | undefined {
   const bundle = settings.caBundle ? readBundle(settings.caBundle.path, settings.caBundle.source) : undefined;
   if (!bundle && !settings.useSystemCa) return undefined;
   // node:tls only when there is something to trust: an http:// endpoint never needs it.
   const tls = process.getBuiltinModule('node:tls') as Partial<typeof import('node:tls')>;
-  // Node 20 (the npm package's oldest) has neither: it cannot read the system store, and its
-  // proxy support, which needs the default replaced, does not exist (http.ts refuses proxies).
+  // Node 20 (the npm package's oldest) cannot read the system store.
   if (settings.useSystemCa && typeof tls.getCACertificates !== 'function') {
     throw new ConfigError(
       `the operating system's trust store was asked for (SSOHELPER_USE_SYSTEM_CA, ssohelper_use_system_ca or NODE_USE_SYSTEM_CA), which the Node.js ${process.version} running ssohelper cannot read`,
       'use the ssohelper executable (it brings its own Node.js), run the npm package on Node.js 24 or later, or point AWS_CA_BUNDLE at a PEM file instead',
     );
   }
-  const ca = settings.useSystemCa && tls.getCACertificates ? [...(bundle ?? tls.getCACertificates('default')), ...tls.getCACertificates('system')] : bundle;
-  if (ca) tls.setDefaultCACertificates?.(ca);
-  return ca;
+  return settings.useSystemCa && tls.getCACertificates ? [...(bundle ?? tls.getCACertificates('default')), ...tls.getCACertificates('system')] : bundle;
 }
 
 export function readBundle(path: string, source: string): string[] {

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { ConfigError } from '../../src/errors.ts';
 import { describeNetworkFailure } from '../../src/net/failure.ts';
 import { NetworkHandler } from '../../src/net/handler.ts';
 import { HttpClient } from '../../src/net/http.ts';
@@ -100,26 +99,5 @@ describe('bounded waits against misbehaving servers', () => {
     assert.equal(f?.kind, 'proxyTunnel');
     assert.equal(f?.retryable, true);
     assert.match(f?.message ?? '', /would not connect to unknown\.invalid:443 \(HTTP 502\)/);
-  });
-});
-
-describe('a Node whose agents cannot use a proxy', () => {
-  const settings = { ...networkSettings({}, undefined), connectTimeoutMs: 500, readTimeoutMs: 500 };
-  const request = (port: number) => ({ method: 'GET', protocol: 'http:', host: '127.0.0.1', port, path: '/', headers: {} });
-
-  test('a request the proxy settings send through a proxy is refused with the variable named (exit 3)', async () => {
-    const client = new HttpClient({ HTTP_PROXY: 'http://proxy.example.invalid:3128' }, settings, undefined, { debug: () => undefined }, false);
-    const err = await client.send(request(9)).catch((e: unknown) => e);
-    assert.ok(err instanceof ConfigError, String(err));
-    assert.match(err.message, /HTTP_PROXY is set, but the Node\.js v[\d.]+ running ssohelper cannot send requests through a proxy/);
-  });
-
-  test('a request NO_PROXY sends directly still works', async () => {
-    const server = createHttpServer((_req, res) => res.end('ok'));
-    const port = await listen(server);
-    const client = new HttpClient({ HTTP_PROXY: 'http://proxy.example.invalid:3128', NO_PROXY: '127.0.0.1' }, settings, undefined, { debug: () => undefined }, false);
-    const answer = await client.fetchText(request(port), 100);
-    client.destroy();
-    assert.equal(answer.text, 'ok');
   });
 });
