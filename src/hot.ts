@@ -1,12 +1,14 @@
-// The executable's entry. A cached answer for get, env or export-credentials runs from this
-// small bundle alone; everything else (other commands, a cache miss, an error, --help, --debug)
-// is handed to the full program, src/main.ts, which starts over and does all of it. New
-// commands belong in src/cli/commands.ts, never here: the build fails if this bundle grows a
-// dependency on a package, and every dynamic import() in it becomes a handover (src/hot/handover.ts).
+// The executable's entry. get, env and export-credentials for an SSO role run from this small
+// bundle alone: a cached answer, and also a first call for the role (lock, one portal request,
+// cache write; COLD_MODULES in scripts/build.ts). Everything else (other commands, a token
+// refresh, a login, a role chain, --help, --debug) is handed to the full program, src/main.ts,
+// which starts over and does all of it. New commands belong in src/cli/commands.ts, never here:
+// the build fails if this bundle grows a dependency on a package, and every other dynamic
+// import() in it becomes a handover (src/hot/handover.ts).
 import { parseCommandArgs } from './cli/args.ts';
 import { STDERR, STDOUT, write } from './cli/output.ts';
 import type { Command } from './commands/command.ts';
-import { EXIT } from './errors.ts';
+import { describeFailure, EXIT, SsoHelperError, UsageError } from './errors.ts';
 import { env } from './commands/env.ts';
 import { exportCredentials } from './commands/exportCredentials.ts';
 import { get } from './commands/get.ts';
@@ -17,16 +19,22 @@ import { checkSettings, createRuntime, debugRequested } from './runtime.ts';
 
 const HOT_COMMANDS: readonly Command[] = [get, env, exportCredentials];
 
-/** The cached answer, or undefined when the full program has to run. Prints nothing. */
-async function cachedAnswer(argv: string[], debug: boolean): Promise<{ stdout: string; stderr: string } | undefined> {
+interface HotResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+/** The answer or our own failure, or undefined when the full program has to run. Prints nothing. */
+async function hotAnswer(argv: string[], debug: boolean): Promise<HotResult | undefined> {
   const command = HOT_COMMANDS.find((c) => c.name === argv[0]);
   if (!command || debug) return undefined;
+  let stderr = '';
   try {
     const args = parseCommandArgs(argv.slice(1), command.flags, command.maxPositionals, command.name);
     if (args.flags.help) return undefined;
     // A bad setting fails here as on every other path (the full program reports it).
     checkSettings(process.env);
-    let stderr = '';
     const rt = createRuntime({
       env: process.env,
       debug: false,
@@ -40,23 +48,27 @@ async function cachedAnswer(argv: string[], debug: boolean): Promise<{ stdout: s
     });
     const stdout = await command.run(rt, args);
     // Only exec-like commands return an Outcome, and they are never hot.
-    return handoverRequested() || typeof stdout !== 'string' ? undefined : { stdout, stderr };
-  } catch {
-    // Usage errors and every failure are reported by the full program, in one place.
-    return undefined;
+    return handoverRequested() || typeof stdout !== 'string' ? undefined : { stdout, stderr, exitCode: 0 };
+  } catch (err) {
+    // Our own errors (a role we may not use, an expired session, a refused request) are
+    // reported here as main.ts reports them: running the full program would make the same
+    // request again. Left-out code, usage errors and the unforeseen go to the full program.
+    if (handoverRequested() || !(err instanceof SsoHelperError) || err instanceof UsageError) return undefined;
+    const { exitCode, text } = describeFailure(err, false);
+    return { stdout: '', stderr: stderr + text, exitCode };
   }
 }
 
 exitOnSignals();
 const argv = process.argv.slice(2);
 const debug = debugRequested(argv, process.env);
-cachedAnswer(argv, debug).then(
+hotAnswer(argv, debug).then(
   async (answer) => {
     if (answer) {
       await signalsDelivered();
       write(STDERR, answer.stderr);
       write(STDOUT, answer.stdout);
-      process.exit(0);
+      process.exit(answer.exitCode);
     }
     try {
       const how = runFullProgram();

@@ -71,5 +71,6 @@ export async function readAssumedRole(path: string, warn: Warn): Promise<Assumed
 }
 
 export async function writeAssumedRole(path: string, c: AssumedRole): Promise<void> {
-  await writeFileAtomic(path, serializeAssumedRole(c));
+  // Assumed again if a crash loses it (as role entries, cache/role.ts).
+  await writeFileAtomic(path, serializeAssumedRole(c), { durable: false });
 }

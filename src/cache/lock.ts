@@ -8,8 +8,8 @@
 // every second, and one older than four seconds belongs to a dead holder and may be removed.
 // Our own code rather than the library: loading proper-lockfile (and the signal-exit and
 // node:assert it pulls in) cost more than the rest of the lock, about 6 ms of a first `get`.
-import { mkdir, rmdir, stat, utimes } from 'node:fs/promises';
-import { rmdirSync, statSync } from 'node:fs';
+// Synchronous calls, as everywhere in our file code (fs/files.ts says why).
+import { mkdirSync, rmdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, LockTimeoutError } from '../errors.ts';
 import { ensurePrivateDir, failureReason } from '../fs/files.ts';
@@ -121,21 +121,21 @@ let exitHook = false;
  * failure of the lock directory itself (permissions, a read-only or full disk).
  */
 async function tryLock(dir: string, debug: (message: string) => void): Promise<HeldLock | undefined> {
-  if (!(await makeLockDir(dir))) {
+  if (!makeLockDir(dir)) {
     // Held, unless its holder stopped touching it: then it is dead, and its lock is removed.
-    const since = await stat(dir).then((s) => s.mtimeMs, ignoreGone);
+    const since = markOf(dir)?.mtimeMs;
     if (since !== undefined && since >= Date.now() - STALE_MS) return undefined;
     if (since !== undefined) {
       debug(`was left by a holder that stopped ${Math.round((Date.now() - since) / 1000)}s ago; taking it over`);
-      await rmdir(dir).catch(ignoreGone);
+      removeGone(dir);
     }
     // One more try, no more: if another waiter got there first, the lock is simply not ours.
-    if (!(await makeLockDir(dir))) return undefined;
+    if (!makeLockDir(dir)) return undefined;
   }
   // A waiter that judged us stale (this process stalled for seconds) removes our directory and
   // makes its own, possibly with the same inode number: the mtime tells them apart. We then
   // neither touch nor remove the new holder's lock.
-  const made = await markOf(dir);
+  const made = markOf(dir);
   if (!made) return undefined;
   let mark = made;
   ours.set(dir, mark);
@@ -147,14 +147,14 @@ async function tryLock(dir: string, debug: (message: string) => void): Promise<H
     });
   }
   let lost = false;
-  const stillOurs = async () => sameMark(await markOf(dir), mark);
-  const touch = setInterval(async () => {
+  const stillOurs = () => sameMark(markOf(dir), mark);
+  const touch = setInterval(() => {
     if (lost) return;
     try {
-      if (!(await stillOurs())) throw new Error('replaced');
+      if (!stillOurs()) throw new Error('replaced');
       const now = new Date();
-      await utimes(dir, now, now);
-      const touched = await markOf(dir);
+      utimesSync(dir, now, now);
+      const touched = markOf(dir);
       if (!touched || touched.ino !== mark.ino) throw new Error('replaced');
       mark = touched;
       if (ours.has(dir)) ours.set(dir, mark);
@@ -171,13 +171,31 @@ async function tryLock(dir: string, debug: (message: string) => void): Promise<H
     release: async () => {
       clearInterval(touch);
       ours.delete(dir);
-      if (!lost && (await stillOurs().catch(() => false))) await rmdir(dir).catch(() => undefined);
+      if (lost) return;
+      try {
+        if (stillOurs()) rmdirSync(dir);
+      } catch {
+        // gone already
+      }
     },
   };
 }
 
-async function markOf(dir: string): Promise<Mark | undefined> {
-  return stat(dir).then((s) => ({ ino: s.ino, mtimeMs: s.mtimeMs }), ignoreGone);
+function markOf(dir: string): Mark | undefined {
+  try {
+    const s = statSync(dir);
+    return { ino: s.ino, mtimeMs: s.mtimeMs };
+  } catch (err) {
+    return ignoreGone(err);
+  }
+}
+
+function removeGone(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch (err) {
+    ignoreGone(err);
+  }
 }
 
 function sameMark(a: Mark | undefined, b: Mark): boolean {
@@ -185,9 +203,9 @@ function sameMark(a: Mark | undefined, b: Mark): boolean {
 }
 
 /** True when we made the directory; false when it exists. */
-async function makeLockDir(dir: string): Promise<boolean> {
+function makeLockDir(dir: string): boolean {
   try {
-    await mkdir(dir);
+    mkdirSync(dir);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;

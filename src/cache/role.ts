@@ -78,5 +78,6 @@ export async function readRoleEntry(path: string, warn: Warn): Promise<RoleCrede
 }
 
 export async function writeRoleEntry(path: string, c: RoleCredentials): Promise<void> {
-  await writeFileAtomic(path, serializeRoleEntry(c));
+  // Fetched again if a crash loses it: not worth an fsync on every first `get`.
+  await writeFileAtomic(path, serializeRoleEntry(c), { durable: false });
 }

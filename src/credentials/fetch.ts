@@ -1,6 +1,6 @@
 // Fetches SSO role credentials with the session's token, looking once more for a newer token
 // when the portal says the one we used is no longer valid. Runs under the role's lock (refill.ts).
-import { promises as fsp } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import type { SsoProfile } from '../config/profile.ts';
 import { AccessDeniedError, LoginRequiredError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
@@ -52,7 +52,12 @@ function denied(err: unknown, profile: SsoProfile): never {
  */
 export async function loggedOutMeanwhile(rt: Runtime, profile: SsoProfile, path: string): Promise<void> {
   const session = sessionOfProfile(profile);
-  if (await fsp.lstat(tokenPath(rt, session)).then(() => true, () => false)) return;
+  try {
+    lstatSync(tokenPath(rt, session));
+    return;
+  } catch {
+    // no token: logged out
+  }
   await removeFile(path).catch(() => undefined);
   throw loginRequired(session, `logged out of ${describeSession(session)} while credentials for profile "${profile.profileName}" were being fetched; they were not kept`);
 }

@@ -1,5 +1,5 @@
 // The miss half of the cached path: lock, look again, fetch, write atomically, release.
-import { promises as fsp } from 'node:fs';
+import { statSync } from 'node:fs';
 import { roleLockName, withLock } from '../cache/lock.ts';
 import { ConfigError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
@@ -37,6 +37,9 @@ export async function refillUnderLock<C extends ExpiringCredentials>(rt: Runtime
 }
 
 async function writtenSince(path: string, since: number): Promise<boolean> {
-  const stat = await fsp.stat(path).catch(() => undefined);
-  return stat !== undefined && stat.mtimeMs >= since;
+  try {
+    return statSync(path).mtimeMs >= since;
+  } catch {
+    return false;
+  }
 }

@@ -7,7 +7,7 @@ import { LockTimeoutError, LoginRequiredError, ServiceError, SsoHelperError } fr
 import { mask, type Runtime } from '../runtime.ts';
 import { SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
-import { type IssuedToken, refreshAccessToken } from '../sso/oidc.ts';
+import type { IssuedToken, refreshAccessToken } from '../sso/oidc.ts';
 import { clearRefreshFailure, inRefreshCooldown, noteLostRefresh, noteRefreshFailure } from '../cache/refreshState.ts';
 import { humanDuration } from '../util/time.ts';
 import { TOKEN_REFRESH_WINDOW_MS } from './freshness.ts';
@@ -51,8 +51,12 @@ export async function usableToken(rt: Runtime, s: SessionRef): Promise<SsoToken>
  */
 async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string, stillValid: SsoToken | undefined): Promise<SsoToken> {
   const what = `refreshing the SSO token for ${describeSession(s)}`;
+  // Loaded before the lock and outside every catch below: in the hot entry this import is where
+  // the run hands over to the full program (src/hot/handover.ts), which must happen before
+  // anything is locked, asked or noted, and must not pass for a failed refresh.
+  const { refreshAccessToken: refresh } = await import('../sso/oidc.ts');
   try {
-    return await withLock(rt, tokenLockName(tokenCacheHash(s)), what, () => refreshLocked(rt, s, path), stillValid ? 0 : undefined);
+    return await withLock(rt, tokenLockName(tokenCacheHash(s)), what, () => refreshLocked(rt, s, path, refresh), stillValid ? 0 : undefined);
   } catch (err) {
     if (!(stillValid && err instanceof LockTimeoutError)) throw err;
     rt.debug('another process is refreshing the token; using the current one');
@@ -60,7 +64,7 @@ async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string, stillV
   }
 }
 
-async function refreshLocked(rt: Runtime, s: SessionRef, path: string): Promise<SsoToken> {
+async function refreshLocked(rt: Runtime, s: SessionRef, path: string, refresh: typeof refreshAccessToken): Promise<SsoToken> {
   // Another process may have refreshed while we waited.
   const current = await readToken(path, rt.stderr);
   if (!current) throw loginRequired(s, `the SSO login for ${describeSession(s)} was removed (logged out?)`);
@@ -75,7 +79,7 @@ async function refreshLocked(rt: Runtime, s: SessionRef, path: string): Promise<
   if (left > 0 && (await inRefreshCooldown(rt.paths.stateDir, hash, rt.now()))) return current;
   let issued: IssuedToken;
   try {
-    issued = await refreshAccessToken(
+    issued = await refresh(
       { rt, endpoint: endpointFor(rt, s, 'oidc'), ...(left > 0 ? { budgetMs: 0, attemptTimeoutMs: STILL_VALID_REFRESH_MS } : {}) },
       { clientId: current.clientId as string, clientSecret: current.clientSecret as string },
       current.refreshToken as string,

@@ -1,8 +1,9 @@
 // The scripts inside the single executable. Its main script (src/hot/seaMain.ts) only runs the
-// hot bundle (src/hot.ts); the hot bundle runs the full program (src/main.ts) when it has to;
-// the full program loads the AWS SDK bundle (the OIDC and STS clients, three quarters of all the
-// code) the first time it imports one of them. Each is a SEA asset with a V8 code cache (the hot
-// and full ones trained by running the path they serve), and none is read before it is needed.
+// hot bundle (src/hot.ts: cached answers and first calls for an SSO role); the hot bundle runs
+// the full program (src/main.ts) when it has to; the full program loads the AWS SDK bundle (the
+// OIDC and STS clients, three quarters of all the code) the first time it imports one of them.
+// Each is a SEA asset with a V8 code cache (the hot and full ones trained by running a first
+// `get`), and none is read before it is needed.
 // Beside a plain bundle (npm package, tests) the full program and the SDK are files.
 
 export const HOT_FILE = 'ssohelper.cjs';

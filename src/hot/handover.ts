@@ -1,6 +1,10 @@
-// The hot bundle (src/hot.ts) holds only what a cached answer runs. scripts/build.ts resolves
-// every dynamic import() in it to a module that calls handover(): reaching code that was left
-// out means this run is not a cached answer, and the full program must redo it from the start.
+// The hot bundle (src/hot.ts) holds only what get, env and export-credentials run for a cached
+// answer or a first call for an SSO role. scripts/build.ts resolves every other dynamic import()
+// in it to a module that calls handover(): reaching code that was left out means this run is
+// not the hot entry's, and the full program must redo it from the start. So such an import has
+// to come before anything is locked, written or asked of the network on that path (see
+// refreshUnderLock in src/credentials/token.ts), and outside any catch that would take it for
+// a failure.
 
 let requested = false;
 

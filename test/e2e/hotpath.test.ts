@@ -7,10 +7,11 @@ import { appendFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadedBy } from '../../scripts/build.ts';
-import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache } from '../../scripts/fixture.ts';
+import { loadedBy, probedArgs, probeReport } from '../../scripts/build.ts';
+import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from '../../scripts/fixture.ts';
 import { assumeRoleCachePath, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
 import { FULL_FILE, HOT_FILE } from '../../src/hot/embedded.ts';
+import { Emulator } from '../emulator/server.ts';
 import { collect, describe as explain, ROOT } from '../helpers/run.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -72,16 +73,64 @@ describe('hot entry and full program', { skip }, () => {
     assert.ok(fullLoaded(loads(['get', 'proc']).files));
   });
 
-  test('everything else is the full program: other commands, help, debug, a cache miss', () => {
-    for (const args of [['--version'], ['status'], ['get', '--help'], ['get', FIXTURE.profile, '--debug'], ['get', FIXTURE.profile, '--refresh']]) {
+  test('everything else is the full program: other commands, help, debug', () => {
+    for (const args of [['--version'], ['status'], ['get', '--help'], ['get', FIXTURE.profile, '--debug']]) {
       assert.ok(fullLoaded(loads(args).files), `${args.join(' ')} did not load ${FULL_FILE}`);
     }
+  });
+
+  test('a cache miss without a token is answered by the hot entry: login required, once, exit 4', () => {
     rmSync(roleCacheFile(home));
     const miss = loads(['get', FIXTURE.profile]);
-    assert.ok(fullLoaded(miss.files));
-    // No token for the session: the full program says so, once, with the login exit code.
+    assert.ok(!fullLoaded(miss.files), `a miss loaded ${FULL_FILE}`);
     assert.equal(miss.status, 4, miss.stderr);
     assert.equal(miss.stderr.match(/ssohelper login/g)?.length, 1, miss.stderr);
+  });
+
+  describe('a first get for a role (one GetRoleCredentials)', () => {
+    let emu: Emulator;
+    beforeEach(async () => {
+      emu = await Emulator.start();
+      rmSync(roleCacheFile(home));
+      await writeSsoToken(home, emu.issueSession({ ttlSeconds: 3600 }));
+      env = { ...env, AWS_ENDPOINT_URL_SSO: emu.url, AWS_ENDPOINT_URL_SSO_OIDC: emu.url };
+    });
+    afterEach(() => emu.stop());
+
+    const coldRun = async (args: string[]) => {
+      const child = spawn(process.execPath, probedArgs(HOT, args), { env, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+      let raw = '';
+      (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => (raw += d));
+      const r = await collect(child);
+      return { ...r, ...probeReport(raw) };
+    };
+
+    test('runs in the hot entry alone: no full program, no node:http, the entry written', async () => {
+      const r = await coldRun(['get', FIXTURE.profile]);
+      assert.equal(r.code, 0, explain(r));
+      assert.equal(emu.counters.GetRoleCredentials, 1);
+      assert.ok(!fullLoaded(r.files), `a first get loaded ${FULL_FILE}`);
+      for (const heavy of ['http', 'https', 'tls', 'internal/fs/promises']) assert.ok(!r.builtins.includes(heavy), `a first get loaded ${heavy}`);
+      assert.ok(existsSync(roleCacheFile(home)));
+    });
+
+    test('a refusal from the portal is reported by the hot entry, once, without asking again', async () => {
+      emu.failNext('GetRoleCredentials', 403, 1, 'ForbiddenException');
+      const r = await coldRun(['get', FIXTURE.profile]);
+      assert.equal(r.code, 5, explain(r));
+      assert.equal(emu.counters.GetRoleCredentials, 1, 'one request: the full program did not make it again');
+      assert.ok(!fullLoaded(r.files));
+      assert.equal(r.stderr.match(/no access to role/g)?.length, 1, r.stderr);
+    });
+
+    test('a token due for refresh hands over before any request: the full program refreshes and fetches', async () => {
+      await writeSsoToken(home, emu.issueSession({ ttlSeconds: 60 }));
+      const r = await coldRun(['get', FIXTURE.profile]);
+      assert.equal(r.code, 0, explain(r));
+      assert.ok(fullLoaded(r.files), 'a refresh needs the SDK, in the full program');
+      assert.equal(emu.counters.CreateToken, 1);
+      assert.equal(emu.counters.GetRoleCredentials, 1);
+    });
   });
 
   test('the executable: a warning is printed once, whether the hot entry answers or hands over', () => {
@@ -97,7 +146,7 @@ describe('hot entry and full program', { skip }, () => {
     assert.equal(miss.stderr.match(/also has keys/g)?.length, 1, miss.stderr);
   });
 
-  test('the executable: errors on the hot commands come from the full program, once', () => {
+  test('the executable: errors on the hot commands are printed once, by whichever entry meets them', () => {
     const usage = spawnSync(BIN, ['get', FIXTURE.profile, '--min-ttl', 'soon'], { env, encoding: 'utf8', timeout: 30_000 });
     assert.equal(usage.status, 2, usage.stderr);
     assert.equal(usage.stderr.match(/not a duration/g)?.length, 1, usage.stderr);

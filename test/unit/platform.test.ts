@@ -110,7 +110,7 @@ describe('atomic replace on Windows', () => {
       writeFileSync(target, 'old');
       const fs = busy(code, 3);
       const slept: number[] = [];
-      await writeFileAtomic(target, 'new', 0o600, { platform: 'win32', rename: fs.rename, sleep: async (ms) => void slept.push(ms) });
+      await writeFileAtomic(target, 'new', { platform: 'win32', rename: fs.rename, sleep: async (ms) => void slept.push(ms) });
       assert.equal(readFileSync(target, 'utf8'), 'new');
       assert.equal(fs.calls.length, 4);
       assert.deepEqual(slept, REPLACE_RETRY_DELAYS_MS.slice(0, 3));
@@ -124,7 +124,7 @@ describe('atomic replace on Windows', () => {
     const fs = busy('EPERM', Number.POSITIVE_INFINITY);
     const slept: number[] = [];
     await assert.rejects(
-      writeFileAtomic(target, 'new', 0o600, { platform: 'win32', rename: fs.rename, sleep: async (ms) => void slept.push(ms) }),
+      writeFileAtomic(target, 'new', { platform: 'win32', rename: fs.rename, sleep: async (ms) => void slept.push(ms) }),
       (err: unknown) => err instanceof ConfigError && err.message.includes(target) && /permission denied/.test(err.message),
     );
     assert.equal(fs.calls.length, REPLACE_RETRY_DELAYS_MS.length + 1);
