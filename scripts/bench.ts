@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FULL_FILE, HOT_FILE } from '../src/hot/embedded.ts';
+import { COLD_FILE, FULL_FILE, HOT_FILE } from '../src/hot/embedded.ts';
 import { Emulator } from '../test/emulator/server.ts';
 import { tempDir } from '../test/helpers/temp.ts';
 import { makeTestCa } from '../test/helpers/tls.ts';
@@ -417,11 +417,12 @@ async function main(): Promise<number> {
       builtinsLoaded: hotLoads.builtins.length,
       heavyBuiltins: ['http', 'https', 'http2', 'tls', 'zlib'].filter((m) => hotLoads.builtins.includes(m)),
       fullProgramLoaded: hotLoads.files.some((f) => f.endsWith(FULL_FILE)),
-      bytes: { hot: size(HOT_FILE), full: size(FULL_FILE) },
+      coldScriptLoaded: hotLoads.files.some((f) => f.endsWith(COLD_FILE)),
+      bytes: { hot: size(HOT_FILE), cold: size(COLD_FILE), full: size(FULL_FILE) },
     },
   };
   const ok =
-    hotConnections === 0 && !report.hotPath.fullProgramLoaded && herdRows.every((r) => r.failed === 0);
+    hotConnections === 0 && !report.hotPath.fullProgramLoaded && !report.hotPath.coldScriptLoaded && herdRows.every((r) => r.failed === 0);
 
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -458,7 +459,7 @@ async function main(): Promise<number> {
     );
   }
   out.push(
-    `hot path: ${hotConnections} network connections, ${report.hotPath.builtinsLoaded} builtins (heavy: ${report.hotPath.heavyBuiltins.join(', ') || 'none'}), full program ${report.hotPath.fullProgramLoaded ? 'LOADED' : 'not loaded'}; bundles: hot ${report.hotPath.bytes.hot} B, full ${report.hotPath.bytes.full} B`,
+    `hot path: ${hotConnections} network connections, ${report.hotPath.builtinsLoaded} builtins (heavy: ${report.hotPath.heavyBuiltins.join(', ') || 'none'}), cold script ${report.hotPath.coldScriptLoaded ? 'LOADED' : 'not loaded'}, full program ${report.hotPath.fullProgramLoaded ? 'LOADED' : 'not loaded'}; bundles: hot ${report.hotPath.bytes.hot} B, cold ${report.hotPath.bytes.cold} B, full ${report.hotPath.bytes.full} B`,
   );
   process.stdout.write(`${out.join('\n')}\n`);
   return ok ? 0 : 1;

@@ -32,7 +32,22 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import { FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, HOT_ASSET, HOT_CACHE_ASSET, HOT_FILE, SDK_ASSET, SDK_CACHE_ASSET, SDK_FILE, wrapScript } from '../src/hot/embedded.ts';
+import {
+  COLD_ASSET,
+  COLD_CACHE_ASSET,
+  COLD_FILE,
+  FULL_ASSET,
+  FULL_CACHE_ASSET,
+  FULL_FILE,
+  HOT_ASSET,
+  HOT_CACHE_ASSET,
+  HOT_FILE,
+  SDK_ASSET,
+  SDK_CACHE_ASSET,
+  SDK_FILE,
+  SHARED_MODULES,
+  wrapScript,
+} from '../src/hot/embedded.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
 import { tempDir } from '../test/helpers/temp.ts';
 
@@ -41,7 +56,7 @@ export const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 export const HOT_ENTRY = 'src/hot.ts';
 export const FULL_ENTRY = 'src/main.ts';
 export const SEA_MAIN_ENTRY = 'src/hot/seaMain.ts';
-export { FULL_FILE, HOT_FILE, SDK_FILE };
+export { COLD_FILE, FULL_FILE, HOT_FILE, SDK_FILE };
 /** The AWS SDK packages the full program imports; they make up the SDK bundle. */
 export const SDK_PACKAGES = ['@aws-sdk/client-sso-oidc', '@aws-sdk/client-sts'];
 /** The pinned Node 24 from node_modules, never the machine's /usr/bin/node. */
@@ -98,30 +113,78 @@ function writeIfChanged(path: string, data: string | Uint8Array): boolean {
 }
 
 /**
- * What a first `get` for an SSO role loads beyond a cached answer (the lock, the portal request,
- * the HTTP client, the cache write), repo-relative: bundled into the hot script, so that call
- * needs no second script and no second start. A token refresh, a login or a role chain still
- * hands over (the SDK, the browser, STS are never in the hot bundle).
+ * The cold script's modules that the hot bundle (or a module both share) may import(),
+ * repo-relative: what a first `get` for an SSO role needs beyond a cached answer (the lock, the
+ * portal request, the HTTP client, the cache write). They run in the hot entry's own start,
+ * from a script of their own, so a cached answer neither reads nor compiles them. A token
+ * refresh, a login or a role chain still hands over (the SDK, the browser, STS).
  */
-export const COLD_MODULES = ['src/credentials/refill.ts', 'src/credentials/fetch.ts', 'src/net/http.ts', 'src/net/settings.ts', 'src/net/trust.ts', 'src/net/proxy.ts'];
+export const COLD_ENTRIES = ['src/credentials/refill.ts', 'src/credentials/fetch.ts', 'src/net/http.ts', 'src/net/settings.ts', 'src/net/trust.ts', 'src/net/proxy.ts'];
 
-// In the hot bundle every other dynamic import() becomes a call to handover(): the code behind
-// it lives only in the full bundle, which redoes the whole run.
-const handoverPlugin: Plugin = {
-  name: 'handover',
-  setup(b) {
-    b.onResolve({ filter: /.*/ }, (args) => {
-      if (args.kind !== 'dynamic-import') return undefined;
-      const target = relative(root, join(dirname(args.importer), args.path));
-      return COLD_MODULES.includes(target) ? undefined : { path: args.path, namespace: 'handover' };
-    });
-    b.onLoad({ filter: /.*/, namespace: 'handover' }, () => ({
-      contents: `import { handover } from ${JSON.stringify(join(root, 'src/hot/handover.ts'))}; handover();`,
-      loader: 'ts',
-      resolveDir: root,
-    }));
-  },
-};
+const HANDOVER_MODULE = join(root, 'src/hot/handover.ts');
+
+/** A relative or absolute import's target, repo-relative; undefined for a builtin or a package. */
+function targetOf(args: { path: string; importer: string; resolveDir: string }): string | undefined {
+  if (!args.path.startsWith('.') && !args.path.startsWith('/')) return undefined;
+  return relative(root, args.path.startsWith('/') ? args.path : join(args.resolveDir || dirname(args.importer), args.path));
+}
+
+/**
+ * The hot bundle's and the cold script's dynamic imports: a cold module (`cold`, hot bundle only)
+ * becomes a call to coldModule(), which loads the cold script; one the script holds itself
+ * (`inside`, cold script only) stays; every other one becomes a call to handover(): the code
+ * behind it lives only in the full bundle, which redoes the whole run.
+ */
+function dynamicImportPlugin(cold: { entries: string[]; shared: string[] } | undefined, inside: Set<string> | undefined): Plugin {
+  return {
+    name: 'dynamic-imports',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind !== 'dynamic-import') return undefined;
+        const target = targetOf(args);
+        if (target && cold?.entries.includes(target)) return { path: target, namespace: 'cold-chunk' };
+        if (target && inside?.has(target)) return undefined;
+        return { path: args.path, namespace: 'handover' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'handover' }, () => ({
+        contents: `import { handover } from ${JSON.stringify(HANDOVER_MODULE)}; handover();`,
+        loader: 'ts',
+        resolveDir: root,
+      }));
+      b.onLoad({ filter: /.*/, namespace: 'cold-chunk' }, (args) => {
+        const shared = cold?.shared ?? [];
+        const imports = shared.map((m, i) => `import * as s${i} from ${JSON.stringify(join(root, m))};`).join('\n');
+        const table = shared.map((m, i) => `${JSON.stringify(m)}: s${i}`).join(', ');
+        return {
+          contents: `${imports}\nimport { coldModule } from ${JSON.stringify(join(root, 'src/hot/embedded.ts'))};\nmodule.exports = coldModule(${JSON.stringify(args.path)}, { ${table} });`,
+          loader: 'ts',
+          resolveDir: root,
+        };
+      });
+    },
+  };
+}
+
+/**
+ * In the cold script, a module the hot bundle already holds is taken from it (coldModule()
+ * hands them over), never bundled a second time: one copy of each class and of each piece of
+ * state (the hand-over flag, the files being written).
+ */
+function sharedPlugin(hotModules: Set<string>): Plugin {
+  return {
+    name: 'shared',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        const target = targetOf(args);
+        return target && hotModules.has(target) ? { path: target, namespace: 'shared' } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: 'shared' }, (args) => ({
+        contents: `const m = globalThis[Symbol.for(${JSON.stringify(SHARED_MODULES)})]?.[${JSON.stringify(args.path)}]; if (!m) throw new Error(${JSON.stringify(`${args.path} was not handed over by the hot bundle`)}); module.exports = m;`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 // In the full bundle an AWS SDK package is a call into the SDK bundle, a script of its own that
 // is read and compiled only when a command first needs a client (src/hot/embedded.ts): the SDK
@@ -154,10 +217,11 @@ export interface Bundle {
   metafile: Metafile;
 }
 
-async function esbuild(entry: string | { contents: string }, outfile: string, version: string, plugins: Plugin[]): Promise<Bundle> {
+/** One bundle; with `write` false only its metafile and code are wanted, nothing is written. */
+async function esbuild(entry: string | { contents: string; name: string }, outfile: string, version: string, plugins: Plugin[], write = true): Promise<Bundle> {
   const t0 = performance.now();
   const result = await build({
-    ...(typeof entry === 'string' ? { entryPoints: [join(root, entry)] } : { stdin: { contents: entry.contents, resolveDir: root, sourcefile: 'sdk-entry.js', loader: 'js' as const } }),
+    ...(typeof entry === 'string' ? { entryPoints: [join(root, entry)] } : { stdin: { contents: entry.contents, resolveDir: root, sourcefile: entry.name, loader: 'js' as const } }),
     outfile,
     bundle: true,
     platform: 'node',
@@ -186,6 +250,7 @@ async function esbuild(entry: string | { contents: string }, outfile: string, ve
   }).catch(() => fail('esbuild failed (errors above)'));
   const out = result.outputFiles.find((f) => f.path === outfile);
   if (!out) fail(`esbuild produced no ${outfile}`);
+  if (!write) return { path: outfile, code: out.text, metafile: result.metafile };
   const changed = writeIfChanged(outfile, out.contents);
   writeIfChanged(outfile.replace(/\.cjs$/, '.meta.json'), JSON.stringify(result.metafile));
   log(`bundle: ${relative(root, outfile)} ${mib(out.contents.length)} in ${seconds(t0)}${changed ? '' : ' (unchanged)'}`);
@@ -201,21 +266,32 @@ function bundledInputs(metafile: Metafile): string[] {
   );
 }
 
-/** The three bundles into outdir; target-independent. Fails if the hot bundle holds any package. */
-export async function bundle(outdir: string, version: string): Promise<{ hot: Bundle; full: Bundle; sdk: Bundle }> {
+/** The four bundles into outdir; target-independent. Fails if the hot or cold one holds any package. */
+export async function bundle(outdir: string, version: string): Promise<{ hot: Bundle; full: Bundle; sdk: Bundle; cold: Bundle }> {
   mkdirSync(outdir, { recursive: true });
-  const [hot, full, sdk] = await Promise.all([
-    esbuild(HOT_ENTRY, join(outdir, HOT_FILE), version, [handoverPlugin]),
+  // First what the hot bundle holds when every import() hands over: the modules it shares.
+  const alone = await esbuild(HOT_ENTRY, join(outdir, HOT_FILE), version, [dynamicImportPlugin(undefined, undefined)], false);
+  const hotModules = new Set(bundledInputs(alone.metafile).filter((p) => p.startsWith('src/')));
+  const misplaced = COLD_ENTRIES.filter((m) => hotModules.has(m));
+  if (misplaced.length > 0) fail(`the hot bundle imports ${misplaced.join(', ')} statically; a COLD_ENTRIES module must be reached only by import()`);
+  const coldEntry = `${COLD_ENTRIES.map((m, i) => `import * as m${i} from ${JSON.stringify(`./${m}`)};`).join('\n')}\nmodule.exports = { ${COLD_ENTRIES.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(', ')} };`;
+  const [cold, full, sdk] = await Promise.all([
+    esbuild({ contents: coldEntry, name: 'cold-entry.js' }, join(outdir, COLD_FILE), version, [sharedPlugin(hotModules), dynamicImportPlugin(undefined, new Set(COLD_ENTRIES))]),
     esbuild(FULL_ENTRY, join(outdir, FULL_FILE), version, [sdkChunkPlugin]),
-    esbuild({ contents: sdkEntry() }, join(outdir, SDK_FILE), version, []),
+    esbuild({ contents: sdkEntry(), name: 'sdk-entry.js' }, join(outdir, SDK_FILE), version, []),
   ]);
-  const packages = bundledInputs(hot.metafile).filter((p) => p.includes('node_modules/'));
-  if (packages.length > 0) {
-    fail(
-      `the hot bundle (${HOT_ENTRY}) holds package code; import it dynamically so it runs from the full bundle:\n  ${packages.slice(0, 10).join('\n  ')}`,
-    );
+  const shared = Object.keys(cold.metafile.inputs).filter((p) => p.startsWith('shared:')).map((p) => p.slice('shared:'.length)).sort();
+  const hot = await esbuild(HOT_ENTRY, join(outdir, HOT_FILE), version, [dynamicImportPlugin({ entries: COLD_ENTRIES, shared }, undefined)]);
+  const leaked = bundledInputs(hot.metafile).filter((p) => p.startsWith('src/') && !hotModules.has(p));
+  if (leaked.length > 0) fail(`cold modules ended up in the hot bundle: ${leaked.join(', ')}`);
+  for (const [name, b, hint] of [
+    [HOT_ENTRY, hot, 'import it dynamically so it runs from the full bundle'],
+    [COLD_FILE, cold, 'the cold script runs beside the hot one and may only use builtins'],
+  ] as const) {
+    const packages = bundledInputs(b.metafile).filter((p) => p.includes('node_modules/'));
+    if (packages.length > 0) fail(`${name} holds package code; ${hint}:\n  ${packages.slice(0, 10).join('\n  ')}`);
   }
-  return { hot, full, sdk };
+  return { hot, full, sdk, cold };
 }
 
 const SDK_INPUT = /node_modules\/(@aws-sdk|@smithy|@aws-crypto)\//;
@@ -272,6 +348,7 @@ export function checkHotPath(outdir: string): string[] {
     const r = loadedBy(hostNode, join(outdir, HOT_FILE), ['get', FIXTURE.profile], env);
     if (r.status !== 0 || !hasFixtureKey(r.stdout)) fail(`a cached 'get' from ${HOT_FILE} failed (exit ${r.status}): ${r.stdout}${r.stderr}`);
     if (r.files.some((f) => f.endsWith(FULL_FILE))) fail(`a cached 'get' loaded ${FULL_FILE}: something on the hot path handed over to the full program`);
+    if (r.files.some((f) => f.endsWith(COLD_FILE))) fail(`a cached 'get' loaded ${COLD_FILE}: the cold script is for a cache miss`);
     const heavy = HEAVY_BUILTINS.filter((m) => r.builtins.includes(m));
     if (heavy.length > 0) fail(`a cached 'get' loads node:${heavy.join(', node:')}`);
     // And the other way round: a command the hot bundle does not know must reach the full one.
@@ -288,55 +365,142 @@ export function checkHotPath(outdir: string): string[] {
 // Runs in a child `node`: compiles a wrapped bundle exactly as src/hot/embedded.ts does, runs
 // it, and on its successful exit writes the code cache of everything compiled so far.
 const TRAINER = `
-const fs = require('fs'), vm = require('vm'), { createRequire } = require('module');
-const { TRAIN_SOURCE, TRAIN_OUT, TRAIN_FILENAME, TRAIN_ARGS } = process.env;
+const fs = require('fs'), vm = require('vm'), path = require('path'), { createRequire } = require('module');
+const { TRAIN_SOURCE, TRAIN_OUT, TRAIN_FILENAME, TRAIN_DIR, TRAIN_ARGS } = process.env;
 const script = new vm.Script(fs.readFileSync(TRAIN_SOURCE, 'utf8'), { filename: TRAIN_FILENAME });
-const exit = process.exit.bind(process);
-process.exit = (code) => {
-  if (!code) fs.writeFileSync(TRAIN_OUT, script.createCachedData());
-  exit(code);
-};
 if (TRAIN_ARGS === 'compile') {
   fs.writeFileSync(TRAIN_OUT, script.createCachedData());
   process.exit(0);
 }
-process.argv = [process.execPath, process.execPath, ...JSON.parse(TRAIN_ARGS)];
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(process.execPath), module, TRAIN_FILENAME, '.');
+const runs = JSON.parse(TRAIN_ARGS);
+const exit = process.exit.bind(process);
+let done = 0;
+const start = () => {
+  process.argv = [process.execPath, process.execPath, ...runs[done]];
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(process.execPath), module, path.join(TRAIN_DIR, TRAIN_FILENAME), TRAIN_DIR);
+};
+// Each run ends in process.exit: the next starts from the same compiled script, so the cache
+// holds what all of them ran. What follows a real exit must not run: the exit throws STOP,
+// which ends the run's promise chain and is ignored.
+const STOP = Symbol('stop');
+const ignoreStop = (e) => {
+  if (e === STOP) return;
+  console.error(e);
+  exit(1);
+};
+process.on('unhandledRejection', ignoreStop);
+process.on('uncaughtException', ignoreStop);
+process.exit = (code) => {
+  if (code) exit(code);
+  if (++done === runs.length) {
+    fs.writeFileSync(TRAIN_OUT, script.createCachedData());
+    exit(0);
+  }
+  setImmediate(start);
+  throw STOP;
+};
+start();
 `;
 
 /**
  * A trained V8 code cache: `node` (the Node that the SEA embeds, on this platform only) compiles
- * exactly the text src/hot/embedded.ts compiles, runs it as `ssohelper <args>` in `home`, and
- * writes the cache once it exits 0. V8 compiles functions lazily, so a cache made right after
- * compiling (what Node's own useCodeCache does) holds little beyond the top level; this one
- * holds every function the run needed. `env` is the run's environment.
+ * exactly the text src/hot/embedded.ts compiles, runs it as `ssohelper <args>` for each entry of
+ * `runs` in turn in one process, in `env`, and writes the cache once the last exits 0. V8
+ * compiles functions lazily, so a cache made right after compiling (what Node's own useCodeCache
+ * does) holds little beyond the top level; this one holds every function the runs needed.
+ * `beside` are files the runs find next to the script (the cold script, for the hot bundle).
  */
-export async function trainedCodeCache(node: string, code: string, filename: string, work: string, args: string[] | 'compile', env: Record<string, string>): Promise<Buffer> {
-  const src = join(work, `${filename}.wrapped.js`);
-  const out = join(work, `${filename}.cache`);
+export async function trainedCodeCache(
+  node: string,
+  code: string,
+  filename: string,
+  work: string,
+  runs: string[][] | 'compile',
+  env: Record<string, string>,
+  beside: Record<string, string> = {},
+): Promise<Buffer> {
+  const dir = join(work, `${filename}.training`);
+  mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(beside)) writeFileSync(join(dir, name), text);
+  const src = join(dir, `${filename}.wrapped.js`);
+  const out = join(dir, `${filename}.cache`);
   writeFileSync(src, wrapScript(code));
   const child = spawn(node, ['-e', TRAINER], {
-    env: { ...env, PATH: '/nonexistent', TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: filename, TRAIN_ARGS: args === 'compile' ? args : JSON.stringify(args) },
+    env: { ...env, PATH: '/nonexistent', TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: filename, TRAIN_DIR: dir, TRAIN_ARGS: runs === 'compile' ? runs : JSON.stringify(runs) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const status = await new Promise<number | null>((ok) => child.on('close', ok));
-  if (status !== 0 || !existsSync(out)) fail(`the code-cache training run of ${filename} (${args === 'compile' ? args : args.join(' ')}) failed with exit ${status}:\n${output}`);
+  if (status !== 0 || !existsSync(out)) fail(`the code-cache training run of ${filename} (${runs === 'compile' ? runs : runs.map((r) => r.join(' ')).join('; ')}) failed with exit ${status}:\n${output}`);
+  return readFileSync(out);
+}
+
+/** The embedded scripts' code, by role. */
+export interface Scripts {
+  hot: string;
+  full: string;
+  sdk: string;
+  cold: string;
+}
+
+/**
+ * Trains the cold script's cache: runs the hot bundle (a file, beside the cold script) as
+ * `ssohelper <args>`, compiling the cold script with exactly the text embedded.ts compiles when
+ * the hot bundle asks for it, and writes that script's cache once the run exits 0.
+ */
+const COLD_TRAINER = `
+const fs = require('fs'), vm = require('vm'), path = require('path'), Module = require('module');
+const { TRAIN_HOT, TRAIN_COLD, TRAIN_SOURCE, TRAIN_OUT, TRAIN_FILENAME, TRAIN_ARGS } = process.env;
+let script;
+const plain = Module._extensions['.js'];
+Module._extensions['.cjs'] = function (module, filename) {
+  if (filename !== TRAIN_COLD) return plain(module, filename);
+  script = new vm.Script(fs.readFileSync(TRAIN_SOURCE, 'utf8'), { filename: TRAIN_FILENAME });
+  script.runInThisContext()(module.exports, require, module, TRAIN_FILENAME, '.');
+};
+const exit = process.exit.bind(process);
+process.exit = (code) => {
+  if (!code && script) fs.writeFileSync(TRAIN_OUT, script.createCachedData());
+  exit(code);
+};
+process.argv = [process.execPath, TRAIN_HOT, ...JSON.parse(TRAIN_ARGS)];
+require(TRAIN_HOT);
+`;
+
+async function trainedColdCache(node: string, scripts: Scripts, work: string, args: string[], env: Record<string, string>): Promise<Buffer> {
+  const dir = join(work, 'cold-training');
+  mkdirSync(dir, { recursive: true });
+  const hot = join(dir, HOT_FILE);
+  const cold = join(dir, COLD_FILE);
+  const src = join(dir, `${COLD_FILE}.wrapped.js`);
+  const out = join(dir, `${COLD_FILE}.cache`);
+  writeFileSync(hot, scripts.hot);
+  writeFileSync(cold, scripts.cold);
+  writeFileSync(src, wrapScript(scripts.cold));
+  const child = spawn(node, ['-e', COLD_TRAINER], {
+    env: { ...env, PATH: '/nonexistent', TRAIN_HOT: hot, TRAIN_COLD: cold, TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: COLD_FILE, TRAIN_ARGS: JSON.stringify(args) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const status = await new Promise<number | null>((ok) => child.on('close', ok));
+  if (status !== 0 || !existsSync(out)) fail(`the code-cache training run of ${COLD_FILE} (${args.join(' ')}) failed with exit ${status}:\n${output}`);
   return readFileSync(out);
 }
 
 /**
- * The three caches. The hot and full bundles' are trained on a first `get` for a role (lock,
- * token, HTTP client, one GetRoleCredentials answered by a stub server here, write), which also
- * runs everything a cached `get` runs: the hot cache then holds the cold path too, which costs a
- * cached `get` about 1% more instructions to load and saves a first one about 5 ms of compiling.
- * The SDK bundle's holds what compiling it gives (its users, login and refresh, vary too much to
- * train on one run).
+ * The four caches, trained against a stub portal here. The hot bundle's on a first `get` (what
+ * of it runs in the hot bundle: the miss, the write, the output) followed by a cached one; the
+ * cold script's on a first `get`, which the hot entry runs with it; the full bundle's on a first
+ * `get` run by the full program alone (a --debug run, or after a hand-over: the lock, the token,
+ * the request and the write are the same). The SDK bundle's holds what compiling it gives (its
+ * users, login and refresh, vary too much to train on one run).
  */
-export async function codeCaches(node: string, hotCode: string, fullCode: string, sdkCode: string, work: string): Promise<{ hot: Buffer; full: Buffer; sdk: Buffer }> {
+export async function codeCaches(node: string, scripts: Scripts, work: string): Promise<Record<keyof Scripts, Buffer>> {
   const home = tempDir('ssohelper-train-');
   const server = createServer((req, res) => {
     req.resume();
@@ -356,12 +520,17 @@ export async function codeCaches(node: string, hotCode: string, fullCode: string
     writeConfig(home);
     await writeSsoToken(home, { accessToken: 'trainingAccessToken', expiresAt: new Date(Date.now() + 3600_000) });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const hot = await trainedCodeCache(node, hotCode, HOT_FILE, work, ['get', FIXTURE.profile], { HOME: home, AWS_ENDPOINT_URL_SSO: url });
+    const env = { HOME: home, AWS_ENDPOINT_URL_SSO: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+    const get = ['get', FIXTURE.profile];
+    const cold = await trainedColdCache(node, scripts, work, get, env);
     rmSync(roleCacheFile(home));
-    const full = await trainedCodeCache(node, fullCode, FULL_FILE, work, ['get', FIXTURE.profile], { HOME: home, AWS_ENDPOINT_URL_SSO: url });
-    const sdk = await trainedCodeCache(node, sdkCode, SDK_FILE, work, 'compile', {});
-    return { hot, full, sdk };
+    const full = await trainedCodeCache(node, scripts.full, FULL_FILE, work, [get], env);
+    rmSync(roleCacheFile(home));
+    // A first get (the hot bundle's part of it: the miss, the write, the output), then a cached
+    // one from the entry it wrote.
+    const hot = await trainedCodeCache(node, scripts.hot, HOT_FILE, work, [get, get], env, { [COLD_FILE]: scripts.cold });
+    const sdk = await trainedCodeCache(node, scripts.sdk, SDK_FILE, work, 'compile', {});
+    return { hot, full, sdk, cold };
   } finally {
     server.close();
     rmSync(home, { recursive: true, force: true });
@@ -391,9 +560,7 @@ export interface SeaOptions {
   /** The Node binary the blob is injected into (any platform). */
   baseBinary: string;
   out: string;
-  hotCode: string;
-  fullCode: string;
-  sdkCode: string;
+  scripts: Scripts;
   /** Only when baseBinary runs on this platform: V8 rejects a cache from another. */
   codeCache: boolean;
   /** postject's extra flags, e.g. ['--macho-segment-name', 'NODE_SEA'] for macOS. */
@@ -415,13 +582,10 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
   const settings = seaSettings(o.codeCache);
   const stat = (p: string) => statSync(p);
   const stamp = createHash('sha256')
-    .update(o.hotCode)
-    .update('\0')
-    .update(o.fullCode)
-    .update('\0')
-    .update(o.sdkCode)
-    .update('\0')
+    .update(JSON.stringify(o.scripts))
     .update(readFileSync(join(root, SEA_MAIN_ENTRY)))
+    // The code caches' training lives here.
+    .update(readFileSync(join(root, 'scripts/build.ts')))
     .update(readFileSync(join(root, 'src/hot/embedded.ts')))
     .update(JSON.stringify({ settings, postject: o.postjectArgs ?? [] }))
     .update(`${o.node}\0${stat(o.node).size}\0${stat(o.node).mtimeMs}\0${o.baseBinary}\0${stat(o.baseBinary).size}\0${stat(o.baseBinary).mtimeMs}`)
@@ -446,25 +610,25 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
   const work = tempDir('.sea-', outdir);
   try {
     const main = join(work, 'sea-main.cjs');
-    const hot = join(work, HOT_FILE);
-    const full = join(work, FULL_FILE);
     const blob = join(work, 'ssohelper.blob');
     const exe = join(work, 'ssohelper');
     const seaConfig = join(work, 'sea-config.json');
     writeFileSync(main, await seaMainCode());
-    writeFileSync(hot, o.hotCode);
-    writeFileSync(full, o.fullCode);
-    const sdk = join(work, SDK_FILE);
-    writeFileSync(sdk, o.sdkCode);
-    const assets: Record<string, string> = { [HOT_ASSET]: hot, [FULL_ASSET]: full, [SDK_ASSET]: sdk };
+    const assets: Record<string, string> = {};
+    const embed = (name: string, data: string | Buffer) => {
+      assets[name] = join(work, name);
+      writeFileSync(assets[name], data);
+    };
+    embed(HOT_ASSET, o.scripts.hot);
+    embed(FULL_ASSET, o.scripts.full);
+    embed(SDK_ASSET, o.scripts.sdk);
+    embed(COLD_ASSET, o.scripts.cold);
     if (o.codeCache) {
-      const caches = await codeCaches(o.node, o.hotCode, o.fullCode, o.sdkCode, work);
-      writeFileSync(join(work, HOT_CACHE_ASSET), caches.hot);
-      writeFileSync(join(work, FULL_CACHE_ASSET), caches.full);
-      assets[HOT_CACHE_ASSET] = join(work, HOT_CACHE_ASSET);
-      assets[FULL_CACHE_ASSET] = join(work, FULL_CACHE_ASSET);
-      writeFileSync(join(work, SDK_CACHE_ASSET), caches.sdk);
-      assets[SDK_CACHE_ASSET] = join(work, SDK_CACHE_ASSET);
+      const caches = await codeCaches(o.node, o.scripts, work);
+      embed(HOT_CACHE_ASSET, caches.hot);
+      embed(FULL_CACHE_ASSET, caches.full);
+      embed(SDK_CACHE_ASSET, caches.sdk);
+      embed(COLD_CACHE_ASSET, caches.cold);
     }
     writeFileSync(seaConfig, JSON.stringify({ main, output: blob, assets, ...settings }));
     // postject (LIEF) prints a page of harmless "Can't find string offset" warnings: show the
@@ -529,15 +693,15 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const version = opts['version-string'] ?? versionString();
   log(`version: ${version} (esbuild define __SSOHELPER_VERSION__)`);
-  const { hot, full, sdk } = await bundle(outdir, version);
+  const { hot, full, sdk, cold } = await bundle(outdir, version);
   if (!opts['skip-checks']) {
     const wrapped = checkFullBundle(full, sdk);
     const builtins = checkHotPath(outdir);
-    log(`lazy: no SDK code in ${FULL_FILE}, ${wrapped} SDK modules wrapped in ${SDK_FILE}; a cached 'get' loads ${builtins.length} builtins, no package, not ${FULL_FILE}`);
+    log(`lazy: no SDK code in ${FULL_FILE}, ${wrapped} SDK modules wrapped in ${SDK_FILE}; a cached 'get' loads ${builtins.length} builtins, no package, neither ${COLD_FILE} nor ${FULL_FILE}`);
   }
   if (!opts['bundle-only']) {
     const exe = join(outdir, 'ssohelper');
-    await makeSea({ node: hostNode, baseBinary: hostNode, out: exe, hotCode: hot.code, fullCode: full.code, sdkCode: sdk.code, codeCache: true, force: opts.force });
+    await makeSea({ node: hostNode, baseBinary: hostNode, out: exe, scripts: { hot: hot.code, full: full.code, sdk: sdk.code, cold: cold.code }, codeCache: true, force: opts.force });
     smoke(exe, version);
   }
   log(`done in ${seconds(t0)}`);

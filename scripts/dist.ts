@@ -16,8 +16,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { FULL_FILE, SDK_FILE } from '../src/hot/embedded.ts';
-import { bundle, checkFullBundle, checkHotPath, HOT_FILE, makeSea, SENTINEL_FUSE, smoke } from './build.ts';
+import { COLD_FILE, FULL_FILE, SDK_FILE } from '../src/hot/embedded.ts';
+import { bundle, checkFullBundle, checkHotPath, HOT_FILE, makeSea, type Scripts, SENTINEL_FUSE, smoke } from './build.ts';
 import { adhocSign } from './lib/machoSign.ts';
 import { peInfo, stripSignature, withChecksum } from './lib/pe.ts';
 
@@ -153,7 +153,7 @@ function checkExecutable(t: Target, bytes: Buffer): void {
  * settings), then what the target's OS needs: an ad-hoc signature for macOS, a checksum that
  * matches the bytes for Windows (whose base lost its Authenticode table first).
  */
-async function executable(t: Target, base: string, blobNode: string, hot: string, full: string, sdk: string, work: string): Promise<string> {
+async function executable(t: Target, base: string, blobNode: string, scripts: Scripts, work: string): Promise<string> {
   let baseBinary = base;
   if (t.os === 'win32') {
     baseBinary = join(work, `base-${t.file}`);
@@ -164,9 +164,7 @@ async function executable(t: Target, base: string, blobNode: string, hot: string
     node: blobNode,
     baseBinary,
     out: exe,
-    hotCode: hot,
-    fullCode: full,
-    sdkCode: sdk,
+    scripts,
     // A V8 code cache is valid only for the V8 build and CPU that made it: the linux-x64 blob
     // maker's own platform.
     codeCache: t.name === 'linux-x64',
@@ -190,7 +188,7 @@ interface PackageJson {
  * what a user's npm reads (no scripts, no devDependencies), and the program is the one bundle,
  * made runnable by a `#!` line (npm's Windows shims read it to know to run node).
  */
-function npmPackage(hot: string, full: string, sdk: string, work: string, out: string): string {
+function npmPackage(scripts: Scripts, work: string, out: string): string {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
   if (pkg.private) fail('package.json is private');
   if (pkg.dependencies && Object.keys(pkg.dependencies).length > 0) fail('package.json has runtime dependencies; the bundle must hold everything');
@@ -204,11 +202,12 @@ function npmPackage(hot: string, full: string, sdk: string, work: string, out: s
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
   const bin = (pkg.bin as Record<string, string> | undefined)?.ssohelper;
   if (bin !== `bin/${HOT_FILE}`) fail(`package.json bin.ssohelper must be bin/${HOT_FILE}`);
-  // The hot entry loads the full program from the file beside it, and that the SDK
-  // (src/hot/embedded.ts).
-  writeFileSync(join(stage, bin), `#!/usr/bin/env node\n${hot}`, { mode: 0o755 });
-  writeFileSync(join(stage, 'bin', FULL_FILE), full);
-  writeFileSync(join(stage, 'bin', SDK_FILE), sdk);
+  // The hot entry loads the cold script and the full program from the files beside it, and the
+  // full program the SDK (src/hot/embedded.ts).
+  writeFileSync(join(stage, bin), `#!/usr/bin/env node\n${scripts.hot}`, { mode: 0o755 });
+  writeFileSync(join(stage, 'bin', COLD_FILE), scripts.cold);
+  writeFileSync(join(stage, 'bin', FULL_FILE), scripts.full);
+  writeFileSync(join(stage, 'bin', SDK_FILE), scripts.sdk);
   for (const f of ['README.md', 'LICENSE']) copyFileSync(join(root, f), join(stage, f));
   const report = JSON.parse(run('npm', ['pack', '--pack-destination', out, '--json', '--silent', '--ignore-scripts'], { cwd: stage, quiet: true })) as {
     filename: string;
@@ -272,8 +271,9 @@ async function main(): Promise<void> {
   for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => process.exit(130));
 
   // The same bundles as the local build, with the same checks, versioned as the release.
-  const { hot, full, sdk } = await bundle(work, pkg.version);
-  checkFullBundle(full, sdk);
+  const bundles = await bundle(work, pkg.version);
+  const scripts: Scripts = { hot: bundles.hot.code, full: bundles.full.code, sdk: bundles.sdk.code, cold: bundles.cold.code };
+  checkFullBundle(bundles.full, bundles.sdk);
   checkHotPath(work);
 
   const bases = new Map(targets.map((t) => [t.name, baseRuntime(t, cacheDir)]));
@@ -282,7 +282,7 @@ async function main(): Promise<void> {
   const files: string[] = [];
   for (const t of targets) {
     const t1 = performance.now();
-    const exe = await executable(t, bases.get(t.name)!, blobNode, hot.code, full.code, sdk.code, work);
+    const exe = await executable(t, bases.get(t.name)!, blobNode, scripts, work);
     // A copy, not a rename of the work file: see the page-cache note in scripts/build.ts.
     const final = join(out, t.file);
     copyFileSync(exe, final);
@@ -294,7 +294,7 @@ async function main(): Promise<void> {
   // The one executable that runs here: the release version, the full program from its cache.
   const linux = files.find((f) => f.endsWith('ssohelper-linux-x64'));
   if (linux) smoke(linux, pkg.version);
-  files.push(npmPackage(hot.code, full.code, sdk.code, work, out));
+  files.push(npmPackage(scripts, work, out));
 
   const sums = sha256sums(files);
   writeFileSync(join(out, 'SHA256SUMS'), sums);

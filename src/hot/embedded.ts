@@ -1,10 +1,11 @@
 // The scripts inside the single executable. Its main script (src/hot/seaMain.ts) only runs the
-// hot bundle (src/hot.ts: cached answers and first calls for an SSO role); the hot bundle runs
-// the full program (src/main.ts) when it has to; the full program loads the AWS SDK bundle (the
-// OIDC and STS clients, three quarters of all the code) the first time it imports one of them.
-// Each is a SEA asset with a V8 code cache (the hot and full ones trained by running a first
-// `get`), and none is read before it is needed.
-// Beside a plain bundle (npm package, tests) the full program and the SDK are files.
+// hot bundle (src/hot.ts: cached answers); on a cache miss for an SSO role the hot bundle loads
+// the cold script (the lock, the portal request, the cache write), which runs in the same start
+// and shares the hot bundle's modules; anything else runs the full program (src/main.ts), and
+// the full program loads the AWS SDK bundle (the OIDC and STS clients, three quarters of all the
+// code) the first time it imports one of them. Each is a SEA asset with a V8 code cache trained
+// by running what it serves, and none is read before it is needed.
+// Beside a plain bundle (npm package, tests) the others are files.
 
 export const HOT_FILE = 'ssohelper.cjs';
 export const FULL_FILE = 'ssohelper-full.cjs';
@@ -13,6 +14,11 @@ export const HOT_CACHE_ASSET = 'hot.cache';
 export const FULL_ASSET = 'full.cjs';
 export const FULL_CACHE_ASSET = 'full.cache';
 export const SDK_FILE = 'ssohelper-sdk.cjs';
+export const COLD_FILE = 'ssohelper-cold.cjs';
+export const COLD_ASSET = 'cold.cjs';
+export const COLD_CACHE_ASSET = 'cold.cache';
+/** Where the hot bundle hands its modules to the cold script (scripts/build.ts, sharedPlugin). */
+export const SHARED_MODULES = 'ssohelper.sharedModules';
 export const SDK_ASSET = 'sdk.cjs';
 export const SDK_CACHE_ASSET = 'sdk.cache';
 
@@ -93,4 +99,27 @@ export function sdkPackage(name: string): unknown {
   }
   if (!(name in sdk)) throw new Error(`${name} is not in ${SDK_FILE}; add it to SDK_PACKAGES in scripts/build.ts`);
   return sdk[name];
+}
+
+let cold: Record<string, unknown> | undefined;
+
+/**
+ * A module of the cold script, which is loaded on the first call. The build turns the hot
+ * bundle's `import()` of a cold module into this (scripts/build.ts, coldChunkPlugin). `shared`
+ * holds the hot bundle's own modules that the cold script uses, by path: it takes them from here
+ * instead of having copies, so both see one error class, one hand-over flag, one set of files
+ * being written.
+ */
+export function coldModule(path: string, shared: Record<string, unknown>): unknown {
+  if (!cold) {
+    (globalThis as Record<symbol, unknown>)[Symbol.for(SHARED_MODULES)] = shared;
+    const { isSea } = process.getBuiltinModule('node:sea');
+    cold = (
+      isSea()
+        ? loadEmbedded(COLD_ASSET, COLD_CACHE_ASSET, COLD_FILE, builtinRequire).exports
+        : process.getBuiltinModule('node:module').createRequire(__filename)(`./${COLD_FILE}`)
+    ) as Record<string, unknown>;
+  }
+  if (!(path in cold)) throw new Error(`${path} is not in ${COLD_FILE}; add it to COLD_ENTRIES in scripts/build.ts`);
+  return cold[path];
 }

@@ -5,7 +5,7 @@
 // serving credentials from the emulator. Run by `make test-dist`, after `make dist`.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { adhocSign, pageHashes } from '../../scripts/lib/machoSign.ts';
@@ -191,7 +191,7 @@ describe('release executable and npm package against the emulator', () => {
 
   test('the npm package: no runtime dependencies, Node >= 20.16, only the bundle, well under 20 MB', () => {
     const listing = sh('tar', ['-tzf', file(TARBALL)]).trim().split('\n').sort();
-    assert.deepEqual(listing, ['package/LICENSE', 'package/README.md', 'package/bin/ssohelper-full.cjs', 'package/bin/ssohelper-sdk.cjs', 'package/bin/ssohelper.cjs', 'package/package.json']);
+    assert.deepEqual(listing, ['package/LICENSE', 'package/README.md', 'package/bin/ssohelper-cold.cjs', 'package/bin/ssohelper-full.cjs', 'package/bin/ssohelper-sdk.cjs', 'package/bin/ssohelper.cjs', 'package/package.json']);
     const pkg = JSON.parse(sh('tar', ['-xzOf', file(TARBALL), 'package/package.json'])) as Record<string, unknown>;
     assert.equal(pkg.dependencies, undefined);
     assert.equal(pkg.private, undefined);
@@ -229,5 +229,11 @@ describe('release executable and npm package against the emulator', () => {
     assert.match(ps.stdout, new RegExp(`^\\$Env:AWS_ACCESS_KEY_ID="${doc.AccessKeyId}"$`, 'm'));
     assert.match(ps.stdout, /^\$Env:AWS_SESSION_TOKEN="[A-Za-z0-9+/=]+"$/m);
     assert.equal(fx.emu.counters.GetRoleCredentials, 2, 'env for dev was served from the cache');
+    // A first call for a role without --debug: the hot entry with bin/ssohelper-cold.cjs.
+    rmSync(fx.home.roleCacheDir, { recursive: true, force: true });
+    const first = await runFile(bin, ['get', 'dev'], env);
+    assert.notEqual(processJson(first).AccessKeyId, doc.AccessKeyId);
+    assert.equal(first.stderr, '');
+    assert.equal(fx.emu.counters.GetRoleCredentials, 3);
   });
 });

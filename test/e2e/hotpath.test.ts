@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadedBy, probedArgs, probeReport } from '../../scripts/build.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from '../../scripts/fixture.ts';
 import { assumeRoleCachePath, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
-import { FULL_FILE, HOT_FILE } from '../../src/hot/embedded.ts';
+import { COLD_FILE, FULL_FILE, HOT_FILE } from '../../src/hot/embedded.ts';
 import { Emulator } from '../emulator/server.ts';
 import { collect, describe as explain, ROOT } from '../helpers/run.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -33,15 +33,17 @@ describe('hot entry and full program', { skip }, () => {
 
   const loads = (args: string[]) => loadedBy(process.execPath, HOT, args, env);
   const fullLoaded = (files: string[]) => files.some((f) => f.endsWith(FULL_FILE));
+  const coldLoaded = (files: string[]) => files.some((f) => f.endsWith(COLD_FILE));
 
-  test('a cached get, env and export-credentials run without the full program or network builtins', () => {
+  test('a cached get, env and export-credentials run without the cold script, the full program or network builtins', () => {
     for (const args of [['get', FIXTURE.profile], ['env', FIXTURE.profile, '--format', 'fish'], ['export-credentials', '--profile', FIXTURE.profile]]) {
       const r = loads(args);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stderr, '');
       assert.ok(r.stdout.includes(FIXTURE.accessKeyId), r.stdout);
       assert.ok(!fullLoaded(r.files), `${args[0]} loaded ${FULL_FILE}`);
-      for (const m of ['http', 'https', 'tls', 'zlib']) assert.ok(!r.builtins.includes(m), `${args[0]} loaded node:${m}`);
+      assert.ok(!coldLoaded(r.files), `${args[0]} loaded ${COLD_FILE}`);
+      for (const m of ['net', 'http', 'https', 'tls', 'zlib']) assert.ok(!r.builtins.includes(m), `${args[0]} loaded node:${m}`);
     }
   });
 
@@ -105,10 +107,11 @@ describe('hot entry and full program', { skip }, () => {
       return { ...r, ...probeReport(raw) };
     };
 
-    test('runs in the hot entry alone: no full program, no node:http, the entry written', async () => {
+    test('runs in the hot entry with the cold script: no full program, no node:http, the entry written', async () => {
       const r = await coldRun(['get', FIXTURE.profile]);
       assert.equal(r.code, 0, explain(r));
       assert.equal(emu.counters.GetRoleCredentials, 1);
+      assert.ok(coldLoaded(r.files), `a first get did not load ${COLD_FILE}`);
       assert.ok(!fullLoaded(r.files), `a first get loaded ${FULL_FILE}`);
       for (const heavy of ['http', 'https', 'tls', 'internal/fs/promises']) assert.ok(!r.builtins.includes(heavy), `a first get loaded ${heavy}`);
       assert.ok(existsSync(roleCacheFile(home)));
