@@ -3,25 +3,8 @@
 // others wait and then find the new entry. Nothing heavy loads before a miss.
 import type { Runtime } from '../runtime.ts';
 import { type CredentialOptions, isFresh } from './freshness.ts';
-import type { ExpiringCredentials } from './model.ts';
+import type { CacheSlot, ExpiringCredentials } from './model.ts';
 import { isoString } from '../util/time.ts';
-
-/** One cache entry and how to fill it. */
-export interface CacheSlot<C extends ExpiringCredentials> {
-  path: string;
-  /** The entry's file hash in the role cache, which names its lock (cache/lock.ts). */
-  cacheKey: string;
-  /** The guarded work, for the message a caller gets when it gives up waiting. */
-  what: string;
-  /** Names the profile in messages. */
-  profileName: string;
-  /** What to do when even fresh credentials cannot last --min-ttl. */
-  tooShortHint: string;
-  read(path: string): Promise<C | undefined>;
-  write(path: string, creds: C): Promise<void>;
-  /** Fetches new credentials; called with the lock held and the cache re-checked. */
-  fetchNew(): Promise<C>;
-}
 
 export async function cachedCredentials<C extends ExpiringCredentials>(rt: Runtime, slot: CacheSlot<C>, options: CredentialOptions): Promise<C> {
   if (!options.refresh) {

@@ -2,9 +2,9 @@
 import { readRoleEntry, roleCacheKey, roleCachePath, writeRoleEntry } from '../cache/role.ts';
 import type { SsoProfile } from '../config/profile.ts';
 import type { Runtime } from '../runtime.ts';
-import { type CacheSlot, cachedCredentials } from './cached.ts';
+import { cachedCredentials } from './cached.ts';
 import type { CredentialOptions } from './freshness.ts';
-import type { RoleCredentials } from './model.ts';
+import type { CacheSlot, RoleCredentials } from './model.ts';
 
 export function ssoSlot(rt: Runtime, profile: SsoProfile): CacheSlot<RoleCredentials> {
   return {
