@@ -69,6 +69,12 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** Set by us from the request itself; a caller's value would contradict the bytes we send. */
 const OWN_HEADERS = new Set(['host', 'content-length', 'transfer-encoding', 'connection']);
 
+/** The caller's Host when it set one (the SDK signs the value it sets), else ours. */
+function hostOf(r: HttpRequest, target: HttpTarget, https: boolean): string {
+  const given = Object.entries(r.headers).find(([name]) => name.toLowerCase() === 'host')?.[1];
+  return given ?? hostHeader(target, https);
+}
+
 export class HttpClient {
   /** Idle kept-alive connections by destination (the proxy included): list and sync reuse them. */
   private readonly idle = new Map<string, Socket[]>();
@@ -130,7 +136,7 @@ export class HttpClient {
     const https = target.protocol === 'https:';
     const key = `${proxy?.url ?? ''} ${target.protocol}//${target.host}:${target.port}`;
     const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
-    const headers: Array<[string, string]> = [['Host', hostHeader(target, https)]];
+    const headers: Array<[string, string]> = [['Host', hostOf(r, target, https)]];
     for (const [name, value] of Object.entries(r.headers)) if (!OWN_HEADERS.has(name.toLowerCase())) headers.push([name, value]);
     if ((body && body.byteLength > 0) || BODY_METHODS.has(r.method)) headers.push(['Content-Length', String(body?.byteLength ?? 0)]);
     // Plain http through a proxy: the proxy gets the whole URL, and its credentials.

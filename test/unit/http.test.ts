@@ -67,11 +67,11 @@ function req(path: string, extra: Partial<HttpRequest> = {}): HttpRequest {
 }
 
 describe('the HTTP client', () => {
-  test('sends method, target, Host and the caller’s headers; a body with its length; an empty POST or PUT says 0', async () => {
+  test('sends method, target, Host (the caller’s if given) and the caller’s headers; a body with its length; an empty POST or PUT says 0', async () => {
     const http = client();
     seen.length = 0;
     await http.send(req('/a?x=1%2F2'));
-    await http.send(req('/post', { method: 'POST', body: '{"grantType":"refresh_token"}', headers: { 'content-type': 'application/x-amz-json-1.1', host: 'ignored.example' } }));
+    await http.send(req('/post', { method: 'POST', body: '{"grantType":"refresh_token"}', headers: { 'content-type': 'application/x-amz-json-1.1', host: 'signed.example', 'content-length': '999' } }));
     await http.send(req('/put', { method: 'PUT', headers: {} }));
     http.destroy();
     const [get, post, put] = seen as [Seen, Seen, Seen];
@@ -79,7 +79,8 @@ describe('the HTTP client', () => {
     assert.equal(get.headers.host, `127.0.0.1:${port}`);
     assert.equal(get.headers.accept, 'application/json');
     assert.equal(get.headers['content-length'], undefined);
-    assert.deepEqual([post.method, post.body, post.headers['content-length'], post.headers.host], ['POST', '{"grantType":"refresh_token"}', '29', `127.0.0.1:${port}`]);
+    // The caller's Host stands (the SDK signs the one it sets); the length is always ours.
+    assert.deepEqual([post.method, post.body, post.headers['content-length'], post.headers.host], ['POST', '{"grantType":"refresh_token"}', '29', 'signed.example']);
     assert.deepEqual([put.method, put.headers['content-length']], ['PUT', '0']);
   });
 
