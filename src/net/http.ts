@@ -276,7 +276,7 @@ export class HttpClient {
     });
   }
 
-  /** Asks the proxy for a tunnel to the target; its refusal fails as Node's own proxy support reports it. */
+  /** Asks the proxy for a tunnel to the target; a refusal fails with ERR_PROXY_TUNNEL and the status, for failure.ts. */
   private tunnel(socket: Socket, target: HttpTarget, proxy: ProxyServer): Promise<Socket> {
     const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
     const headers: Array<[string, string]> = [['Host', authority]];

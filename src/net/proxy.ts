@@ -1,13 +1,12 @@
 // Which proxy, if any, a request goes through: HTTPS_PROXY / HTTP_PROXY / NO_PROXY read the way
-// curl and the AWS CLI read them (lower case first, as Python does). Pure. Node's own proxyEnv
-// decides NO_PROXY itself but has no CIDR ranges and no bare domain suffixes (`example.com`
-// covering `sso.example.com`), so the decision is made here and Node only gets the proxy to use.
+// curl and the AWS CLI read them (lower case first, as Python does), with CIDR ranges and bare
+// domain suffixes (`example.com` covering `sso.example.com`) in NO_PROXY. Pure: http.ts connects.
 import { isIP } from 'node:net';
 import type { Env } from '../config/files.ts';
 import { ConfigError } from '../errors.ts';
 
 export interface ProxyServer {
-  /** The URL handed to Node's agent: scheme, credentials (still percent-encoded), host, port. */
+  /** Scheme, credentials (still percent-encoded), host and port; http.ts takes Basic credentials from it. */
   url: string;
   /** For messages and --debug: the URL with the password masked. */
   display: string;
