@@ -205,7 +205,8 @@ function sameMark(a: Mark | undefined, b: Mark): boolean {
 /** True when we made the directory; false when it exists. */
 function makeLockDir(dir: string): boolean {
   try {
-    mkdirSync(dir);
+    // Private like everything under ~/.aws/ssohelper (the folder is 0700 as well).
+    mkdirSync(dir, 0o700);
     return true;
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;

@@ -31,7 +31,13 @@ test('two holders of one lock never overlap; different names do not wait for eac
       return id;
     });
   let otherRan = false;
-  const results = await Promise.all([holder('1'), holder('2'), withLock(rt, 'role-b', 'testing', async () => (otherRan = true))]);
+  let mode = 0;
+  const other = withLock(rt, 'role-b', 'testing', async () => {
+    mode = statSync(`${lockPath(rt, 'role-b')}.lock`).mode & 0o777;
+    otherRan = true;
+  });
+  const results = await Promise.all([holder('1'), holder('2'), other]);
+  assert.equal(mode.toString(8), '700', 'a lock directory is private');
   assert.deepEqual(results.slice(0, 2), ['1', '2']);
   assert.ok(otherRan);
   // In, out, in, out: whichever went first finished before the other started.
