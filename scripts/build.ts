@@ -674,7 +674,10 @@ export function smoke(exe: string, version: string): void {
   // The hot entry reports how both bundles were loaded when debugging.
   const how = /hot script loaded from (.*)/.exec(r.stderr)?.[1] ?? 'unknown';
   if (how !== 'asset+cache, full program from asset+cache') fail(`'${relative(root, exe)} --version': hot script loaded from ${how}, expected both from asset+cache`);
-  log(`smoke: ${relative(root, exe)} --version -> ${r.stdout.trim()} (hot script loaded from ${how})`);
+  // And the full program compiles the other two to see whether their caches are taken.
+  const others = /ssohelper\[debug\] (cold script from .*)/.exec(r.stderr)?.[1] ?? 'unknown';
+  if (others !== 'cold script from asset+cache, SDK from asset+cache') fail(`'${relative(root, exe)} --version': ${others}, expected both from asset+cache`);
+  log(`smoke: ${relative(root, exe)} --version -> ${r.stdout.trim()} (hot script loaded from ${how}; ${others})`);
 }
 
 async function main(): Promise<void> {

@@ -6,6 +6,7 @@ import { STDERR, STDOUT, write } from './cli/output.ts';
 import { commandHelp, mainHelp } from './cli/help.ts';
 import { version } from './util/version.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
+import { otherScriptsLoadable } from './hot/embedded.ts';
 import { takeOverSignals } from './hot/signals.ts';
 import { checkSettings, createRuntime, debugRequested, signalForwarding } from './runtime.ts';
 import { didYouMean } from './util/suggest.ts';
@@ -54,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (first === '--version' || first === '-v' || first === 'version') {
       write(STDOUT, `ssohelper ${version()}\n`);
+      if (debug) stderr(`ssohelper[debug] ${otherScriptsLoadable()}\n`);
       return 0;
     }
     const command = findCommand(first);

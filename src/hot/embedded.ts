@@ -43,7 +43,7 @@ export function runEmbedded(asset: string, cacheAsset: string, filename: string,
   return loadEmbedded(asset, cacheAsset, filename, require).loadedFrom;
 }
 
-function loadEmbedded(asset: string, cacheAsset: string, filename: string, require: (id: string) => unknown): { loadedFrom: LoadedFrom; exports: unknown } {
+function compileEmbedded(asset: string, cacheAsset: string, filename: string): { cachedData: Buffer | undefined; script: import('node:vm').Script } {
   const sea = process.getBuiltinModule('node:sea');
   const vm = process.getBuiltinModule('node:vm');
   let cachedData: Buffer | undefined;
@@ -52,7 +52,11 @@ function loadEmbedded(asset: string, cacheAsset: string, filename: string, requi
   } catch {
     // Built without code caches (a base binary for another platform): V8 compiles from source.
   }
-  const script = new vm.Script(wrapScript(sea.getAsset(asset, 'utf8')), { filename, cachedData });
+  return { cachedData, script: new vm.Script(wrapScript(sea.getAsset(asset, 'utf8')), { filename, cachedData }) };
+}
+
+function loadEmbedded(asset: string, cacheAsset: string, filename: string, require: (id: string) => unknown): { loadedFrom: LoadedFrom; exports: unknown } {
+  const { cachedData, script } = compileEmbedded(asset, cacheAsset, filename);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, filename, '.');
   const loadedFrom = !cachedData ? 'asset' : script.cachedDataRejected ? 'asset, cache rejected' : 'asset+cache';
@@ -79,6 +83,20 @@ export function runFullProgram(): LoadedFrom {
   // Every package is bundled into the full program too; a real require keeps whatever else a
   // bundled package might ask of it (require.resolve, require.cache) working.
   return runEmbedded(FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, process.getBuiltinModule('node:module').createRequire(process.execPath));
+}
+
+/**
+ * For `--version --debug`: whether the cold and SDK scripts' code caches would be taken, found by
+ * compiling each without running it (the hot and full ones report as they load). A rejected
+ * cache costs every run that loads the script its compile time.
+ */
+export function otherScriptsLoadable(): string {
+  if (!process.getBuiltinModule('node:sea').isSea()) return 'cold script and SDK from files';
+  const how = (asset: string, cacheAsset: string, filename: string) => {
+    const { cachedData, script } = compileEmbedded(asset, cacheAsset, filename);
+    return !cachedData ? 'asset' : script.cachedDataRejected ? 'asset, cache rejected' : 'asset+cache';
+  };
+  return `cold script from ${how(COLD_ASSET, COLD_CACHE_ASSET, COLD_FILE)}, SDK from ${how(SDK_ASSET, SDK_CACHE_ASSET, SDK_FILE)}`;
 }
 
 let sdk: Record<string, unknown> | undefined;

@@ -158,10 +158,11 @@ describe('hot entry and full program', { skip }, () => {
     assert.equal(unknown.stdout, '');
   });
 
-  test('the executable runs both bundles from their embedded code caches', () => {
+  test('the executable has a code cache for each of its four scripts, and V8 takes each', () => {
     const r = spawnSync(BIN, ['--version'], { env: { ...env, SSOHELPER_DEBUG: '1' }, encoding: 'utf8', timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /hot script loaded from asset\+cache, full program from asset\+cache/);
+    assert.match(r.stderr, /cold script from asset\+cache, SDK from asset\+cache/);
   });
 });
 
