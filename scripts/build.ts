@@ -33,17 +33,10 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import {
-  COLD_ASSET,
-  COLD_CACHE_ASSET,
   COLD_FILE,
-  FULL_ASSET,
-  FULL_CACHE_ASSET,
+  EMBEDDED,
   FULL_FILE,
-  HOT_ASSET,
-  HOT_CACHE_ASSET,
   HOT_FILE,
-  SDK_ASSET,
-  SDK_CACHE_ASSET,
   SDK_FILE,
   SHARED_MODULES,
   wrapScript,
@@ -426,25 +419,23 @@ export async function trainedCodeCache(
   const src = join(dir, `${filename}.wrapped.js`);
   const out = join(dir, `${filename}.cache`);
   writeFileSync(src, wrapScript(code));
-  const child = spawn(node, ['-e', TRAINER], {
-    env: { ...env, PATH: '/nonexistent', TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: filename, TRAIN_DIR: dir, TRAIN_ARGS: runs === 'compile' ? runs : JSON.stringify(runs) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const what = `${filename} (${runs === 'compile' ? runs : runs.map((r) => r.join(' ')).join('; ')})`;
+  return runTrainer(node, TRAINER, { ...env, TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: filename, TRAIN_DIR: dir, TRAIN_ARGS: runs === 'compile' ? runs : JSON.stringify(runs) }, out, what);
+}
+
+/** Runs a trainer program in a child `node` (async: the stub server here must answer it) and reads the cache it wrote. */
+async function runTrainer(node: string, program: string, env: Record<string, string>, out: string, what: string): Promise<Buffer> {
+  const child = spawn(node, ['-e', program], { env: { ...env, PATH: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const status = await new Promise<number | null>((ok) => child.on('close', ok));
-  if (status !== 0 || !existsSync(out)) fail(`the code-cache training run of ${filename} (${runs === 'compile' ? runs : runs.map((r) => r.join(' ')).join('; ')}) failed with exit ${status}:\n${output}`);
+  if (status !== 0 || !existsSync(out)) fail(`the code-cache training run of ${what} failed with exit ${status}:\n${output}`);
   return readFileSync(out);
 }
 
 /** The embedded scripts' code, by role. */
-export interface Scripts {
-  hot: string;
-  full: string;
-  sdk: string;
-  cold: string;
-}
+export type Scripts = Record<keyof typeof EMBEDDED, string>;
 
 /**
  * Trains the cold script's cache: runs the hot bundle (a file, beside the cold script) as
@@ -480,16 +471,8 @@ async function trainedColdCache(node: string, scripts: Scripts, work: string, ar
   writeFileSync(hot, scripts.hot);
   writeFileSync(cold, scripts.cold);
   writeFileSync(src, wrapScript(scripts.cold));
-  const child = spawn(node, ['-e', COLD_TRAINER], {
-    env: { ...env, PATH: '/nonexistent', TRAIN_HOT: hot, TRAIN_COLD: cold, TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: COLD_FILE, TRAIN_ARGS: JSON.stringify(args) },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const status = await new Promise<number | null>((ok) => child.on('close', ok));
-  if (status !== 0 || !existsSync(out)) fail(`the code-cache training run of ${COLD_FILE} (${args.join(' ')}) failed with exit ${status}:\n${output}`);
-  return readFileSync(out);
+  const trainerEnv = { ...env, TRAIN_HOT: hot, TRAIN_COLD: cold, TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: COLD_FILE, TRAIN_ARGS: JSON.stringify(args) };
+  return runTrainer(node, COLD_TRAINER, trainerEnv, out, `${COLD_FILE} (${args.join(' ')})`);
 }
 
 /**
@@ -619,16 +602,11 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
       assets[name] = join(work, name);
       writeFileSync(assets[name], data);
     };
-    embed(HOT_ASSET, o.scripts.hot);
-    embed(FULL_ASSET, o.scripts.full);
-    embed(SDK_ASSET, o.scripts.sdk);
-    embed(COLD_ASSET, o.scripts.cold);
+    const roles = Object.keys(EMBEDDED) as Array<keyof Scripts>;
+    for (const role of roles) embed(EMBEDDED[role].asset, o.scripts[role]);
     if (o.codeCache) {
       const caches = await codeCaches(o.node, o.scripts, work);
-      embed(HOT_CACHE_ASSET, caches.hot);
-      embed(FULL_CACHE_ASSET, caches.full);
-      embed(SDK_CACHE_ASSET, caches.sdk);
-      embed(COLD_CACHE_ASSET, caches.cold);
+      for (const role of roles) embed(EMBEDDED[role].cache, caches[role]);
     }
     writeFileSync(seaConfig, JSON.stringify({ main, output: blob, assets, ...settings }));
     // postject (LIEF) prints a page of harmless "Can't find string offset" warnings: show the

@@ -8,19 +8,27 @@
 // Beside a plain bundle (npm package, tests) the others are files.
 
 export const HOT_FILE = 'ssohelper.cjs';
-export const FULL_FILE = 'ssohelper-full.cjs';
-export const HOT_ASSET = 'hot.cjs';
-export const HOT_CACHE_ASSET = 'hot.cache';
-export const FULL_ASSET = 'full.cjs';
-export const FULL_CACHE_ASSET = 'full.cache';
-export const SDK_FILE = 'ssohelper-sdk.cjs';
 export const COLD_FILE = 'ssohelper-cold.cjs';
-export const COLD_ASSET = 'cold.cjs';
-export const COLD_CACHE_ASSET = 'cold.cache';
+export const FULL_FILE = 'ssohelper-full.cjs';
+export const SDK_FILE = 'ssohelper-sdk.cjs';
+
+/** An embedded script: its file beside a plain bundle, and its SEA asset and code-cache asset. */
+export interface EmbeddedScript {
+  file: string;
+  asset: string;
+  cache: string;
+}
+
+/** The four scripts by role; the build embeds each role's code and trained cache under these names. */
+export const EMBEDDED = {
+  hot: { file: HOT_FILE, asset: 'hot.cjs', cache: 'hot.cache' },
+  cold: { file: COLD_FILE, asset: 'cold.cjs', cache: 'cold.cache' },
+  full: { file: FULL_FILE, asset: 'full.cjs', cache: 'full.cache' },
+  sdk: { file: SDK_FILE, asset: 'sdk.cjs', cache: 'sdk.cache' },
+} as const satisfies Record<string, EmbeddedScript>;
+
 /** Where the hot bundle hands its modules to the cold script (scripts/build.ts, sharedPlugin). */
 export const SHARED_MODULES = 'ssohelper.sharedModules';
-export const SDK_ASSET = 'sdk.cjs';
-export const SDK_CACHE_ASSET = 'sdk.cache';
 
 /** The CommonJS wrapper; the build compiles exactly this text to make the code caches. */
 export function wrapScript(source: string): string {
@@ -39,34 +47,52 @@ function builtinRequire(id: string): unknown {
 }
 
 /** Runs an embedded script; only inside the single executable. */
-export function runEmbedded(asset: string, cacheAsset: string, filename: string, require: (id: string) => unknown): LoadedFrom {
-  return loadEmbedded(asset, cacheAsset, filename, require).loadedFrom;
+export function runEmbedded(s: EmbeddedScript, require: (id: string) => unknown): LoadedFrom {
+  return loadEmbedded(s, require).loadedFrom;
 }
 
-function compileEmbedded(asset: string, cacheAsset: string, filename: string): { cachedData: Buffer | undefined; script: import('node:vm').Script } {
+/** Compiles an embedded script (with its code cache when the build made one) without running it. */
+function compileEmbedded(s: EmbeddedScript): { script: import('node:vm').Script; loadedFrom: LoadedFrom } {
   const sea = process.getBuiltinModule('node:sea');
   const vm = process.getBuiltinModule('node:vm');
   let cachedData: Buffer | undefined;
   try {
-    cachedData = Buffer.from(sea.getRawAsset(cacheAsset));
+    cachedData = Buffer.from(sea.getRawAsset(s.cache));
   } catch {
     // Built without code caches (a base binary for another platform): V8 compiles from source.
   }
-  return { cachedData, script: new vm.Script(wrapScript(sea.getAsset(asset, 'utf8')), { filename, cachedData }) };
+  const script = new vm.Script(wrapScript(sea.getAsset(s.asset, 'utf8')), { filename: s.file, cachedData });
+  return { script, loadedFrom: !cachedData ? 'asset' : script.cachedDataRejected ? 'asset, cache rejected' : 'asset+cache' };
 }
 
-function loadEmbedded(asset: string, cacheAsset: string, filename: string, require: (id: string) => unknown): { loadedFrom: LoadedFrom; exports: unknown } {
-  const { cachedData, script } = compileEmbedded(asset, cacheAsset, filename);
+function loadEmbedded(s: EmbeddedScript, require: (id: string) => unknown): { loadedFrom: LoadedFrom; exports: unknown } {
+  const { script, loadedFrom } = compileEmbedded(s);
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, require, module, filename, '.');
-  const loadedFrom = !cachedData ? 'asset' : script.cachedDataRejected ? 'asset, cache rejected' : 'asset+cache';
+  script.runInThisContext()(module.exports, require, module, s.file, '.');
   return { loadedFrom, exports: module.exports };
+}
+
+/**
+ * The exports of a script that is loaded once and then asked for its parts (the SDK bundle, the
+ * cold script): the asset in the single executable, else the file beside this bundle.
+ */
+function scriptParts(s: EmbeddedScript, require: () => (id: string) => unknown): Record<string, unknown> {
+  return (
+    process.getBuiltinModule('node:sea').isSea()
+      ? loadEmbedded(s, require()).exports
+      : process.getBuiltinModule('node:module').createRequire(__filename)(`./${s.file}`)
+  ) as Record<string, unknown>;
+}
+
+function partOf(parts: Record<string, unknown>, name: string, s: EmbeddedScript, list: string): unknown {
+  if (!(name in parts)) throw new Error(`${name} is not in ${s.file}; add it to ${list} in scripts/build.ts`);
+  return parts[name];
 }
 
 /** The single executable's main script: the hot bundle, remembering how it was loaded. */
 export function runHotBundle(): void {
   // The hot bundle holds no package (the build checks), so Node's builtins are all it requires.
-  (globalThis as Record<symbol, unknown>)[HOT_LOAD] = runEmbedded(HOT_ASSET, HOT_CACHE_ASSET, HOT_FILE, builtinRequire);
+  (globalThis as Record<symbol, unknown>)[HOT_LOAD] = runEmbedded(EMBEDDED.hot, builtinRequire);
 }
 
 /** How the hot bundle itself was loaded: 'file' when run by node directly. */
@@ -82,7 +108,7 @@ export function runFullProgram(): LoadedFrom {
   }
   // Every package is bundled into the full program too; a real require keeps whatever else a
   // bundled package might ask of it (require.resolve, require.cache) working.
-  return runEmbedded(FULL_ASSET, FULL_CACHE_ASSET, FULL_FILE, process.getBuiltinModule('node:module').createRequire(process.execPath));
+  return runEmbedded(EMBEDDED.full, process.getBuiltinModule('node:module').createRequire(process.execPath));
 }
 
 /**
@@ -92,11 +118,7 @@ export function runFullProgram(): LoadedFrom {
  */
 export function otherScriptsLoadable(): string {
   if (!process.getBuiltinModule('node:sea').isSea()) return 'cold script and SDK from files';
-  const how = (asset: string, cacheAsset: string, filename: string) => {
-    const { cachedData, script } = compileEmbedded(asset, cacheAsset, filename);
-    return !cachedData ? 'asset' : script.cachedDataRejected ? 'asset, cache rejected' : 'asset+cache';
-  };
-  return `cold script from ${how(COLD_ASSET, COLD_CACHE_ASSET, COLD_FILE)}, SDK from ${how(SDK_ASSET, SDK_CACHE_ASSET, SDK_FILE)}`;
+  return `cold script from ${compileEmbedded(EMBEDDED.cold).loadedFrom}, SDK from ${compileEmbedded(EMBEDDED.sdk).loadedFrom}`;
 }
 
 let sdk: Record<string, unknown> | undefined;
@@ -106,24 +128,15 @@ let sdk: Record<string, unknown> | undefined;
  * full program's `import('@aws-sdk/…')` into this (scripts/build.ts, sdkChunkPlugin).
  */
 export function sdkPackage(name: string): unknown {
-  if (!sdk) {
-    const { isSea } = process.getBuiltinModule('node:sea');
-    const { createRequire } = process.getBuiltinModule('node:module');
-    sdk = (
-      isSea()
-        ? loadEmbedded(SDK_ASSET, SDK_CACHE_ASSET, SDK_FILE, createRequire(process.execPath)).exports
-        : createRequire(__filename)(`./${SDK_FILE}`)
-    ) as Record<string, unknown>;
-  }
-  if (!(name in sdk)) throw new Error(`${name} is not in ${SDK_FILE}; add it to SDK_PACKAGES in scripts/build.ts`);
-  return sdk[name];
+  sdk ??= scriptParts(EMBEDDED.sdk, () => process.getBuiltinModule('node:module').createRequire(process.execPath));
+  return partOf(sdk, name, EMBEDDED.sdk, 'SDK_PACKAGES');
 }
 
 let cold: Record<string, unknown> | undefined;
 
 /**
  * A module of the cold script, which is loaded on the first call. The build turns the hot
- * bundle's `import()` of a cold module into this (scripts/build.ts, coldChunkPlugin). `shared`
+ * bundle's `import()` of a cold module into this (scripts/build.ts, dynamicImportPlugin). `shared`
  * holds the hot bundle's own modules that the cold script uses, by path: it takes them from here
  * instead of having copies, so both see one error class, one hand-over flag, one set of files
  * being written.
@@ -131,13 +144,7 @@ let cold: Record<string, unknown> | undefined;
 export function coldModule(path: string, shared: Record<string, unknown>): unknown {
   if (!cold) {
     (globalThis as Record<symbol, unknown>)[Symbol.for(SHARED_MODULES)] = shared;
-    const { isSea } = process.getBuiltinModule('node:sea');
-    cold = (
-      isSea()
-        ? loadEmbedded(COLD_ASSET, COLD_CACHE_ASSET, COLD_FILE, builtinRequire).exports
-        : process.getBuiltinModule('node:module').createRequire(__filename)(`./${COLD_FILE}`)
-    ) as Record<string, unknown>;
+    cold = scriptParts(EMBEDDED.cold, () => builtinRequire);
   }
-  if (!(path in cold)) throw new Error(`${path} is not in ${COLD_FILE}; add it to COLD_ENTRIES in scripts/build.ts`);
-  return cold[path];
+  return partOf(cold, path, EMBEDDED.cold, 'COLD_ENTRIES');
 }
