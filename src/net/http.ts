@@ -160,68 +160,21 @@ export class HttpClient {
   }
 
   /** Writes the request on a connected socket and reads one answer, within the read timeout. */
-  private roundTrip(socket: Socket, key: string, bytes: Buffer, r: HttpRequest, maxBytes: number): Promise<Answer> {
-    const readTimeoutMs = this.settings.readTimeoutMs;
+  private async roundTrip(socket: Socket, key: string, bytes: Buffer, r: HttpRequest, maxBytes: number): Promise<Answer> {
     const reader = new AnswerReader({ method: r.method, maxBodyBytes: maxBytes });
     socket.ref();
-    return new Promise<Answer>((resolve, reject) => {
-      let settled = false;
-      const cleanup = () => {
-        settled = true;
-        socket.removeListener('data', onData);
-        socket.removeListener('end', onEnd);
-        socket.removeListener('close', onEnd);
-        socket.removeListener('error', onError);
-        socket.removeListener('timeout', onTimeout);
-        r.signal?.removeEventListener('abort', onAbort);
-        socket.setTimeout(0);
-      };
-      const fail = (err: Error) => {
-        if (settled) return;
-        cleanup();
-        socket.destroy();
-        const code = (err as NodeJS.ErrnoException).code;
-        if (!reader.started && (code === 'ECONNRESET' || code === 'EPIPE')) Object.assign(err, { stale: true });
-        reject(err);
-      };
-      const finish = () => {
-        if (settled || !reader.done) return;
-        const answer = reader.answer();
-        cleanup();
-        if (answer.keepAlive && !socket.destroyed && socket.writable) this.keepIdle(key, socket);
-        else socket.destroy();
-        resolve(answer);
-      };
-      const onData = (chunk: Buffer) => {
-        try {
-          reader.push(chunk);
-        } catch (err) {
-          return fail(err as Error);
-        }
-        finish();
-      };
-      const onEnd = () => {
-        try {
-          reader.end();
-        } catch (err) {
-          return fail(err as Error);
-        }
-        finish();
-      };
-      const onError = (err: Error) => fail(err);
-      const onTimeout = () => fail(timeoutError(`no data for ${readTimeoutMs} ms`));
-      const onAbort = () => fail(abortError(r.signal as AbortSignal));
-      socket.on('data', onData);
-      socket.on('end', onEnd);
-      socket.on('close', onEnd);
-      socket.on('error', onError);
-      if (readTimeoutMs > 0) {
-        socket.setTimeout(readTimeoutMs);
-        socket.on('timeout', onTimeout);
-      }
-      r.signal?.addEventListener('abort', onAbort, { once: true });
-      socket.write(bytes);
-    });
+    try {
+      await readAnswer(socket, bytes, reader, { readTimeoutMs: this.settings.readTimeoutMs, signal: r.signal });
+    } catch (err) {
+      socket.destroy();
+      const code = (err as NodeJS.ErrnoException).code;
+      if (!reader.started && (code === 'ECONNRESET' || code === 'EPIPE')) Object.assign(err as Error, { stale: true });
+      throw err;
+    }
+    const answer = reader.answer();
+    if (answer.keepAlive && !socket.destroyed && socket.writable) this.keepIdle(key, socket);
+    else socket.destroy();
+    return answer;
   }
 
   /**
@@ -277,43 +230,27 @@ export class HttpClient {
   }
 
   /** Asks the proxy for a tunnel to the target; a refusal fails with ERR_PROXY_TUNNEL and the status, for failure.ts. */
-  private tunnel(socket: Socket, target: HttpTarget, proxy: ProxyServer): Promise<Socket> {
-    const authority = `${target.host.includes(':') ? `[${target.host}]` : target.host}:${target.port}`;
-    const headers: Array<[string, string]> = [['Host', authority]];
+  private async tunnel(socket: Socket, target: HttpTarget, proxy: ProxyServer): Promise<Socket> {
+    const to = authority(target.host, target.port);
+    const headers: Array<[string, string]> = [['Host', to]];
     if (proxy.hasCredentials) headers.push(['Proxy-Authorization', basicAuth(proxy)]);
     const reader = new AnswerReader({ method: 'CONNECT', maxBodyBytes: 0, headOnly: true });
-    return new Promise<Socket>((resolve, reject) => {
-      const done = (err?: Error) => {
-        socket.removeListener('data', onData);
-        socket.removeListener('end', onEnd);
-        socket.removeListener('error', done);
-        if (err) {
-          socket.destroy();
-          return reject(err);
-        }
-        const answer = reader.answer();
-        if (answer.status !== 200) {
-          socket.destroy();
-          return reject(Object.assign(new Error(`the proxy answered CONNECT with HTTP ${answer.status}`), { code: 'ERR_PROXY_TUNNEL', statusCode: answer.status }));
-        }
-        // Bytes after the proxy's answer are the target's (TLS): give them back to the socket.
-        if (reader.rest.length > 0) socket.unshift(reader.rest);
-        resolve(socket);
-      };
-      const onData = (chunk: Buffer) => {
-        try {
-          reader.push(chunk);
-        } catch (err) {
-          return done(err as Error);
-        }
-        if (reader.done) done();
-      };
-      const onEnd = () => done(Object.assign(new Error('the proxy closed the connection instead of answering CONNECT'), { code: 'ECONNRESET' }));
-      socket.on('data', onData);
-      socket.on('end', onEnd);
-      socket.on('error', done);
-      socket.write(requestBytes('CONNECT', authority, headers, undefined));
-    });
+    try {
+      await readAnswer(socket, requestBytes('CONNECT', to, headers, undefined), reader, {});
+    } catch (err) {
+      socket.destroy();
+      // The reader's "socket hang up": the connection ended before the proxy said a word.
+      if (reader.started || (err as Error).message !== 'socket hang up') throw err;
+      throw Object.assign(new Error('the proxy closed the connection instead of answering CONNECT'), { code: 'ECONNRESET' });
+    }
+    const answer = reader.answer();
+    if (answer.status !== 200) {
+      socket.destroy();
+      throw Object.assign(new Error(`the proxy answered CONNECT with HTTP ${answer.status}`), { code: 'ERR_PROXY_TUNNEL', statusCode: answer.status });
+    }
+    // Bytes after the proxy's answer are the target's (TLS): give them back to the socket.
+    if (reader.rest.length > 0) socket.unshift(reader.rest);
+    return socket;
   }
 
   private takeIdle(key: string): Socket | undefined {
@@ -342,6 +279,53 @@ export class HttpClient {
     socket.on('error', forget);
     list.push(socket);
   }
+}
+
+/**
+ * Writes `bytes` and feeds what comes back to `reader` until it has a whole answer. Fails on a
+ * socket error, an end before that, silence longer than the read timeout, or the caller's
+ * abort; the caller decides what becomes of the socket either way.
+ */
+function readAnswer(socket: Socket, bytes: Buffer, reader: AnswerReader, o: { readTimeoutMs?: number; signal?: AbortSignal | undefined }): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let settled = false;
+    const settle = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      socket.removeListener('data', onData);
+      socket.removeListener('end', onEnd);
+      socket.removeListener('close', onEnd);
+      socket.removeListener('error', settle);
+      socket.removeListener('timeout', onTimeout);
+      o.signal?.removeEventListener('abort', onAbort);
+      socket.setTimeout(0);
+      if (err) reject(err);
+      else resolve();
+    };
+    // A push or end that completes the answer settles; a malformed one fails.
+    const step = (feed: () => void) => {
+      try {
+        feed();
+      } catch (err) {
+        return settle(err as Error);
+      }
+      if (reader.done) settle();
+    };
+    const onData = (chunk: Buffer) => step(() => reader.push(chunk));
+    const onEnd = () => step(() => reader.end());
+    const onTimeout = () => settle(timeoutError(`no data for ${o.readTimeoutMs} ms`));
+    const onAbort = () => settle(abortError(o.signal as AbortSignal));
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('close', onEnd);
+    socket.on('error', settle);
+    if (o.readTimeoutMs) {
+      socket.setTimeout(o.readTimeoutMs);
+      socket.on('timeout', onTimeout);
+    }
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    socket.write(bytes);
+  });
 }
 
 function tcpTo(host: string, port: number): Socket {
@@ -374,10 +358,15 @@ function readyOrFailed<T extends Socket>(socket: T, ready: string): Promise<T> {
   });
 }
 
-/** The Host header (and a CONNECT authority): the port only when it is not the scheme's. */
+/** The Host header: the port only when it is not the scheme's. */
 function hostHeader(target: HttpTarget, https: boolean): string {
-  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
-  return target.port === (https ? 443 : 80) ? host : `${host}:${target.port}`;
+  return authority(target.host, target.port === (https ? 443 : 80) ? undefined : target.port);
+}
+
+/** host[:port], an IPv6 address in brackets. */
+function authority(host: string, port: number | undefined): string {
+  const name = host.includes(':') ? `[${host}]` : host;
+  return port === undefined ? name : `${name}:${port}`;
 }
 
 /** Basic credentials from the proxy URL, percent-decoded (parseProxy checked the encoding). */
