@@ -1,10 +1,10 @@
-// The executable's entry. get, env and export-credentials for an SSO role run from this small
-// bundle alone: a cached answer, and also a first call for the role (lock, one portal request,
-// cache write; COLD_MODULES in scripts/build.ts). Everything else (other commands, a token
-// refresh, a login, a role chain, --help, --debug) is handed to the full program, src/main.ts,
-// which starts over and does all of it. New commands belong in src/cli/commands.ts, never here:
-// the build fails if this bundle grows a dependency on a package, and every other dynamic
-// import() in it becomes a handover (src/hot/handover.ts).
+// The executable's entry. get, env and export-credentials answer from this small bundle alone
+// when the cache has fresh credentials; a first call for an SSO role adds the cold script (lock,
+// one portal request, cache write; COLD_ENTRIES in scripts/build.ts) in the same process.
+// Everything else (other commands, a token refresh, a login, a role chain, --help, --debug) is
+// handed to the full program, src/main.ts, which starts over and does all of it. New commands
+// belong in src/cli/commands.ts, never here: the build fails if this bundle grows a dependency
+// on a package, and every other dynamic import() in it becomes a handover (src/hot/handover.ts).
 import { parseCommandArgs } from './cli/args.ts';
 import { STDERR, STDOUT, write } from './cli/output.ts';
 import type { Command } from './commands/command.ts';

@@ -230,7 +230,7 @@ export async function writeFileAtomic(path: string, data: string, options: Write
   const dir = dirname(path);
   await ensurePrivateDir(dir);
   // Unguessable names are not needed: O_EXCL below refuses any file already there, and the
-  // directory is ours and 0700. node:crypto would cost a first `get` about 5 ms to load.
+  // directory is ours and 0700. node:crypto would cost a first `get` 9 to 10 ms to load.
   const suffix = (Math.random().toString(16).slice(2) + Math.random().toString(16).slice(2)).padEnd(12, '0').slice(0, 12);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${suffix}.tmp`);
   let fd: number | undefined;
