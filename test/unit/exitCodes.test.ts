@@ -29,8 +29,8 @@ test('each command\'s help lists the codes it can end with, generated from the t
   for (const [code, text] of EXIT_DESCRIPTIONS) assert.ok(main.includes(`${code}`.padEnd(3) + `  ${text}`), `ssohelper --help lacks ${code}`);
 });
 
-test('the README\'s exit-code table has exactly the codes of the table', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+test('the reference\'s exit-code table (docs/reference.md) has exactly the codes of the table', () => {
+  const readme = readFileSync(join(ROOT, 'docs', 'reference.md'), 'utf8');
   const section = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('\n## ', readme.indexOf('## Exit codes') + 1));
   const rows = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
   assert.deepEqual(rows, codes);

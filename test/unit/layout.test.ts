@@ -1,4 +1,4 @@
-// The README's layout section is the folder map a reader relies on: it must match the tree.
+// The layout section of docs/development.md is the folder map a reader relies on: it must match the tree.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,7 +15,7 @@ function folders(top: string): string[] {
     .sort();
 }
 
-/** The `  name/` entries listed under `top/` in the README's layout block. */
+/** The `  name/` entries listed under `top/` in the layout block of docs/development.md. */
 function listed(readme: string, top: string): string[] {
   const block = /```\nsrc\/\n[\s\S]*?```/.exec(readme)?.[0] ?? '';
   const start = block.indexOf(`\n${top}/`) + 1;
@@ -24,12 +24,12 @@ function listed(readme: string, top: string): string[] {
   return [...part.matchAll(/^ {2}([\w.-]+)\//gm)].map((m) => m[1] as string).sort();
 }
 
-test('the README layout names every folder under src/ and test/', () => {
-  const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+test('the layout in docs/development.md names every folder under src/ and test/', () => {
+  const readme = readFileSync(join(ROOT, 'docs', 'development.md'), 'utf8');
   for (const top of ['src', 'test']) {
     const missing = folders(top).filter((f) => !listed(readme, top).includes(f));
-    assert.deepEqual(missing, [], `${top}/ folders missing from the README layout section`);
+    assert.deepEqual(missing, [], `${top}/ folders missing from the layout section of docs/development.md`);
   }
   // No folder is listed that the tree has never had (a folder may be listed just before it lands).
-  assert.deepEqual(listed(readme, 'src').filter((f) => !folders('src').includes(f)), [], 'src/ folders listed in the README but absent');
+  assert.deepEqual(listed(readme, 'src').filter((f) => !folders('src').includes(f)), [], 'src/ folders listed in docs/development.md but absent');
 });
