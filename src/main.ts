@@ -1,13 +1,13 @@
 // The only file that touches the process: arguments, environment, streams and the exit code.
 import { getEventListeners } from 'node:events';
 import { parseCommandArgs } from './cli/args.ts';
-import { COMMANDS, findCommand } from './cli/commands.ts';
+import { COMMANDS, findCommand } from './commands/index.ts';
 import { STDERR, STDOUT, write } from './cli/output.ts';
 import { commandHelp, mainHelp } from './cli/help.ts';
 import { version } from './util/version.ts';
 import { describeFailure, EXIT, UsageError } from './errors.ts';
-import { otherScriptsLoadable } from './hot/embedded.ts';
-import { takeOverSignals } from './hot/signals.ts';
+import { otherScriptsLoadable } from './boot/embedded.ts';
+import { takeOverSignals } from './boot/signals.ts';
 import { checkSettings, createRuntime, debugRequested, signalForwarding } from './runtime.ts';
 import { didYouMean } from './util/suggest.ts';
 
@@ -32,7 +32,7 @@ function interruptible(): AbortSignal {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  // The hot entry's handlers answered until now (src/hot/signals.ts); from here on, only these.
+  // The hot entry's handlers answered until now (src/boot/signals.ts); from here on, only these.
   takeOverSignals();
   return controller.signal;
 }

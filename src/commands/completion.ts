@@ -1,10 +1,10 @@
 import { booleanFlag } from '../cli/args.ts';
 import { complete, completionScript, isShell, renderCandidates, SHELLS } from '../cli/completion.ts';
 import { UsageError } from '../errors.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 
 /**
- * The command table is handed in by the table itself (src/cli/commands.ts), which lists this
+ * The command table is handed in by the table itself (src/commands/index.ts), which lists this
  * command too: importing it from here would tie the two modules in a cycle.
  */
 export function completionCommand(commands: () => readonly Command[]): Command {

@@ -1,4 +1,4 @@
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 import { CREDENTIAL_FLAGS, PROFILE_FLAG } from './credentialsCommon.ts';
 
 export const consoleCommand: Command = {

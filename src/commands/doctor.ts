@@ -1,6 +1,6 @@
 import { stringFlag } from '../cli/args.ts';
 import { UsageError } from '../errors.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 
 export const doctor: Command = {
   name: 'doctor',

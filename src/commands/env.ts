@@ -1,5 +1,5 @@
 import { formatCredentials } from '../format/credentials.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialsCommon.ts';
 
 

@@ -1,4 +1,4 @@
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 import { CREDENTIAL_FLAGS, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialsCommon.ts';
 
 export const exec: Command = {

@@ -1,6 +1,6 @@
 import { stringFlag } from '../cli/args.ts';
 import { formatCredentials } from '../format/credentials.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG } from './credentialsCommon.ts';
 
 export const exportCredentials: Command = {

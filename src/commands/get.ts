@@ -1,5 +1,5 @@
 import { formatCredentials } from '../format/credentials.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 import { CREDENTIAL_FLAGS, credentialsFor, PROFILE_FLAG } from './credentialsCommon.ts';
 
 export const get: Command = {

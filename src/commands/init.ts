@@ -1,6 +1,6 @@
 import { booleanFlag, stringFlag } from '../cli/args.ts';
 import { LockTimeoutError, LoginRequiredError, UsageError } from '../errors.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 import { LOGIN_FLAGS } from './login.ts';
 import { regionFlag, SYNC_FLAGS, runSync } from './sync.ts';
 

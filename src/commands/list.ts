@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.ts';
 import { UsageError } from '../errors.ts';
 import { accountTable, configSections } from '../format/list.ts';
 import type { Assignment } from '../org/listing.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 import { PROFILE_FLAG } from './credentialsCommon.ts';
 
 const OUTPUTS = ['text', 'json', 'config'] as const;

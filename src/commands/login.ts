@@ -1,7 +1,7 @@
 import { booleanFlag, type FlagSpec, stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { LockTimeoutError } from '../errors.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 
 /** How to sign in; init signs in too and takes the same flags. */
 export const LOGIN_FLAGS: FlagSpec[] = [

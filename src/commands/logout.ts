@@ -1,6 +1,6 @@
 import { stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 
 export const logout: Command = {
   name: 'logout',

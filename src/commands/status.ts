@@ -1,6 +1,6 @@
 import { booleanFlag, stringFlag } from '../cli/args.ts';
 import { EXIT, UsageError } from '../errors.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 
 export const status: Command = {
   name: 'status',

@@ -2,7 +2,7 @@ import { booleanFlag, stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { UsageError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
 
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 

@@ -52,7 +52,7 @@ export async function usableToken(rt: Runtime, s: SessionRef): Promise<SsoToken>
 async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string, stillValid: SsoToken | undefined): Promise<SsoToken> {
   const what = `refreshing the SSO token for ${describeSession(s)}`;
   // Loaded before the lock and outside every catch below: in the hot entry this import is where
-  // the run hands over to the full program (src/hot/handover.ts), which must happen before
+  // the run hands over to the full program (src/boot/handover.ts), which must happen before
   // anything is locked, asked or noted, and must not pass for a failed refresh.
   const { refreshAccessToken: refresh } = await import('../sso/oidc.ts');
   try {

@@ -1,7 +1,7 @@
 // `exec` and `serve`: credentials for a job, either as keys in its environment or through the
 // local credential endpoint, always obtained through the same locked cache path as `get`.
 import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
-import type { Outcome } from '../commands/command.ts';
+import type { Outcome } from '../cli/command.ts';
 import { chosenFormat, chosenRegion, credentialSource, type CredentialSource } from '../commands/credentialsCommon.ts';
 import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, stringValue } from '../config/model.ts';

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadedBy, probedArgs, probeReport } from '../../scripts/build.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from '../../scripts/fixture.ts';
 import { assumeRoleCachePath, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
-import { COLD_FILE, FULL_FILE, HOT_FILE } from '../../src/hot/embedded.ts';
+import { COLD_FILE, FULL_FILE, HOT_FILE } from '../../src/boot/embedded.ts';
 import { Emulator } from '../emulator/server.ts';
 import { collect, describe as explain, ROOT } from '../helpers/run.ts';
 import { tempDir } from '../helpers/temp.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { appendText, lineEnding, readBlocks, renderBlock, replaceBlock } from '../../src/config/managedBlock.ts';
 import { parseIni } from '../../src/config/ini.ts';
-import { unifiedDiff } from '../../src/format/diff.ts';
+import { unifiedDiff } from '../../src/util/diff.ts';
 import { configSections } from '../../src/format/list.ts';
 import { listAssignments, Pacer, pool } from '../../src/org/listing.ts';
 import { assignNames, checkTemplate, DEFAULT_TEMPLATE, fold, renderName } from '../../src/org/naming.ts';

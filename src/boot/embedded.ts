@@ -1,5 +1,5 @@
-// The scripts inside the single executable. Its main script (src/hot/seaMain.ts) only runs the
-// hot bundle (src/hot.ts: cached answers); on a cache miss for an SSO role the hot bundle loads
+// The scripts inside the single executable. Its main script (src/boot/seaMain.ts) only runs the
+// hot bundle (src/boot/hot.ts: cached answers); on a cache miss for an SSO role the hot bundle loads
 // the cold script (the lock, the portal request, the cache write), which runs in the same start
 // and shares the hot bundle's modules; anything else runs the full program (src/main.ts), and
 // the full program loads the AWS SDK bundle (the OIDC and STS clients, three quarters of all the
