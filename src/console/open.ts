@@ -5,8 +5,8 @@ import { credentialSource } from '../commands/credentialsCommon.ts';
 import { loadConfig } from '../config/load.ts';
 import { profileNetwork } from '../config/network.ts';
 import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
+import { httpClient, type Network, networkOf, requestTo } from '../net/client.ts';
 import type { Runtime } from '../runtime.ts';
-import { httpClient, type Network, networkOf } from '../sso/clients.ts';
 import { consoleDestination, federationUrl, loginUrl, parseSigninToken, signinTokenRequest } from './signin.ts';
 
 export interface HttpAnswer {
@@ -20,7 +20,7 @@ export interface HttpAnswer {
  */
 export async function getText(network: Network, url: string): Promise<HttpAnswer> {
   const target = new URL(url);
-  const [http, { describeNetworkFailure }, { requestTo }] = await Promise.all([httpClient(network), import('../net/failure.ts'), import('../net/http.ts')]);
+  const [http, { describeNetworkFailure }] = await Promise.all([httpClient(network), import('../net/failure.ts')]);
   try {
     // The answer is a sign-in token of a few hundred bytes.
     const answer = await http.fetchText(requestTo(target, 'GET', { accept: 'application/json' }), 64 * 1024);

@@ -38,7 +38,7 @@ const REJECTED = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClien
 async function fetchAssumedRole(rt: Runtime, plan: AssumeRolePlan, resolve: Resolve): Promise<AssumedRole> {
   const { assumeRole } = await import('../sso/sts.ts');
   const { ssoCall, SsoApiError } = await import('../sso/call.ts');
-  const { networkOf } = await import('../sso/clients.ts');
+  const { networkOf } = await import('../net/client.ts');
   const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network) };
   // The AWS CLI's default name; generated names stay out of the cache key.
   const args = { ...assumeRoleArgs(plan), roleSessionName: plan.role.roleSessionName ?? `botocore-session-${Math.floor(rt.now() / 1000)}` };

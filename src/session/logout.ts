@@ -13,7 +13,8 @@ import { selectProfileName } from '../config/profile.ts';
 import { describeSession, type SessionRef } from './ref.ts';
 import { removeFile, sweepTempFiles } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
-import { type Endpoint, endpointFor as sessionEndpoint, networkOf } from '../sso/clients.ts';
+import { networkOf } from '../net/client.ts';
+import { type Endpoint, endpointFor as sessionEndpoint } from '../sso/clients.ts';
 import { logout as logoutApi } from '../sso/portal.ts';
 
 export interface LogoutResult {

@@ -5,7 +5,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { NetworkHandler } from '../../src/net/handler.ts';
-import { httpClient, type Network, oidcClient, stsClient } from '../../src/sso/clients.ts';
+import { httpClient, type Network } from '../../src/net/client.ts';
+import { oidcClient, stsClient } from '../../src/sso/clients.ts';
 import { ROOT } from '../helpers/run.ts';
 
 function sources(dir: string): string[] {
