@@ -25,7 +25,7 @@ export const doctor: Command = {
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';
     if (output !== 'text' && output !== 'json') throw new UsageError(`doctor: unknown output "${output}"; choose text or json`);
-    const [{ runChecks }, { doctorJson, renderDoctor }] = await Promise.all([import('../doctor/collect.ts'), import('../format/doctor.ts')]);
+    const [{ runChecks }, { doctorJson, renderDoctor }] = await Promise.all([import('../doctor/collect.ts'), import('../doctor/render.ts')]);
     const checks = await runChecks(rt, args.positionals[0]);
     const failed = checks.some((c) => c.verdict === 'fail');
     return { stdout: output === 'json' ? doctorJson(checks) : renderDoctor(checks), exitCode: failed ? 1 : 0 };

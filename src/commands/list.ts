@@ -3,7 +3,7 @@
 import { stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { UsageError } from '../errors.ts';
-import { accountTable, configSections } from '../format/list.ts';
+import { accountTable, configSections } from '../org/listOutput.ts';
 import type { Assignment } from '../org/listing.ts';
 import type { Command } from '../cli/command.ts';
 import { PROFILE_FLAG } from './credentialsCommon.ts';

@@ -34,7 +34,7 @@ export const status: Command = {
       return { stdout: output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : '', exitCode: due.length > 0 ? EXIT.loginRequired : EXIT.ok };
     }
     if (output === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-    const { renderStatus } = await import('../format/status.ts');
+    const { renderStatus } = await import('../status/render.ts');
     return renderStatus(report);
   },
 };

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { appendText, lineEnding, readBlocks, renderBlock, replaceBlock } from '../../src/config/managedBlock.ts';
 import { parseIni } from '../../src/config/ini.ts';
 import { unifiedDiff } from '../../src/util/diff.ts';
-import { configSections } from '../../src/format/list.ts';
+import { configSections } from '../../src/org/listOutput.ts';
 import { listAssignments, Pacer, pool } from '../../src/org/listing.ts';
 import { assignNames, checkTemplate, DEFAULT_TEMPLATE, fold, renderName } from '../../src/org/naming.ts';
 import { defaultRegion, planSync } from '../../src/org/plan.ts';
