@@ -5,7 +5,7 @@ import { loadConfig } from '../config/load.ts';
 import { type ResolvedProfile, resolveProfile, ssoBase } from '../config/credentialProfile.ts';
 import { assertProfileArgs, REGION, selectProfileName } from '../config/profile.ts';
 import { DEFAULT_MIN_TTL_MS } from '../credentials/freshness.ts';
-import type { AwsCredentials } from '../credentials/model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
 import { credentialsOf } from '../credentials/providers.ts';
 import { ConfigError, LoginRequiredError, UsageError } from '../errors.ts';
 import { type Format, FORMATS, isFormat } from '../format/credentials.ts';

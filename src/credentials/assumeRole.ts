@@ -8,7 +8,8 @@ import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
 import type { SsoApiError } from '../sso/call.ts';
 import { type CredentialOptions, DEFAULT_MIN_TTL_MS } from './freshness.ts';
-import type { AwsCredentials, CacheSlot } from './model.ts';
+import type { CacheSlot } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
 
 type AssumeRolePlan = Extract<CredentialPlan, { kind: 'assumeRole' }>;
 type Resolve = (rt: Runtime, plan: CredentialPlan, options: CredentialOptions) => Promise<AwsCredentials>;

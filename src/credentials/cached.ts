@@ -3,7 +3,8 @@
 // others wait and then find the new entry. Nothing heavy loads before a miss.
 import type { Runtime } from '../runtime.ts';
 import { type CredentialOptions, isFresh } from './freshness.ts';
-import type { CacheSlot, ExpiringCredentials } from './model.ts';
+import type { CacheSlot } from './model.ts';
+import type { ExpiringCredentials } from '../types/credentials.ts';
 import { isoString } from '../util/time.ts';
 
 export async function cachedCredentials<C extends ExpiringCredentials>(rt: Runtime, slot: CacheSlot<C>, options: CredentialOptions): Promise<C> {

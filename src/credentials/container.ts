@@ -4,7 +4,7 @@ import { ConfigError, ServiceError } from '../errors.ts';
 import { readTextFile } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
-import type { AwsCredentials } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
 import { checkedCredentials } from './process.ts';
 
 const ECS_HOST = 'http://169.254.170.2';

@@ -5,7 +5,7 @@ import { ConfigError, ServiceError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import { httpCall, metadataCredentials } from './container.ts';
-import type { AwsCredentials } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
 
 const TOKEN_TTL_SECONDS = '21600';
 const CREDENTIALS_PATH = '/latest/meta-data/iam/security-credentials/';

@@ -8,7 +8,7 @@ import { assumeRoleSlot } from './assumeRole.ts';
 import { cachedCredentials } from './cached.ts';
 import type { CredentialOptions } from './freshness.ts';
 import { ssoSlot } from './roleCredentials.ts';
-import type { AwsCredentials } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
 
 export async function credentialsOf(rt: Runtime, plan: CredentialPlan, options: CredentialOptions): Promise<AwsCredentials> {
   switch (plan.kind) {

@@ -4,7 +4,8 @@ import type { SsoProfile } from '../config/profile.ts';
 import type { Runtime } from '../runtime.ts';
 import { cachedCredentials } from './cached.ts';
 import type { CredentialOptions } from './freshness.ts';
-import type { CacheSlot, RoleCredentials } from './model.ts';
+import type { CacheSlot } from './model.ts';
+import type { RoleCredentials } from '../types/credentials.ts';
 
 export function ssoSlot(rt: Runtime, profile: SsoProfile): CacheSlot<RoleCredentials> {
   return {

@@ -3,7 +3,7 @@ import type { CredentialSourceName } from '../config/credentialProfile.ts';
 import { ConfigError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { checkedCredentials } from './process.ts';
-import type { AwsCredentials } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
 
 export async function sourceCredentials(rt: Runtime, profileName: string, source: CredentialSourceName): Promise<AwsCredentials> {
   if (source === 'EcsContainer') {

@@ -3,7 +3,7 @@
 // client-sso: the SDK's start-up cost more than the rest of a first `get` together (see the
 // CHANGELOG for the figures). Every request goes through ssoCall, so callers get retries and only
 // our own errors.
-import type { RoleCredentials } from '../credentials/model.ts';
+import type { RoleCredentials } from '../types/credentials.ts';
 import { isSafeCredentialValue } from '../cache/role.ts';
 import { ServiceError } from '../errors.ts';
 import { httpClient, queryString } from '../net/client.ts';
