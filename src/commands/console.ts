@@ -1,5 +1,5 @@
 import type { Command } from '../cli/command.ts';
-import { CREDENTIAL_FLAGS, PROFILE_FLAG } from './credentialsCommon.ts';
+import { CREDENTIAL_FLAGS, PROFILE_FLAG } from './credentialFlags.ts';
 
 export const consoleCommand: Command = {
   name: 'console',

@@ -1,6 +1,6 @@
 import { formatCredentials } from '../format/credentials.ts';
 import type { Command } from '../cli/command.ts';
-import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialsCommon.ts';
+import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
 
 
 export const env: Command = {

@@ -1,5 +1,5 @@
 import type { Command } from '../cli/command.ts';
-import { CREDENTIAL_FLAGS, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialsCommon.ts';
+import { CREDENTIAL_FLAGS, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
 
 export const exec: Command = {
   name: 'exec',

@@ -1,7 +1,7 @@
 import { stringFlag } from '../cli/args.ts';
 import { formatCredentials } from '../format/credentials.ts';
 import type { Command } from '../cli/command.ts';
-import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG } from './credentialsCommon.ts';
+import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG } from './credentialFlags.ts';
 
 export const exportCredentials: Command = {
   name: 'export-credentials',

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.ts';
 import { accountTable, configSections } from '../org/listOutput.ts';
 import type { Assignment } from '../org/listing.ts';
 import type { Command } from '../cli/command.ts';
-import { PROFILE_FLAG } from './credentialsCommon.ts';
+import { PROFILE_FLAG } from './credentialFlags.ts';
 
 const OUTPUTS = ['text', 'json', 'config'] as const;
 

@@ -1,7 +1,7 @@
 // `console`: role credentials → a sign-in token from the federation endpoint → the console login
 // URL, opened in the browser or printed. The URL signs anyone in: it never reaches --debug.
 import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
-import { credentialSource } from '../commands/credentialsCommon.ts';
+import { credentialSource } from '../commands/credentialFlags.ts';
 import { loadConfig } from '../config/load.ts';
 import { profileNetwork } from '../config/network.ts';
 import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';

@@ -2,7 +2,7 @@
 // local credential endpoint, always obtained through the same locked cache path as `get`.
 import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import type { Outcome } from '../cli/command.ts';
-import { chosenFormat, chosenRegion, credentialSource, type CredentialSource } from '../commands/credentialsCommon.ts';
+import { chosenFormat, chosenRegion, credentialSource, type CredentialSource } from '../commands/credentialFlags.ts';
 import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, stringValue } from '../config/model.ts';
 import { assertProfileArgs } from '../config/profile.ts';
