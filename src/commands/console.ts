@@ -1,5 +1,6 @@
 import type { Command } from '../cli/command.ts';
-import { CREDENTIAL_FLAGS, PROFILE_FLAG } from './credentialFlags.ts';
+import { booleanFlag, stringFlag } from '../cli/args.ts';
+import { CREDENTIAL_FLAGS, credentialRequest, PROFILE_FLAG } from './credentialFlags.ts';
 
 export const consoleCommand: Command = {
   name: 'console',
@@ -23,6 +24,11 @@ export const consoleCommand: Command = {
   maxPositionals: 1,
   async run(rt, args) {
     const { runConsole } = await import('../console/open.ts');
-    return runConsole(rt, args);
+    return runConsole(rt, {
+      credentials: credentialRequest(rt, args, 'console'),
+      refresh: booleanFlag(args, 'refresh'),
+      destination: stringFlag(args, 'destination'),
+      print: booleanFlag(args, 'print'),
+    });
   },
 };

@@ -1,16 +1,14 @@
-// What get, env and export-credentials share: choose the profile, honour --min-ttl and
-// --refresh, and return credentials ready for a formatter.
+// The flags every credential command shares (profile, --min-ttl, --refresh, --login, --region,
+// --format) and their reading into typed requests for credentials/ and exec/.
 import { booleanFlag, type FlagSpec, type ParsedArgs, stringFlag } from '../cli/args.ts';
-import { loadConfig } from '../config/load.ts';
-import { type ResolvedProfile, resolveProfile, ssoBase } from '../config/credentialProfile.ts';
-import { assertProfileArgs, REGION, selectProfileName } from '../config/profile.ts';
-import { DEFAULT_MIN_TTL_MS } from '../credentials/freshness.ts';
-import type { AwsCredentials } from '../types/credentials.ts';
-import { credentialsOf } from '../credentials/providers.ts';
-import { ConfigError, LoginRequiredError, UsageError } from '../errors.ts';
+import type { ResolvedProfile } from '../config/credentialProfile.ts';
+import { assertProfileArgs, REGION, type SsoProfile, selectProfileName } from '../config/profile.ts';
+import { type CredentialRequest, credentialSource } from '../credentials/profileSource.ts';
+import { UsageError } from '../errors.ts';
 import { type Format, FORMATS, isFormat } from '../format/credentials.ts';
 import { type Runtime, switchSetting } from '../runtime.ts';
-import { humanDuration, parseDuration } from '../util/time.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
+import { parseDuration } from '../util/time.ts';
 
 /** Role sessions last 12 hours at most, so a longer minimum can never be met. */
 const MAX_MIN_TTL_MS = 12 * 3_600_000;
@@ -46,63 +44,28 @@ export function chosenFormat(args: ParsedArgs, command: string, defaultFormat: F
   return value;
 }
 
-export async function credentialsFor(rt: Runtime, args: ParsedArgs, command: string): Promise<{ profile: ResolvedProfile; creds: AwsCredentials }> {
-  const source = await credentialSource(rt, args, command);
-  return { profile: source.profile, creds: await source.credentials(booleanFlag(args, 'refresh')) };
-}
-
-/** A profile resolved once, whose credentials can be asked for again and again (exec --server). */
-export interface CredentialSource {
-  profile: ResolvedProfile;
-  /** Through the shared cache and its lock, honouring --min-ttl and --login, as `get` does. */
-  credentials(refresh?: boolean): Promise<AwsCredentials>;
-}
-
-export async function credentialSource(rt: Runtime, args: ParsedArgs, command: string, explicitProfile?: string): Promise<CredentialSource> {
-  const name = selectProfileName(explicitProfile ?? assertProfileArgs(args.positionals[0], stringFlag(args, 'profile')), rt.env);
+/** The credential request the flags ask for: profile, --min-ttl, --login. */
+export function credentialRequest(rt: Runtime, args: ParsedArgs, command: string, profileName?: string): CredentialRequest {
+  const name = profileName ?? selectProfileName(assertProfileArgs(args.positionals[0], stringFlag(args, 'profile')), rt.env);
   const minTtlText = stringFlag(args, 'min-ttl');
-  let minTtlMs = DEFAULT_MIN_TTL_MS;
+  let minTtlMs: number | undefined;
   if (minTtlText !== undefined) {
-    const parsed = parseDuration(minTtlText);
-    if (parsed === undefined) throw new UsageError(`${command}: --min-ttl "${minTtlText}" is not a duration; use e.g. 45m, 2h, 1h30m`);
-    if (parsed > MAX_MIN_TTL_MS) throw new UsageError(`${command}: --min-ttl ${minTtlText} is longer than the 12 hours a role session can last`);
-    minTtlMs = parsed;
+    minTtlMs = parseDuration(minTtlText);
+    if (minTtlMs === undefined) throw new UsageError(`${command}: --min-ttl "${minTtlText}" is not a duration; use e.g. 45m, 2h, 1h30m`);
+    if (minTtlMs > MAX_MIN_TTL_MS) throw new UsageError(`${command}: --min-ttl ${minTtlText} is longer than the 12 hours a role session can last`);
   }
-  const config = await loadConfig(rt.paths);
-  const profile = resolveProfile(config, name, rt.env);
-  const shadow = config.credentialProfiles.get(name);
-  if (profile.plan.kind === 'sso' && shadow?.has('aws_access_key_id')) {
-    rt.stderr(`ssohelper: warning: ${config.credentialsFile} also has keys for profile "${name}"; some AWS SDKs will use those instead of SSO\n`);
-  }
-  const login = loginOnDemand(args, rt);
-  const minTtlRequired = minTtlText !== undefined;
-  return {
-    profile,
-    async credentials(refresh = false) {
-      const options = { minTtlMs, minTtlRequired, refresh };
-      const started = rt.now();
-      let creds: AwsCredentials;
-      try {
-        creds = await credentialsOf(rt, profile.plan, options);
-      } catch (err) {
-        const base = ssoBase(profile.plan);
-        if (!(err instanceof LoginRequiredError) || !base || !login) throw err;
-        // Outside the cached path, so no lock is held while a login waits for the user.
-        rt.debug(`login on demand: ${err.message}`);
-        const { loginForCredentials } = await import('../login/onDemand.ts');
-        await loginForCredentials(rt, base.sso, started);
-        creds = await credentialsOf(rt, profile.plan, options);
-      }
-      // The cached kinds enforce it themselves; a process or the environment cannot be asked again.
-      const left = creds.expiration ? creds.expiration.getTime() - rt.now() : Number.POSITIVE_INFINITY;
-      if (minTtlRequired && left < minTtlMs) {
-        throw new ConfigError(`credentials for profile "${name}" are valid for ${humanDuration(left)}, less than the ${humanDuration(minTtlMs)} asked for`, 'lower --min-ttl');
-      }
-      return creds;
-    },
-  };
+  const wantsLogin = booleanFlag(args, 'login') || switchSetting(rt.env, 'SSOHELPER_LOGIN');
+  return { profileName: name, minTtlMs, login: wantsLogin ? (profile, since) => loginOnDemand(rt, profile, since) : undefined };
 }
 
-function loginOnDemand(args: ParsedArgs, rt: Runtime): boolean {
-  return booleanFlag(args, 'login') || switchSetting(rt.env, 'SSOHELPER_LOGIN');
+// A lazy import: in the hot bundle it hands the run over to the full program, which is where
+// a login belongs (src/boot/handover.ts).
+async function loginOnDemand(rt: Runtime, profile: SsoProfile, since: number): Promise<void> {
+  const { loginForCredentials } = await import('../login/onDemand.ts');
+  await loginForCredentials(rt, profile, since);
+}
+
+export async function credentialsFor(rt: Runtime, args: ParsedArgs, command: string): Promise<{ profile: ResolvedProfile; creds: AwsCredentials }> {
+  const source = await credentialSource(rt, credentialRequest(rt, args, command));
+  return { profile: source.profile, creds: await source.credentials(booleanFlag(args, 'refresh')) };
 }

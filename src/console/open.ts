@@ -1,9 +1,8 @@
 // `console`: role credentials → a sign-in token from the federation endpoint → the console login
 // URL, opened in the browser or printed. The URL signs anyone in: it never reaches --debug.
-import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
-import { credentialSource } from '../commands/credentialFlags.ts';
 import { loadConfig } from '../config/load.ts';
 import { profileNetwork } from '../config/network.ts';
+import { type CredentialRequest, credentialSource } from '../credentials/profileSource.ts';
 import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
 import { httpClient, type Network, networkOf, requestTo } from '../net/client.ts';
 import type { Runtime } from '../runtime.ts';
@@ -49,12 +48,21 @@ export async function signinToken(rt: Runtime, network: Network, federation: str
   return token;
 }
 
-export async function runConsole(rt: Runtime, args: ParsedArgs): Promise<string> {
-  const source = await credentialSource(rt, args, 'console');
+export interface ConsoleRequest {
+  credentials: CredentialRequest;
+  refresh: boolean;
+  /** A console URL or path; undefined: the console home of the profile's region. */
+  destination: string | undefined;
+  /** Print the sign-in URL instead of opening a browser. */
+  print: boolean;
+}
+
+export async function runConsole(rt: Runtime, request: ConsoleRequest): Promise<string> {
+  const source = await credentialSource(rt, request.credentials);
   const region = source.profile.region;
-  const destination = consoleDestination(region, stringFlag(args, 'destination'));
+  const destination = consoleDestination(region, request.destination);
   const federation = federationUrl(region, rt.env);
-  const creds = await source.credentials(booleanFlag(args, 'refresh'));
+  const creds = await source.credentials(request.refresh);
   const { sessionToken } = creds;
   if (sessionToken === undefined) {
     throw new ConfigError(
@@ -65,7 +73,7 @@ export async function runConsole(rt: Runtime, args: ParsedArgs): Promise<string>
   const network = networkOf(rt, profileNetwork(await loadConfig(rt.paths), source.profile.profileName));
   const url = loginUrl(federation, await signinToken(rt, network, federation, { ...creds, sessionToken }), destination);
   const who = `profile "${source.profile.profileName}"`;
-  if (booleanFlag(args, 'print')) {
+  if (request.print) {
     rt.stderr(
       `ssohelper: warning: this URL signs whoever opens it in to the console as ${who}, for the next 15 minutes:\n` +
         '  treat it like a password; do not paste it into chats, tickets or shell history\n',
