@@ -38,10 +38,10 @@ export function formatFlag(defaultFormat: Format): FlagSpec {
   return { name: 'format', type: 'string', valueName: 'FORMAT', description: `one of ${FORMATS.join(', ')} (default ${defaultFormat})`, values: FORMATS };
 }
 
-export function chosenFormat(args: ParsedArgs, command: string, defaultFormat: Format): Format {
-  const value = stringFlag(args, 'format') ?? defaultFormat;
-  if (!isFormat(value)) throw new UsageError(`${command}: unknown format "${value}"; choose one of ${FORMATS.join(', ')}`);
-  return value;
+/** The --format given (parsing has refused any other value), else the command's default. */
+export function chosenFormat(args: ParsedArgs, defaultFormat: Format): Format {
+  const value = stringFlag(args, 'format');
+  return value !== undefined && isFormat(value) ? value : defaultFormat;
 }
 
 /** The credential request the flags ask for: profile, --min-ttl, --login. */

@@ -23,7 +23,7 @@ export const env: Command = {
   flags: [PROFILE_FLAG, formatFlag('env'), ...REGION_FLAGS, ...CREDENTIAL_FLAGS],
   maxPositionals: 1,
   async run(rt, args) {
-    const format = chosenFormat(args, 'env', 'env');
+    const format = chosenFormat(args, 'env');
     const regionOf = chosenRegion(args, 'env');
     const { profile, creds } = await credentialsFor(rt, args, 'env');
     const region = format !== 'process' ? regionOf(profile.region) : undefined;

@@ -112,7 +112,7 @@ export const serve: Command = {
   maxPositionals: 1,
   async run(rt, args) {
     const port = parsePort(stringFlag(args, 'port'));
-    const format = chosenFormat(args, 'serve', 'env');
+    const format = chosenFormat(args, 'env');
     if (format === 'process') throw new UsageError('serve: --format process does not apply; choose a shell format');
     const region = chosenRegion(args, 'serve');
     const { runServe } = await import('../exec/run.ts');

@@ -1,5 +1,5 @@
 import { booleanFlag, stringFlag } from '../cli/args.ts';
-import { EXIT, UsageError } from '../errors.ts';
+import { EXIT } from '../errors.ts';
 import type { Command } from '../cli/command.ts';
 
 export const status: Command = {
@@ -24,7 +24,6 @@ export const status: Command = {
   maxPositionals: 1,
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';
-    if (output !== 'text' && output !== 'json') throw new UsageError(`status: unknown output "${output}"; choose text or json`);
     const { statusReport } = await import('../status/collect.ts');
     const report = await statusReport(rt, args.positionals[0]);
     if (booleanFlag(args, 'check')) {
