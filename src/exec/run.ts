@@ -4,6 +4,7 @@ import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, stringValue } from '../config/model.ts';
 import { type CredentialRequest, type CredentialSource, credentialSource } from '../credentials/profileSource.ts';
 import { credentialVariables, type Format, formatVariables } from '../format/credentials.ts';
+import { exitCodeOfSignal } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { inTerminalForeground, runChild } from './child.ts';
 import { checkNesting, childEnvironment, serverVariables } from './environment.ts';
@@ -89,13 +90,14 @@ export async function runExec(rt: Runtime, request: ExecRequest): Promise<number
     endpoint ? { kind: 'server', url: endpoint.url, token: endpoint.token } : { kind: 'static', variables: credentialVariables(creds) },
     region,
   );
-  // While the job runs, main.ts leaves the signals to runChild (signalForwarding).
+  // While the job runs, the signals are passed on to it and the process does not exit on them.
   try {
     const exitCode = await runChild({
       command: target.command,
       args: target.args,
       env,
       signals: process,
+      holdSignals: rt.holdSignals,
       keyboardReachesChild: () => inTerminalForeground(process.platform, () => process.stdin.isTTY === true),
       debug: (message) => rt.debug(message),
     });
@@ -112,7 +114,7 @@ export async function runServe(rt: Runtime, request: ServeRequest): Promise<numb
   const warning = defaultProfileWarning(await loadConfig(rt.paths));
   if (warning) rt.stderr(warning);
   const endpoint = await startServer(rt, source, request.port);
-  const stopped = new Promise<void>((resolve) => rt.signal.addEventListener('abort', () => resolve(), { once: true }));
+  const stopped = new Promise<unknown>((resolve) => rt.signal.addEventListener('abort', () => resolve(rt.signal.reason), { once: true }));
   const region = request.region(source.profile.region);
   const regionVariables: Array<readonly [string, string]> = region ? [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]] : [];
   rt.stdout(formatVariables([...serverVariables(endpoint.url, endpoint.token), ...regionVariables], request.format));
@@ -120,8 +122,9 @@ export async function runServe(rt: Runtime, request: ServeRequest): Promise<numb
     `ssohelper: serving credentials for profile "${source.profile.profileName}" at ${endpoint.url} until interrupted (Ctrl-C)\n` +
       '  set the two variables above where the job runs, with AWS_PROFILE and AWS_DEFAULT_PROFILE unset, and no AWS_ACCESS_KEY_ID\n',
   );
-  await stopped;
+  const signal = await stopped;
   await endpoint.close();
   rt.stderr('ssohelper: credential endpoint stopped\n');
-  return 0;
+  // Stopped by a signal, as always: its exit status (130, 143, 129), as for every command.
+  return exitCodeOfSignal(signal);
 }
