@@ -33,11 +33,13 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import {
+  COLD_ENTRIES,
   COLD_FILE,
   EMBEDDED,
   FULL_FILE,
   HOT_FILE,
   SDK_FILE,
+  SDK_PACKAGES,
   SHARED_MODULES,
   wrapScript,
 } from '../src/boot/embedded.ts';
@@ -50,8 +52,6 @@ export const HOT_ENTRY = 'src/boot/hot.ts';
 export const FULL_ENTRY = 'src/main.ts';
 export const SEA_MAIN_ENTRY = 'src/boot/seaMain.ts';
 export { COLD_FILE, FULL_FILE, HOT_FILE, SDK_FILE };
-/** The AWS SDK packages the full program imports; they make up the SDK bundle. */
-export const SDK_PACKAGES = ['@aws-sdk/client-sso-oidc', '@aws-sdk/client-sts'];
 /** The pinned Node 24 from node_modules, never the machine's /usr/bin/node. */
 export const hostNode = realpathSync(join(root, 'node_modules/.bin/node'));
 // Builtins that the SDK's HTTP stack pulls in at module top; a cached answer needs none.
@@ -105,14 +105,6 @@ function writeIfChanged(path: string, data: string | Uint8Array): boolean {
   return true;
 }
 
-/**
- * The cold script's modules that the hot bundle (or a module both share) may import(),
- * repo-relative: what a first `get` for an SSO role needs beyond a cached answer (the lock, the
- * portal request, the HTTP client, the cache write). They run in the hot entry's own start,
- * from a script of their own, so a cached answer neither reads nor compiles them. A token
- * refresh, a login or a role chain still hands over (the SDK, the browser, STS).
- */
-export const COLD_ENTRIES = ['src/credentials/refill.ts', 'src/credentials/fetch.ts', 'src/net/http.ts', 'src/net/settings.ts', 'src/net/trust.ts', 'src/net/proxy.ts'];
 
 const HANDOVER_MODULE = join(root, 'src/boot/handover.ts');
 
@@ -187,7 +179,7 @@ const sdkChunkPlugin: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^@(aws-sdk|smithy|aws-crypto)\// }, (args) => {
       if (args.kind !== 'dynamic-import' || !SDK_PACKAGES.includes(args.path)) {
-        return { errors: [{ text: `${args.path} (from ${relative(root, args.importer)}): the full program may only import() the SDK packages in SDK_PACKAGES (scripts/build.ts)` }] };
+        return { errors: [{ text: `${args.path} (from ${relative(root, args.importer)}): the full program may only import() the SDK packages in SDK_PACKAGES (src/boot/embedded.ts)` }] };
       }
       return { path: args.path, namespace: 'sdk-chunk' };
     });

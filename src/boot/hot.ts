@@ -1,6 +1,6 @@
 // The executable's entry. get, env and export-credentials answer from this small bundle alone
 // when the cache has fresh credentials; a first call for an SSO role adds the cold script (lock,
-// one portal request, cache write; COLD_ENTRIES in scripts/build.ts) in the same process.
+// one portal request, cache write; COLD_ENTRIES in src/boot/embedded.ts) in the same process.
 // Everything else (other commands, a token refresh, a login, a role chain, --help, --debug) is
 // handed to the full program, src/main.ts, which starts over and does all of it. New commands
 // belong in src/commands/index.ts, never here: the build fails if this bundle grows a dependency
