@@ -5,19 +5,13 @@
 // they vanish at run time.
 //
 //   node_modules/.bin/node scripts/import-cycles.ts [DIR]      (default: src)
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { sources } from './lib/sources.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = resolve(root, process.argv[2] ?? 'src');
 
-function sources(d: string): string[] {
-  return readdirSync(d).flatMap((name) => {
-    const path = join(d, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
-  });
-}
 
 // `import x, { y } from '…'`, `export { y } from '…'`, `export * from '…'`, `import '…'`,
 // `import('…')`; the clause is kept to tell type-only imports apart.

@@ -2,6 +2,7 @@ import { booleanFlag } from '../cli/args.ts';
 import { complete, completionScript, isShell, renderCandidates, SHELLS } from '../cli/completion.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from '../cli/command.ts';
+import { lazy } from '../util/load.ts';
 
 /**
  * The command table is handed in by the table itself (src/commands/index.ts), which lists this
@@ -39,7 +40,7 @@ export function completionCommand(commands: () => readonly Command[]): Command {
       // be read simply offers no names.
       const names = async (pick: 'profiles' | 'ssoSessions') => {
         try {
-          const { loadConfig } = await import('../config/load.ts');
+          const { loadConfig } = await lazy(() => import('../config/load.ts'));
           return [...(await loadConfig(rt.paths))[pick].keys()].sort();
         } catch {
           return [];

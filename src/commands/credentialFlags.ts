@@ -9,6 +9,7 @@ import { type Format, FORMATS, isFormat } from '../format/credentials.ts';
 import { type Runtime, switchSetting } from '../runtime.ts';
 import type { AwsCredentials } from '../types/credentials.ts';
 import { parseDuration } from '../util/time.ts';
+import { fullProgram } from '../util/load.ts';
 
 /** Role sessions last 12 hours at most, so a longer minimum can never be met. */
 const MAX_MIN_TTL_MS = 12 * 3_600_000;
@@ -58,10 +59,10 @@ export function credentialRequest(rt: Runtime, args: ParsedArgs, command: string
   return { profileName: name, minTtlMs, login: wantsLogin ? (profile, since) => loginOnDemand(rt, profile, since) : undefined };
 }
 
-// A lazy import: in the hot bundle it hands the run over to the full program, which is where
-// a login belongs (src/boot/handover.ts).
+// Kept inside the callback: from the hot entry, asking for a login hands the run over to the
+// full program (src/boot/handover.ts), which is where a login belongs.
 async function loginOnDemand(rt: Runtime, profile: SsoProfile, since: number): Promise<void> {
-  const { loginForCredentials } = await import('../login/onDemand.ts');
+  const { loginForCredentials } = await fullProgram(() => import('../login/onDemand.ts'));
   await loginForCredentials(rt, profile, since);
 }
 

@@ -1,5 +1,6 @@
 import { stringFlag } from '../cli/args.ts';
 import type { Command } from '../cli/command.ts';
+import { lazy } from '../util/load.ts';
 
 export const doctor: Command = {
   name: 'doctor',
@@ -23,7 +24,7 @@ export const doctor: Command = {
   maxPositionals: 1,
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';
-    const [{ runChecks }, { doctorJson, renderDoctor }] = await Promise.all([import('../doctor/collect.ts'), import('../doctor/render.ts')]);
+    const [{ runChecks }, { doctorJson, renderDoctor }] = await Promise.all([lazy(() => import('../doctor/collect.ts')), lazy(() => import('../doctor/render.ts'))]);
     const checks = await runChecks(rt, args.positionals[0]);
     const failed = checks.some((c) => c.verdict === 'fail');
     return { stdout: output === 'json' ? doctorJson(checks) : renderDoctor(checks), exitCode: failed ? 1 : 0 };

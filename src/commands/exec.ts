@@ -5,6 +5,7 @@ import { UsageError } from '../errors.ts';
 import { PROFILE_VARIABLE } from '../exec/environment.ts';
 import type { ExecTarget } from '../exec/run.ts';
 import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialRequest, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
+import { lazy } from '../util/load.ts';
 
 export interface ExecWords extends ExecTarget {
   /** Undefined: from the environment. */
@@ -85,7 +86,7 @@ export const exec: Command = {
     const name = selectProfileName(target.profile, rt.env, rt.env[PROFILE_VARIABLE] || 'default');
     const region = chosenRegion(args, 'exec');
     const request = { target, region, server: booleanFlag(args, 'server'), nested: booleanFlag(args, 'nested'), refresh: booleanFlag(args, 'refresh') };
-    const { runExec } = await import('../exec/run.ts');
+    const { runExec } = await lazy(() => import('../exec/run.ts'));
     return { stdout: '', exitCode: await runExec(rt, { ...request, credentials: credentialRequest(rt, args, 'exec', name) }) };
   },
 };
@@ -115,7 +116,7 @@ export const serve: Command = {
     const format = chosenFormat(args, 'env');
     if (format === 'process') throw new UsageError('serve: --format process does not apply; choose a shell format');
     const region = chosenRegion(args, 'serve');
-    const { runServe } = await import('../exec/run.ts');
+    const { runServe } = await lazy(() => import('../exec/run.ts'));
     const exitCode = await runServe(rt, { credentials: credentialRequest(rt, args, 'serve'), region, port, format, refresh: booleanFlag(args, 'refresh') });
     return { stdout: '', exitCode };
   },

@@ -2,6 +2,7 @@ import { stringFlag } from '../cli/args.ts';
 import { formatCredentials } from '../format/credentials.ts';
 import type { Command } from '../cli/command.ts';
 import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG } from './credentialFlags.ts';
+import { fullProgram } from '../util/load.ts';
 
 export const exportCredentials: Command = {
   name: 'export-credentials',
@@ -20,7 +21,7 @@ export const exportCredentials: Command = {
     const format = chosenFormat(args, 'process');
     if (args.positionals[0] === undefined && stringFlag(args, 'profile') === undefined && rt.env.AWS_ACCESS_KEY_ID) {
       // The AWS CLI's credential chain puts the environment first unless --profile is given.
-      const { environmentCredentials } = await import('../credentials/source.ts');
+      const { environmentCredentials } = await fullProgram(() => import('../credentials/source.ts'));
       return formatCredentials(environmentCredentials(rt, 'the environment variables AWS_ACCESS_KEY_ID and friends'), format);
     }
     const { creds } = await credentialsFor(rt, args, 'export-credentials');

@@ -3,6 +3,7 @@ import { LockTimeoutError, LoginRequiredError, UsageError } from '../errors.ts';
 import type { Command } from '../cli/command.ts';
 import { LOGIN_FLAGS } from './login.ts';
 import { regionFlag, SYNC_FLAGS, runSync } from './sync.ts';
+import { lazy } from '../util/load.ts';
 
 export const init: Command = {
   name: 'init',
@@ -34,12 +35,12 @@ export const init: Command = {
     if (!startUrl || !ssoRegion) throw new UsageError('init: --start-url and --sso-region are both required', 'see: ssohelper init --help');
     const started = rt.now();
     const [{ ensureSsoSession }, { loadConfig }, { resolveSsoSession }, { sessionOfSsoSession }, { usableToken }, { loginOnce }] = await Promise.all([
-      import('../org/init.ts'),
-      import('../config/load.ts'),
-      import('../config/profile.ts'),
-      import('../session/ref.ts'),
-      import('../credentials/token.ts'),
-      import('../login/login.ts'),
+      lazy(() => import('../org/init.ts')),
+      lazy(() => import('../config/load.ts')),
+      lazy(() => import('../config/profile.ts')),
+      lazy(() => import('../session/ref.ts')),
+      lazy(() => import('../credentials/token.ts')),
+      lazy(() => import('../login/login.ts')),
     ]);
     const region = regionFlag(stringFlag(args, 'region'));
     const name = await ensureSsoSession(rt, { startUrl, ssoRegion: regionFlag(ssoRegion) as string, name: stringFlag(args, 'sso-session') });

@@ -6,6 +6,7 @@ import { accountTable, configSections } from '../org/listOutput.ts';
 import type { Assignment } from '../org/listing.ts';
 import type { Command } from '../cli/command.ts';
 import { PROFILE_FLAG } from './credentialFlags.ts';
+import { lazy } from '../util/load.ts';
 
 export const list: Command = {
   name: 'list',
@@ -25,7 +26,7 @@ export const list: Command = {
   maxPositionals: 0,
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';
-    const [{ listSessionAssignments }, { loginTarget }] = await Promise.all([import('../org/sync.ts'), import('../session/target.ts')]);
+    const [{ listSessionAssignments }, { loginTarget }] = await Promise.all([lazy(() => import('../org/sync.ts')), lazy(() => import('../session/target.ts'))]);
     const config = await loadConfig(rt.paths);
     const session = loginTarget(config, { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') }, rt.env, 'list');
     const assignments: Assignment[] = await listSessionAssignments(rt, session);

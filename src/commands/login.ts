@@ -2,6 +2,7 @@ import { booleanFlag, type FlagSpec, stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { LockTimeoutError } from '../errors.ts';
 import type { Command } from '../cli/command.ts';
+import { lazy } from '../util/load.ts';
 
 /** How to sign in; init signs in too and takes the same flags. */
 export const LOGIN_FLAGS: FlagSpec[] = [
@@ -34,7 +35,7 @@ export const login: Command = {
   maxPositionals: 0,
   async run(rt, args) {
     const started = rt.now();
-    const [{ loginTarget }, { loginOnce }] = await Promise.all([import('../session/target.ts'), import('../login/login.ts')]);
+    const [{ loginTarget }, { loginOnce }] = await Promise.all([lazy(() => import('../session/target.ts')), lazy(() => import('../login/login.ts'))]);
     const config = await loadConfig(rt.paths);
     const session = loginTarget(config, { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') }, rt.env, 'login');
     const options = { useDeviceCode: booleanFlag(args, 'use-device-code'), noBrowser: booleanFlag(args, 'no-browser'), onDemand: false };

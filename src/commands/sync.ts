@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load.ts';
 import { UsageError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import type { Command } from '../cli/command.ts';
+import { lazy } from '../util/load.ts';
 
 const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 
@@ -43,8 +44,8 @@ export const sync: Command = {
   ],
   maxPositionals: 0,
   async run(rt, args) {
-    const { chooseSsoSession } = await import('../session/target.ts');
-    const { resolveSsoSession } = await import('../config/profile.ts');
+    const { chooseSsoSession } = await lazy(() => import('../session/target.ts'));
+    const { resolveSsoSession } = await lazy(() => import('../config/profile.ts'));
     const config = await loadConfig(rt.paths);
     const session = resolveSsoSession(config, chooseSsoSession(config, stringFlag(args, 'sso-session'), 'sync'), rt.env);
     return runSync(rt, session, {
@@ -68,9 +69,9 @@ export async function runSync(
   options: import('../org/sync.ts').SyncOptions,
 ): Promise<string> {
   const [{ listSessionAssignments, syncSession }, { checkTemplate, DEFAULT_TEMPLATE }, { sessionOfSsoSession }] = await Promise.all([
-    import('../org/sync.ts'),
-    import('../org/naming.ts'),
-    import('../session/ref.ts'),
+    lazy(() => import('../org/sync.ts')),
+    lazy(() => import('../org/naming.ts')),
+    lazy(() => import('../session/ref.ts')),
   ]);
   checkTemplate(options.template ?? DEFAULT_TEMPLATE);
   const assignments = await listSessionAssignments(rt, sessionOfSsoSession(session));

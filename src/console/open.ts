@@ -7,6 +7,7 @@ import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
 import { httpClient, type Network, networkOf, requestTo } from '../net/client.ts';
 import type { Runtime } from '../runtime.ts';
 import { consoleDestination, federationUrl, loginUrl, parseSigninToken, signinTokenRequest } from './signin.ts';
+import { lazy } from '../util/load.ts';
 
 export interface HttpAnswer {
   status: number;
@@ -19,7 +20,7 @@ export interface HttpAnswer {
  */
 export async function getText(network: Network, url: string): Promise<HttpAnswer> {
   const target = new URL(url);
-  const [http, { describeNetworkFailure }] = await Promise.all([httpClient(network), import('../net/failure.ts')]);
+  const [http, { describeNetworkFailure }] = await Promise.all([httpClient(network), lazy(() => import('../net/failure.ts'))]);
   try {
     // The answer is a sign-in token of a few hundred bytes.
     const answer = await http.fetchText(requestTo(target, 'GET', { accept: 'application/json' }), 64 * 1024);
@@ -80,7 +81,7 @@ export async function runConsole(rt: Runtime, request: ConsoleRequest): Promise<
     );
     return `${url}\n`;
   }
-  const [{ browserCommands, openBrowser }, { noBrowserReason }] = await Promise.all([import('../login/browser.ts'), import('../login/plan.ts')]);
+  const [{ browserCommands, openBrowser }, { noBrowserReason }] = await Promise.all([lazy(() => import('../login/browser.ts')), lazy(() => import('../login/plan.ts'))]);
   const surroundings = { platform: process.platform, env: rt.env };
   const opened = noBrowserReason(surroundings) && !rt.env.BROWSER?.trim() ? undefined : await openBrowser(rt, browserCommands(url, surroundings));
   if (!opened) {

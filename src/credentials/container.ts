@@ -6,6 +6,7 @@ import type { Runtime } from '../runtime.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import type { AwsCredentials } from '../types/credentials.ts';
 import { checkedCredentials } from './process.ts';
+import { lazy } from '../util/load.ts';
 
 const ECS_HOST = 'http://169.254.170.2';
 // Hosts botocore accepts for a plain-http full URI: loopback, and the ECS and EKS agents.
@@ -80,7 +81,7 @@ export async function httpCall(
   method: 'GET' | 'PUT',
   headers: Record<string, string>,
 ): Promise<{ status: number; body: string }> {
-  const { httpClient, networkOf, requestTo } = await import('../net/client.ts');
+  const { httpClient, networkOf, requestTo } = await lazy(() => import('../net/client.ts'));
   const http = await httpClient(networkOf(rt, undefined, endpoint));
   const answer = await http.fetchText(requestTo(url, method, headers), MAX_BODY);
   return { status: answer.status, body: answer.text };

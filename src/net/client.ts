@@ -7,6 +7,7 @@ import type { ProfileNetwork } from '../config/network.ts';
 import type { Runtime } from '../runtime.ts';
 import { percentEncode } from '../util/percentEncode.ts';
 import type { HttpClient, HttpRequest } from './http.ts';
+import { cold } from '../util/load.ts';
 
 /**
  * Who a request goes to, where that changes how it travels. The container credential endpoint
@@ -46,10 +47,10 @@ export function httpClient(network: Network): Promise<HttpClient> {
   if (!client) {
     client = (async () => {
       const [{ HttpClient }, { networkSettings }, { trustedCertificates }, { checkProxyVariables }] = await Promise.all([
-        import('./http.ts'),
-        import('./settings.ts'),
-        import('./trust.ts'),
-        import('./proxy.ts'),
+        cold(() => import('./http.ts')),
+        cold(() => import('./settings.ts')),
+        cold(() => import('./trust.ts')),
+        cold(() => import('./proxy.ts')),
       ]);
       const settings = networkSettings(env, network.profile);
       checkProxyVariables(env);

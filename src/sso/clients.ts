@@ -8,6 +8,7 @@ import type { STSClient } from '@aws-sdk/client-sts';
 import type { ProfileNetwork } from '../config/network.ts';
 import { httpClient, type Network, networkOf } from '../net/client.ts';
 import type { Runtime } from '../runtime.ts';
+import { awsSdk, fullProgram } from '../util/load.ts';
 
 export interface Endpoint {
   url: string;
@@ -31,7 +32,7 @@ async function common(network: Network) {
   const debug = (m: unknown) => {
     if (typeof m === 'string') network.debug(`aws-sdk: ${m}`);
   };
-  const [{ NetworkHandler }, http] = await Promise.all([import('../net/handler.ts'), httpClient(network)]);
+  const [{ NetworkHandler }, http] = await Promise.all([fullProgram(() => import('../net/handler.ts')), httpClient(network)]);
   silenceConsole(network.debug);
   return {
     maxAttempts: 1,
@@ -41,7 +42,7 @@ async function common(network: Network) {
 }
 
 export async function oidcClient(endpoint: Endpoint): Promise<{ client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') }> {
-  const [sdk, config] = await Promise.all([import('@aws-sdk/client-sso-oidc'), common(endpoint.network)]);
+  const [sdk, config] = await Promise.all([awsSdk(() => import('@aws-sdk/client-sso-oidc')), common(endpoint.network)]);
   return { sdk, client: new sdk.SSOOIDCClient({ region: endpoint.region, endpoint: endpoint.url, ...config }) };
 }
 
@@ -53,7 +54,7 @@ export async function stsClient(
   endpoint: { region: string; url?: string | undefined; network: Network },
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
 ): Promise<{ client: STSClient; sdk: typeof import('@aws-sdk/client-sts') }> {
-  const [sdk, config] = await Promise.all([import('@aws-sdk/client-sts'), common(endpoint.network)]);
+  const [sdk, config] = await Promise.all([awsSdk(() => import('@aws-sdk/client-sts')), common(endpoint.network)]);
   return { sdk, client: new sdk.STSClient({ region: endpoint.region, ...(endpoint.url && { endpoint: endpoint.url }), ...(credentials && { credentials }), ...config }) };
 }
 

@@ -2,20 +2,15 @@
 // the HTTP client of src/net/client.ts): no other file builds a client, a handler, an agent or
 // makes a request of its own.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { NetworkHandler } from '../../src/net/handler.ts';
 import { httpClient, type Network } from '../../src/net/client.ts';
 import { oidcClient, stsClient } from '../../src/sso/clients.ts';
+import { sources } from '../../scripts/lib/sources.ts';
 import { ROOT } from '../helpers/run.ts';
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const path = join(dir, d.name);
-    return d.isDirectory() ? sources(path) : d.name.endsWith('.ts') ? [path] : [];
-  });
-}
 
 const SRC = join(ROOT, 'src');
 const FILES = sources(SRC).map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
