@@ -28,11 +28,17 @@ export const REGION_FLAGS: FlagSpec[] = [
 
 /** --region, else the profile's own region, unless --no-region. Checked before any fetch. */
 export function chosenRegion(args: ParsedArgs, command: string): (profileRegion: string | undefined) => string | undefined {
-  const wanted = stringFlag(args, 'region');
+  const wanted = regionOption(args, 'region', command);
   const none = booleanFlag(args, 'no-region');
   if (wanted !== undefined && none) throw new UsageError(`${command}: --region and --no-region contradict each other`);
-  if (wanted !== undefined && !REGION.test(wanted)) throw new UsageError(`${command}: --region "${wanted}" is not an AWS region name like us-east-1`);
   return (profileRegion) => (none ? undefined : (wanted ?? profileRegion));
+}
+
+/** A region given as an option (--region, --sso-region), refused unless it is a region name. */
+export function regionOption(args: ParsedArgs, flag: string, command: string): string | undefined {
+  const value = stringFlag(args, flag);
+  if (value !== undefined && !REGION.test(value)) throw new UsageError(`${command}: --${flag} "${value}" is not an AWS region name like us-east-1`);
+  return value;
 }
 
 export function formatFlag(defaultFormat: Format): FlagSpec {

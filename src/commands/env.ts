@@ -1,4 +1,4 @@
-import { formatCredentials } from '../format/credentials.ts';
+import { formatCredentials, regionVariables } from '../format/credentials.ts';
 import type { Command } from '../cli/command.ts';
 import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
 
@@ -27,7 +27,6 @@ export const env: Command = {
     const regionOf = chosenRegion(args, 'env');
     const { profile, creds } = await credentialsFor(rt, args, 'env');
     const region = format !== 'process' ? regionOf(profile.region) : undefined;
-    const extra: Array<[string, string]> = region ? [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]] : [];
-    return formatCredentials(creds, format, extra);
+    return formatCredentials(creds, format, regionVariables(region));
   },
 };

@@ -82,7 +82,7 @@ export async function runConsole(rt: Runtime, request: ConsoleRequest): Promise<
     return `${url}\n`;
   }
   const [{ browserCommands, openBrowser }, { noBrowserReason }] = await Promise.all([lazy(() => import('../login/browser.ts')), lazy(() => import('../login/plan.ts'))]);
-  const surroundings = { platform: process.platform, env: rt.env };
+  const surroundings = { platform: rt.platform, env: rt.env };
   const opened = noBrowserReason(surroundings) && !rt.env.BROWSER?.trim() ? undefined : await openBrowser(rt, browserCommands(url, surroundings));
   if (!opened) {
     throw new ConfigError(

@@ -52,7 +52,7 @@ export async function runChecks(rt: Runtime, profile: string | undefined): Promi
     checks.push(...checkSessions(sessions));
     checks.push(...(await clockChecks(rt, config, profile, sessionFilter)));
   }
-  const platform = process.platform;
+  const platform = rt.platform;
   checks.push(...checkCacheModes(await cacheEntries(rt), process.getuid?.(), platform));
   checks.push(...checkAwsCli(await findAwsCli(rt, platform)));
   checks.push(...checkNetwork(await networkFacts(rt, config, profile)));

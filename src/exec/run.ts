@@ -3,7 +3,7 @@
 import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, stringValue } from '../config/model.ts';
 import { type CredentialRequest, type CredentialSource, credentialSource } from '../credentials/profileSource.ts';
-import { credentialVariables, type Format, formatVariables } from '../format/credentials.ts';
+import { credentialVariables, type Format, formatVariables, regionVariables } from '../format/credentials.ts';
 import { exitCodeOfSignal } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { inTerminalForeground, runChild } from './child.ts';
@@ -98,7 +98,7 @@ export async function runExec(rt: Runtime, request: ExecRequest): Promise<number
       env,
       signals: process,
       holdSignals: rt.holdSignals,
-      keyboardReachesChild: () => inTerminalForeground(process.platform, () => process.stdin.isTTY === true),
+      keyboardReachesChild: () => inTerminalForeground(rt.platform, () => process.stdin.isTTY === true),
       debug: (message) => rt.debug(message),
     });
     return exitCode;
@@ -116,8 +116,7 @@ export async function runServe(rt: Runtime, request: ServeRequest): Promise<numb
   const endpoint = await startServer(rt, source, request.port);
   const stopped = new Promise<unknown>((resolve) => rt.signal.addEventListener('abort', () => resolve(rt.signal.reason), { once: true }));
   const region = request.region(source.profile.region);
-  const regionVariables: Array<readonly [string, string]> = region ? [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]] : [];
-  rt.stdout(formatVariables([...serverVariables(endpoint.url, endpoint.token), ...regionVariables], request.format));
+  rt.stdout(formatVariables([...serverVariables(endpoint.url, endpoint.token), ...regionVariables(region)], request.format));
   rt.stderr(
     `ssohelper: serving credentials for profile "${source.profile.profileName}" at ${endpoint.url} until interrupted (Ctrl-C)\n` +
       '  set the two variables above where the job runs, with AWS_PROFILE and AWS_DEFAULT_PROFILE unset, and no AWS_ACCESS_KEY_ID\n',
