@@ -84,10 +84,16 @@ export const exec: Command = {
     const target = execTarget(args);
     // Inside an exec job AWS_PROFILE is gone; the profile it runs under is the natural default.
     const name = selectProfileName(target.profile, rt.env, rt.env[PROFILE_VARIABLE] || 'default');
-    const region = chosenRegion(args, 'exec');
-    const request = { target, region, server: booleanFlag(args, 'server'), nested: booleanFlag(args, 'nested'), refresh: booleanFlag(args, 'refresh') };
+    const request = {
+      target,
+      region: chosenRegion(args, 'exec'),
+      credentials: credentialRequest(rt, args, 'exec', name),
+      server: booleanFlag(args, 'server'),
+      nested: booleanFlag(args, 'nested'),
+      refresh: booleanFlag(args, 'refresh'),
+    };
     const { runExec } = await lazy(() => import('../exec/run.ts'));
-    return { stdout: '', exitCode: await runExec(rt, { ...request, credentials: credentialRequest(rt, args, 'exec', name) }) };
+    return { stdout: '', exitCode: await runExec(rt, request) };
   },
 };
 
@@ -115,9 +121,8 @@ export const serve: Command = {
     const port = parsePort(stringFlag(args, 'port'));
     const format = chosenFormat(args, 'env');
     if (format === 'process') throw new UsageError('serve: --format process does not apply; choose a shell format');
-    const region = chosenRegion(args, 'serve');
+    const request = { port, format, region: chosenRegion(args, 'serve'), credentials: credentialRequest(rt, args, 'serve'), refresh: booleanFlag(args, 'refresh') };
     const { runServe } = await lazy(() => import('../exec/run.ts'));
-    const exitCode = await runServe(rt, { credentials: credentialRequest(rt, args, 'serve'), region, port, format, refresh: booleanFlag(args, 'refresh') });
-    return { stdout: '', exitCode };
+    return { stdout: '', exitCode: await runServe(rt, request) };
   },
 };
