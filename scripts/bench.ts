@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { COLD_FILE, FULL_FILE, HOT_FILE } from '../src/hot/embedded.ts';
+import { COLD_FILE, FULL_FILE, HOT_FILE } from '../src/boot/embedded.ts';
 import { Emulator } from '../test/emulator/server.ts';
 import { tempDir } from '../test/helpers/temp.ts';
 import { makeTestCa } from '../test/helpers/tls.ts';

@@ -1,5 +1,5 @@
 // Builds the two bundles and the single executable:
-//   dist/ssohelper.cjs       src/hot.ts: the cached answer for get/env/export-credentials, no packages
+//   dist/ssohelper.cjs       src/boot/hot.ts: the cached answer for get/env/export-credentials, no packages
 //   dist/ssohelper-full.cjs  src/main.ts: the whole program, loaded by the first only when needed
 //   dist/ssohelper           Node SEA: the hot bundle as main script (code cache), the full
 //                            bundle and its own V8 code cache as assets
@@ -33,25 +33,25 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import {
+  COLD_ENTRIES,
   COLD_FILE,
   EMBEDDED,
   FULL_FILE,
   HOT_FILE,
   SDK_FILE,
+  SDK_PACKAGES,
   SHARED_MODULES,
   wrapScript,
-} from '../src/hot/embedded.ts';
+} from '../src/boot/embedded.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
 import { tempDir } from '../test/helpers/temp.ts';
 
 export const root = resolve(import.meta.dirname, '..');
 export const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
-export const HOT_ENTRY = 'src/hot.ts';
+export const HOT_ENTRY = 'src/boot/hot.ts';
 export const FULL_ENTRY = 'src/main.ts';
-export const SEA_MAIN_ENTRY = 'src/hot/seaMain.ts';
+export const SEA_MAIN_ENTRY = 'src/boot/seaMain.ts';
 export { COLD_FILE, FULL_FILE, HOT_FILE, SDK_FILE };
-/** The AWS SDK packages the full program imports; they make up the SDK bundle. */
-export const SDK_PACKAGES = ['@aws-sdk/client-sso-oidc', '@aws-sdk/client-sts'];
 /** The pinned Node 24 from node_modules, never the machine's /usr/bin/node. */
 export const hostNode = realpathSync(join(root, 'node_modules/.bin/node'));
 // Builtins that the SDK's HTTP stack pulls in at module top; a cached answer needs none.
@@ -105,16 +105,8 @@ function writeIfChanged(path: string, data: string | Uint8Array): boolean {
   return true;
 }
 
-/**
- * The cold script's modules that the hot bundle (or a module both share) may import(),
- * repo-relative: what a first `get` for an SSO role needs beyond a cached answer (the lock, the
- * portal request, the HTTP client, the cache write). They run in the hot entry's own start,
- * from a script of their own, so a cached answer neither reads nor compiles them. A token
- * refresh, a login or a role chain still hands over (the SDK, the browser, STS).
- */
-export const COLD_ENTRIES = ['src/credentials/refill.ts', 'src/credentials/fetch.ts', 'src/net/http.ts', 'src/net/settings.ts', 'src/net/trust.ts', 'src/net/proxy.ts'];
 
-const HANDOVER_MODULE = join(root, 'src/hot/handover.ts');
+const HANDOVER_MODULE = join(root, 'src/boot/handover.ts');
 
 /** A relative or absolute import's target, repo-relative; undefined for a builtin or a package. */
 function targetOf(args: { path: string; importer: string; resolveDir: string }): string | undefined {
@@ -149,7 +141,7 @@ function dynamicImportPlugin(cold: { entries: string[]; shared: string[] } | und
         const imports = shared.map((m, i) => `import * as s${i} from ${JSON.stringify(join(root, m))};`).join('\n');
         const table = shared.map((m, i) => `${JSON.stringify(m)}: s${i}`).join(', ');
         return {
-          contents: `${imports}\nimport { coldModule } from ${JSON.stringify(join(root, 'src/hot/embedded.ts'))};\nmodule.exports = coldModule(${JSON.stringify(args.path)}, { ${table} });`,
+          contents: `${imports}\nimport { coldModule } from ${JSON.stringify(join(root, 'src/boot/embedded.ts'))};\nmodule.exports = coldModule(${JSON.stringify(args.path)}, { ${table} });`,
           loader: 'ts',
           resolveDir: root,
         };
@@ -180,19 +172,19 @@ function sharedPlugin(hotModules: Set<string>): Plugin {
 }
 
 // In the full bundle an AWS SDK package is a call into the SDK bundle, a script of its own that
-// is read and compiled only when a command first needs a client (src/hot/embedded.ts): the SDK
+// is read and compiled only when a command first needs a client (src/boot/embedded.ts): the SDK
 // is three quarters of all the code, and every run of the full program paid for reading it.
 const sdkChunkPlugin: Plugin = {
   name: 'sdk-chunk',
   setup(b) {
     b.onResolve({ filter: /^@(aws-sdk|smithy|aws-crypto)\// }, (args) => {
       if (args.kind !== 'dynamic-import' || !SDK_PACKAGES.includes(args.path)) {
-        return { errors: [{ text: `${args.path} (from ${relative(root, args.importer)}): the full program may only import() the SDK packages in SDK_PACKAGES (scripts/build.ts)` }] };
+        return { errors: [{ text: `${args.path} (from ${relative(root, args.importer)}): the full program may only import() the SDK packages in SDK_PACKAGES (src/boot/embedded.ts)` }] };
       }
       return { path: args.path, namespace: 'sdk-chunk' };
     });
     b.onLoad({ filter: /.*/, namespace: 'sdk-chunk' }, (args) => ({
-      contents: `import { sdkPackage } from ${JSON.stringify(join(root, 'src/hot/embedded.ts'))}; module.exports = sdkPackage(${JSON.stringify(args.path)});`,
+      contents: `import { sdkPackage } from ${JSON.stringify(join(root, 'src/boot/embedded.ts'))}; module.exports = sdkPackage(${JSON.stringify(args.path)});`,
       loader: 'ts',
       resolveDir: root,
     }));
@@ -355,7 +347,7 @@ export function checkHotPath(outdir: string): string[] {
   }
 }
 
-// Runs in a child `node`: compiles a wrapped bundle exactly as src/hot/embedded.ts does, runs
+// Runs in a child `node`: compiles a wrapped bundle exactly as src/boot/embedded.ts does, runs
 // it, and on its successful exit writes the code cache of everything compiled so far.
 const TRAINER = `
 const fs = require('fs'), vm = require('vm'), path = require('path'), { createRequire } = require('module');
@@ -398,7 +390,7 @@ start();
 
 /**
  * A trained V8 code cache: `node` (the Node that the SEA embeds, on this platform only) compiles
- * exactly the text src/hot/embedded.ts compiles, runs it as `ssohelper <args>` for each entry of
+ * exactly the text src/boot/embedded.ts compiles, runs it as `ssohelper <args>` for each entry of
  * `runs` in turn in one process, in `env`, and writes the cache once the last exits 0. V8
  * compiles functions lazily, so a cache made right after compiling (what Node's own useCodeCache
  * does) holds little beyond the top level; this one holds every function the runs needed.
@@ -520,7 +512,7 @@ export async function codeCaches(node: string, scripts: Scripts, work: string): 
   }
 }
 
-/** The SEA's main script (src/hot/seaMain.ts): a few lines that run the hot bundle asset. */
+/** The SEA's main script (src/boot/seaMain.ts): a few lines that run the hot bundle asset. */
 export async function seaMainCode(): Promise<string> {
   const r = await build({
     entryPoints: [join(root, SEA_MAIN_ENTRY)],
@@ -569,7 +561,7 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
     .update(readFileSync(join(root, SEA_MAIN_ENTRY)))
     // The code caches' training lives here.
     .update(readFileSync(join(root, 'scripts/build.ts')))
-    .update(readFileSync(join(root, 'src/hot/embedded.ts')))
+    .update(readFileSync(join(root, 'src/boot/embedded.ts')))
     .update(JSON.stringify({ settings, postject: o.postjectArgs ?? [] }))
     .update(`${o.node}\0${stat(o.node).size}\0${stat(o.node).mtimeMs}\0${o.baseBinary}\0${stat(o.baseBinary).size}\0${stat(o.baseBinary).mtimeMs}`)
     .digest('hex');

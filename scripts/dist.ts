@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { COLD_FILE, FULL_FILE, SDK_FILE } from '../src/hot/embedded.ts';
+import { COLD_FILE, FULL_FILE, SDK_FILE } from '../src/boot/embedded.ts';
 import { bundle, checkFullBundle, checkHotPath, HOT_FILE, makeSea, type Scripts, SENTINEL_FUSE, smoke } from './build.ts';
 import { adhocSign } from './lib/machoSign.ts';
 import { peInfo, stripSignature, withChecksum } from './lib/pe.ts';
@@ -203,7 +203,7 @@ function npmPackage(scripts: Scripts, work: string, out: string): string {
   const bin = (pkg.bin as Record<string, string> | undefined)?.ssohelper;
   if (bin !== `bin/${HOT_FILE}`) fail(`package.json bin.ssohelper must be bin/${HOT_FILE}`);
   // The hot entry loads the cold script and the full program from the files beside it, and the
-  // full program the SDK (src/hot/embedded.ts).
+  // full program the SDK (src/boot/embedded.ts).
   writeFileSync(join(stage, bin), `#!/usr/bin/env node\n${scripts.hot}`, { mode: 0o755 });
   writeFileSync(join(stage, 'bin', COLD_FILE), scripts.cold);
   writeFileSync(join(stage, 'bin', FULL_FILE), scripts.full);

@@ -1,23 +1,19 @@
-// Fails when modules under src/ import each other in a circle. A cycle means two modules that
+// Fails when modules under src/ import each other in a circle, or when the folders do (a module
+// of cli/ importing from commands/ while commands/ imports cli/): the folders stack up in floors,
+// and every arrow between them runs down. A cycle means two modules that
 // cannot be understood, tested or loaded one without the other, and with esbuild's lazy
 // wrappers it decides which one sees the other half-initialised. Static and dynamic imports
 // both count (a lazy import() still ties the two together); type-only imports do not, since
 // they vanish at run time.
 //
 //   node_modules/.bin/node scripts/import-cycles.ts [DIR]      (default: src)
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { sources } from './lib/sources.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const dir = resolve(root, process.argv[2] ?? 'src');
 
-function sources(d: string): string[] {
-  return readdirSync(d).flatMap((name) => {
-    const path = join(d, name);
-    if (statSync(path).isDirectory()) return sources(path);
-    return name.endsWith('.ts') && !name.endsWith('.d.ts') ? [path] : [];
-  });
-}
 
 // `import x, { y } from '…'`, `export { y } from '…'`, `export * from '…'`, `import '…'`,
 // `import('…')`; the clause is kept to tell type-only imports apart.
@@ -108,15 +104,30 @@ function loop(graph: Map<string, string[]>, component: string[]): string[] {
   return component;
 }
 
+/** The same graph between folders (a file directly under `top` is a room of its own). */
+export function roomGraph(graph: Map<string, string[]>, top: string): Map<string, string[]> {
+  const room = (file: string) => relative(top, file).split(sep)[0] as string;
+  const rooms = new Map<string, Set<string>>();
+  for (const [file, targets] of graph) {
+    const from = rooms.get(room(file)) ?? new Set<string>();
+    rooms.set(room(file), from);
+    for (const t of targets) if (room(t) !== room(file)) from.add(room(t));
+  }
+  return new Map([...rooms].map(([r, targets]) => [r, [...targets]]));
+}
+
 if (import.meta.main) {
   const graph = importGraph(sources(dir));
   const found = cycles(graph);
+  const rooms = roomGraph(graph, dir);
+  const roomCycles = cycles(rooms);
   const show = (f: string) => relative(root, f);
-  if (found.length === 0) {
-    process.stdout.write(`import-cycles: ${graph.size} modules under ${show(dir)}, no import cycle\n`);
+  if (found.length === 0 && roomCycles.length === 0) {
+    process.stdout.write(`import-cycles: ${graph.size} modules in ${rooms.size} folders under ${show(dir)}, no import cycle between modules or folders\n`);
   } else {
     for (const c of found) process.stderr.write(`import cycle: ${loop(graph, c).map(show).join(' -> ')}\n`);
-    process.stderr.write(`import-cycles: ${found.length} cycle(s); break them (move the shared part into a leaf module)\n`);
+    for (const c of roomCycles) process.stderr.write(`folder cycle: ${loop(rooms, c).join(' -> ')}\n`);
+    process.stderr.write(`import-cycles: ${found.length + roomCycles.length} cycle(s); break them (move the shared part into a leaf module, or down a floor)\n`);
     process.exit(1);
   }
 }

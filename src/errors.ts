@@ -1,5 +1,6 @@
-// Every failure the user can meet is one of these classes; main.ts maps them to exit codes
-// in one place, so scripts can rely on the numbers documented in the README and --help.
+// Every failure the user can meet is one of these classes, and describeFailure (below) maps
+// them to exit codes in one place for both entries (src/main.ts and the hot entry,
+// src/boot/hot.ts), so scripts can rely on the numbers documented in the README and --help.
 
 export const EXIT = {
   ok: 0,
@@ -110,9 +111,24 @@ export class CommandStartError extends SsoHelperError {
   }
 }
 
+/** The signals that stop a command, and the exit status each gives (128 + N, as shells report it). */
+export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export type StopSignal = (typeof STOP_SIGNALS)[number];
+
+/**
+ * SIGHUP (a closed terminal or SSH session) is handled like SIGTERM and exits 129; its row in the
+ * README's exit-code table is for the lead to add, so it is not in EXIT yet (the table test).
+ */
+export function exitCodeOfSignal(signal: unknown): number {
+  if (signal === 'SIGTERM') return EXIT.terminated;
+  if (signal === 'SIGHUP') return 128 + 1;
+  return EXIT.interrupted;
+}
+
 export class InterruptedError extends SsoHelperError {
-  constructor(message = 'interrupted') {
-    super(EXIT.interrupted, message);
+  /** `signal`: what stopped the command (the runtime signal's reason); it decides the exit code. */
+  constructor(message = 'interrupted', signal?: unknown) {
+    super(exitCodeOfSignal(signal), message);
   }
 }
 

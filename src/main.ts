@@ -1,41 +1,16 @@
-// The only file that touches the process: arguments, environment, streams and the exit code.
-import { getEventListeners } from 'node:events';
+// The full program's entry: arguments, environment, streams and the exit code. Signals are
+// src/boot/signals.ts's; the few other places that touch the process (a child in exec/child.ts,
+// a browser in login/browser.ts, facts in doctor/collect.ts) do so behind the runtime.
 import { parseCommandArgs } from './cli/args.ts';
-import { COMMANDS, findCommand } from './cli/commands.ts';
+import { COMMANDS, findCommand } from './commands/index.ts';
 import { STDERR, STDOUT, write } from './cli/output.ts';
 import { commandHelp, mainHelp } from './cli/help.ts';
 import { version } from './util/version.ts';
-import { describeFailure, EXIT, UsageError } from './errors.ts';
-import { otherScriptsLoadable } from './hot/embedded.ts';
-import { takeOverSignals } from './hot/signals.ts';
-import { checkSettings, createRuntime, debugRequested, signalForwarding } from './runtime.ts';
+import { describeFailure, UsageError } from './errors.ts';
+import { otherScriptsLoadable } from './boot/embedded.ts';
+import { interruptible } from './boot/signals.ts';
+import { checkSettings, createRuntime, debugRequested } from './runtime.ts';
 import { didYouMean } from './util/suggest.ts';
-
-/**
- * Ctrl-C exits 130 and SIGTERM 143, as the README says, whatever the command is doing: at once,
- * unless something is watching the runtime's signal (a login then closes its listener, releases
- * its locks and reports, with two seconds to do so). Exiting runs the 'exit' hooks: cache/lock.ts
- * removes held locks and fs/files.ts removes a temp file being written; every write is a rename of
- * a complete file, so nothing is left half-written. A second Ctrl-C exits at once. While exec
- * passes the signals on to its child, they are the child's business (signalForwarding).
- * Installed before any command runs, so a fetch or a refresh is covered too.
- */
-function interruptible(): AbortSignal {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (signalForwarding.children > 0) return;
-    const code = signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
-    const watched = getEventListeners(controller.signal, 'abort').length > 0;
-    if (controller.signal.aborted || !watched) process.exit(code);
-    controller.abort();
-    setTimeout(() => process.exit(code), 2_000).unref();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  // The hot entry's handlers answered until now (src/hot/signals.ts); from here on, only these.
-  takeOverSignals();
-  return controller.signal;
-}
 
 function unknownCommand(name: string): UsageError {
   const guess = didYouMean(name, COMMANDS.map((c) => c.name));
@@ -69,7 +44,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     checkSettings(process.env);
-    const signal = interruptible();
+    const stop = interruptible();
     const rt = createRuntime({
       env: process.env,
       debug,
@@ -79,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
         const { isatty } = process.getBuiltinModule('node:tty');
         return isatty(0) && isatty(2);
       },
-      signal: () => signal,
+      signal: () => stop.signal,
+      holdSignals: stop.holdSignals,
     });
     rt.debug(`ssohelper ${version()} ${command.name}, node ${process.version}, config ${rt.paths.configFile}`);
     const output = await command.run(rt, args);

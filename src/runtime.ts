@@ -24,8 +24,13 @@ export interface Runtime {
   stdout(text: string): void;
   /** True when a person is at a terminal (stdin and stderr are TTYs). */
   interactive: boolean;
-  /** Aborted on Ctrl-C (SIGINT) or SIGTERM: long waits (a login) stop and clean up. */
+  /**
+   * Aborted on Ctrl-C (SIGINT), SIGTERM or SIGHUP, the signal's name as its reason: long waits
+   * (a login, serve) stop and clean up.
+   */
   signal: AbortSignal;
+  /** While a child gets our signals (exec), the process does not exit on them; call the result when done. */
+  holdSignals(): () => void;
 }
 
 export function createRuntime(options: {
@@ -37,8 +42,10 @@ export function createRuntime(options: {
   interactive: () => boolean;
   now?: () => number;
   platform?: NodeJS.Platform;
-  /** Created on first use, so only commands that wait (login) install signal handlers. */
+  /** Asked on first use: in the hot entry, asking means a wait is coming and hands the run over. */
   signal?: () => AbortSignal;
+  /** The signal handlers' hold (src/boot/signals.ts); without, holding does nothing. */
+  holdSignals?: () => () => void;
 }): Runtime {
   const start = Date.now();
   let interactive: boolean | undefined;
@@ -61,14 +68,9 @@ export function createRuntime(options: {
       signal ??= options.signal ? options.signal() : new AbortController().signal;
       return signal;
     },
+    holdSignals: options.holdSignals ?? (() => () => undefined),
   };
 }
-
-/**
- * How many child processes are being passed our signals right now (exec). Meanwhile main.ts
- * does not exit on Ctrl-C or SIGTERM: the child decides, and its exit status becomes ours.
- */
-export const signalForwarding = { children: 0 };
 
 /** Shows enough of a secret to tell two apart in a debug log, and nothing more. */
 export function mask(secret: string | undefined): string {

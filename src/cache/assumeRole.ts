@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { readCacheFile, type Warn, writeFileAtomic } from '../fs/files.ts';
 import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { sha1Hex } from '../util/sha1.ts';
-import type { RoleCredentials } from '../credentials/model.ts';
+import type { RoleCredentials } from '../types/credentials.ts';
 import { parseCachedCredentials } from './role.ts';
 import { isoString } from '../util/time.ts';
 

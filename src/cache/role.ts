@@ -1,7 +1,7 @@
 // The role-credential cache shared with the AWS CLI: ~/.aws/cli/cache/<sha1>.json, where the
 // sha1 is of compact, key-sorted JSON naming account, role and session (or legacy start URL).
 import { join } from 'node:path';
-import type { RoleCredentials } from '../credentials/model.ts';
+import type { RoleCredentials } from '../types/credentials.ts';
 import { readCacheFile, type Warn, writeFileAtomic } from '../fs/files.ts';
 import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { formatCacheTimestamp, parseTimestamp } from '../util/time.ts';

@@ -8,7 +8,7 @@ export interface FlagSpec {
   short?: string;
   valueName?: string;
   description: string;
-  /** The only values accepted, when they are a fixed list (offered by shell completion). */
+  /** The only values accepted, when they are a fixed list: parsing refuses others; shell completion offers them. */
   values?: readonly string[];
 }
 
@@ -69,17 +69,25 @@ export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositiona
     if (flag.type === 'boolean') {
       if (eq >= 0) fail(`option --${flag.name} does not take a value`);
       result.flags[flag.name] = true;
-    } else if (eq >= 0) {
-      result.flags[flag.name] = arg.slice(eq + 1);
     } else {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('-')) fail(`option --${flag.name} needs a value`);
-      result.flags[flag.name] = value as string;
-      i++;
+      let value: string;
+      if (eq >= 0) {
+        value = arg.slice(eq + 1);
+      } else {
+        value = argv[++i] as string;
+        if (value === undefined || value.startsWith('-')) fail(`option --${flag.name} needs a value`);
+      }
+      if (flag.values && !flag.values.includes(value)) throw new UsageError(`${command}: unknown ${flag.name} "${value}"; choose ${choices(flag.values)}`);
+      result.flags[flag.name] = value;
     }
   }
   if (result.positionals.length > maxPositionals) fail(`unexpected argument "${result.positionals[maxPositionals]}"`);
   return result;
+}
+
+/** "a or b", "one of a, b, c". */
+function choices(values: readonly string[]): string {
+  return values.length === 2 ? `${values[0]} or ${values[1]}` : `one of ${values.join(', ')}`;
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

@@ -2,7 +2,7 @@
 // fits (`ssohelper completion --complete SHELL CURRENT WORDS...`); the answers come from the
 // command table that --help and the parser use, so completion cannot drift from either, and
 // profile and sso-session names are read from the config each time TAB is pressed.
-import type { Command } from '../commands/command.ts';
+import type { Command } from '../cli/command.ts';
 import { type FlagSpec, GLOBAL_FLAGS } from './args.ts';
 
 export const SHELLS = ['bash', 'zsh', 'fish', 'powershell'] as const;

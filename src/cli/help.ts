@@ -1,5 +1,5 @@
 // Help texts, built from the command table so they cannot drift from what is parsed.
-import type { Command } from '../commands/command.ts';
+import type { Command } from '../cli/command.ts';
 import { EXIT_DESCRIPTIONS, EXIT_LABELS, EXIT_ONLY_FOR } from '../errors.ts';
 import { renderTable } from '../format/table.ts';
 import { type FlagSpec, GLOBAL_FLAGS } from './args.ts';

@@ -1,4 +1,4 @@
-// Output for both entries (src/hot.ts and src/main.ts).
+// Output for both entries (src/boot/hot.ts and src/main.ts).
 import { writeSync } from 'node:fs';
 
 export const STDOUT = 1;

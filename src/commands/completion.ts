@@ -1,10 +1,11 @@
 import { booleanFlag } from '../cli/args.ts';
 import { complete, completionScript, isShell, renderCandidates, SHELLS } from '../cli/completion.ts';
 import { UsageError } from '../errors.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
+import { lazy } from '../util/load.ts';
 
 /**
- * The command table is handed in by the table itself (src/cli/commands.ts), which lists this
+ * The command table is handed in by the table itself (src/commands/index.ts), which lists this
  * command too: importing it from here would tie the two modules in a cycle.
  */
 export function completionCommand(commands: () => readonly Command[]): Command {
@@ -39,7 +40,7 @@ export function completionCommand(commands: () => readonly Command[]): Command {
       // be read simply offers no names.
       const names = async (pick: 'profiles' | 'ssoSessions') => {
         try {
-          const { loadConfig } = await import('../config/load.ts');
+          const { loadConfig } = await lazy(() => import('../config/load.ts'));
           return [...(await loadConfig(rt.paths))[pick].keys()].sort();
         } catch {
           return [];

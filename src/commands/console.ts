@@ -1,5 +1,7 @@
-import type { Command } from './command.ts';
-import { CREDENTIAL_FLAGS, PROFILE_FLAG } from './credentialsCommon.ts';
+import type { Command } from '../cli/command.ts';
+import { booleanFlag, stringFlag } from '../cli/args.ts';
+import { CREDENTIAL_FLAGS, credentialRequest, PROFILE_FLAG } from './credentialFlags.ts';
+import { lazy } from '../util/load.ts';
 
 export const consoleCommand: Command = {
   name: 'console',
@@ -22,7 +24,12 @@ export const consoleCommand: Command = {
   ],
   maxPositionals: 1,
   async run(rt, args) {
-    const { runConsole } = await import('../console/open.ts');
-    return runConsole(rt, args);
+    const { runConsole } = await lazy(() => import('../console/open.ts'));
+    return runConsole(rt, {
+      credentials: credentialRequest(rt, args, 'console'),
+      refresh: booleanFlag(args, 'refresh'),
+      destination: stringFlag(args, 'destination'),
+      print: booleanFlag(args, 'print'),
+    });
   },
 };

@@ -1,6 +1,6 @@
 import { stringFlag } from '../cli/args.ts';
-import { UsageError } from '../errors.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
+import { lazy } from '../util/load.ts';
 
 export const doctor: Command = {
   name: 'doctor',
@@ -20,12 +20,11 @@ export const doctor: Command = {
     'allowed), 1 when something is. --output json prints the checks for scripts.',
   ].join('\n'),
   examples: ['ssohelper doctor', 'ssohelper doctor dev', 'ssohelper doctor --output json | jq \'.checks[] | select(.status == "fail")\''],
-  flags: [{ name: 'output', type: 'string', valueName: 'FORMAT', description: 'text (default) or json' }],
+  flags: [{ name: 'output', type: 'string', valueName: 'FORMAT', description: 'text (default) or json', values: ['text', 'json'] }],
   maxPositionals: 1,
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';
-    if (output !== 'text' && output !== 'json') throw new UsageError(`doctor: unknown output "${output}"; choose text or json`);
-    const [{ runChecks }, { doctorJson, renderDoctor }] = await Promise.all([import('../doctor/collect.ts'), import('../format/doctor.ts')]);
+    const [{ runChecks }, { doctorJson, renderDoctor }] = await Promise.all([lazy(() => import('../doctor/collect.ts')), lazy(() => import('../doctor/render.ts'))]);
     const checks = await runChecks(rt, args.positionals[0]);
     const failed = checks.some((c) => c.verdict === 'fail');
     return { stdout: output === 'json' ? doctorJson(checks) : renderDoctor(checks), exitCode: failed ? 1 : 0 };

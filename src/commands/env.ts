@@ -1,6 +1,6 @@
-import { formatCredentials } from '../format/credentials.ts';
-import type { Command } from './command.ts';
-import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialsCommon.ts';
+import { formatCredentials, regionVariables } from '../format/credentials.ts';
+import type { Command } from '../cli/command.ts';
+import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
 
 
 export const env: Command = {
@@ -23,11 +23,10 @@ export const env: Command = {
   flags: [PROFILE_FLAG, formatFlag('env'), ...REGION_FLAGS, ...CREDENTIAL_FLAGS],
   maxPositionals: 1,
   async run(rt, args) {
-    const format = chosenFormat(args, 'env', 'env');
+    const format = chosenFormat(args, 'env');
     const regionOf = chosenRegion(args, 'env');
     const { profile, creds } = await credentialsFor(rt, args, 'env');
     const region = format !== 'process' ? regionOf(profile.region) : undefined;
-    const extra: Array<[string, string]> = region ? [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]] : [];
-    return formatCredentials(creds, format, extra);
+    return formatCredentials(creds, format, regionVariables(region));
   },
 };

@@ -1,5 +1,49 @@
-import type { Command } from './command.ts';
-import { CREDENTIAL_FLAGS, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialsCommon.ts';
+import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
+import type { Command } from '../cli/command.ts';
+import { assertProfileArgs, selectProfileName } from '../config/profile.ts';
+import { UsageError } from '../errors.ts';
+import { PROFILE_VARIABLE } from '../exec/environment.ts';
+import type { ExecTarget } from '../exec/run.ts';
+import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialRequest, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
+import { lazy } from '../util/load.ts';
+
+export interface ExecWords extends ExecTarget {
+  /** Undefined: from the environment. */
+  profile: string | undefined;
+}
+
+/**
+ * `exec [PROFILE] [--] COMMAND [ARGS...]`: with `--`, what precedes it is at most the profile;
+ * without, the first word is the profile unless --profile names it, and the rest is the command.
+ */
+export function execTarget(args: ParsedArgs): ExecWords {
+  const flag = stringFlag(args, 'profile');
+  const words = args.positionals;
+  let profile: string | undefined;
+  let command: string[];
+  if (args.beforeSeparator !== undefined) {
+    if (args.beforeSeparator > 1) throw new UsageError(`exec: expected at most one PROFILE before --, got: ${words.slice(0, args.beforeSeparator).join(' ')}`, 'see: ssohelper exec --help');
+    profile = words[0] !== undefined && args.beforeSeparator === 1 ? words[0] : undefined;
+    command = words.slice(args.beforeSeparator);
+  } else if (flag !== undefined) {
+    command = words;
+  } else {
+    profile = words[0];
+    command = words.slice(1);
+  }
+  const [file, ...rest] = command;
+  if (file === undefined || file === '') {
+    throw new UsageError('exec: no command given', 'e.g. ssohelper exec dev -- terraform plan   (or: ssohelper exec dev -- "$SHELL" for a shell)');
+  }
+  return { profile: assertProfileArgs(profile, flag), command: file, args: rest };
+}
+
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
+  if (!(port >= 1 && port <= 65535)) throw new UsageError(`serve: --port "${text}" is not a port number (1-65535)`, 'leave --port out to use a free port');
+  return port;
+}
 
 export const exec: Command = {
   name: 'exec',
@@ -37,8 +81,19 @@ export const exec: Command = {
   // COMMAND is the second word, or the first when --profile came before it.
   optionsEndAt: (flags) => (flags.profile === undefined ? 2 : 1),
   async run(rt, args) {
-    const { runExec } = await import('../exec/run.ts');
-    return runExec(rt, args);
+    const target = execTarget(args);
+    // Inside an exec job AWS_PROFILE is gone; the profile it runs under is the natural default.
+    const name = selectProfileName(target.profile, rt.env, rt.env[PROFILE_VARIABLE] || 'default');
+    const request = {
+      target,
+      region: chosenRegion(args, 'exec'),
+      credentials: credentialRequest(rt, args, 'exec', name),
+      server: booleanFlag(args, 'server'),
+      nested: booleanFlag(args, 'nested'),
+      refresh: booleanFlag(args, 'refresh'),
+    };
+    const { runExec } = await lazy(() => import('../exec/run.ts'));
+    return { stdout: '', exitCode: await runExec(rt, request) };
   },
 };
 
@@ -63,7 +118,11 @@ export const serve: Command = {
   ],
   maxPositionals: 1,
   async run(rt, args) {
-    const { runServe } = await import('../exec/run.ts');
-    return runServe(rt, args);
+    const port = parsePort(stringFlag(args, 'port'));
+    const format = chosenFormat(args, 'env');
+    if (format === 'process') throw new UsageError('serve: --format process does not apply; choose a shell format');
+    const request = { port, format, region: chosenRegion(args, 'serve'), credentials: credentialRequest(rt, args, 'serve'), refresh: booleanFlag(args, 'refresh') };
+    const { runServe } = await lazy(() => import('../exec/run.ts'));
+    return { stdout: '', exitCode: await runServe(rt, request) };
   },
 };

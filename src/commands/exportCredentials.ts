@@ -1,7 +1,8 @@
 import { stringFlag } from '../cli/args.ts';
 import { formatCredentials } from '../format/credentials.ts';
-import type { Command } from './command.ts';
-import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG } from './credentialsCommon.ts';
+import type { Command } from '../cli/command.ts';
+import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG } from './credentialFlags.ts';
+import { fullProgram } from '../util/load.ts';
 
 export const exportCredentials: Command = {
   name: 'export-credentials',
@@ -17,10 +18,10 @@ export const exportCredentials: Command = {
   flags: [PROFILE_FLAG, formatFlag('process'), ...CREDENTIAL_FLAGS],
   maxPositionals: 1,
   async run(rt, args) {
-    const format = chosenFormat(args, 'export-credentials', 'process');
+    const format = chosenFormat(args, 'process');
     if (args.positionals[0] === undefined && stringFlag(args, 'profile') === undefined && rt.env.AWS_ACCESS_KEY_ID) {
       // The AWS CLI's credential chain puts the environment first unless --profile is given.
-      const { environmentCredentials } = await import('../credentials/source.ts');
+      const { environmentCredentials } = await fullProgram(() => import('../credentials/source.ts'));
       return formatCredentials(environmentCredentials(rt, 'the environment variables AWS_ACCESS_KEY_ID and friends'), format);
     }
     const { creds } = await credentialsFor(rt, args, 'export-credentials');

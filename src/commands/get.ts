@@ -1,6 +1,6 @@
 import { formatCredentials } from '../format/credentials.ts';
-import type { Command } from './command.ts';
-import { CREDENTIAL_FLAGS, credentialsFor, PROFILE_FLAG } from './credentialsCommon.ts';
+import type { Command } from '../cli/command.ts';
+import { CREDENTIAL_FLAGS, credentialsFor, PROFILE_FLAG } from './credentialFlags.ts';
 
 export const get: Command = {
   name: 'get',

@@ -1,8 +1,10 @@
-import { booleanFlag, stringFlag } from '../cli/args.ts';
-import { LockTimeoutError, LoginRequiredError, UsageError } from '../errors.ts';
-import type { Command } from './command.ts';
-import { LOGIN_FLAGS } from './login.ts';
-import { regionFlag, SYNC_FLAGS, runSync } from './sync.ts';
+import { stringFlag } from '../cli/args.ts';
+import { LoginRequiredError, UsageError } from '../errors.ts';
+import type { Command } from '../cli/command.ts';
+import { LOGIN_FLAGS, signIn } from './login.ts';
+import { regionOption } from './credentialFlags.ts';
+import { SYNC_FLAGS, runSync } from './sync.ts';
+import { lazy } from '../util/load.ts';
 
 export const init: Command = {
   name: 'init',
@@ -33,16 +35,15 @@ export const init: Command = {
     const ssoRegion = stringFlag(args, 'sso-region');
     if (!startUrl || !ssoRegion) throw new UsageError('init: --start-url and --sso-region are both required', 'see: ssohelper init --help');
     const started = rt.now();
-    const [{ ensureSsoSession }, { loadConfig }, { resolveSsoSession }, { sessionOfSsoSession }, { usableToken }, { loginOnce }] = await Promise.all([
-      import('../org/init.ts'),
-      import('../config/load.ts'),
-      import('../config/profile.ts'),
-      import('../session/ref.ts'),
-      import('../credentials/token.ts'),
-      import('../login/login.ts'),
+    const [{ ensureSsoSession }, { loadConfig }, { resolveSsoSession }, { sessionOfSsoSession }, { usableToken }] = await Promise.all([
+      lazy(() => import('../org/init.ts')),
+      lazy(() => import('../config/load.ts')),
+      lazy(() => import('../config/profile.ts')),
+      lazy(() => import('../session/ref.ts')),
+      lazy(() => import('../credentials/token.ts')),
     ]);
-    const region = regionFlag(stringFlag(args, 'region'));
-    const name = await ensureSsoSession(rt, { startUrl, ssoRegion: regionFlag(ssoRegion) as string, name: stringFlag(args, 'sso-session') });
+    const region = regionOption(args, 'region', 'init');
+    const name = await ensureSsoSession(rt, { startUrl, ssoRegion: regionOption(args, 'sso-region', 'init') as string, name: stringFlag(args, 'sso-session') });
     const session = resolveSsoSession(await loadConfig(rt.paths), name, rt.env);
     const ref = sessionOfSsoSession(session);
     const loggedIn = await usableToken(rt, ref).then(
@@ -53,12 +54,7 @@ export const init: Command = {
       },
     );
     if (loggedIn) rt.stderr(`ssohelper: already logged in to sso-session ${name}\n`);
-    else {
-      const options = { useDeviceCode: booleanFlag(args, 'use-device-code'), noBrowser: booleanFlag(args, 'no-browser'), onDemand: false };
-      if (!(await loginOnce(rt, ref, options, started))) {
-        throw new LockTimeoutError('another ssohelper process is still logging in to this session', 'wait for it to finish, then run: ssohelper sync');
-      }
-    }
+    else await signIn(rt, ref, args, started, 'wait for it to finish, then run: ssohelper sync');
     return runSync(rt, session, { template: stringFlag(args, 'name'), region, prune: false, dryRun: false });
   },
 };

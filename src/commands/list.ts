@@ -2,13 +2,11 @@
 // sso_account_id / sso_role_name, and can print ready-made profile sections for them.
 import { stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
-import { UsageError } from '../errors.ts';
-import { accountTable, configSections } from '../format/list.ts';
+import { accountTable, configSections } from '../org/listOutput.ts';
 import type { Assignment } from '../org/listing.ts';
-import type { Command } from './command.ts';
-import { PROFILE_FLAG } from './credentialsCommon.ts';
-
-const OUTPUTS = ['text', 'json', 'config'] as const;
+import type { Command } from '../cli/command.ts';
+import { PROFILE_FLAG } from './credentialFlags.ts';
+import { lazy } from '../util/load.ts';
 
 export const list: Command = {
   name: 'list',
@@ -28,8 +26,7 @@ export const list: Command = {
   maxPositionals: 0,
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';
-    if (!(OUTPUTS as readonly string[]).includes(output)) throw new UsageError(`list: unknown output "${output}"; choose ${OUTPUTS.join(', ')}`);
-    const [{ listSessionAssignments }, { loginTarget }] = await Promise.all([import('../org/sync.ts'), import('../session/target.ts')]);
+    const [{ listSessionAssignments }, { loginTarget }] = await Promise.all([lazy(() => import('../org/sync.ts')), lazy(() => import('../session/target.ts'))]);
     const config = await loadConfig(rt.paths);
     const session = loginTarget(config, { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') }, rt.env, 'list');
     const assignments: Assignment[] = await listSessionAssignments(rt, session);

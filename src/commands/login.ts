@@ -1,13 +1,26 @@
-import { booleanFlag, type FlagSpec, stringFlag } from '../cli/args.ts';
+import { booleanFlag, type FlagSpec, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import { LockTimeoutError } from '../errors.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
+import type { Runtime } from '../runtime.ts';
+import type { SessionRef } from '../session/ref.ts';
+import { lazy } from '../util/load.ts';
 
 /** How to sign in; init signs in too and takes the same flags. */
 export const LOGIN_FLAGS: FlagSpec[] = [
   { name: 'use-device-code', type: 'boolean', description: 'use the device code flow (approve on any device) instead of the browser redirect' },
   { name: 'no-browser', type: 'boolean', description: 'do not open a browser; print the URL to open' },
 ];
+
+/**
+ * Signs in to `session` as the login flags ask (login, init). Another process's login to the
+ * same session that outlasts the lock wait is a lock timeout (exit 7); `hint` says what next.
+ */
+export async function signIn(rt: Runtime, session: SessionRef, args: ParsedArgs, started: number, hint: string): Promise<void> {
+  const { loginOnce } = await lazy(() => import('../login/login.ts'));
+  const options = { useDeviceCode: booleanFlag(args, 'use-device-code'), noBrowser: booleanFlag(args, 'no-browser'), onDemand: false };
+  if (!(await loginOnce(rt, session, options, started))) throw new LockTimeoutError('another ssohelper process is still logging in to this session', hint);
+}
 
 export const login: Command = {
   name: 'login',
@@ -34,13 +47,10 @@ export const login: Command = {
   maxPositionals: 0,
   async run(rt, args) {
     const started = rt.now();
-    const [{ loginTarget }, { loginOnce }] = await Promise.all([import('../session/target.ts'), import('../login/login.ts')]);
+    const { loginTarget } = await lazy(() => import('../session/target.ts'));
     const config = await loadConfig(rt.paths);
     const session = loginTarget(config, { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') }, rt.env, 'login');
-    const options = { useDeviceCode: booleanFlag(args, 'use-device-code'), noBrowser: booleanFlag(args, 'no-browser'), onDemand: false };
-    if (!(await loginOnce(rt, session, options, started))) {
-      throw new LockTimeoutError('another ssohelper process is still logging in to this session', 'wait for it to finish, or stop it and run the login again');
-    }
+    await signIn(rt, session, args, started, 'wait for it to finish, or stop it and run the login again');
     return '';
   },
 };

@@ -1,6 +1,7 @@
 import { stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
+import { lazy } from '../util/load.ts';
 
 export const logout: Command = {
   name: 'logout',
@@ -19,10 +20,10 @@ export const logout: Command = {
   async run(rt, args) {
     const config = await loadConfig(rt.paths);
     const sessionName = stringFlag(args, 'sso-session');
-    const { logoutAll, logoutSession } = await import('../session/logout.ts');
+    const { logoutAll, logoutSession } = await lazy(() => import('../session/logout.ts'));
     let result: Awaited<ReturnType<typeof logoutAll>>;
     if (sessionName !== undefined) {
-      const { loginTarget } = await import('../session/target.ts');
+      const { loginTarget } = await lazy(() => import('../session/target.ts'));
       result = await logoutSession(rt, config, loginTarget(config, { profile: undefined, ssoSession: sessionName }, rt.env, 'logout'));
     } else {
       result = await logoutAll(rt, config);

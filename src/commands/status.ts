@@ -1,6 +1,7 @@
 import { booleanFlag, stringFlag } from '../cli/args.ts';
-import { EXIT, UsageError } from '../errors.ts';
-import type { Command } from './command.ts';
+import { EXIT } from '../errors.ts';
+import type { Command } from '../cli/command.ts';
+import { lazy } from '../util/load.ts';
 
 export const status: Command = {
   name: 'status',
@@ -24,8 +25,7 @@ export const status: Command = {
   maxPositionals: 1,
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';
-    if (output !== 'text' && output !== 'json') throw new UsageError(`status: unknown output "${output}"; choose text or json`);
-    const { statusReport } = await import('../status/collect.ts');
+    const { statusReport } = await lazy(() => import('../status/collect.ts'));
     const report = await statusReport(rt, args.positionals[0]);
     if (booleanFlag(args, 'check')) {
       // Sessions only the cache knows (another start URL, long gone) are not the user's concern.
@@ -34,7 +34,7 @@ export const status: Command = {
       return { stdout: output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : '', exitCode: due.length > 0 ? EXIT.loginRequired : EXIT.ok };
     }
     if (output === 'json') return `${JSON.stringify(report, null, 2)}\n`;
-    const { renderStatus } = await import('../format/status.ts');
+    const { renderStatus } = await lazy(() => import('../status/render.ts'));
     return renderStatus(report);
   },
 };

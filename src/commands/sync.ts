@@ -1,10 +1,10 @@
 import { booleanFlag, stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
-import { UsageError } from '../errors.ts';
+import { regionOption } from './credentialFlags.ts';
 import type { Runtime } from '../runtime.ts';
-import type { Command } from './command.ts';
+import type { Command } from '../cli/command.ts';
+import { lazy } from '../util/load.ts';
 
-const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 
 export const SYNC_FLAGS = [
   { name: 'region', type: 'string' as const, valueName: 'REGION', description: 'region = REGION in every generated profile (default: the one the session\'s profiles agree on)' },
@@ -43,23 +43,18 @@ export const sync: Command = {
   ],
   maxPositionals: 0,
   async run(rt, args) {
-    const { chooseSsoSession } = await import('../session/target.ts');
-    const { resolveSsoSession } = await import('../config/profile.ts');
+    const { chooseSsoSession } = await lazy(() => import('../session/target.ts'));
+    const { resolveSsoSession } = await lazy(() => import('../config/profile.ts'));
     const config = await loadConfig(rt.paths);
     const session = resolveSsoSession(config, chooseSsoSession(config, stringFlag(args, 'sso-session'), 'sync'), rt.env);
     return runSync(rt, session, {
       template: stringFlag(args, 'name'),
-      region: regionFlag(stringFlag(args, 'region')),
+      region: regionOption(args, 'region', 'sync'),
       prune: booleanFlag(args, 'prune'),
       dryRun: booleanFlag(args, 'dry-run'),
     });
   },
 };
-
-export function regionFlag(value: string | undefined): string | undefined {
-  if (value !== undefined && !REGION.test(value)) throw new UsageError(`--region "${value}" is not an AWS region name like eu-west-1`);
-  return value;
-}
 
 /** Lists, writes, and tells the user on stderr what changed; stdout gets the diff of --dry-run. */
 export async function runSync(
@@ -68,9 +63,9 @@ export async function runSync(
   options: import('../org/sync.ts').SyncOptions,
 ): Promise<string> {
   const [{ listSessionAssignments, syncSession }, { checkTemplate, DEFAULT_TEMPLATE }, { sessionOfSsoSession }] = await Promise.all([
-    import('../org/sync.ts'),
-    import('../org/naming.ts'),
-    import('../session/ref.ts'),
+    lazy(() => import('../org/sync.ts')),
+    lazy(() => import('../org/naming.ts')),
+    lazy(() => import('../session/ref.ts')),
   ]);
   checkTemplate(options.template ?? DEFAULT_TEMPLATE);
   const assignments = await listSessionAssignments(rt, sessionOfSsoSession(session));

@@ -144,10 +144,3 @@ export function appendText(text: string, addition: string): string {
   if ((lines[lines.length - 2] ?? '').trim() !== '') out += eol;
   return out + addition;
 }
-
-/** Where the sessions' markers are, to tell generated sections apart from the user's. */
-export function managedSectionNames(text: string, file: string): Map<string, string> {
-  const owner = new Map<string, string>();
-  for (const block of readBlocks(text, file)) for (const name of block.sectionNames) owner.set(name, block.session);
-  return owner;
-}

@@ -40,8 +40,8 @@ export interface SsoSessionSettings {
 }
 
 /** --profile / positional, else AWS_PROFILE, else AWS_DEFAULT_PROFILE, else `default`. */
-export function selectProfileName(explicit: string | undefined, env: Env): string {
-  return explicit || env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || 'default';
+export function selectProfileName(explicit: string | undefined, env: Env, fallback = 'default'): string {
+  return explicit || env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || fallback;
 }
 
 const ACCOUNT_ID = /^\d{12}$/;

@@ -1,13 +1,13 @@
 // `console`: role credentials → a sign-in token from the federation endpoint → the console login
 // URL, opened in the browser or printed. The URL signs anyone in: it never reaches --debug.
-import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
-import { credentialSource } from '../commands/credentialsCommon.ts';
 import { loadConfig } from '../config/load.ts';
 import { profileNetwork } from '../config/network.ts';
+import { type CredentialRequest, credentialSource } from '../credentials/profileSource.ts';
 import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
+import { httpClient, type Network, networkOf, requestTo } from '../net/client.ts';
 import type { Runtime } from '../runtime.ts';
-import { httpClient, type Network, networkOf } from '../sso/clients.ts';
 import { consoleDestination, federationUrl, loginUrl, parseSigninToken, signinTokenRequest } from './signin.ts';
+import { lazy } from '../util/load.ts';
 
 export interface HttpAnswer {
   status: number;
@@ -20,7 +20,7 @@ export interface HttpAnswer {
  */
 export async function getText(network: Network, url: string): Promise<HttpAnswer> {
   const target = new URL(url);
-  const [http, { describeNetworkFailure }, { requestTo }] = await Promise.all([httpClient(network), import('../net/failure.ts'), import('../net/http.ts')]);
+  const [http, { describeNetworkFailure }] = await Promise.all([httpClient(network), lazy(() => import('../net/failure.ts'))]);
   try {
     // The answer is a sign-in token of a few hundred bytes.
     const answer = await http.fetchText(requestTo(target, 'GET', { accept: 'application/json' }), 64 * 1024);
@@ -49,12 +49,21 @@ export async function signinToken(rt: Runtime, network: Network, federation: str
   return token;
 }
 
-export async function runConsole(rt: Runtime, args: ParsedArgs): Promise<string> {
-  const source = await credentialSource(rt, args, 'console');
+export interface ConsoleRequest {
+  credentials: CredentialRequest;
+  refresh: boolean;
+  /** A console URL or path; undefined: the console home of the profile's region. */
+  destination: string | undefined;
+  /** Print the sign-in URL instead of opening a browser. */
+  print: boolean;
+}
+
+export async function runConsole(rt: Runtime, request: ConsoleRequest): Promise<string> {
+  const source = await credentialSource(rt, request.credentials);
   const region = source.profile.region;
-  const destination = consoleDestination(region, stringFlag(args, 'destination'));
+  const destination = consoleDestination(region, request.destination);
   const federation = federationUrl(region, rt.env);
-  const creds = await source.credentials(booleanFlag(args, 'refresh'));
+  const creds = await source.credentials(request.refresh);
   const { sessionToken } = creds;
   if (sessionToken === undefined) {
     throw new ConfigError(
@@ -65,15 +74,15 @@ export async function runConsole(rt: Runtime, args: ParsedArgs): Promise<string>
   const network = networkOf(rt, profileNetwork(await loadConfig(rt.paths), source.profile.profileName));
   const url = loginUrl(federation, await signinToken(rt, network, federation, { ...creds, sessionToken }), destination);
   const who = `profile "${source.profile.profileName}"`;
-  if (booleanFlag(args, 'print')) {
+  if (request.print) {
     rt.stderr(
       `ssohelper: warning: this URL signs whoever opens it in to the console as ${who}, for the next 15 minutes:\n` +
         '  treat it like a password; do not paste it into chats, tickets or shell history\n',
     );
     return `${url}\n`;
   }
-  const [{ browserCommands, openBrowser }, { noBrowserReason }] = await Promise.all([import('../login/browser.ts'), import('../login/plan.ts')]);
-  const surroundings = { platform: process.platform, env: rt.env };
+  const [{ browserCommands, openBrowser }, { noBrowserReason }] = await Promise.all([lazy(() => import('../login/browser.ts')), lazy(() => import('../login/plan.ts'))]);
+  const surroundings = { platform: rt.platform, env: rt.env };
   const opened = noBrowserReason(surroundings) && !rt.env.BROWSER?.trim() ? undefined : await openBrowser(rt, browserCommands(url, surroundings));
   if (!opened) {
     throw new ConfigError(

@@ -8,7 +8,9 @@ import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
 import type { SsoApiError } from '../sso/call.ts';
 import { type CredentialOptions, DEFAULT_MIN_TTL_MS } from './freshness.ts';
-import type { AwsCredentials, CacheSlot } from './model.ts';
+import type { CacheSlot } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
+import { fullProgram } from '../util/load.ts';
 
 type AssumeRolePlan = Extract<CredentialPlan, { kind: 'assumeRole' }>;
 type Resolve = (rt: Runtime, plan: CredentialPlan, options: CredentialOptions) => Promise<AwsCredentials>;
@@ -36,9 +38,9 @@ export function assumeRoleSlot(rt: Runtime, plan: AssumeRolePlan, resolve: Resol
 const REJECTED = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'SignatureDoesNotMatch']);
 
 async function fetchAssumedRole(rt: Runtime, plan: AssumeRolePlan, resolve: Resolve): Promise<AssumedRole> {
-  const { assumeRole } = await import('../sso/sts.ts');
-  const { ssoCall, SsoApiError } = await import('../sso/call.ts');
-  const { networkOf } = await import('../sso/clients.ts');
+  const { assumeRole } = await fullProgram(() => import('../sso/sts.ts'));
+  const { ssoCall, SsoApiError } = await fullProgram(() => import('../sso/call.ts'));
+  const { networkOf } = await fullProgram(() => import('../net/client.ts'));
   const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network) };
   // The AWS CLI's default name; generated names stay out of the cache key.
   const args = { ...assumeRoleArgs(plan), roleSessionName: plan.role.roleSessionName ?? `botocore-session-${Math.floor(rt.now() / 1000)}` };

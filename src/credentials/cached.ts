@@ -3,8 +3,10 @@
 // others wait and then find the new entry. Nothing heavy loads before a miss.
 import type { Runtime } from '../runtime.ts';
 import { type CredentialOptions, isFresh } from './freshness.ts';
-import type { CacheSlot, ExpiringCredentials } from './model.ts';
+import type { CacheSlot } from './model.ts';
+import type { ExpiringCredentials } from '../types/credentials.ts';
 import { isoString } from '../util/time.ts';
+import { cold } from '../util/load.ts';
 
 export async function cachedCredentials<C extends ExpiringCredentials>(rt: Runtime, slot: CacheSlot<C>, options: CredentialOptions): Promise<C> {
   if (!options.refresh) {
@@ -15,6 +17,6 @@ export async function cachedCredentials<C extends ExpiringCredentials>(rt: Runti
     }
     rt.debug(cached ? `cache entry ${slot.path} expires too soon` : `cache miss ${slot.path}`);
   }
-  const { refillUnderLock } = await import('./refill.ts');
+  const { refillUnderLock } = await cold(() => import('./refill.ts'));
   return refillUnderLock(rt, slot, options);
 }

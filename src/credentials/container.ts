@@ -4,8 +4,9 @@ import { ConfigError, ServiceError } from '../errors.ts';
 import { readTextFile } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
-import type { AwsCredentials } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
 import { checkedCredentials } from './process.ts';
+import { lazy } from '../util/load.ts';
 
 const ECS_HOST = 'http://169.254.170.2';
 // Hosts botocore accepts for a plain-http full URI: loopback, and the ECS and EKS agents.
@@ -46,7 +47,7 @@ export async function containerCredentials(rt: Runtime, profileName: string): Pr
     let status: number;
     let body: string;
     try {
-      ({ status, body } = await httpCall(rt, url, 'GET', headers));
+      ({ status, body } = await httpCall(rt, 'container-credentials', url, 'GET', headers));
     } catch (err) {
       if (attempt < ATTEMPTS) continue;
       throw new ServiceError(`${what} cannot be reached: ${(err as Error).message}`, undefined, { cause: err });
@@ -73,9 +74,15 @@ export function metadataCredentials(doc: Record<string, unknown>, now: number, w
 }
 
 /** One small request through the one HTTP client; the body as text, bounded. */
-export async function httpCall(rt: Runtime, url: URL, method: 'GET' | 'PUT', headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  const [{ httpClient, networkOf }, { requestTo }] = await Promise.all([import('../sso/clients.ts'), import('../net/http.ts')]);
-  const http = await httpClient(networkOf(rt, undefined));
+export async function httpCall(
+  rt: Runtime,
+  endpoint: 'container-credentials' | 'instance-metadata',
+  url: URL,
+  method: 'GET' | 'PUT',
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  const { httpClient, networkOf, requestTo } = await lazy(() => import('../net/client.ts'));
+  const http = await httpClient(networkOf(rt, undefined, endpoint));
   const answer = await http.fetchText(requestTo(url, method, headers), MAX_BODY);
   return { status: answer.status, body: answer.text };
 }

@@ -7,7 +7,7 @@ import type { Runtime } from '../runtime.ts';
 import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
 import { getRoleCredentials } from '../sso/portal.ts';
-import type { RoleCredentials } from './model.ts';
+import type { RoleCredentials } from '../types/credentials.ts';
 import { describeSession, sessionOfProfile } from '../session/ref.ts';
 import { removeFile } from '../fs/files.ts';
 import { loginRequired, tokenPath, usableToken } from './token.ts';

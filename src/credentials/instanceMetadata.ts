@@ -5,7 +5,7 @@ import { ConfigError, ServiceError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import { httpCall, metadataCredentials } from './container.ts';
-import type { AwsCredentials } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
 
 const TOKEN_TTL_SECONDS = '21600';
 const CREDENTIALS_PATH = '/latest/meta-data/iam/security-credentials/';
@@ -35,16 +35,16 @@ export async function instanceMetadataCredentials(rt: Runtime, profileName: stri
   const what = `the instance metadata service at ${base.origin} (credential_source of profile "${profileName}")`;
   const fail = (detail: string) => new ServiceError(`${what}: ${detail}`);
   const headers: Record<string, string> = {};
-  const token = await httpCall(rt, at('/latest/api/token'), 'PUT', { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS }).catch((err: Error) => {
+  const token = await httpCall(rt, 'instance-metadata', at('/latest/api/token'), 'PUT', { 'x-aws-ec2-metadata-token-ttl-seconds': TOKEN_TTL_SECONDS }).catch((err: Error) => {
     throw fail(`cannot be reached: ${err.message}`);
   });
   if (token.status === 200) headers['x-aws-ec2-metadata-token'] = token.body.trim();
   else if (token.status === 400) throw fail('refused the token request (HTTP 400)');
   else if (isTrue(rt.env.AWS_EC2_METADATA_V1_DISABLED)) throw fail(`gave no IMDSv2 token (HTTP ${token.status}) and AWS_EC2_METADATA_V1_DISABLED is true`);
-  const roles = await httpCall(rt, at(CREDENTIALS_PATH), 'GET', headers);
+  const roles = await httpCall(rt, 'instance-metadata', at(CREDENTIALS_PATH), 'GET', headers);
   const role = roles.status === 200 ? roles.body.split('\n')[0]?.trim() : undefined;
   if (!role) throw fail(roles.status === 404 ? 'this instance has no IAM role' : `listing the instance role failed (HTTP ${roles.status})`);
-  const answer = await httpCall(rt, at(`${CREDENTIALS_PATH}${encodeURIComponent(role)}`), 'GET', headers);
+  const answer = await httpCall(rt, 'instance-metadata', at(`${CREDENTIALS_PATH}${encodeURIComponent(role)}`), 'GET', headers);
   const doc = answer.status === 200 ? parseJsonObject(answer.body) : undefined;
   if (!doc) throw fail(`the credentials of role ${role} could not be read (HTTP ${answer.status})`);
   if (doc.Code !== undefined && doc.Code !== 'Success') throw fail(`role ${role}: ${String(doc.Code)} ${typeof doc.Message === 'string' ? doc.Message : ''}`.trim());

@@ -1,32 +1,6 @@
-// The role credentials ssohelper hands out, independent of where they were cached or fetched,
-// and the cache slot through which every cached kind is read and filled (cached.ts, refill.ts).
-
-export interface RoleCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-  accountId: string;
-}
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string | undefined;
-  /** Undefined for long-term keys. */
-  expiration: Date | undefined;
-  /**
-   * How `aws configure export-credentials` prints this expiration, when the provider gave it as
-   * text with its own offset or fraction (a credential_process); otherwise derived from the date.
-   */
-  expirationText?: string;
-  accountId?: string;
-}
-
-/** Credentials that expire, as every cached kind has. */
-export interface ExpiringCredentials extends AwsCredentials {
-  expiration: Date;
-}
+// The cache slot through which every cached kind of credentials is read and filled (cached.ts,
+// refill.ts).
+import type { ExpiringCredentials } from '../types/credentials.ts';
 
 /** One cache entry and how to fill it. */
 export interface CacheSlot<C extends ExpiringCredentials> {

@@ -8,7 +8,7 @@ import { ConfigError, ServiceError } from '../errors.ts';
 import { type Runtime, secondsSetting } from '../runtime.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import { isoString, parseTimestamp } from '../util/time.ts';
-import type { AwsCredentials } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
 
 const MAX_OUTPUT = 1 << 20;
 /** The profiles whose credential_process is running above us, outermost first (a JSON array). */

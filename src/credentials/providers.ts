@@ -8,7 +8,8 @@ import { assumeRoleSlot } from './assumeRole.ts';
 import { cachedCredentials } from './cached.ts';
 import type { CredentialOptions } from './freshness.ts';
 import { ssoSlot } from './roleCredentials.ts';
-import type { AwsCredentials } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
+import { fullProgram } from '../util/load.ts';
 
 export async function credentialsOf(rt: Runtime, plan: CredentialPlan, options: CredentialOptions): Promise<AwsCredentials> {
   switch (plan.kind) {
@@ -19,11 +20,11 @@ export async function credentialsOf(rt: Runtime, plan: CredentialPlan, options: 
     case 'static':
       return { accessKeyId: plan.accessKeyId, secretAccessKey: plan.secretAccessKey, sessionToken: plan.sessionToken, expiration: undefined };
     case 'process': {
-      const { processCredentials } = await import('./process.ts');
+      const { processCredentials } = await fullProgram(() => import('./process.ts'));
       return processCredentials(rt, plan.profileName, plan.command);
     }
     case 'source': {
-      const { sourceCredentials } = await import('./source.ts');
+      const { sourceCredentials } = await fullProgram(() => import('./source.ts'));
       return sourceCredentials(rt, plan.profileName, plan.source);
     }
   }

@@ -5,7 +5,8 @@ import { ConfigError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
 import { humanDuration, isoString } from '../util/time.ts';
 import { type CredentialOptions, isFresh } from './freshness.ts';
-import type { CacheSlot, ExpiringCredentials } from './model.ts';
+import type { CacheSlot } from './model.ts';
+import type { ExpiringCredentials } from '../types/credentials.ts';
 
 export async function refillUnderLock<C extends ExpiringCredentials>(rt: Runtime, slot: CacheSlot<C>, options: CredentialOptions): Promise<C> {
   const started = rt.now();

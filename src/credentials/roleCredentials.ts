@@ -4,7 +4,9 @@ import type { SsoProfile } from '../config/profile.ts';
 import type { Runtime } from '../runtime.ts';
 import { cachedCredentials } from './cached.ts';
 import type { CredentialOptions } from './freshness.ts';
-import type { CacheSlot, RoleCredentials } from './model.ts';
+import type { CacheSlot } from './model.ts';
+import type { RoleCredentials } from '../types/credentials.ts';
+import { cold } from '../util/load.ts';
 
 export function ssoSlot(rt: Runtime, profile: SsoProfile): CacheSlot<RoleCredentials> {
   return {
@@ -17,9 +19,9 @@ export function ssoSlot(rt: Runtime, profile: SsoProfile): CacheSlot<RoleCredent
     write: async (path, creds) => {
       await writeRoleEntry(path, creds);
       // Written after a logout that ran meanwhile? Then take it back (fetch.ts is loaded by now).
-      await (await import('./fetch.ts')).loggedOutMeanwhile(rt, profile, path);
+      await (await cold(() => import('./fetch.ts'))).loggedOutMeanwhile(rt, profile, path);
     },
-    fetchNew: async () => (await import('./fetch.ts')).fetchWithToken(rt, profile),
+    fetchNew: async () => (await cold(() => import('./fetch.ts'))).fetchWithToken(rt, profile),
   };
 }
 

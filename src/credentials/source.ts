@@ -3,15 +3,16 @@ import type { CredentialSourceName } from '../config/credentialProfile.ts';
 import { ConfigError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { checkedCredentials } from './process.ts';
-import type { AwsCredentials } from './model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
+import { lazy } from '../util/load.ts';
 
 export async function sourceCredentials(rt: Runtime, profileName: string, source: CredentialSourceName): Promise<AwsCredentials> {
   if (source === 'EcsContainer') {
-    const { containerCredentials } = await import('./container.ts');
+    const { containerCredentials } = await lazy(() => import('./container.ts'));
     return containerCredentials(rt, profileName);
   }
   if (source === 'Ec2InstanceMetadata') {
-    const { instanceMetadataCredentials } = await import('./instanceMetadata.ts');
+    const { instanceMetadataCredentials } = await lazy(() => import('./instanceMetadata.ts'));
     return instanceMetadataCredentials(rt, profileName);
   }
   const env = rt.env;

@@ -12,6 +12,7 @@ import { clearRefreshFailure, inRefreshCooldown, noteLostRefresh, noteRefreshFai
 import { humanDuration } from '../util/time.ts';
 import { TOKEN_REFRESH_WINDOW_MS } from './freshness.ts';
 import { describeSession, loginCommands, type SessionRef } from '../session/ref.ts';
+import { fullProgram } from '../util/load.ts';
 
 /** How long a refresh may take while the current token still works: nobody should wait longer. */
 const STILL_VALID_REFRESH_MS = 5_000;
@@ -52,9 +53,9 @@ export async function usableToken(rt: Runtime, s: SessionRef): Promise<SsoToken>
 async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string, stillValid: SsoToken | undefined): Promise<SsoToken> {
   const what = `refreshing the SSO token for ${describeSession(s)}`;
   // Loaded before the lock and outside every catch below: in the hot entry this import is where
-  // the run hands over to the full program (src/hot/handover.ts), which must happen before
+  // the run hands over to the full program (src/boot/handover.ts), which must happen before
   // anything is locked, asked or noted, and must not pass for a failed refresh.
-  const { refreshAccessToken: refresh } = await import('../sso/oidc.ts');
+  const { refreshAccessToken: refresh } = await fullProgram(() => import('../sso/oidc.ts'));
   try {
     return await withLock(rt, tokenLockName(tokenCacheHash(s)), what, () => refreshLocked(rt, s, path, refresh), stillValid ? 0 : undefined);
   } catch (err) {

@@ -26,6 +26,7 @@ import {
   type FileFacts,
   type NetworkFacts,
 } from './checks.ts';
+import { cold, lazy } from '../util/load.ts';
 
 export async function runChecks(rt: Runtime, profile: string | undefined): Promise<Check[]> {
   const [configText, credentialsText] = await Promise.all([readConfigText(rt.paths.configFile, 'config file'), readConfigText(rt.paths.credentialsFile, 'credentials file')]);
@@ -51,7 +52,7 @@ export async function runChecks(rt: Runtime, profile: string | undefined): Promi
     checks.push(...checkSessions(sessions));
     checks.push(...(await clockChecks(rt, config, profile, sessionFilter)));
   }
-  const platform = process.platform;
+  const platform = rt.platform;
   checks.push(...checkCacheModes(await cacheEntries(rt), process.getuid?.(), platform));
   checks.push(...checkAwsCli(await findAwsCli(rt, platform)));
   checks.push(...checkNetwork(await networkFacts(rt, config, profile)));
@@ -78,7 +79,7 @@ async function clockChecks(rt: Runtime, config: AwsConfig, profile: string | und
   if (!target) return checkClock(undefined);
   const token = await readToken(tokenCachePath(rt.paths.ssoCacheDir, tokenCacheKey(target.tokenKey)), rt.stderr).catch(() => undefined);
   const valid = token && token.expiresAt.getTime() > rt.now() ? token.accessToken : undefined;
-  const { portalDate } = await import('../sso/probe.ts');
+  const { portalDate } = await lazy(() => import('../sso/probe.ts'));
   const probe = await portalDate(target.endpoint, valid).catch((err: Error) => ({ date: undefined, tokenAccepted: undefined, error: err.message }));
   const checks = checkClock({ endpoint: target.endpoint.url, portalDate: probe.date, localNow: rt.now(), ...(probe.error ? { error: probe.error } : {}) });
   if (probe.tokenAccepted === false) {
@@ -134,9 +135,9 @@ async function findAwsCli(rt: Runtime, platform: NodeJS.Platform): Promise<{ pat
  */
 async function networkFacts(rt: Runtime, config: AwsConfig | undefined, profile: string | undefined): Promise<NetworkFacts> {
   const [{ parseProxy, proxyFor }, { networkSettings }, { profileNetwork }] = await Promise.all([
-    import('../net/proxy.ts'),
-    import('../net/settings.ts'),
-    import('../config/network.ts'),
+    cold(() => import('../net/proxy.ts')),
+    cold(() => import('../net/settings.ts')),
+    lazy(() => import('../config/network.ts')),
   ]);
   const facts: NetworkFacts = { proxies: [], noProxy: rt.env.no_proxy ?? rt.env.NO_PROXY, caBundles: [], errors: [] };
   const portal = config && portalUrl(rt, config, profile);

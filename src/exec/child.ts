@@ -4,7 +4,6 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { CommandStartError, EXIT } from '../errors.ts';
-import { signalForwarding } from '../runtime.ts';
 
 export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 type ForwardedSignal = (typeof FORWARDED_SIGNALS)[number];
@@ -54,6 +53,8 @@ export interface ChildOptions {
   env: Record<string, string>;
   /** Where our signals arrive: the process, or an emitter in tests. */
   signals: NodeJS.EventEmitter;
+  /** Keeps the process from exiting on the signals passed on (Runtime.holdSignals); returns the release. */
+  holdSignals?: () => () => void;
   /** Asked when a keyboard signal arrives: does the child get it from the terminal already? */
   keyboardReachesChild: () => boolean;
   debug?: (message: string) => void;
@@ -73,9 +74,10 @@ export function runChild(options: ChildOptions): Promise<number> {
       return;
     }
     const handlers = new Map<ForwardedSignal, () => void>();
+    const release = options.holdSignals?.();
     const detach = () => {
       for (const [signal, handler] of handlers) options.signals.off(signal, handler);
-      if (handlers.size > 0) signalForwarding.children--;
+      release?.();
       handlers.clear();
     };
     for (const signal of FORWARDED_SIGNALS) {
@@ -90,7 +92,6 @@ export function runChild(options: ChildOptions): Promise<number> {
       handlers.set(signal, handler);
       options.signals.on(signal, handler);
     }
-    signalForwarding.children++;
     let started = false;
     child.once('spawn', () => {
       started = true;

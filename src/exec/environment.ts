@@ -2,6 +2,7 @@
 // SDK could pick other credentials, plus ours. Pure, so each rule is tested as data.
 import type { Env } from '../config/files.ts';
 import { UsageError } from '../errors.ts';
+import { regionVariables } from '../format/credentials.ts';
 
 /** Set in every child; shell prompts show it, and a nested exec for another profile checks it. */
 export const PROFILE_VARIABLE = 'SSOHELPER_PROFILE';
@@ -44,10 +45,7 @@ export function childEnvironment(base: Env, profileName: string, credentials: Ch
   }
   const added = credentials.kind === 'static' ? credentials.variables : serverVariables(credentials.url, credentials.token);
   for (const [k, v] of added) env[k] = v;
-  if (region) {
-    env.AWS_REGION = region;
-    env.AWS_DEFAULT_REGION = region;
-  }
+  for (const [k, v] of regionVariables(region)) env[k] = v;
   env[PROFILE_VARIABLE] = profileName;
   return env;
 }

@@ -1,54 +1,42 @@
 // `exec` and `serve`: credentials for a job, either as keys in its environment or through the
 // local credential endpoint, always obtained through the same locked cache path as `get`.
-import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
-import type { Outcome } from '../commands/command.ts';
-import { chosenFormat, chosenRegion, credentialSource, type CredentialSource } from '../commands/credentialsCommon.ts';
 import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, stringValue } from '../config/model.ts';
-import { assertProfileArgs } from '../config/profile.ts';
-import { UsageError } from '../errors.ts';
-import { credentialVariables, formatVariables } from '../format/credentials.ts';
+import { type CredentialRequest, type CredentialSource, credentialSource } from '../credentials/profileSource.ts';
+import { credentialVariables, type Format, formatVariables, regionVariables } from '../format/credentials.ts';
+import { exitCodeOfSignal } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { inTerminalForeground, runChild } from './child.ts';
-import { checkNesting, childEnvironment, PROFILE_VARIABLE, serverVariables } from './environment.ts';
+import { checkNesting, childEnvironment, serverVariables } from './environment.ts';
 import { assertServable, type CredentialServer, startCredentialServer } from './server.ts';
 
 export interface ExecTarget {
-  /** Undefined: from the environment. */
-  profile: string | undefined;
   command: string;
   args: string[];
 }
 
-/**
- * `exec [PROFILE] [--] COMMAND [ARGS...]`: with `--`, what precedes it is at most the profile;
- * without, the first word is the profile unless --profile names it, and the rest is the command.
- */
-export function execTarget(args: ParsedArgs): ExecTarget {
-  const flag = stringFlag(args, 'profile');
-  const words = args.positionals;
-  let profile: string | undefined;
-  let command: string[];
-  if (args.beforeSeparator !== undefined) {
-    if (args.beforeSeparator > 1) throw new UsageError(`exec: expected at most one PROFILE before --, got: ${words.slice(0, args.beforeSeparator).join(' ')}`, 'see: ssohelper exec --help');
-    profile = words[0] !== undefined && args.beforeSeparator === 1 ? words[0] : undefined;
-    command = words.slice(args.beforeSeparator);
-  } else if (flag !== undefined) {
-    command = words;
-  } else {
-    profile = words[0];
-    command = words.slice(1);
-  }
-  const [file, ...rest] = command;
-  if (file === undefined || file === '') {
-    throw new UsageError('exec: no command given', 'e.g. ssohelper exec dev -- terraform plan   (or: ssohelper exec dev -- "$SHELL" for a shell)');
-  }
-  return { profile: assertProfileArgs(profile, flag), command: file, args: rest };
+/** Region for the job: given the profile's, what AWS_REGION/AWS_DEFAULT_REGION become (undefined: unset). */
+export type RegionChoice = (profileRegion: string | undefined) => string | undefined;
+
+/** Every format but `process`: serve prints variables for a shell. */
+export type ShellFormat = Exclude<Format, 'process'>;
+
+export interface ExecRequest {
+  target: ExecTarget;
+  credentials: CredentialRequest;
+  region: RegionChoice;
+  /** Serve the job from a local endpoint instead of keys in its environment. */
+  server: boolean;
+  nested: boolean;
+  refresh: boolean;
 }
 
-/** Inside an exec child AWS_PROFILE is gone; the profile it runs under is the natural default. */
-function execProfileName(explicit: string | undefined, env: Runtime['env']): string {
-  return explicit || env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || env[PROFILE_VARIABLE] || 'default';
+export interface ServeRequest {
+  credentials: CredentialRequest;
+  region: RegionChoice;
+  port: number | undefined;
+  format: ShellFormat;
+  refresh: boolean;
 }
 
 /** Keys through which the [default] profile would hand an SDK credentials of its own. */
@@ -79,18 +67,17 @@ async function startServer(rt: Runtime, source: CredentialSource, port: number |
   });
 }
 
-export async function runExec(rt: Runtime, args: ParsedArgs): Promise<Outcome> {
-  const target = execTarget(args);
-  const name = execProfileName(target.profile, rt.env);
-  checkNesting(rt.env, name, booleanFlag(args, 'nested'));
-  const regionOf = chosenRegion(args, 'exec');
-  const source = await credentialSource(rt, args, 'exec', name);
-  const server = booleanFlag(args, 'server');
+/** The job's exit status. */
+export async function runExec(rt: Runtime, request: ExecRequest): Promise<number> {
+  const { target } = request;
+  const name = request.credentials.profileName;
+  checkNesting(rt.env, name, request.nested);
+  const source = await credentialSource(rt, request.credentials);
   // Before the job starts: an expired session or a missing role fails here, not an hour in.
-  const creds = await source.credentials(booleanFlag(args, 'refresh'));
-  const region = regionOf(source.profile.region);
+  const creds = await source.credentials(request.refresh);
+  const region = request.region(source.profile.region);
   let endpoint: CredentialServer | undefined;
-  if (server) {
+  if (request.server) {
     assertServable(creds, name, 'exec');
     const warning = defaultProfileWarning(await loadConfig(rt.paths));
     if (warning) rt.stderr(warning);
@@ -103,49 +90,40 @@ export async function runExec(rt: Runtime, args: ParsedArgs): Promise<Outcome> {
     endpoint ? { kind: 'server', url: endpoint.url, token: endpoint.token } : { kind: 'static', variables: credentialVariables(creds) },
     region,
   );
-  // While the job runs, main.ts leaves the signals to runChild (signalForwarding).
+  // While the job runs, the signals are passed on to it and the process does not exit on them.
   try {
     const exitCode = await runChild({
       command: target.command,
       args: target.args,
       env,
       signals: process,
-      keyboardReachesChild: () => inTerminalForeground(process.platform, () => process.stdin.isTTY === true),
+      holdSignals: rt.holdSignals,
+      keyboardReachesChild: () => inTerminalForeground(rt.platform, () => process.stdin.isTTY === true),
       debug: (message) => rt.debug(message),
     });
-    return { stdout: '', exitCode };
+    return exitCode;
   } finally {
     await endpoint?.close();
   }
 }
 
-function parsePort(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(port >= 1 && port <= 65535)) throw new UsageError(`serve: --port "${text}" is not a port number (1-65535)`, 'leave --port out to use a free port');
-  return port;
-}
-
-export async function runServe(rt: Runtime, args: ParsedArgs): Promise<Outcome> {
-  const port = parsePort(stringFlag(args, 'port'));
-  const format = chosenFormat(args, 'serve', 'env');
-  if (format === 'process') throw new UsageError('serve: --format process does not apply; choose a shell format');
-  const regionOf = chosenRegion(args, 'serve');
-  const source = await credentialSource(rt, args, 'serve');
-  assertServable(await source.credentials(booleanFlag(args, 'refresh')), source.profile.profileName, 'serve');
+/** Serves until the run is interrupted; the exit status. */
+export async function runServe(rt: Runtime, request: ServeRequest): Promise<number> {
+  const source = await credentialSource(rt, request.credentials);
+  assertServable(await source.credentials(request.refresh), source.profile.profileName, 'serve');
   const warning = defaultProfileWarning(await loadConfig(rt.paths));
   if (warning) rt.stderr(warning);
-  const endpoint = await startServer(rt, source, port);
-  const stopped = new Promise<void>((resolve) => rt.signal.addEventListener('abort', () => resolve(), { once: true }));
-  const region = regionOf(source.profile.region);
-  const regionVariables: Array<readonly [string, string]> = region ? [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]] : [];
-  rt.stdout(formatVariables([...serverVariables(endpoint.url, endpoint.token), ...regionVariables], format));
+  const endpoint = await startServer(rt, source, request.port);
+  const stopped = new Promise<unknown>((resolve) => rt.signal.addEventListener('abort', () => resolve(rt.signal.reason), { once: true }));
+  const region = request.region(source.profile.region);
+  rt.stdout(formatVariables([...serverVariables(endpoint.url, endpoint.token), ...regionVariables(region)], request.format));
   rt.stderr(
     `ssohelper: serving credentials for profile "${source.profile.profileName}" at ${endpoint.url} until interrupted (Ctrl-C)\n` +
       '  set the two variables above where the job runs, with AWS_PROFILE and AWS_DEFAULT_PROFILE unset, and no AWS_ACCESS_KEY_ID\n',
   );
-  await stopped;
+  const signal = await stopped;
   await endpoint.close();
   rt.stderr('ssohelper: credential endpoint stopped\n');
-  return { stdout: '', exitCode: 0 };
+  // Stopped by a signal, as always: its exit status (130, 143, 129), as for every command.
+  return exitCodeOfSignal(signal);
 }

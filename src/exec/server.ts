@@ -4,7 +4,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { AwsCredentials } from '../credentials/model.ts';
+import type { AwsCredentials } from '../types/credentials.ts';
 import { AccessDeniedError, ConfigError, describeFailure, LockTimeoutError, LoginRequiredError, ServiceError, SsoHelperError } from '../errors.ts';
 import { formatCacheTimestamp, isoString } from '../util/time.ts';
 

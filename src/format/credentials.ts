@@ -44,6 +44,11 @@ export function formatCredentials(
   return formatVariables([...credentialVariables(creds), ...extraVariables], format);
 }
 
+/** The region for tools: both variables, since SDKs read one and the AWS CLI the other; none without a region. */
+export function regionVariables(region: string | undefined): Array<readonly [string, string]> {
+  return region ? [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]] : [];
+}
+
 /** The variables `env` prints, in the AWS CLI's order; exec hands the same ones to its child. */
 export function credentialVariables(creds: PrintableCredentials): Array<readonly [string, string]> {
   const vars: Array<readonly [string, string]> = [

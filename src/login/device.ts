@@ -41,7 +41,7 @@ export async function deviceLogin(ctx: FlowContext): Promise<{ issued: IssuedTok
   try {
     for (;;) {
       await sleep(intervalS * 1000, undefined, { signal: rt.signal }).catch(() => {
-        throw new InterruptedError('login interrupted; nothing was saved');
+        throw new InterruptedError('login interrupted; nothing was saved', rt.signal.reason);
       });
       if (rt.now() >= deadline) throw expired(s.sessionName);
       try {

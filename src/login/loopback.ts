@@ -63,7 +63,7 @@ export async function startCallbackListener(expectedState: string): Promise<Call
         };
         const onAbort = () => {
           done();
-          reject(new InterruptedError('login interrupted; nothing was saved'));
+          reject(new InterruptedError('login interrupted; nothing was saved', signal.reason));
         };
         const timer = setTimeout(() => {
           done();

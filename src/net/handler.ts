@@ -1,7 +1,8 @@
 // The AWS SDK clients' request handler: the smithy HttpHandler interface over our one HTTP client
 // (http.ts), so SDK calls get the same proxy, trust, timeouts and failure labels as ours.
 import type { HttpHandlerOptions, HttpRequest as SdkRequest, HttpResponse as SdkResponse, RequestHandler } from '@smithy/types';
-import { type HttpClient, queryString } from './http.ts';
+import { queryString } from './client.ts';
+import type { HttpClient } from './http.ts';
 
 export class NetworkHandler implements RequestHandler<SdkRequest, SdkResponse, HttpHandlerOptions> {
   readonly metadata = { handlerProtocol: 'http/1.1' };

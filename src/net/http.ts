@@ -16,7 +16,6 @@ import type { HttpTarget, NetContext } from './failure.ts';
 import { attachContext, PROXY_AUTH_CODE } from './failure.ts';
 import { type ProxyServer, proxyFor } from './proxy.ts';
 import type { NetworkSettings } from './settings.ts';
-import { percentEncode } from '../util/percentEncode.ts';
 import { type Answer, AnswerReader, requestBytes } from './wire.ts';
 
 export interface HttpRequest {
@@ -48,22 +47,6 @@ export interface Logger {
 /** Bigger than any answer of the AWS APIs we call; callers that know better pass their own. */
 const DEFAULT_MAX_BYTES = 16 * 1024 * 1024;
 
-/** The request as a URL would give it: protocol, host, port, encoded path and query. */
-export function requestTo(url: URL, method: string, headers: Record<string, string> = {}): HttpRequest {
-  return { method, protocol: url.protocol, host: url.hostname, port: url.port ? Number(url.port) : undefined, path: `${url.pathname}${url.search}`, headers };
-}
-
-/** The query as the SDK encodes it: keys sorted, RFC 3986 escaping, repeated keys for lists. */
-export function queryString(query: Record<string, string | string[] | null | undefined>): string {
-  const parts: string[] = [];
-  for (const key of Object.keys(query).sort()) {
-    const value = query[key];
-    if (Array.isArray(value)) for (const v of value) parts.push(`${percentEncode(key)}=${percentEncode(v)}`);
-    else parts.push(value || typeof value === 'string' ? `${percentEncode(key)}=${percentEncode(value)}` : percentEncode(key));
-  }
-  return parts.join('&');
-}
-
 /** Methods whose empty body is still announced, as Node's http does (some servers want it). */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
 /** Set by us from the request itself; a caller's value would contradict the bytes we send. */
@@ -82,12 +65,15 @@ export class HttpClient {
   private readonly settings: NetworkSettings;
   private readonly ca: string[] | undefined;
   private readonly log: Logger;
+  /** False for an endpoint that is always reached directly (net/client.ts, EndpointKind). */
+  private readonly useProxy: boolean;
 
-  constructor(env: Env, settings: NetworkSettings, ca: string[] | undefined, log: Logger) {
+  constructor(env: Env, settings: NetworkSettings, ca: string[] | undefined, log: Logger, useProxy = true) {
     this.env = env;
     this.settings = settings;
     this.ca = ca;
     this.log = log;
+    this.useProxy = useProxy;
   }
 
   /** Sends the request and reads the whole answer; a body over `maxBytes` is a failure, not a cut. */
@@ -96,7 +82,7 @@ export class HttpClient {
     const https = r.protocol === 'https:';
     if (!https && r.protocol !== 'http:') throw new Error(`unsupported protocol ${r.protocol}`);
     const target: HttpTarget = { host, port: r.port || (https ? 443 : 80), protocol: r.protocol };
-    const proxy = proxyFor({ protocol: r.protocol, hostname: host, port: target.port }, this.env);
+    const proxy = this.useProxy ? proxyFor({ protocol: r.protocol, hostname: host, port: target.port }, this.env) : undefined;
     const context: NetContext = {
       target,
       proxy: proxy && { display: proxy.display, source: proxy.source, hasCredentials: proxy.hasCredentials },

@@ -10,7 +10,7 @@ import { configLockName, withLock } from '../cache/lock.ts';
 import { ConfigError } from '../errors.ts';
 import { readConfigText } from '../config/load.ts';
 import { writeUserFile } from '../fs/files.ts';
-import { unifiedDiff } from '../format/diff.ts';
+import { unifiedDiff } from '../util/diff.ts';
 import type { Runtime } from '../runtime.ts';
 import { classify } from '../sso/errors.ts';
 import { listAccountRoles, listAccounts } from '../sso/portal.ts';

@@ -9,11 +9,12 @@ import { readToken, tokenCacheHash } from '../cache/token.ts';
 import { resolveEndpoint } from '../config/endpoints.ts';
 import type { AwsConfig } from '../config/model.ts';
 import { profileNetwork } from '../config/network.ts';
-import { selectProfileName } from '../config/profile.ts';
+import { REGION, selectProfileName } from '../config/profile.ts';
 import { describeSession, type SessionRef } from './ref.ts';
 import { removeFile, sweepTempFiles } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
-import { type Endpoint, endpointFor as sessionEndpoint, networkOf } from '../sso/clients.ts';
+import { networkOf } from '../net/client.ts';
+import { type Endpoint, endpointFor as sessionEndpoint } from '../sso/clients.ts';
 import { logout as logoutApi } from '../sso/portal.ts';
 
 export interface LogoutResult {
@@ -22,7 +23,6 @@ export interface LogoutResult {
   roleEntries: number;
 }
 
-const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 
 async function revokeAndRemove(rt: Runtime, file: CacheFile, endpoint: Endpoint | undefined): Promise<boolean> {
   if (typeof file.data?.accessToken !== 'string') return false;

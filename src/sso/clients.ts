@@ -1,21 +1,14 @@
-// The one HTTP client of each network setting, and every AWS SDK client ssohelper uses, are
-// built here and only here (test/unit/clients.test.ts checks): each SDK client gets the HTTP
-// client of src/net/ (proxy, CA trust, connect and read timeouts) and a logger that writes to
-// --debug, never to our stderr. src/net/ is loaded only when a network call is due, and the SDK
-// only for the services that use it (OIDC, STS): the SSO portal calls go without it.
+// Every AWS SDK client ssohelper uses is built here and only here (test/unit/clients.test.ts
+// checks): each gets the HTTP client of src/net/client.ts (proxy, CA trust, connect and read
+// timeouts) and a logger that writes to --debug, never to our stderr. The SDK is loaded only for
+// the services that use it (OIDC, STS): the SSO portal calls go without it. Also the endpoints
+// of a session's portal and OIDC service.
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { STSClient } from '@aws-sdk/client-sts';
-import type { Env } from '../config/files.ts';
 import type { ProfileNetwork } from '../config/network.ts';
-import type { HttpClient } from '../net/http.ts';
+import { httpClient, type Network, networkOf } from '../net/client.ts';
 import type { Runtime } from '../runtime.ts';
-
-/** Where the network settings of a call come from: the environment and the profile in use. */
-export interface Network {
-  env: Env;
-  profile: ProfileNetwork | undefined;
-  debug(message: string): void;
-}
+import { awsSdk, fullProgram } from '../util/load.ts';
 
 export interface Endpoint {
   url: string;
@@ -32,42 +25,6 @@ export function endpointFor(
   return { url: s.endpoints[service], region: s.ssoRegion, network: networkOf(rt, s.network) };
 }
 
-export function networkOf(rt: Runtime, profile: ProfileNetwork | undefined): Network {
-  return { env: rt.env, profile, debug: rt.debug };
-}
-
-// One client per distinct setting, so the calls of one command share connections.
-const clients = new Map<string, Promise<HttpClient>>();
-
-/** The HTTP client for these settings; a bad setting throws ConfigError (exit 3). */
-export function httpClient(network: Network): Promise<HttpClient> {
-  const env = network.env;
-  const proxyVars = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY', 'AWS_CA_BUNDLE', 'SSOHELPER_USE_SYSTEM_CA', 'NODE_USE_SYSTEM_CA'];
-  const key = JSON.stringify([network.profile ?? null, proxyVars.map((v) => env[v] ?? null)]);
-  let client = clients.get(key);
-  if (!client) {
-    client = (async () => {
-      const [{ HttpClient }, { networkSettings }, { trustedCertificates }, { checkProxyVariables }] = await Promise.all([
-        import('../net/http.ts'),
-        import('../net/settings.ts'),
-        import('../net/trust.ts'),
-        import('../net/proxy.ts'),
-      ]);
-      const settings = networkSettings(env, network.profile);
-      checkProxyVariables(env);
-      const ca = trustedCertificates(settings);
-      network.debug(
-        `network: CA ${settings.caBundle ? `${settings.caBundle.path} (${settings.caBundle.source})` : 'Node defaults'}${settings.useSystemCa ? ' + system store' : ''}, ` +
-          `connect timeout ${settings.connectTimeoutMs / 1000}s, read timeout ${settings.readTimeoutMs / 1000}s`,
-      );
-      return new HttpClient(env, settings, ca, network);
-    })();
-    clients.set(key, client);
-    client.catch(() => clients.delete(key));
-  }
-  return client;
-}
-
 /** What every client gets besides its endpoint. */
 async function common(network: Network) {
   // The SDK logs whole requests as objects (inputs whose secrets depend on the service model's
@@ -75,7 +32,7 @@ async function common(network: Network) {
   const debug = (m: unknown) => {
     if (typeof m === 'string') network.debug(`aws-sdk: ${m}`);
   };
-  const [{ NetworkHandler }, http] = await Promise.all([import('../net/handler.ts'), httpClient(network)]);
+  const [{ NetworkHandler }, http] = await Promise.all([fullProgram(() => import('../net/handler.ts')), httpClient(network)]);
   silenceConsole(network.debug);
   return {
     maxAttempts: 1,
@@ -85,7 +42,7 @@ async function common(network: Network) {
 }
 
 export async function oidcClient(endpoint: Endpoint): Promise<{ client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') }> {
-  const [sdk, config] = await Promise.all([import('@aws-sdk/client-sso-oidc'), common(endpoint.network)]);
+  const [sdk, config] = await Promise.all([awsSdk(() => import('@aws-sdk/client-sso-oidc')), common(endpoint.network)]);
   return { sdk, client: new sdk.SSOOIDCClient({ region: endpoint.region, endpoint: endpoint.url, ...config }) };
 }
 
@@ -97,7 +54,7 @@ export async function stsClient(
   endpoint: { region: string; url?: string | undefined; network: Network },
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
 ): Promise<{ client: STSClient; sdk: typeof import('@aws-sdk/client-sts') }> {
-  const [sdk, config] = await Promise.all([import('@aws-sdk/client-sts'), common(endpoint.network)]);
+  const [sdk, config] = await Promise.all([awsSdk(() => import('@aws-sdk/client-sts')), common(endpoint.network)]);
   return { sdk, client: new sdk.STSClient({ region: endpoint.region, ...(endpoint.url && { endpoint: endpoint.url }), ...(credentials && { credentials }), ...config }) };
 }
 

@@ -3,14 +3,14 @@
 // client-sso: the SDK's start-up cost more than the rest of a first `get` together (see the
 // CHANGELOG for the figures). Every request goes through ssoCall, so callers get retries and only
 // our own errors.
-import type { RoleCredentials } from '../credentials/model.ts';
+import type { RoleCredentials } from '../types/credentials.ts';
 import { isSafeCredentialValue } from '../cache/role.ts';
 import { ServiceError } from '../errors.ts';
-import { queryString } from '../net/http.ts';
+import { httpClient, queryString } from '../net/client.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import { version } from '../util/version.ts';
 import { type SsoApi, ssoCall } from './call.ts';
-import { type Endpoint, httpClient } from './clients.ts';
+import type { Endpoint } from './clients.ts';
 
 /** A page of accounts is about 150 bytes an account, at most 100 accounts: far below this. */
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;

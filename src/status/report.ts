@@ -1,4 +1,4 @@
-// The status report as data (stable JSON for scripts; format/status.ts renders it for people):
+// The status report as data (stable JSON for scripts; render.ts renders it for people):
 // which sessions are usable, which will renew themselves, and when a login is due.
 // Pure: cache contents, config knowledge and the clock go in.
 import { parseRoleEntry } from '../cache/role.ts';

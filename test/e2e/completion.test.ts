@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { COMMANDS } from '../../src/cli/commands.ts';
+import { COMMANDS } from '../../src/commands/index.ts';
 import { complete } from '../../src/cli/completion.ts';
 import { FORMATS } from '../../src/format/credentials.ts';
 import { makeHome } from '../helpers/home.ts';

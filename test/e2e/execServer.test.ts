@@ -58,9 +58,9 @@ async function startServe(args: string[]): Promise<{ child: ChildProcess; url: s
   return { child, url: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI as string, token: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN as string, stderr: () => stderr, vars };
 }
 
-async function stop(child: ChildProcess): Promise<number | null> {
+async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
   const done = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGTERM');
+  child.kill(signal);
   return done;
 }
 
@@ -139,10 +139,19 @@ suite('serve', () => {
       assert.equal(fx.emu.counters.GetRoleCredentials, 1);
       assert.doesNotMatch(s.stderr(), new RegExp(s.token), 'the token is never logged');
     } finally {
-      assert.equal(await stop(s.child), 0);
+      assert.equal(await stop(s.child), 143, 'SIGTERM: 143, as the exit-code table says');
     }
     assert.match(s.stderr(), /credential endpoint refused a request \(missing or wrong authorization token\)/);
     assert.match(s.stderr(), /credential endpoint stopped/);
+  });
+
+  test('SIGINT ends serve with 130 and SIGHUP (a closed terminal) with 129, each after its closing message', async () => {
+    await login();
+    for (const [signal, code] of [['SIGINT', 130], ['SIGHUP', 129]] as const) {
+      const s = await startServe(['dev']);
+      assert.equal(await stop(s.child, signal), code, `${signal}: ${s.stderr()}`);
+      assert.match(s.stderr(), /credential endpoint stopped\n$/, signal);
+    }
   });
 
   test('a session that ends mid-run: the protocol error JSON, and a log line naming the fix', async () => {

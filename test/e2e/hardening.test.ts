@@ -193,7 +193,7 @@ suite('temp files of killed writes (defect 9)', () => {
 });
 
 suite('signals during get (defect 16)', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     test(`${signal} while fetching exits ${code} and leaves no lock or temp file`, async () => {
       await login();
       const hold = fx.emu.holdNext('GetRoleCredentials');

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadedBy, probedArgs, probeReport } from '../../scripts/build.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from '../../scripts/fixture.ts';
 import { assumeRoleCachePath, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
-import { COLD_FILE, FULL_FILE, HOT_FILE } from '../../src/hot/embedded.ts';
+import { COLD_FILE, FULL_FILE, HOT_FILE } from '../../src/boot/embedded.ts';
 import { Emulator } from '../emulator/server.ts';
 import { collect, describe as explain, ROOT } from '../helpers/run.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -182,7 +182,7 @@ fs.openSync = function (path, ...rest) {
   }
   return openSync.call(this, path, ...rest);
 };
-process.on('exit', () => fs.writeSync(2, 'listeners: SIGINT ' + process.listenerCount('SIGINT') + ', SIGTERM ' + process.listenerCount('SIGTERM') + '\\n'));
+process.on('exit', () => fs.writeSync(2, 'listeners: SIGINT ' + process.listenerCount('SIGINT') + ', SIGTERM ' + process.listenerCount('SIGTERM') + ', SIGHUP ' + process.listenerCount('SIGHUP') + '\\n'));
 `;
 
 describe('signals on the hot path (defect 16)', { skip }, () => {
@@ -193,7 +193,7 @@ describe('signals on the hot path (defect 16)', { skip }, () => {
   writeFileSync(preload, PRELOAD);
   const env = { HOME: home, PATH: '/usr/bin:/bin', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     test(`${signal} during a cached get exits ${code} with nothing on stdout`, async () => {
       const ready = join(home, `ready-${signal}`);
       const resume = join(home, `resume-${signal}`);
@@ -208,7 +208,7 @@ describe('signals on the hot path (defect 16)', { skip }, () => {
       const r = await done;
       assert.deepEqual([r.code, r.signal], [code, null], explain(r));
       assert.equal(r.stdout, '');
-      assert.match(r.stderr, /^listeners: SIGINT 1, SIGTERM 1$/m);
+      assert.match(r.stderr, /^listeners: SIGINT 1, SIGTERM 1, SIGHUP 1$/m);
     });
   }
 
@@ -219,7 +219,7 @@ describe('signals on the hot path (defect 16)', { skip }, () => {
     for (const args of [['status'], ['get', FIXTURE.profile, '--debug']]) {
       const full = spawnSync(process.execPath, ['--require', preload, HOT, ...args], { env, encoding: 'utf8', timeout: 30_000 });
       assert.equal(full.status, 0, full.stderr);
-      assert.match(full.stderr, /^listeners: SIGINT 1, SIGTERM 1$/m, `${args.join(' ')}: ${full.stderr}`);
+      assert.match(full.stderr, /^listeners: SIGINT 1, SIGTERM 1, SIGHUP 1$/m, `${args.join(' ')}: ${full.stderr}`);
     }
   });
 });

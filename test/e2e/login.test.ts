@@ -158,17 +158,19 @@ suite('browser sign-in (authorization code with PKCE)', () => {
     assert.equal(existsSync(tokenFile(fx.home)), false);
   });
 
-  test('Ctrl-C while waiting exits 130 and leaves no token, temp file or lock behind', async () => {
-    const login = start(['login', '--sso-session', SESSION], browser.env('ignore'));
-    await until(() => /Waiting for the browser sign-in/.test(login.stderr()));
-    login.child.kill('SIGINT');
-    const r = await login.done;
-    assert.equal(r.code, 130, describe(r));
-    assert.match(r.stderr, /login interrupted; nothing was saved/);
-    assert.equal(existsSync(tokenFile(fx.home)), false);
-    assert.deepEqual(readdirSync(fx.home.ssoCacheDir).filter((f) => f.endsWith('.tmp')), []);
-    const locks = join(fx.home.dir, '.aws', 'ssohelper', 'locks');
-    assert.deepEqual(existsSync(locks) ? readdirSync(locks) : [], []);
+  test('Ctrl-C, SIGTERM or SIGHUP while waiting exits 130, 143 or 129 and leaves no token, temp file or lock behind', async () => {
+    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+      const login = start(['login', '--sso-session', SESSION], browser.env('ignore'));
+      await until(() => /Waiting for the browser sign-in/.test(login.stderr()));
+      login.child.kill(signal);
+      const r = await login.done;
+      assert.equal(r.code, code, `${signal}: ${describe(r)}`);
+      assert.match(r.stderr, /login interrupted; nothing was saved/);
+      assert.equal(existsSync(tokenFile(fx.home)), false);
+      assert.deepEqual(readdirSync(fx.home.ssoCacheDir).filter((f) => f.endsWith('.tmp')), []);
+      const locks = join(fx.home.dir, '.aws', 'ssohelper', 'locks');
+      assert.deepEqual(existsSync(locks) ? readdirSync(locks) : [], [], `${signal} left a lock`);
+    }
   });
 });
 

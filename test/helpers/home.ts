@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { roleCachePath, writeRoleEntry } from '../../src/cache/role.ts';
-import type { RoleCredentials } from '../../src/credentials/model.ts';
+import type { RoleCredentials } from '../../src/types/credentials.ts';
 import { type SsoToken, tokenCachePath, writeToken } from '../../src/cache/token.ts';
 import { tempDir } from './temp.ts';
 

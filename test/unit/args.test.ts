@@ -38,3 +38,20 @@ test('options end at the N-th positional when the command says so (exec COMMAND 
   assert.deepEqual(execParse('dev', 'sh', '--', '-x'), { flags: {}, positionals: ['dev', 'sh', '--', '-x'] });
   assert.throws(() => execParse('dev', '--bogus', 'tf'), /exec: unknown option --bogus/);
 });
+
+test('a flag with a fixed list of values refuses any other, as --x v and --x=v', () => {
+  const specs: FlagSpec[] = [
+    { name: 'output', type: 'string', description: '', values: ['text', 'json'] },
+    { name: 'format', type: 'string', description: '', values: ['process', 'env', 'fish'] },
+  ];
+  const parseWith = (...argv: string[]) => parseCommandArgs(argv, specs, 0, 'status');
+  assert.deepEqual(parseWith('--output', 'json', '--format=fish').flags, { output: 'json', format: 'fish' });
+  const cases: Array<[string[], string]> = [
+    [['--output', 'yaml'], 'status: unknown output "yaml"; choose text or json'],
+    [['--output=JSON'], 'status: unknown output "JSON"; choose text or json'],
+    [['--format', 'tcsh'], 'status: unknown format "tcsh"; choose one of process, env, fish'],
+  ];
+  for (const [argv, message] of cases) {
+    assert.throws(() => parseWith(...argv), (err: unknown) => err instanceof UsageError && err.message === message && err.exitCode === 2, argv.join(' '));
+  }
+});

@@ -13,7 +13,7 @@ import {
   checkSessions,
   duplicateSections,
 } from '../../src/doctor/checks.ts';
-import { doctorJson, renderDoctor } from '../../src/format/doctor.ts';
+import { doctorJson, renderDoctor } from '../../src/doctor/render.ts';
 
 const config = (text: string) => buildConfig(parseIni(text), new Map(), { configFile: 'c', credentialsFile: 'k' });
 

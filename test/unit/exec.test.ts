@@ -6,7 +6,7 @@ import { parseCommandArgs } from '../../src/cli/args.ts';
 import { exec } from '../../src/commands/exec.ts';
 import { exitStatus, inTerminalForeground, startFailure } from '../../src/exec/child.ts';
 import { checkNesting, childEnvironment } from '../../src/exec/environment.ts';
-import { execTarget } from '../../src/exec/run.ts';
+import { execTarget } from '../../src/commands/exec.ts';
 import { assertServable, credentialBody, errorStatus, refusal, tokenMatches } from '../../src/exec/server.ts';
 import { AccessDeniedError, ConfigError, LockTimeoutError, LoginRequiredError, ServiceError, UsageError } from '../../src/errors.ts';
 

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { COMMANDS } from '../../src/cli/commands.ts';
+import { COMMANDS } from '../../src/commands/index.ts';
 import { commandHelp, exitCodesOf, mainHelp } from '../../src/cli/help.ts';
 import { EXIT, EXIT_DESCRIPTIONS, EXIT_LABELS, EXIT_ONLY_FOR } from '../../src/errors.ts';
 import { ROOT } from '../helpers/run.ts';

@@ -45,3 +45,14 @@ test('the project\'s own src/ has no cycle', () => {
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts/import-cycles.ts')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
 });
+
+test('folders that import each other fail, though no module cycle exists', () => {
+  const r = check({
+    'cli/args.ts': "export const args = 1;\n",
+    'cli/help.ts': "import { list } from '../commands/list.ts';\nexport const help = list;\n",
+    'commands/list.ts': "import { args } from '../cli/args.ts';\nexport const list = args;\n",
+  });
+  assert.equal(r.status, 1);
+  assert.match(r.stderr, /folder cycle: (cli -> commands -> cli|commands -> cli -> commands)/);
+  assert.doesNotMatch(r.stderr, /^import cycle/m);
+});

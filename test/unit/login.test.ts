@@ -17,7 +17,7 @@ import { authorizeUrl, codeChallenge, interpretCallback, newCodeVerifier, redire
 import { percentEncode } from '../../src/util/percentEncode.ts';
 import { planLogin } from '../../src/login/plan.ts';
 import { scopesFor } from '../../src/login/register.ts';
-import { renderStatus } from '../../src/format/status.ts';
+import { renderStatus } from '../../src/status/render.ts';
 import { buildStatus } from '../../src/status/report.ts';
 
 /** The Debian AWS CLI 2.9.19 (its vendored botocore) run as the reference implementation. */

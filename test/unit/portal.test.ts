@@ -8,10 +8,9 @@ import { GetRoleCredentialsCommand, ListAccountRolesCommand, ListAccountsCommand
 import { buildQueryString } from '@smithy/core/protocols';
 import fc from 'fast-check';
 import { ServiceError } from '../../src/errors.ts';
-import { queryString } from '../../src/net/http.ts';
+import { networkOf, queryString } from '../../src/net/client.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { classify } from '../../src/sso/errors.ts';
-import { networkOf } from '../../src/sso/clients.ts';
 import { errorCode, getRoleCredentials, listAccountRoles, listAccounts, logout, portalRequest } from '../../src/sso/portal.ts';
 
 interface Seen {

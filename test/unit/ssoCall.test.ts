@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import { LoginRequiredError, SsoHelperError } from '../../src/errors.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { SsoApiError, ssoCall } from '../../src/sso/call.ts';
-import { networkOf } from '../../src/sso/clients.ts';
+import { networkOf } from '../../src/net/client.ts';
 
 const rt = createRuntime({ env: { SSOHELPER_RETRY_TIMEOUT: '5' }, debug: false, stderr: () => undefined, interactive: () => false });
 const endpoint = { url: 'http://127.0.0.1:9', region: 'eu-west-1', network: networkOf(rt, undefined) };

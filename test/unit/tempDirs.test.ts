@@ -7,22 +7,19 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { once } from 'node:events';
 import { test } from 'node:test';
+import { sources } from '../../scripts/lib/sources.ts';
 import { ROOT } from '../helpers/run.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 const HELPER = join(ROOT, 'test', 'helpers', 'temp.ts');
 
-function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && /\.(ts|js|cjs|mjs|py|sh)$/.test(e.name))
-    .map((e) => join(e.parentPath, e.name));
-}
+const sourceFiles = (dir: string) => sources(dir, /\.(ts|js|cjs|mjs|py|sh)$/);
 
 test('no test, helper or script makes a temporary directory or file except through tempDir()', () => {
   // Built from parts so this file does not match itself.
   const made = new RegExp(['mk' + 'dtemp', '\\btmp' + 'dir\\(', '\\bmk' + 'temp\\b', 'Temporary' + 'Directory', 'NamedTemporary' + 'File'].join('|'));
   const offenders: string[] = [];
-  for (const file of [...sources(join(ROOT, 'test')), ...sources(join(ROOT, 'scripts'))]) {
+  for (const file of [...sourceFiles(join(ROOT, 'test')), ...sourceFiles(join(ROOT, 'scripts'))]) {
     if (file === HELPER) continue;
     readFileSync(file, 'utf8')
       .split('\n')

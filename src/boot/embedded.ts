@@ -1,5 +1,5 @@
-// The scripts inside the single executable. Its main script (src/hot/seaMain.ts) only runs the
-// hot bundle (src/hot.ts: cached answers); on a cache miss for an SSO role the hot bundle loads
+// The scripts inside the single executable. Its main script (src/boot/seaMain.ts) only runs the
+// hot bundle (src/boot/hot.ts: cached answers); on a cache miss for an SSO role the hot bundle loads
 // the cold script (the lock, the portal request, the cache write), which runs in the same start
 // and shares the hot bundle's modules; anything else runs the full program (src/main.ts), and
 // the full program loads the AWS SDK bundle (the OIDC and STS clients, three quarters of all the
@@ -26,6 +26,18 @@ export const EMBEDDED = {
   full: { file: FULL_FILE, asset: 'full.cjs', cache: 'full.cache' },
   sdk: { file: SDK_FILE, asset: 'sdk.cjs', cache: 'sdk.cache' },
 } as const satisfies Record<string, EmbeddedScript>;
+
+/** The AWS SDK packages the full program imports; they make up the SDK bundle. */
+export const SDK_PACKAGES = ['@aws-sdk/client-sso-oidc', '@aws-sdk/client-sts'];
+
+/**
+ * The cold script's modules that the hot bundle (or a module both share) may import(),
+ * repo-relative: what a first `get` for an SSO role needs beyond a cached answer (the lock, the
+ * portal request, the HTTP client, the cache write). They run in the hot entry's own start,
+ * from a script of their own, so a cached answer neither reads nor compiles them. A token
+ * refresh, a login or a role chain still hands over (the SDK, the browser, STS).
+ */
+export const COLD_ENTRIES = ['src/credentials/refill.ts', 'src/credentials/fetch.ts', 'src/net/http.ts', 'src/net/settings.ts', 'src/net/trust.ts', 'src/net/proxy.ts'];
 
 /** Where the hot bundle hands its modules to the cold script (scripts/build.ts, sharedPlugin). */
 export const SHARED_MODULES = 'ssohelper.sharedModules';

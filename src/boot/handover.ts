@@ -1,4 +1,4 @@
-// The hot bundle (src/hot.ts) holds only what get, env and export-credentials run for a cached
+// The hot bundle (src/boot/hot.ts) holds only what get, env and export-credentials run for a cached
 // answer or a first call for an SSO role. scripts/build.ts resolves every other dynamic import()
 // in it to a module that calls handover(): reaching code that was left out means this run is
 // not the hot entry's, and the full program must redo it from the start. So such an import has

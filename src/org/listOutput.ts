@@ -1,7 +1,7 @@
 // `ssohelper list` output: a table of accounts and roles, or ready-made profile sections.
-import type { Assignment } from '../org/listing.ts';
-import { assignNames, DEFAULT_TEMPLATE } from '../org/naming.ts';
-import { renderTable } from './table.ts';
+import type { Assignment } from './listing.ts';
+import { assignNames, DEFAULT_TEMPLATE } from './naming.ts';
+import { renderTable } from '../format/table.ts';
 
 export function accountTable(assignments: Assignment[]): string {
   const rows = assignments.flatMap((a) => a.roles.map((r) => [a.accountId, a.accountName ?? '', r]));

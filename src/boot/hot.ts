@@ -1,21 +1,21 @@
 // The executable's entry. get, env and export-credentials answer from this small bundle alone
 // when the cache has fresh credentials; a first call for an SSO role adds the cold script (lock,
-// one portal request, cache write; COLD_ENTRIES in scripts/build.ts) in the same process.
+// one portal request, cache write; COLD_ENTRIES in src/boot/embedded.ts) in the same process.
 // Everything else (other commands, a token refresh, a login, a role chain, --help, --debug) is
 // handed to the full program, src/main.ts, which starts over and does all of it. New commands
-// belong in src/cli/commands.ts, never here: the build fails if this bundle grows a dependency
-// on a package, and every other dynamic import() in it becomes a handover (src/hot/handover.ts).
-import { parseCommandArgs } from './cli/args.ts';
-import { STDERR, STDOUT, write } from './cli/output.ts';
-import type { Command } from './commands/command.ts';
-import { describeFailure, EXIT, SsoHelperError, UsageError } from './errors.ts';
-import { env } from './commands/env.ts';
-import { exportCredentials } from './commands/exportCredentials.ts';
-import { get } from './commands/get.ts';
-import { hotLoadedFrom, runFullProgram } from './hot/embedded.ts';
-import { handover, handoverRequested } from './hot/handover.ts';
-import { exitOnSignals, signalsDelivered } from './hot/signals.ts';
-import { checkSettings, createRuntime, debugRequested } from './runtime.ts';
+// belong in src/commands/index.ts, never here: the build fails if this bundle grows a dependency
+// on a package, and every other dynamic import() in it becomes a handover (src/boot/handover.ts).
+import { parseCommandArgs } from '../cli/args.ts';
+import { STDERR, STDOUT, write } from '../cli/output.ts';
+import type { Command } from '../cli/command.ts';
+import { describeFailure, EXIT, SsoHelperError, UsageError } from '../errors.ts';
+import { env } from '../commands/env.ts';
+import { exportCredentials } from '../commands/exportCredentials.ts';
+import { get } from '../commands/get.ts';
+import { hotLoadedFrom, runFullProgram } from './embedded.ts';
+import { handover, handoverRequested } from './handover.ts';
+import { exitOnSignals, signalsDelivered } from './signals.ts';
+import { checkSettings, createRuntime, debugRequested } from '../runtime.ts';
 
 const HOT_COMMANDS: readonly Command[] = [get, env, exportCredentials];
 

@@ -1,5 +1,5 @@
 // `doctor` for a person: one line per check, ✓ / ✗ / !, with the fix indented below.
-import type { Check } from '../doctor/checks.ts';
+import type { Check } from './checks.ts';
 
 const MARK = { ok: '✓', fail: '✗', warn: '!' } as const;
 

@@ -1,8 +1,8 @@
 // `ssohelper status` for a person: a table to read at a glance; the JSON form is the report itself.
 import { INIT_COMMAND } from '../config/profile.ts';
-import type { StatusReport } from '../status/report.ts';
+import type { StatusReport } from './report.ts';
 import { humanDuration } from '../util/time.ts';
-import { renderTable } from './table.ts';
+import { renderTable } from '../format/table.ts';
 
 /** `2026-11-22 04:26 UTC`: unambiguous in any time zone. */
 function when(iso: string | null): string {

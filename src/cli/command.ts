@@ -1,4 +1,4 @@
-import type { FlagSpec, OptionsEnd, ParsedArgs } from '../cli/args.ts';
+import type { FlagSpec, OptionsEnd, ParsedArgs } from './args.ts';
 import type { Runtime } from '../runtime.ts';
 
 export interface Command {
