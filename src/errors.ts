@@ -1,6 +1,6 @@
 // Every failure the user can meet is one of these classes, and describeFailure (below) maps
 // them to exit codes in one place for both entries (src/main.ts and the hot entry,
-// src/boot/hot.ts), so scripts can rely on the numbers documented in the README and --help.
+// src/boot/hot.ts), so scripts can rely on the numbers documented in docs/reference.md and --help.
 
 export const EXIT = {
   ok: 0,
@@ -15,6 +15,8 @@ export const EXIT = {
   cannotExecute: 126,
   /** exec: no such command (as shells report it). */
   commandNotFound: 127,
+  /** Ended by SIGHUP (a closed terminal or SSH session), as shells report it (128 + 1). */
+  hangup: 129,
   interrupted: 130,
   /** Ended by SIGTERM, as shells report it (128 + 15). */
   terminated: 143,
@@ -31,6 +33,7 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<readonly [number, string]> = [
   [EXIT.lockTimeout, 'timed out waiting for another ssohelper process holding a lock'],
   [EXIT.cannotExecute, 'exec: the command cannot be run (not executable, or a directory)'],
   [EXIT.commandNotFound, 'exec: the command was not found'],
+  [EXIT.hangup, 'hung up (SIGHUP: the terminal or SSH session closed)'],
   [EXIT.interrupted, 'interrupted (Ctrl-C)'],
   [EXIT.terminated, 'terminated (SIGTERM)'],
 ];
@@ -47,6 +50,7 @@ export const EXIT_LABELS: Readonly<Record<number, string>> = {
   [EXIT.lockTimeout]: 'lock timeout',
   [EXIT.cannotExecute]: 'cannot execute',
   [EXIT.commandNotFound]: 'command not found',
+  [EXIT.hangup]: 'hung up',
   [EXIT.interrupted]: 'interrupted',
   [EXIT.terminated]: 'terminated',
 };
@@ -115,13 +119,10 @@ export class CommandStartError extends SsoHelperError {
 export const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 export type StopSignal = (typeof STOP_SIGNALS)[number];
 
-/**
- * SIGHUP (a closed terminal or SSH session) is handled like SIGTERM and exits 129; its row in the
- * README's exit-code table is for the lead to add, so it is not in EXIT yet (the table test).
- */
+/** SIGHUP (a closed terminal or SSH session) is handled like SIGTERM, with its own code. */
 export function exitCodeOfSignal(signal: unknown): number {
   if (signal === 'SIGTERM') return EXIT.terminated;
-  if (signal === 'SIGHUP') return 128 + 1;
+  if (signal === 'SIGHUP') return EXIT.hangup;
   return EXIT.interrupted;
 }
 
