@@ -1,5 +1,5 @@
 // The executable's entry. get, env and export-credentials answer from this small bundle alone
-// when the cache has fresh credentials; a first call for an SSO role adds the cold script (lock,
+// when the cache has fresh credentials, and prompt always (it reads the environment only); a first call for an SSO role adds the cold script (lock,
 // one portal request, cache write; COLD_ENTRIES in src/boot/embedded.ts) in the same process.
 // Everything else (other commands, a token refresh, a login, a role chain, --help, --debug) is
 // handed to the full program, src/main.ts, which starts over and does all of it. New commands
@@ -12,12 +12,13 @@ import { describeFailure, EXIT, SsoHelperError, UsageError } from '../errors.ts'
 import { env } from '../commands/env.ts';
 import { exportCredentials } from '../commands/exportCredentials.ts';
 import { get } from '../commands/get.ts';
+import { prompt } from '../commands/prompt.ts';
 import { hotLoadedFrom, runFullProgram } from './embedded.ts';
 import { handover, handoverRequested } from './handover.ts';
 import { exitOnSignals, signalsDelivered } from './signals.ts';
 import { checkSettings, createRuntime, debugRequested } from '../runtime.ts';
 
-const HOT_COMMANDS: readonly Command[] = [get, env, exportCredentials];
+const HOT_COMMANDS: readonly Command[] = [get, env, exportCredentials, prompt];
 
 interface HotResult {
   stdout: string;

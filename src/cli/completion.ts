@@ -141,7 +141,7 @@ _ssohelper() {
 if [[ "\${funcstack[1]}" == _ssohelper ]]; then
   _ssohelper "$@"
 else
-  compdef _ssohelper ssohelper
+  (( $+functions[compdef] )) && compdef _ssohelper ssohelper
 fi
 `;
     case 'fish':

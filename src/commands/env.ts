@@ -1,5 +1,5 @@
-import { formatCredentials, regionVariables } from '../format/credentials.ts';
 import type { Command } from '../cli/command.ts';
+import { envOutput } from '../shell/variables.ts';
 import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
 
 
@@ -13,6 +13,9 @@ export const env: Command = {
     'the profile sets a region, or REGION with --region (--no-region leaves them out).',
     'Formats: env (bash, zsh, sh: export K=V), env-no-export (K=V), powershell ($Env:K="V"),',
     'windows-cmd (set K=V), fish (set -gx K "V"), process (JSON).',
+    'SSOHELPER_PROFILE names the profile (prompts and `status` read it); AWS_PROFILE and',
+    'AWS_DEFAULT_PROFILE, when set, are removed so they cannot name another profile.',
+    'To switch the shell you are in, `ssohelper use` (with the hook) does all of this.',
   ].join('\n'),
   examples: [
     'eval "$(ssohelper env dev)" && terraform plan',
@@ -26,7 +29,6 @@ export const env: Command = {
     const format = chosenFormat(args, 'env');
     const regionOf = chosenRegion(args, 'env');
     const { profile, creds } = await credentialsFor(rt, args, 'env');
-    const region = format !== 'process' ? regionOf(profile.region) : undefined;
-    return formatCredentials(creds, format, regionVariables(region));
+    return envOutput({ profileName: profile.profileName, creds, region: regionOf(profile.region) }, format, rt.env);
   },
 };

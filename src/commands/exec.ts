@@ -2,7 +2,7 @@ import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import type { Command } from '../cli/command.ts';
 import { assertProfileArgs, selectProfileName } from '../config/profile.ts';
 import { UsageError } from '../errors.ts';
-import { PROFILE_VARIABLE } from '../exec/environment.ts';
+import { PROFILE_VARIABLE } from '../shell/held.ts';
 import type { ExecTarget } from '../exec/run.ts';
 import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialRequest, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
 import { lazy } from '../util/load.ts';

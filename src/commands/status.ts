@@ -1,6 +1,8 @@
 import { booleanFlag, stringFlag } from '../cli/args.ts';
 import { EXIT } from '../errors.ts';
 import type { Command } from '../cli/command.ts';
+import { heldKeys, shortTimeLeft } from '../shell/held.ts';
+import type { Runtime } from '../runtime.ts';
 import { lazy } from '../util/load.ts';
 
 export const status: Command = {
@@ -8,7 +10,8 @@ export const status: Command = {
   summary: 'show SSO sessions and cached credentials, and when a login is due',
   usage: 'ssohelper status [PROFILE] [--output json] [--check]',
   description: [
-    'Lists every SSO session in the token cache (~/.aws/sso/cache) and every sso-session in the',
+    'Starts with the profile whose keys this shell holds (from `use`, `env` or `exec`) and their',
+    'time left. Then lists every SSO session in the token cache (~/.aws/sso/cache) and every sso-session in the',
     'config: start URL, SSO region, time left, whether it renews itself, and when the next login',
     'is needed; then the cached role credentials (~/.aws/cli/cache) with their time left.',
     'With PROFILE, only that profile\'s session and credentials. Reads only: nothing is refreshed,',
@@ -33,8 +36,18 @@ export const status: Command = {
       for (const s of due) rt.stderr(`ssohelper: ${s.sessionName ? `sso-session ${s.sessionName}` : `profile ${s.profiles[0]}`} needs a login: ${s.loginCommand}\n`);
       return { stdout: output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : '', exitCode: due.length > 0 ? EXIT.loginRequired : EXIT.ok };
     }
-    if (output === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+    const shell = thisShell(rt);
+    if (output === 'json') return `${JSON.stringify({ ...report, shell }, null, 2)}\n`;
     const { renderStatus } = await lazy(() => import('../status/render.ts'));
-    return renderStatus(report);
+    const line = shell ? `this shell: ${shell.profile}${shell.expiresAt ? `, ${shell.secondsLeft > 0 ? `${shortTimeLeft(new Date(shell.expiresAt), new Date(rt.now()))} left` : 'expired'}` : ''}\n\n` : '';
+    return line + renderStatus(report);
   },
 };
+
+/** The keys this shell holds from ssohelper, as the JSON report's `shell` (null when none). */
+function thisShell(rt: Runtime): { profile: string; expiresAt: string | null; secondsLeft: number } | null {
+  const held = heldKeys(rt.env);
+  if (!held) return null;
+  const expiresAt = held.expiresAt ? `${held.expiresAt.toISOString().slice(0, 19)}Z` : null;
+  return { profile: held.profile, expiresAt, secondsLeft: held.expiresAt ? Math.floor((held.expiresAt.getTime() - rt.now()) / 1000) : 0 };
+}

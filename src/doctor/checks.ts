@@ -1,5 +1,6 @@
 // What `doctor` checks, as data: each check turns facts gathered by collect.ts into verdicts
 // (ok, warn, fail) with the fix. Pure: no file, network or clock access here.
+import { heldKeys, shortTimeLeft } from '../shell/held.ts';
 import { readBlocks } from '../config/managedBlock.ts';
 import { IniSyntaxError, type IniSection, parseIni } from '../config/ini.ts';
 import { type AwsConfig, buildConfig, stringValue } from '../config/model.ts';
@@ -93,7 +94,7 @@ function isSso(p: IniSection | undefined): boolean {
 }
 
 /** Static keys that some SDKs use instead of an SSO profile. */
-export function checkShadowing(config: AwsConfig, env: Env, only: string | undefined): Check[] {
+export function checkShadowing(config: AwsConfig, env: Env, only: string | undefined, now: number): Check[] {
   const checks: Check[] = [];
   for (const [name, section] of config.credentialProfiles) {
     if (only !== undefined && name !== only) continue;
@@ -108,7 +109,17 @@ export function checkShadowing(config: AwsConfig, env: Env, only: string | undef
     );
   }
   const envKeys = ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'].filter((k) => env[k]);
-  if (envKeys.includes('AWS_ACCESS_KEY_ID')) {
+  const held = heldKeys(env);
+  if (held) {
+    // Keys that `use`, `env` or `exec` put there on purpose: fine while they last and name a profile.
+    if (!config.profiles.has(held.profile)) {
+      checks.push(warn('credentials', `this shell holds keys marked as profile "${held.profile}", which is not in ${config.configFile}`, 'ssohelper use --clear   (or: ssohelper use PROFILE)'));
+    } else if (held.expiresAt && held.expiresAt.getTime() <= now) {
+      checks.push(warn('credentials', `this shell holds expired keys of profile "${held.profile}": AWS tools started here will be refused`, `ssohelper use ${held.profile}   (or: ssohelper use --clear)`));
+    } else {
+      checks.push(ok('credentials', `this shell holds keys of profile "${held.profile}" from ssohelper${held.expiresAt ? ` (${shortTimeLeft(held.expiresAt, new Date(now))} left)` : ''}`));
+    }
+  } else if (envKeys.includes('AWS_ACCESS_KEY_ID')) {
     checks.push(
       fail('credentials', `AWS_ACCESS_KEY_ID is set in the environment: every AWS tool uses it before any profile, SSO ones included`, `unset ${envKeys.join(' ')}`),
     );

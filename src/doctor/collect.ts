@@ -39,7 +39,7 @@ export async function runChecks(rt: Runtime, profile: string | undefined): Promi
   }
   let sessionFilter: string | undefined;
   if (config) {
-    checks.push(...checkShadowing(config, rt.env, profile));
+    checks.push(...checkShadowing(config, rt.env, profile, rt.now()));
     checks.push(...checkProfiles(config, rt.env, profile));
     const report = await statusReport(rt, undefined);
     let sessions = report.sessions;

@@ -3,9 +3,8 @@
 import type { Env } from '../config/files.ts';
 import { UsageError } from '../errors.ts';
 import { regionVariables } from '../format/credentials.ts';
-
-/** Set in every child; shell prompts show it, and a nested exec for another profile checks it. */
-export const PROFILE_VARIABLE = 'SSOHELPER_PROFILE';
+// Set in every child: shell prompts show it, and a nested exec for another profile checks it.
+import { PROFILE_VARIABLE } from '../shell/held.ts';
 
 /**
  * Removed from every child. A profile name would make the SDKs resolve that profile instead of

@@ -67,6 +67,21 @@ export function formatVariables(vars: ReadonlyArray<readonly [string, string]>, 
   return vars.map(([k, v]) => `${line(k, v)}\n`).join('');
 }
 
+const UNSET: Record<Exclude<Format, 'process'>, ((name: string) => string) | undefined> = {
+  env: (k) => `unset ${k}`,
+  // A K=V file (docker --env-file, systemd) has no way to remove a variable.
+  'env-no-export': undefined,
+  powershell: (k) => `Remove-Item Env:${k} -ErrorAction SilentlyContinue`,
+  'windows-cmd': (k) => `set ${k}=`,
+  fish: (k) => `set -e ${k}`,
+};
+
+/** Lines that remove variables from one shell; nothing for a format that cannot. */
+export function formatUnset(names: readonly string[], format: Exclude<Format, 'process'>): string {
+  const line = UNSET[format];
+  return line ? names.map((k) => `${line(k)}\n`).join('') : '';
+}
+
 function processJson(creds: PrintableCredentials, expiration: string | undefined): string {
   // Same as Python's json.dumps(indent=2, separators=(',', ': ')) for these ASCII-only values.
   const doc: Record<string, unknown> = {

@@ -86,7 +86,7 @@ suite('role chains', () => {
     assert.equal(env.code, 0, describe(env));
     assert.match(env.stdout, /^export AWS_REGION=eu-west-2\nexport AWS_DEFAULT_REGION=eu-west-2\n/m);
     const overridden = await run(['env', 'deploy', '--region', 'ap-south-1', '--format', 'fish'], fx.env);
-    assert.match(overridden.stdout, /set -gx AWS_REGION "ap-south-1"\nset -gx AWS_DEFAULT_REGION "ap-south-1"\n$/);
+    assert.match(overridden.stdout, /set -gx AWS_REGION "ap-south-1"\nset -gx AWS_DEFAULT_REGION "ap-south-1"\nset -gx SSOHELPER_PROFILE "deploy"\n$/);
     const noRegion = await run(['env', 'audit'], fx.env);
     assert.doesNotMatch(noRegion.stdout, /AWS_REGION/, 'audit sets no region of its own');
     expectFailure(await run(['env', 'deploy', '--region', 'mars'], fx.env), 2, /--region "mars" is not an AWS region name/);

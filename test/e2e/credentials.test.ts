@@ -170,7 +170,7 @@ suite('env and export-credentials', () => {
     assert.equal(sh.code, 0, describe(sh));
     assert.equal(
       sh.stdout,
-      `export AWS_ACCESS_KEY_ID=${doc.AccessKeyId}\nexport AWS_SECRET_ACCESS_KEY=${doc.SecretAccessKey}\nexport AWS_SESSION_TOKEN=${doc.SessionToken}\nexport AWS_CREDENTIAL_EXPIRATION=${doc.Expiration}\nexport AWS_REGION=eu-central-1\nexport AWS_DEFAULT_REGION=eu-central-1\n`,
+      `export AWS_ACCESS_KEY_ID=${doc.AccessKeyId}\nexport AWS_SECRET_ACCESS_KEY=${doc.SecretAccessKey}\nexport AWS_SESSION_TOKEN=${doc.SessionToken}\nexport AWS_CREDENTIAL_EXPIRATION=${doc.Expiration}\nexport AWS_REGION=eu-central-1\nexport AWS_DEFAULT_REGION=eu-central-1\nexport SSOHELPER_PROFILE=dev\n`,
     );
     const noRegion = await run(['env', 'dev', '--no-region', '--format', 'env-no-export'], fx.env);
     assert.doesNotMatch(noRegion.stdout, /REGION/);

@@ -62,7 +62,7 @@ test('SSOHELPER_LOGIN=1 does the same for env and export-credentials; stdout hol
   ]);
   assert.equal(sh.code, 0, describe(sh));
   assert.equal(json.code, 0, describe(json));
-  assert.match(sh.stdout, /^export AWS_ACCESS_KEY_ID=ASIA\w+\nexport AWS_SECRET_ACCESS_KEY=\S+\nexport AWS_SESSION_TOKEN=\S+\nexport AWS_CREDENTIAL_EXPIRATION=\S+\nexport AWS_REGION=eu-central-1\nexport AWS_DEFAULT_REGION=eu-central-1\n$/);
+  assert.match(sh.stdout, /^export AWS_ACCESS_KEY_ID=ASIA\w+\nexport AWS_SECRET_ACCESS_KEY=\S+\nexport AWS_SESSION_TOKEN=\S+\nexport AWS_CREDENTIAL_EXPIRATION=\S+\nexport AWS_REGION=eu-central-1\nexport AWS_DEFAULT_REGION=eu-central-1\nexport SSOHELPER_PROFILE=\w+\n$/);
   assert.equal(JSON.parse(json.stdout).Version, 1);
   assert.equal(fx.emu.counters['CreateToken:authorization_code'], 1);
 });

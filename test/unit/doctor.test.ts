@@ -11,6 +11,7 @@ import {
   checkNetwork,
   checkProfiles,
   checkSessions,
+  checkShadowing,
   duplicateSections,
 } from '../../src/doctor/checks.ts';
 import { doctorJson, renderDoctor } from '../../src/doctor/render.ts';
@@ -106,4 +107,15 @@ test('rendering: marks, fixes only under problems, a summary line; JSON says ok 
   const json = JSON.parse(doctorJson(checks));
   assert.equal(json.ok, false);
   assert.deepEqual(json.checks[2], { area: 'c', status: 'fail', message: 'bad', fix: 'do this' });
+});
+
+test('keys in the environment: ours are fine while they last and name a profile; anyone else\'s shadow SSO', () => {
+  const c = config('[profile dev]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = R\n');
+  const now = Date.parse('2026-12-05T00:00:00Z');
+  const ours = { AWS_ACCESS_KEY_ID: 'ASIA1', SSOHELPER_PROFILE: 'dev', SSOHELPER_EXPIRES: String(now / 1000 + 3120) };
+  const verdicts = (env: Record<string, string>) => checkShadowing(c, env, undefined, now).map((x) => `${x.verdict} ${x.message}`);
+  assert.deepEqual(verdicts(ours), ['ok this shell holds keys of profile "dev" from ssohelper (52m left)']);
+  assert.match(verdicts({ ...ours, SSOHELPER_EXPIRES: String(now / 1000 - 1) })[0] ?? '', /^warn this shell holds expired keys of profile "dev"/);
+  assert.match(verdicts({ ...ours, SSOHELPER_PROFILE: 'gone' })[0] ?? '', /^warn .*profile "gone", which is not in c/);
+  assert.match(verdicts({ AWS_ACCESS_KEY_ID: 'AKIA1' })[0] ?? '', /^fail AWS_ACCESS_KEY_ID is set in the environment/);
 });
