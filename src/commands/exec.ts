@@ -1,15 +1,20 @@
 import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import type { Command } from '../cli/command.ts';
 import { assertProfileArgs, selectProfileName } from '../config/profile.ts';
-import { UsageError } from '../errors.ts';
+import type { Env } from '../config/files.ts';
+import { ConfigError, UsageError } from '../errors.ts';
 import { PROFILE_VARIABLE } from '../shell/held.ts';
 import type { ExecTarget } from '../exec/run.ts';
 import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialRequest, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
 import { lazy } from '../util/load.ts';
 
-export interface ExecWords extends ExecTarget {
+export interface ExecWords extends Omit<ExecTarget, 'command'> {
   /** Undefined: from the environment. */
   profile: string | undefined;
+  /** Undefined: the user's shell (`exec dev` alone opens a shell with the credentials). */
+  command: string | undefined;
+  /** The profile was the first word, without -- or --profile: it may have been meant as COMMAND. */
+  profileFromFirstWord: boolean;
 }
 
 /**
@@ -32,10 +37,15 @@ export function execTarget(args: ParsedArgs): ExecWords {
     command = words.slice(1);
   }
   const [file, ...rest] = command;
-  if (file === undefined || file === '') {
-    throw new UsageError('exec: no command given', 'e.g. ssohelper exec dev -- terraform plan   (or: ssohelper exec dev -- "$SHELL" for a shell)');
-  }
-  return { profile: assertProfileArgs(profile, flag), command: file, args: rest };
+  if (file === '') throw new UsageError('exec: the command is an empty word', 'e.g. ssohelper exec dev -- terraform plan');
+  const profileFromFirstWord = args.beforeSeparator === undefined && flag === undefined && profile !== undefined;
+  return { profile: assertProfileArgs(profile, flag), command: file, args: rest, profileFromFirstWord };
+}
+
+/** The shell `exec PROFILE` starts when no command is given: $SHELL, %COMSPEC% on Windows. */
+export function userShell(env: Env, platform: NodeJS.Platform): string {
+  if (platform === 'win32') return env.COMSPEC || 'cmd.exe';
+  return env.SHELL || '/bin/sh';
 }
 
 function parsePort(text: string | undefined): number | undefined {
@@ -48,7 +58,7 @@ function parsePort(text: string | undefined): number | undefined {
 export const exec: Command = {
   name: 'exec',
   summary: 'run a command with credentials; --server keeps a job of any length supplied',
-  usage: 'ssohelper exec [PROFILE] [--server] [--min-ttl DURATION] [--login] [--region REGION | --no-region] [--nested] [--] COMMAND [ARGS...]',
+  usage: 'ssohelper exec [PROFILE] [--server] [--min-ttl DURATION] [--refresh] [--login] [--region REGION | --no-region] [--nested] [--] [COMMAND [ARGS...]]',
   description: [
     'Runs COMMAND (found on PATH, no shell) with your environment plus the variables `env`',
     'prints, and SSOHELPER_PROFILE=<profile>; AWS_PROFILE and AWS_DEFAULT_PROFILE are removed',
@@ -61,6 +71,7 @@ export const exec: Command = {
     'a credential endpoint on 127.0.0.1, for this job only, that every AWS SDK polls and that',
     'hands out fresh credentials from the shared cache for as long as the job runs.',
     '',
+    'Without COMMAND, starts your shell ($SHELL; %COMSPEC% on Windows) with the credentials.',
     'Options end at COMMAND; put -- before it when PROFILE comes from the environment.',
     'Inside an exec job, exec for another profile is refused unless --nested is given.',
   ].join('\n'),
@@ -68,7 +79,7 @@ export const exec: Command = {
     'ssohelper exec dev -- aws s3 ls',
     'ssohelper exec dev --server -- terraform apply',
     'ssohelper exec --server -- python long_migration.py   (profile from AWS_PROFILE)',
-    'ssohelper exec dev -- "$SHELL"   (a shell with the credentials; its prompt can show $SSOHELPER_PROFILE)',
+    'ssohelper exec dev   (your shell with the credentials; its prompt can show $SSOHELPER_PROFILE)',
   ],
   flags: [
     PROFILE_FLAG,
@@ -81,9 +92,10 @@ export const exec: Command = {
   // COMMAND is the second word, or the first when --profile came before it.
   optionsEndAt: (flags) => (flags.profile === undefined ? 2 : 1),
   async run(rt, args) {
-    const target = execTarget(args);
+    const words = execTarget(args);
     // Inside an exec job AWS_PROFILE is gone; the profile it runs under is the natural default.
-    const name = selectProfileName(target.profile, rt.env, rt.env[PROFILE_VARIABLE] || 'default');
+    const name = selectProfileName(words.profile, rt.env, rt.env[PROFILE_VARIABLE] || 'default');
+    const target = { ...words, command: words.command ?? userShell(rt.env, rt.platform) };
     const request = {
       target,
       region: chosenRegion(args, 'exec'),
@@ -93,9 +105,24 @@ export const exec: Command = {
       refresh: booleanFlag(args, 'refresh'),
     };
     const { runExec } = await lazy(() => import('../exec/run.ts'));
-    return { stdout: '', exitCode: await runExec(rt, request) };
+    try {
+      return { stdout: '', exitCode: await runExec(rt, request) };
+    } catch (err) {
+      throw commandTakenForProfile(err, words, rt.env);
+    }
   },
 };
+
+/**
+ * `AWS_PROFILE=dev ssohelper exec aws sts ...` takes "aws" for the profile: when that profile
+ * does not exist and one came from the environment, say how to write it.
+ */
+function commandTakenForProfile(err: unknown, words: ExecWords, env: Env): unknown {
+  const fromEnv = env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || env[PROFILE_VARIABLE];
+  if (!(err instanceof ConfigError) || !words.profileFromFirstWord || !fromEnv || !err.message.startsWith(`profile "${words.profile}" `)) return err;
+  const command = [words.profile, ...(words.command !== undefined ? [words.command] : []), ...words.args].join(' ');
+  return new ConfigError(err.message, `to run "${words.profile}" with profile ${fromEnv} from the environment, put -- before it: ssohelper exec -- ${command}`);
+}
 
 export const serve: Command = {
   name: 'serve',

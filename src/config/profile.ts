@@ -49,7 +49,7 @@ export const REGION = /^[a-z]{2}(-[a-z0-9]+)+-\d+$/;
 
 export function resolveSsoProfile(config: AwsConfig, name: string, env: Env): SsoProfile {
   const profile = config.profiles.get(name);
-  if (!profile) throw profileNotFound(config, name);
+  if (!profile) throw profileNotFound(config, name, env);
 
   const isSso = stringValue(profile, 'sso_role_name') || stringValue(profile, 'sso_account_id') ||
     stringValue(profile, 'sso_session') || stringValue(profile, 'sso_start_url');
@@ -193,18 +193,23 @@ function show(v: IniValue): string {
   return typeof v === 'string' ? v : `{${[...v].map(([k, x]) => `${k} = ${x}`).join(', ')}}`;
 }
 
-function profileNotFound(config: AwsConfig, name: string): ConfigError {
+function profileNotFound(config: AwsConfig, name: string, env: Env): ConfigError {
+  // A name the environment supplies looks like a typo on the command line unless we say where it came from.
+  const origin = env.AWS_PROFILE === name ? ' (from AWS_PROFILE)' : !env.AWS_PROFILE && env.AWS_DEFAULT_PROFILE === name ? ' (from AWS_DEFAULT_PROFILE)' : '';
   if (config.profiles.size === 0) {
     return new ConfigError(
-      `profile "${name}" not found: ${config.configFile} has no profiles (or does not exist)`,
+      `profile "${name}"${origin} not found: ${config.configFile} has no profiles (or does not exist)`,
       `${INIT_HINT}, or point AWS_CONFIG_FILE at your config file`,
     );
   }
+  const guess = didYouMean(name, config.profiles.keys());
+  const message = `profile "${name}"${origin} not found in ${config.configFile}${guess ? `: ${guess}` : ''}`;
+  if (guess) return new ConfigError(message);
   const sso = ssoProfileNames(config);
   const known = sso.length > 0 ? sso : [...config.profiles.keys()].sort();
-  const shown = known.slice(0, 12).join(', ') + (known.length > 12 ? `, ... (${known.length} in all)` : '');
-  const guess = didYouMean(name, config.profiles.keys());
-  return new ConfigError(`profile "${name}" not found in ${config.configFile}${guess ? `: ${guess}` : ''}`, `${sso.length > 0 ? 'SSO profiles' : 'profiles'} there: ${shown}`);
+  const kind = sso.length > 0 ? 'SSO profiles' : 'profiles';
+  const hint = known.length <= 12 ? `${kind} there: ${known.join(', ')}` : `${known.length} ${kind} there: ssohelper list shows them`;
+  return new ConfigError(message, hint);
 }
 
 function notSso(config: AwsConfig, name: string, profile: IniSection): ConfigError {

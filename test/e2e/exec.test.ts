@@ -100,7 +100,16 @@ suite('exec', () => {
       chmodSync(plain, 0o644);
       expectFailure(await run(['exec', 'dev', '--', plain], fx.env), 126, /^ssohelper: exec: .*script\.sh: permission denied[^\n]*\n$/);
       expectFailure(await run(['exec', 'dev', '--', dir], fx.env), 126, /^ssohelper: exec: .*: permission denied[^\n]*\n$/);
-      expectFailure(await run(['exec', 'dev'], fx.env), 2, /exec: no command given/);
+      // No COMMAND: $SHELL starts with the credentials.
+      const shell = join(dir, 'fake-shell');
+      writeFileSync(shell, '#!/bin/sh\necho "shell for $SSOHELPER_PROFILE $AWS_REGION"\n');
+      chmodSync(shell, 0o755);
+      const opened = await run(['exec', 'dev'], { ...fx.env, SHELL: shell });
+      assert.equal(opened.code, 0, describe(opened));
+      assert.equal(opened.stdout, 'shell for dev eu-central-1\n');
+      // With AWS_PROFILE set, `exec aws sts ...` takes "aws" for the profile: the hint says how to write it.
+      const taken = await run(['exec', 'aws', 'sts', 'get-caller-identity'], { ...fx.env, AWS_PROFILE: 'dev' });
+      expectFailure(taken, 3, /profile "aws" not found[^\n]*\n {2}to run "aws" with profile dev from the environment, put -- before it: ssohelper exec -- aws sts get-caller-identity\n$/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -6,23 +6,32 @@ import { parseCommandArgs } from '../../src/cli/args.ts';
 import { exec } from '../../src/commands/exec.ts';
 import { exitStatus, inTerminalForeground, startFailure } from '../../src/exec/child.ts';
 import { checkNesting, childEnvironment } from '../../src/exec/environment.ts';
-import { execTarget } from '../../src/commands/exec.ts';
+import { execTarget, userShell } from '../../src/commands/exec.ts';
 import { assertServable, credentialBody, errorStatus, refusal, tokenMatches } from '../../src/exec/server.ts';
 import { AccessDeniedError, ConfigError, LockTimeoutError, LoginRequiredError, ServiceError, UsageError } from '../../src/errors.ts';
 
 const parse = (...argv: string[]) => parseCommandArgs(argv, exec.flags, exec.maxPositionals, 'exec', exec.optionsEndAt);
 
 test('execTarget: PROFILE, --profile, the environment, and --', () => {
-  assert.deepEqual(execTarget(parse('dev', 'tf', 'plan', '-out', 'p')), { profile: 'dev', command: 'tf', args: ['plan', '-out', 'p'] });
-  assert.deepEqual(execTarget(parse('--profile', 'dev', 'tf', '-x')), { profile: 'dev', command: 'tf', args: ['-x'] });
-  assert.deepEqual(execTarget(parse('--', 'tf', 'plan')), { profile: undefined, command: 'tf', args: ['plan'] });
-  assert.deepEqual(execTarget(parse('dev', '--server', '--', 'tf')), { profile: 'dev', command: 'tf', args: [] });
+  assert.deepEqual(execTarget(parse('dev', 'tf', 'plan', '-out', 'p')), { profile: 'dev', command: 'tf', args: ['plan', '-out', 'p'], profileFromFirstWord: true });
+  assert.deepEqual(execTarget(parse('--profile', 'dev', 'tf', '-x')), { profile: 'dev', command: 'tf', args: ['-x'], profileFromFirstWord: false });
+  assert.deepEqual(execTarget(parse('--', 'tf', 'plan')), { profile: undefined, command: 'tf', args: ['plan'], profileFromFirstWord: false });
+  assert.deepEqual(execTarget(parse('dev', '--server', '--', 'tf')), { profile: 'dev', command: 'tf', args: [], profileFromFirstWord: false });
   assert.throws(() => execTarget(parse('--server', 'a', '--', 'tf')).profile === 'a' && execTarget({ flags: {}, positionals: ['a', 'b', 'tf'], beforeSeparator: 2 }), /at most one PROFILE before --/);
   // Once COMMAND has begun, a later -- is its own.
-  assert.deepEqual(execTarget(parse('a', 'b', '--', 'tf')), { profile: 'a', command: 'b', args: ['--', 'tf'] });
-  assert.throws(() => execTarget(parse('dev')), (e: unknown) => e instanceof UsageError && /no command given/.test(e.message));
-  assert.throws(() => execTarget(parse('dev', '--')), /no command given/);
+  assert.deepEqual(execTarget(parse('a', 'b', '--', 'tf')), { profile: 'a', command: 'b', args: ['--', 'tf'], profileFromFirstWord: true });
+  // No COMMAND: the user's shell (chosen by the command with the runtime's platform).
+  assert.equal(execTarget(parse('dev')).command, undefined);
+  assert.equal(execTarget(parse('dev', '--')).command, undefined);
+  assert.throws(() => execTarget(parse('dev', '--', '')), (e: unknown) => e instanceof UsageError && /empty word/.test(e.message));
   assert.throws(() => execTarget(parse('--profile', 'a', 'b', '--', 'tf')).command === 'b' && execTarget(parse('b', '--profile', 'a', '--', 'tf')), /two different profiles/);
+});
+
+test('the shell exec starts without a command: $SHELL, /bin/sh without it, %COMSPEC% on Windows', () => {
+  assert.equal(userShell({ SHELL: '/usr/bin/zsh' }, 'linux'), '/usr/bin/zsh');
+  assert.equal(userShell({}, 'darwin'), '/bin/sh');
+  assert.equal(userShell({ COMSPEC: 'C:\\Windows\\system32\\cmd.exe', SHELL: '/usr/bin/bash' }, 'win32'), 'C:\\Windows\\system32\\cmd.exe');
+  assert.equal(userShell({}, 'win32'), 'cmd.exe');
 });
 
 test('the child environment: credential sources removed, ours added, region only when known', () => {

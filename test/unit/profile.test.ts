@@ -202,3 +202,11 @@ test('differential: the same account, role, start URL and region as botocore, or
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a profile not found: where the name came from, the guess alone when there is one, a count instead of hundreds of names', () => {
+  configError(() => resolveSsoProfile(config(BASE), 'prod', { AWS_PROFILE: 'prod' }), /^profile "prod" \(from AWS_PROFILE\) not found in /);
+  configError(() => resolveSsoProfile(config(BASE), 'prod', { AWS_DEFAULT_PROFILE: 'prod' }), /^profile "prod" \(from AWS_DEFAULT_PROFILE\) not found in /);
+  assert.throws(() => resolveSsoProfile(config(BASE), 'devv', {}), (e: unknown) => e instanceof ConfigError && /did you mean "dev"/.test(e.message) && e.hint === undefined);
+  const many = Array.from({ length: 40 }, (_, i) => `[profile acct${i}]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = R\n`).join('');
+  configError(() => resolveSsoProfile(config(many), 'default', {}), /^profile "default" not found/, /^40 SSO profiles there: ssohelper list shows them$/);
+});
