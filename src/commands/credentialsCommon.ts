@@ -59,7 +59,8 @@ export interface CredentialSource {
 }
 
 export async function credentialSource(rt: Runtime, args: ParsedArgs, command: string, explicitProfile?: string): Promise<CredentialSource> {
-  const name = selectProfileName(explicitProfile ?? assertProfileArgs(args.positionals[0], stringFlag(args, 'profile')), rt.env);
+  const named = explicitProfile ?? assertProfileArgs(args.positionals[0], stringFlag(args, 'profile'));
+  const name = selectProfileName(named, rt.env);
   const minTtlText = stringFlag(args, 'min-ttl');
   let minTtlMs = DEFAULT_MIN_TTL_MS;
   if (minTtlText !== undefined) {
@@ -69,7 +70,8 @@ export async function credentialSource(rt: Runtime, args: ParsedArgs, command: s
     minTtlMs = parsed;
   }
   const config = await loadConfig(rt.paths);
-  const profile = resolveProfile(config, name, rt.env);
+  // Like botocore: a profile named on the command line ignores the web identity variables.
+  const profile = resolveProfile(config, name, rt.env, named === undefined);
   const shadow = config.credentialProfiles.get(name);
   if (profile.plan.kind === 'sso' && shadow?.has('aws_access_key_id')) {
     rt.stderr(`ssohelper: warning: ${config.credentialsFile} also has keys for profile "${name}"; some AWS SDKs will use those instead of SSO\n`);

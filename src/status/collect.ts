@@ -2,7 +2,7 @@
 // nothing else: no refresh, no lock, no directory created.
 import { isLostRefresh } from '../cache/refreshState.ts';
 import { roleCacheKey } from '../cache/role.ts';
-import { assumeRoleCacheKey } from '../cache/assumeRole.ts';
+import { assumeRoleCacheKey, roleCacheArgs } from '../cache/assumeRole.ts';
 import { knownAssumedRoles, knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
 import { resolveProfile } from '../config/credentialProfile.ts';
 import { tokenCacheHash } from '../cache/token.ts';
@@ -33,7 +33,7 @@ export async function statusReport(rt: Runtime, profileName: string | undefined)
     try {
       const { plan } = resolveProfile(config, profileName, rt.env);
       if (plan.kind === 'sso') roleHash = roleCacheKey(plan.sso);
-      else if (plan.kind === 'assumeRole') roleHash = assumeRoleCacheKey(plan.role);
+      else if (plan.kind === 'assumeRole' || plan.kind === 'webIdentity') roleHash = assumeRoleCacheKey(roleCacheArgs(plan));
     } catch {
       roleHash = undefined; // a session-only profile has no role credentials of its own
     }
