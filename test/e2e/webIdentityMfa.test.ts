@@ -142,6 +142,26 @@ suite('web identity', () => {
   });
 });
 
+suite('status and doctor', () => {
+  test('status shows a web identity entry without an SSO session; doctor checks token files and says where MFA codes come from', async () => {
+    setUp();
+    processJson(await run(['get', 'ci'], fx.env));
+    const status = JSON.parse((await run(['status', 'ci', '--output', 'json'], fx.env)).stdout);
+    assert.deepEqual(status.sessions, []);
+    assert.deepEqual(status.roleCredentials.map((r: Record<string, unknown>) => [r.kind, r.profiles, r.roleArn]), [['assume-role', ['ci', 'ci-missing'], CI_ROLE]], 'the token file is not in botocore\'s key');
+    const text = await run(['status'], fx.env);
+    assert.match(text.stdout, /\n {2}ci, ci-missing +333333333333 +CiDeploy \(assumed\)/);
+    const ci = await run(['doctor', 'ci'], fx.env);
+    assert.match(ci.stdout, new RegExp(`✓ profile "ci": web identity for ${CI_ROLE}, token in ${tokenPath()}`));
+    const missing = await run(['doctor', 'ci-missing'], fx.env);
+    assert.equal(missing.code, 1, missing.stdout);
+    assert.match(missing.stdout, /✗ profile "ci-missing": web identity token file \/nonexistent\/token does not exist/);
+    const admin = await run(['doctor', 'admin'], fx.env);
+    assert.match(admin.stdout, /! profile "admin": MFA code for arn:aws:iam::111111111111:mfa\/alice is asked for on the terminal/);
+    assert.match((await run(['doctor', 'admin-process'], fx.env)).stdout, /✓ profile "admin-process": MFA code for arn:aws:iam::111111111111:mfa\/alice from mfa_process/);
+  });
+});
+
 async function login() {
   await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
 }

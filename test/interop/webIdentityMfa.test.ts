@@ -2,16 +2,14 @@
 // HOME: each reuses the other's assume-role cache entry without a new STS call or a prompt, and
 // export-credentials prints the same bytes.
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { promisify } from 'node:util';
 import { seedToken, START_URL, SSO_REGION } from '../helpers/home.ts';
 import { AWS, useEmulator } from '../helpers/fixture.ts';
 import { collect, describe, run } from '../helpers/run.ts';
 
-const exec = promisify(execFile);
 const CI_ROLE = 'arn:aws:iam::333333333333:role/CiDeploy';
 const ADMIN = 'arn:aws:iam::333333333333:role/Admin';
 const DEVICE = 'arn:aws:iam::111111111111:mfa/alice';
