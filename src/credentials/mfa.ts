@@ -70,6 +70,7 @@ function promptOnTerminal(rt: Runtime, prompt: string, missing: () => Error): Pr
     throw missing();
   }
   const input = new ReadStream(inFd);
+  // Node itself puts the terminal back if a signal ends the process meanwhile (main.ts).
   input.setRawMode(true);
   discardTypeAhead(inFd);
   const answer = new Promise<string>((resolve, reject) => {

@@ -223,11 +223,46 @@ suite('MFA', () => {
     // Cached: no prompt the second time, even without a terminal.
     assert.equal(processJson(await withoutTerminal(['get', 'admin'])).AccessKeyId, doc.AccessKeyId);
   });
+
+  test('Ctrl-C at the prompt exits 130, nothing cached, and the terminal has its echo back', async () => {
+    setUp();
+    await login();
+    const { cmd, out } = inTerminal([], `${BIN} get admin; echo "exit $?"; stty -a`);
+    await waitFor(out, /\(profile admin\): /);
+    cmd.stdin.write('12\x03');
+    const r = await collectTerminal(cmd, out);
+    assert.match(r.text, /MFA prompt cancelled[\s\S]*exit 130/);
+    assert.match(r.text, /(^|\s)echo(\s|$)/m, 'echo is on again');
+    assert.match(r.text, /(^|\s)icanon(\s|$)/m, 'line mode is on again');
+    assert.equal(fx.emu.counters.AssumeRole, 0);
+    // SIGTERM while the prompt waits: the terminal gets its echo back too (Node resets it on exit).
+    const killed = inTerminal([], `${BIN} get admin & echo "pid $!"; wait $!; echo "exit $?"; stty -a`);
+    await waitFor(killed.out, /\(profile admin\): /);
+    process.kill(Number(/pid (\d+)/.exec(killed.out.text)?.[1]), 'SIGTERM');
+    const k = await collectTerminal(killed.cmd, killed.out);
+    assert.match(k.text, /exit 143/);
+    assert.match(k.text, /(^|\s)echo(\s|$)/m, 'echo is on again after SIGTERM');
+  });
+
+  test('one prompt for a herd: three callers on one terminal, one asks, the others wait under the lock for its answer', async () => {
+    setUp();
+    await login();
+    const outs = [1, 2, 3].map((i) => join(fx.home.dir, `herd${i}.json`));
+    const herd = outs.map((o) => `${BIN} get admin > ${o} &`).join(' ');
+    const { cmd, out } = inTerminal([], `sh -c '${herd} wait'`);
+    await waitFor(out, /\(profile admin\): /);
+    cmd.stdin.write(`${CODE}\r`);
+    const r = await collectTerminal(cmd, out);
+    assert.equal(r.code, 0, r.text);
+    assert.equal(r.text.match(/MFA code for/g)?.length, 1, r.text);
+    const keys = outs.map((o) => JSON.parse(readFileSync(o, 'utf8')).AccessKeyId);
+    assert.equal(new Set(keys).size, 1);
+    assert.equal(fx.emu.counters.AssumeRole, 1);
+  });
 });
 
 /** `script` gives the command a pseudo-terminal; its stdout goes to a file (a pipe for our side). */
-function inTerminal(args: string[]) {
-  const command = `${BIN} ${args.join(' ')} > ${join(fx.home.dir, 'out.json')}`;
+function inTerminal(args: string[], command = `${BIN} ${args.join(' ')} > ${join(fx.home.dir, 'out.json')}`) {
   const cmd = spawn('script', ['-qec', command, '/dev/null'], { env: fx.env, stdio: ['pipe', 'pipe', 'pipe'] });
   const out = { text: '' };
   cmd.stdout.setEncoding('utf8').on('data', (d: string) => (out.text += d));
