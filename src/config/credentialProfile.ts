@@ -121,15 +121,13 @@ function webIdentityPlan(config: AwsConfig, name: string, profile: IniSection, e
   const setting = (key: keyof typeof WEB_IDENTITY_VARIABLES) => env[WEB_IDENTITY_VARIABLES[key]] ?? stringValue(profile, key);
   const tokenFile = setting('web_identity_token_file');
   if (!tokenFile) return undefined;
-  const where = `[${sectionName(name)}] in ${config.configFile}, or ${Object.values(WEB_IDENTITY_VARIABLES).filter((v) => env[v] !== undefined).join(', ') || 'no variable'}`;
+  const variables = Object.values(WEB_IDENTITY_VARIABLES).filter((v) => env[v] !== undefined);
+  const where = `[${sectionName(name)}] in ${config.configFile}${variables.length > 0 ? ` and ${variables.join(', ')}` : ''}`;
   const roleArn = setting('role_arn');
   if (!roleArn || !ROLE_ARN.test(roleArn)) {
     throw new ConfigError(`profile "${name}" has web_identity_token_file but role_arn "${roleArn ?? ''}" is not an IAM role ARN like arn:aws:iam::123456789012:role/Name (${where})`);
   }
-  const roleSessionName = setting('role_session_name');
-  if (roleSessionName !== undefined && !SESSION_NAME.test(roleSessionName)) {
-    throw new ConfigError(`profile "${name}" has role_session_name "${roleSessionName}": use 2 to 64 letters, digits or any of _+=,.@- (${where})`);
-  }
+  const roleSessionName = sessionName(setting('role_session_name'), name, where);
   const role = { roleArn, roleSessionName, externalId: undefined, durationSeconds: durationSeconds(profile, name, where), mfa: undefined, sts };
   return { kind: 'webIdentity', profileName: name, role, tokenFile };
 }
@@ -167,7 +165,7 @@ function assumeRolePlan(config: AwsConfig, name: string, env: Env, sts: StsEndpo
   }
   const role: AssumeRoleSettings = {
     roleArn,
-    roleSessionName: sessionName(profile, name, where),
+    roleSessionName: sessionName(stringValue(profile, 'role_session_name'), name, where),
     externalId: stringValue(profile, 'external_id'),
     durationSeconds: durationSeconds(profile, name, where),
     mfa: mfaSerial ? { serial: mfaSerial, process: stringValue(profile, 'mfa_process') } : undefined,
@@ -200,8 +198,7 @@ function assumeRolePlan(config: AwsConfig, name: string, env: Env, sts: StsEndpo
   return { kind: 'assumeRole', profileName: name, role, source: sourcePlan };
 }
 
-function sessionName(profile: IniSection, name: string, where: string): string | undefined {
-  const value = stringValue(profile, 'role_session_name');
+function sessionName(value: string | undefined, name: string, where: string): string | undefined {
   if (value !== undefined && !SESSION_NAME.test(value)) {
     throw new ConfigError(`profile "${name}" has role_session_name "${value}": use 2 to 64 letters, digits or any of _+=,.@- (${where})`);
   }

@@ -37,7 +37,6 @@ async function fetchAssumedRole(rt: Runtime, plan: AssumeRolePlan, resolve: Reso
   const { ssoCall, SsoApiError } = await import('../sso/call.ts');
   const { networkOf } = await import('../sso/clients.ts');
   const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network) };
-  // The AWS CLI's default name; generated names stay out of the cache key.
   const target = `${plan.role.roleArn} (profile "${plan.profileName}")`;
   let source = await resolve(rt, plan.source, { minTtlMs: DEFAULT_MIN_TTL_MS, refresh: false });
   // Asked for once the source credentials are at hand, so a source that needs a login costs no code.

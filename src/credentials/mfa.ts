@@ -24,7 +24,7 @@ export async function mfaCode(rt: Runtime, profileName: string, mfa: MfaSettings
     return code;
   }
   const code = await promptOnTerminal(rt, `MFA code for ${mfa.serial} (profile ${profileName}): `, () => noTerminal(profileName, mfa.serial));
-  if (!CODE.test(code)) throw new ConfigError(`"${code.replace(/./g, '*')}" is not an MFA code: ${mfa.serial} needs the 6 digits its device shows now`);
+  if (!CODE.test(code)) throw new ConfigError(`what was typed is not an MFA code: ${mfa.serial} needs the 6 digits its device shows now; nothing was sent to STS`, 'run the command again');
   return code;
 }
 

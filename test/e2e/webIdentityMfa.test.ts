@@ -244,6 +244,18 @@ suite('MFA', () => {
     assert.match(k.text, /(^|\s)echo(\s|$)/m, 'echo is on again after SIGTERM');
   });
 
+  test('what is not 6 digits is refused before STS, so a typo costs no code', async () => {
+    setUp();
+    await login();
+    const { cmd, out } = inTerminal(['get', 'admin']);
+    await waitFor(out, /\(profile admin\): /);
+    cmd.stdin.write('12345o\r');
+    const r = await collectTerminal(cmd, out);
+    assert.equal(r.code, 3, r.text);
+    assert.match(r.text, /what was typed is not an MFA code: arn:aws:iam::111111111111:mfa\/alice needs the 6 digits/);
+    assert.equal(fx.emu.counters.AssumeRole, 0);
+  });
+
   test('one prompt for a herd: three callers on one terminal, one asks, the others wait under the lock for its answer', async () => {
     setUp();
     await login();

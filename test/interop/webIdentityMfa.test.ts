@@ -54,13 +54,18 @@ async function ours(...args: string[]): Promise<string> {
   return r.stdout;
 }
 
+/** export-credentials in every format both print, byte for byte. */
+async function sameAsAwsCli(profile: string): Promise<void> {
+  for (const format of FORMATS) {
+    assert.equal(await aws('configure', 'export-credentials', '--profile', profile, '--format', format), await ours('export-credentials', '--profile', profile, '--format', format), format);
+  }
+}
+
 test('web identity: the AWS CLI uses what ssohelper cached, byte for byte, and the reverse', async () => {
   await setUp();
   await ours('get', 'ci');
   assert.equal(fx.emu.counters.AssumeRoleWithWebIdentity, 1);
-  for (const format of FORMATS) {
-    assert.equal(await aws('configure', 'export-credentials', '--profile', 'ci', '--format', format), await ours('export-credentials', '--profile', 'ci', '--format', format), format);
-  }
+  await sameAsAwsCli('ci');
   assert.equal(fx.emu.counters.AssumeRoleWithWebIdentity, 1, 'the AWS CLI called STS instead of using the shared cache');
   const theirs = await aws('configure', 'export-credentials', '--profile', 'ci-named');
   assert.equal(fx.emu.counters.AssumeRoleWithWebIdentity, 2);
@@ -72,9 +77,7 @@ test('MFA: the AWS CLI uses the role ssohelper assumed with a code, without prom
   await setUp();
   await ours('get', 'admin');
   assert.equal(fx.emu.counters.AssumeRole, 1);
-  for (const format of FORMATS) {
-    assert.equal(await aws('configure', 'export-credentials', '--profile', 'admin', '--format', format), await ours('export-credentials', '--profile', 'admin', '--format', format), format);
-  }
+  await sameAsAwsCli('admin');
   assert.equal(fx.emu.counters.AssumeRole, 1, 'the AWS CLI assumed the role again');
   // The reverse: the AWS CLI asks (its getpass reads stdin when there is no terminal).
   rmSync(fx.home.roleCacheDir, { recursive: true });
