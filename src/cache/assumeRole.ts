@@ -1,8 +1,10 @@
 // Assumed-role credentials in the AWS CLI's cache (~/.aws/cli/cache), named and laid out as
 // botocore's AssumeRoleCredentialFetcher does, so the AWS CLI and ssohelper reuse each other's
-// entries: the file name is the sha1 of json.dumps(AssumeRole arguments, sort_keys=True), and
+// entries: the file name is the sha1 of json.dumps(AssumeRole arguments, sort_keys=True) (for
+// web identity: RoleArn and a configured RoleSessionName only, all botocore sends), and
 // the file holds the AssumeRole response with Expiration as strftime('%Y-%m-%dT%H:%M:%S%Z').
 import { join } from 'node:path';
+import type { AssumeRoleSettings } from '../config/credentialProfile.ts';
 import { readCacheFile, type Warn, writeFileAtomic } from '../fs/files.ts';
 import { parseJsonObject, pyDumps } from '../util/pyjson.ts';
 import { sha1Hex } from '../util/sha1.ts';
@@ -16,6 +18,8 @@ export interface AssumeRoleArgs {
   roleSessionName: string | undefined;
   externalId: string | undefined;
   durationSeconds: number | undefined;
+  /** The MFA device; its code, which changes, stays out of the key. */
+  serialNumber?: string | undefined;
 }
 
 export interface AssumedRole extends RoleCredentials {
@@ -24,12 +28,25 @@ export interface AssumedRole extends RoleCredentials {
   assumedRoleId: string;
 }
 
+/** botocore's cache-key inputs for a role profile: web identity sends fewer arguments. */
+export function roleCacheArgs(plan: { kind: 'assumeRole' | 'webIdentity'; role: AssumeRoleSettings }): AssumeRoleArgs {
+  const { roleArn, roleSessionName, externalId, durationSeconds, mfa } = plan.role;
+  if (plan.kind === 'webIdentity') return { roleArn, roleSessionName, externalId: undefined, durationSeconds: undefined };
+  return { roleArn, roleSessionName, externalId, durationSeconds, serialNumber: mfa?.serial };
+}
+
+/** The configured session name, else the AWS CLI's default, which stays out of the cache key. */
+export function sessionName(role: { roleSessionName: string | undefined }, nowMs: number): string {
+  return role.roleSessionName ?? `botocore-session-${Math.floor(nowMs / 1000)}`;
+}
+
 export function assumeRoleCacheKey(args: AssumeRoleArgs): string {
   // botocore's argument names and json.dumps defaults (", " and ": ").
   const doc: Record<string, unknown> = { RoleArn: args.roleArn };
   if (args.roleSessionName !== undefined) doc.RoleSessionName = args.roleSessionName;
   if (args.externalId !== undefined) doc.ExternalId = args.externalId;
   if (args.durationSeconds !== undefined) doc.DurationSeconds = args.durationSeconds;
+  if (args.serialNumber !== undefined) doc.SerialNumber = args.serialNumber;
   return sha1Hex(pyDumps(doc, { sortKeys: true }));
 }
 

@@ -9,7 +9,7 @@ import { resolveSsoProfile, type SsoProfile } from '../config/profile.ts';
 import { readCacheFile, readTextFile, type Warn } from '../fs/files.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import { roleCacheKey } from './role.ts';
-import { assumeRoleCacheKey } from './assumeRole.ts';
+import { assumeRoleCacheKey, roleCacheArgs } from './assumeRole.ts';
 import { type CredentialPlan, resolveProfile } from '../config/credentialProfile.ts';
 import { sha1Hex } from '../util/sha1.ts';
 
@@ -133,8 +133,8 @@ export function knownAssumedRoles(config: AwsConfig, env: Env): Map<string, Know
     } catch {
       continue; // a broken chain has no cache entry of its own
     }
-    if (plan.kind !== 'assumeRole') continue;
-    const hash = assumeRoleCacheKey(plan.role);
+    if (plan.kind !== 'assumeRole' && plan.kind !== 'webIdentity') continue;
+    const hash = assumeRoleCacheKey(roleCacheArgs(plan));
     const entry = known.get(hash);
     if (entry) entry.profiles.push(name);
     else known.set(hash, { profiles: [name], roleArn: plan.role.roleArn });

@@ -52,8 +52,9 @@ export function chosenFormat(args: ParsedArgs, defaultFormat: Format): Format {
 }
 
 /** The credential request the flags ask for: profile, --min-ttl, --login. */
-export function credentialRequest(rt: Runtime, args: ParsedArgs, command: string, profileName?: string): CredentialRequest {
-  const name = profileName ?? selectProfileName(assertProfileArgs(args.positionals[0], stringFlag(args, 'profile')), rt.env);
+export function credentialRequest(rt: Runtime, args: ParsedArgs, command: string, profileName?: string, fromEnvironment = false): CredentialRequest {
+  const named = profileName ?? assertProfileArgs(args.positionals[0], stringFlag(args, 'profile'));
+  const name = named ?? selectProfileName(undefined, rt.env);
   const minTtlText = stringFlag(args, 'min-ttl');
   let minTtlMs: number | undefined;
   if (minTtlText !== undefined) {
@@ -62,7 +63,7 @@ export function credentialRequest(rt: Runtime, args: ParsedArgs, command: string
     if (minTtlMs > MAX_MIN_TTL_MS) throw new UsageError(`${command}: --min-ttl ${minTtlText} is longer than the 12 hours a role session can last`);
   }
   const wantsLogin = booleanFlag(args, 'login') || switchSetting(rt.env, 'SSOHELPER_LOGIN');
-  return { profileName: name, minTtlMs, login: wantsLogin ? (profile, since) => loginOnDemand(rt, profile, since) : undefined };
+  return { profileName: name, fromEnvironment: fromEnvironment || named === undefined, minTtlMs, login: wantsLogin ? (profile, since) => loginOnDemand(rt, profile, since) : undefined };
 }
 
 // Kept inside the callback: from the hot entry, asking for a login hands the run over to the

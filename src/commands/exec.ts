@@ -99,7 +99,7 @@ export const exec: Command = {
     const request = {
       target,
       region: chosenRegion(args, 'exec'),
-      credentials: credentialRequest(rt, args, 'exec', name),
+      credentials: credentialRequest(rt, args, 'exec', name, words.profile === undefined),
       server: booleanFlag(args, 'server'),
       nested: booleanFlag(args, 'nested'),
       refresh: booleanFlag(args, 'refresh'),

@@ -23,6 +23,8 @@ export interface AssumeRoleSettings {
   roleSessionName: string | undefined;
   externalId: string | undefined;
   durationSeconds: number | undefined;
+  /** The MFA device whose code AssumeRole needs, and the command that prints one (else a prompt). */
+  mfa: { serial: string; process: string | undefined } | undefined;
   sts: StsEndpoint;
 }
 
@@ -33,7 +35,8 @@ export type CredentialPlan =
   | { kind: 'static'; profileName: string; file: string; accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined }
   | { kind: 'process'; profileName: string; command: string }
   | { kind: 'source'; profileName: string; source: CredentialSourceName }
-  | { kind: 'assumeRole'; profileName: string; role: AssumeRoleSettings; source: CredentialPlan };
+  | { kind: 'assumeRole'; profileName: string; role: AssumeRoleSettings; source: CredentialPlan }
+  | { kind: 'webIdentity'; profileName: string; role: AssumeRoleSettings; tokenFile: string };
 
 export interface ResolvedProfile {
   profileName: string;
@@ -45,6 +48,8 @@ export interface ResolvedProfile {
 const CREDENTIAL_SOURCES: readonly CredentialSourceName[] = ['Environment', 'Ec2InstanceMetadata', 'EcsContainer'];
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
+// STS's SerialNumber pattern and length.
+const MFA_SERIAL = /^[\w+=/:,.@-]{9,256}$/;
 // Where `sts_regional_endpoints = legacy` still means the global endpoint (botocore's list).
 const LEGACY_GLOBAL_REGIONS = new Set([
   'ap-northeast-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'aws-global', 'ca-central-1', 'eu-central-1',
@@ -55,9 +60,17 @@ export function sectionName(profile: string): string {
   return profile === 'default' ? 'default' : `profile ${profile}`;
 }
 
-/** The named profile, resolved into the providers that produce its credentials. */
-export function resolveProfile(config: AwsConfig, name: string, env: Env): ResolvedProfile {
-  const profile = config.profiles.get(name);
+// botocore reads these in place of the profile's keys unless a profile was named explicitly.
+const WEB_IDENTITY_VARIABLES = { web_identity_token_file: 'AWS_WEB_IDENTITY_TOKEN_FILE', role_arn: 'AWS_ROLE_ARN', role_session_name: 'AWS_ROLE_SESSION_NAME' };
+
+/**
+ * The named profile, resolved into the providers that produce its credentials. `fromEnvironment`
+ * (no --profile given, as botocore's session decides) lets AWS_WEB_IDENTITY_TOKEN_FILE,
+ * AWS_ROLE_ARN and AWS_ROLE_SESSION_NAME override the profile, even a missing default one.
+ */
+export function resolveProfile(config: AwsConfig, name: string, env: Env, fromEnvironment = false): ResolvedProfile {
+  const webIdentityEnv = fromEnvironment ? env : {};
+  const profile = config.profiles.get(name) ?? (webIdentityEnv.AWS_WEB_IDENTITY_TOKEN_FILE && name === 'default' ? (new Map() as IniSection) : undefined);
   if (!profile) {
     // resolveSsoProfile owns the "not found" message with its list of known profiles.
     resolveSsoProfile(config, name, env);
@@ -69,7 +82,9 @@ export function resolveProfile(config: AwsConfig, name: string, env: Env): Resol
   }
   const sts = stsEndpoint(config, profile, name, env);
   const visited = [name];
-  const plan = hasRoleConfig(profile) ? assumeRolePlan(config, name, env, sts, visited) : profilePlan(config, name, env, true);
+  const plan = hasRoleConfig(profile)
+    ? assumeRolePlan(config, name, env, sts, visited)
+    : (webIdentityPlan(config, name, profile, webIdentityEnv, sts) ?? profilePlan(config, name, env, true));
   return { profileName: name, plan, region };
 }
 
@@ -82,14 +97,10 @@ function hasStaticKeys(profile: IniSection): boolean {
 }
 
 /** botocore's profile providers in order: web identity, SSO, credentials file, process, config file. */
-function profilePlan(config: AwsConfig, name: string, env: Env, topLevel: boolean): CredentialPlan {
+function profilePlan(config: AwsConfig, name: string, env: Env, topLevel: boolean, sts?: StsEndpoint): CredentialPlan {
   const profile = config.profiles.get(name) as IniSection;
-  if (profile.has('web_identity_token_file')) {
-    throw new ConfigError(
-      `profile "${name}" uses web_identity_token_file, which ssohelper does not support (in ${config.configFile})`,
-      'use the AWS CLI or an SDK for web identity profiles',
-    );
-  }
+  const webIdentity = sts && webIdentityPlan(config, name, profile, {}, sts);
+  if (webIdentity) return webIdentity;
   if (profile.has('sso_role_name') || profile.has('sso_account_id')) {
     return { kind: 'sso', profileName: name, sso: resolveSsoProfile(config, name, env) };
   }
@@ -103,6 +114,22 @@ function profilePlan(config: AwsConfig, name: string, env: Env, topLevel: boolea
     `${kind} has no credentials: no SSO, role, credential_process or keys in ${config.configFile}${fromCredentialsFile ? ` or ${config.credentialsFile}` : ''}`,
     `add sso_session, sso_account_id and sso_role_name (or role_arn with source_profile) to [${sectionName(name)}]`,
   );
+}
+
+/** Web identity, from the profile or (when `env` holds them) botocore's variables, key by key. */
+function webIdentityPlan(config: AwsConfig, name: string, profile: IniSection, env: Env, sts: StsEndpoint): CredentialPlan | undefined {
+  const setting = (key: keyof typeof WEB_IDENTITY_VARIABLES) => env[WEB_IDENTITY_VARIABLES[key]] ?? stringValue(profile, key);
+  const tokenFile = setting('web_identity_token_file');
+  if (!tokenFile) return undefined;
+  const variables = Object.values(WEB_IDENTITY_VARIABLES).filter((v) => env[v] !== undefined);
+  const where = `[${sectionName(name)}] in ${config.configFile}${variables.length > 0 ? ` and ${variables.join(', ')}` : ''}`;
+  const roleArn = setting('role_arn');
+  if (!roleArn || !ROLE_ARN.test(roleArn)) {
+    throw new ConfigError(`profile "${name}" has web_identity_token_file but role_arn "${roleArn ?? ''}" is not an IAM role ARN like arn:aws:iam::123456789012:role/Name (${where})`);
+  }
+  const roleSessionName = sessionName(setting('role_session_name'), name, where);
+  const role = { roleArn, roleSessionName, externalId: undefined, durationSeconds: durationSeconds(profile, name, where), mfa: undefined, sts };
+  return { kind: 'webIdentity', profileName: name, role, tokenFile };
 }
 
 function staticPlan(name: string, section: IniSection, file: string): CredentialPlan {
@@ -125,11 +152,8 @@ function assumeRolePlan(config: AwsConfig, name: string, env: Env, sts: StsEndpo
     throw new ConfigError(`profile "${name}" has role_arn "${roleArn ?? ''}", which is not an IAM role ARN like arn:aws:iam::123456789012:role/Name (${where})`);
   }
   const mfaSerial = stringValue(profile, 'mfa_serial');
-  if (mfaSerial) {
-    throw new ConfigError(
-      `profile "${name}" needs an MFA code (mfa_serial = ${mfaSerial}), which ssohelper cannot ask for: it often runs as a credential_process, with no terminal to type into`,
-      `start the chain from an SSO profile instead (MFA then happens at sign-in), or use: aws configure export-credentials --profile ${name}`,
-    );
+  if (mfaSerial !== undefined && !MFA_SERIAL.test(mfaSerial)) {
+    throw new ConfigError(`profile "${name}" has mfa_serial "${mfaSerial}", which is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice or a hardware serial like GAHT12345678 (${where})`);
   }
   const sourceProfile = stringValue(profile, 'source_profile');
   const credentialSource = stringValue(profile, 'credential_source');
@@ -141,9 +165,10 @@ function assumeRolePlan(config: AwsConfig, name: string, env: Env, sts: StsEndpo
   }
   const role: AssumeRoleSettings = {
     roleArn,
-    roleSessionName: sessionName(profile, name, where),
+    roleSessionName: sessionName(stringValue(profile, 'role_session_name'), name, where),
     externalId: stringValue(profile, 'external_id'),
     durationSeconds: durationSeconds(profile, name, where),
+    mfa: mfaSerial ? { serial: mfaSerial, process: stringValue(profile, 'mfa_process') } : undefined,
     sts,
   };
   if (credentialSource) {
@@ -168,13 +193,12 @@ function assumeRolePlan(config: AwsConfig, name: string, env: Env, sts: StsEndpo
   }
   visited.push(source);
   const sourcePlan = hasStaticKeys(sourceSection) || !hasRoleConfig(sourceSection)
-    ? profilePlan(config, source, env, false)
+    ? profilePlan(config, source, env, false, sts)
     : assumeRolePlan(config, source, env, sts, visited);
   return { kind: 'assumeRole', profileName: name, role, source: sourcePlan };
 }
 
-function sessionName(profile: IniSection, name: string, where: string): string | undefined {
-  const value = stringValue(profile, 'role_session_name');
+function sessionName(value: string | undefined, name: string, where: string): string | undefined {
   if (value !== undefined && !SESSION_NAME.test(value)) {
     throw new ConfigError(`profile "${name}" has role_session_name "${value}": use 2 to 64 letters, digits or any of _+=,.@- (${where})`);
   }

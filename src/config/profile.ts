@@ -217,7 +217,7 @@ function notSso(config: AwsConfig, name: string, profile: IniSection): ConfigErr
   let hint = `add sso_session, sso_account_id and sso_role_name to [${sectionName(name)}]`;
   if (process) hint = `it uses credential_process (${process}); run ssohelper with the SSO profile that command names`;
   else if (stringValue(profile, 'aws_access_key_id')) hint = 'it holds static keys; ssohelper serves SSO profiles only';
-  else if (stringValue(profile, 'role_arn')) hint = 'it assumes a role; ssohelper serves SSO profiles only';
+  else if (stringValue(profile, 'role_arn')) hint = `it assumes a role with no SSO sign-in behind it (web identity or keys): there is no session to log in to; ssohelper get ${name} serves its credentials`;
   return new ConfigError(`profile "${name}" is not an SSO profile (no sso_account_id or sso_role_name in ${config.configFile})`, hint);
 }
 

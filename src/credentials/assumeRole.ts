@@ -1,8 +1,9 @@
 // The assume-role kind: a provider wrapping its source's provider. The source's credentials
 // (themselves cached and locked when they are SSO or another role) sign one STS AssumeRole,
-// whose answer goes into the AWS CLI's assume-role cache.
+// with an MFA code when the profile names a device, whose answer goes into the AWS CLI's
+// assume-role cache. Web identity shares the cache: its token file replaces the source.
 import { join } from 'node:path';
-import { type AssumedRole, assumeRoleCacheKey, type AssumeRoleArgs, readAssumedRole, writeAssumedRole } from '../cache/assumeRole.ts';
+import { type AssumedRole, assumeRoleCacheKey, readAssumedRole, roleCacheArgs, sessionName, writeAssumedRole } from '../cache/assumeRole.ts';
 import { type CredentialPlan, sectionName } from '../config/credentialProfile.ts';
 import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
@@ -13,24 +14,20 @@ import type { AwsCredentials } from '../types/credentials.ts';
 import { fullProgram } from '../util/load.ts';
 
 type AssumeRolePlan = Extract<CredentialPlan, { kind: 'assumeRole' }>;
+type RolePlan = Extract<CredentialPlan, { kind: 'assumeRole' | 'webIdentity' }>;
 type Resolve = (rt: Runtime, plan: CredentialPlan, options: CredentialOptions) => Promise<AwsCredentials>;
 
-export function assumeRoleArgs(plan: AssumeRolePlan): AssumeRoleArgs {
-  const { roleArn, roleSessionName, externalId, durationSeconds } = plan.role;
-  return { roleArn, roleSessionName, externalId, durationSeconds };
-}
-
-export function assumeRoleSlot(rt: Runtime, plan: AssumeRolePlan, resolve: Resolve): CacheSlot<AssumedRole> {
-  const key = assumeRoleCacheKey(assumeRoleArgs(plan));
+export function assumeRoleSlot(rt: Runtime, plan: RolePlan, resolve: Resolve): CacheSlot<AssumedRole> {
+  const key = assumeRoleCacheKey(roleCacheArgs(plan));
   return {
     path: join(rt.paths.roleCacheDir, `${key}.json`),
     cacheKey: key,
-    what: `assuming ${plan.role.roleArn}`,
+    what: `assuming ${plan.role.roleArn}${plan.kind === 'webIdentity' ? ' with a web identity' : ''}`,
     profileName: plan.profileName,
     tooShortHint: `lower --min-ttl, or raise duration_seconds in [${sectionName(plan.profileName)}] (up to the role's maximum session duration)`,
     read: (path) => readAssumedRole(path, rt.stderr),
     write: writeAssumedRole,
-    fetchNew: () => fetchAssumedRole(rt, plan, resolve),
+    fetchNew: async () => (plan.kind === 'webIdentity' ? (await fullProgram(() => import('./webIdentity.ts'))).fetchWithWebIdentity(rt, plan) : fetchAssumedRole(rt, plan, resolve)),
   };
 }
 
@@ -42,14 +39,16 @@ async function fetchAssumedRole(rt: Runtime, plan: AssumeRolePlan, resolve: Reso
   const { ssoCall, SsoApiError } = await fullProgram(() => import('../sso/call.ts'));
   const { networkOf } = await fullProgram(() => import('../net/client.ts'));
   const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network) };
-  // The AWS CLI's default name; generated names stay out of the cache key.
-  const args = { ...assumeRoleArgs(plan), roleSessionName: plan.role.roleSessionName ?? `botocore-session-${Math.floor(rt.now() / 1000)}` };
   const target = `${plan.role.roleArn} (profile "${plan.profileName}")`;
+  let source = await resolve(rt, plan.source, { minTtlMs: DEFAULT_MIN_TTL_MS, refresh: false });
+  // Asked for once the source credentials are at hand, so a source that needs a login costs no code.
+  const mfa = plan.role.mfa;
+  const tokenCode = mfa ? await (await fullProgram(() => import('./mfa.ts'))).mfaCode(rt, plan.profileName, mfa) : undefined;
+  const args = { ...roleCacheArgs(plan), roleSessionName: sessionName(plan.role, rt.now()), tokenCode };
   const call = (source: AwsCredentials) => {
     rt.debug(`AssumeRole ${plan.role.roleArn} at ${plan.role.sts.url} (${plan.role.sts.region}) with ${mask(source.accessKeyId)}`);
     return ssoCall({ rt, endpoint }, `AssumeRole ${target}`, () => assumeRole(endpoint, source, args));
   };
-  let source = await resolve(rt, plan.source, { minTtlMs: DEFAULT_MIN_TTL_MS, refresh: false });
   for (let refetched = false; ; refetched = true) {
     try {
       return await call(source);
@@ -71,6 +70,15 @@ async function fetchAssumedRole(rt: Runtime, plan: AssumeRolePlan, resolve: Reso
 function explain(err: SsoApiError, plan: AssumeRolePlan, target: string, rejected: boolean): Error {
   const who = describeSource(plan.source);
   const detail = (err.cause as { message?: string } | undefined)?.message ?? err.message;
+  const mfa = plan.role.mfa;
+  if (mfa && err.kind === 'denied' && /MultiFactorAuthentication/.test(detail)) {
+    // Not retried: a code is good once, and asking again would surprise a herd of waiting callers.
+    return new AccessDeniedError(
+      `STS refused the MFA code for ${mfa.serial} while assuming ${target}: ${detail}`,
+      mfa.process ? `check that mfa_process prints the current code of ${mfa.serial}` : `run the command again and type the code ${mfa.serial} shows now; check mfa_serial in [${sectionName(plan.profileName)}]`,
+      { cause: err.cause },
+    );
+  }
   if (!rejected && (err.kind === 'denied' || err.kind === 'forbidden')) {
     return new AccessDeniedError(
       `not allowed to assume ${target} as ${who}: ${detail}`,
@@ -97,6 +105,7 @@ export function describeSource(source: CredentialPlan): string {
     case 'sso':
       return `SSO role ${source.sso.roleName} in account ${source.sso.accountId} (profile "${source.profileName}")`;
     case 'assumeRole':
+    case 'webIdentity':
       return `role ${source.role.roleArn} (profile "${source.profileName}")`;
     case 'static':
       return `the keys of profile "${source.profileName}" (${source.file})`;

@@ -39,14 +39,9 @@ export function processChain(env: Runtime['env'], profileName: string): string[]
 }
 
 export async function processCredentials(rt: Runtime, profileName: string, command: string): Promise<AwsCredentials> {
-  // botocore's compat_shell_split: the C runtime's rules on Windows, shlex elsewhere.
-  const argv = rt.platform === 'win32' ? windowsShellSplit(command) : shellSplit(command);
   const what = `the credential_process of profile "${profileName}"`;
-  if (!argv || argv.length === 0) throw new ConfigError(`${what} (${command}) is not a valid command line: check its quotes`);
-  const timeoutMs = secondsSetting(rt, 'SSOHELPER_PROCESS_TIMEOUT');
   const env = { ...rt.env, [CHAIN_VARIABLE]: JSON.stringify(processChain(rt.env, profileName)) };
-  rt.debug(`running ${what}: ${argv[0]}`);
-  const stdout = await runCommand(argv, env, what, timeoutMs);
+  const stdout = await runConfiguredCommand(rt, command, 'credential_process', what, env);
   const doc = parseJsonObject(stdout);
   if (!doc) throw new ServiceError(`${what} did not print a JSON object on stdout`, `run it yourself to see what it prints: ${command}`);
   if (doc.Version !== 1) {
@@ -55,7 +50,20 @@ export async function processCredentials(rt: Runtime, profileName: string, comma
   return checkedCredentials(doc, rt.now(), what);
 }
 
-function runCommand(argv: string[], env: Record<string, string | undefined>, what: string, timeoutMs: number): Promise<string> {
+/**
+ * A command line from the config (credential_process, mfa_process) run without a shell, its
+ * stdout (at most 1 MiB, within SSOHELPER_PROCESS_TIMEOUT) returned; stdin and stderr are the
+ * user's.
+ */
+export function runConfiguredCommand(rt: Runtime, command: string, key: string, what: string, env: Record<string, string | undefined> = rt.env): Promise<string> {
+  // botocore's compat_shell_split: the C runtime's rules on Windows, shlex elsewhere.
+  const argv = rt.platform === 'win32' ? windowsShellSplit(command) : shellSplit(command);
+  if (!argv || argv.length === 0) throw new ConfigError(`${what} (${command}) is not a valid command line: check its quotes`);
+  rt.debug(`running ${what}: ${argv[0]}`);
+  return runCommand(argv, env, what, secondsSetting(rt, 'SSOHELPER_PROCESS_TIMEOUT'), key);
+}
+
+function runCommand(argv: string[], env: Record<string, string | undefined>, what: string, timeoutMs: number, key: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0] as string, argv.slice(1), { env, stdio: ['inherit', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
@@ -75,7 +83,7 @@ function runCommand(argv: string[], env: Record<string, string | undefined>, wha
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       const missing = err.code === 'ENOENT' || err.code === 'EACCES';
-      reject(missing ? new ConfigError(`${what} cannot be run: ${argv[0]}: ${err.code === 'ENOENT' ? 'no such command' : 'permission denied'}`, 'fix credential_process in your config') : err);
+      reject(missing ? new ConfigError(`${what} cannot be run: ${argv[0]}: ${err.code === 'ENOENT' ? 'no such command' : 'permission denied'}`, `fix ${key} in your config`) : err);
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);

@@ -16,6 +16,8 @@ export type LoginOnDemand = (profile: SsoProfile, since: number) => Promise<void
 
 export interface CredentialRequest {
   profileName: string;
+  /** The name came from the environment, not the command line: botocore's web identity variables then apply. */
+  fromEnvironment: boolean;
   /** Asked for explicitly (--min-ttl); undefined: the default, which the cache path applies. */
   minTtlMs: number | undefined;
   /** Undefined: an expired session fails with LoginRequiredError (exit 2). */
@@ -30,7 +32,7 @@ export interface CredentialSource {
 export async function credentialSource(rt: Runtime, request: CredentialRequest): Promise<CredentialSource> {
   const name = request.profileName;
   const config = await loadConfig(rt.paths);
-  const profile = resolveProfile(config, name, rt.env);
+  const profile = resolveProfile(config, name, rt.env, request.fromEnvironment);
   const shadow = config.credentialProfiles.get(name);
   if (profile.plan.kind === 'sso' && shadow?.has('aws_access_key_id')) {
     rt.stderr(`ssohelper: warning: ${config.credentialsFile} also has keys for profile "${name}"; some AWS SDKs will use those instead of SSO\n`);

@@ -16,6 +16,7 @@ export async function credentialsOf(rt: Runtime, plan: CredentialPlan, options: 
     case 'sso':
       return cachedCredentials(rt, ssoSlot(rt, plan.sso), options);
     case 'assumeRole':
+    case 'webIdentity':
       return cachedCredentials(rt, assumeRoleSlot(rt, plan, credentialsOf), options);
     case 'static':
       return { accessKeyId: plan.accessKeyId, secretAccessKey: plan.secretAccessKey, sessionToken: plan.sessionToken, expiration: undefined };

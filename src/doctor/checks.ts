@@ -5,6 +5,7 @@ import { readBlocks } from '../config/managedBlock.ts';
 import { IniSyntaxError, type IniSection, parseIni } from '../config/ini.ts';
 import { type AwsConfig, buildConfig, stringValue } from '../config/model.ts';
 import type { Env } from '../config/files.ts';
+import { type CredentialPlan, resolveProfile } from '../config/credentialProfile.ts';
 import { INIT_HINT, resolveSsoProfile } from '../config/profile.ts';
 import { SsoHelperError } from '../errors.ts';
 import type { SessionStatus } from '../status/report.ts';
@@ -129,13 +130,18 @@ export function checkShadowing(config: AwsConfig, env: Env, only: string | undef
 }
 
 /** Every SSO profile resolves; source_profile chains end; credential_process and SSO are not mixed. */
-export function checkProfiles(config: AwsConfig, env: Env, only: string | undefined): Check[] {
+/**
+ * `tokenFiles`: what is wrong with each web identity token file (undefined: readable), as
+ * collect.ts found it.
+ */
+export function checkProfiles(config: AwsConfig, env: Env, only: string | undefined, tokenFiles: ReadonlyMap<string, string | undefined> = new Map()): Check[] {
   const checks: Check[] = [];
   const names = only !== undefined ? [only] : [...config.profiles.keys()].sort();
   let good = 0;
   for (const name of names) {
     const p = config.profiles.get(name);
     if (!p) continue;
+    if (p.has('web_identity_token_file') || p.has('mfa_serial')) checks.push(roleProfileCheck(config, env, name, tokenFiles));
     if (isSso(p)) {
       try {
         resolveSsoProfile(config, name, env);
@@ -163,6 +169,30 @@ export function checkProfiles(config: AwsConfig, env: Env, only: string | undefi
   if (good > 0 && checks.every((c) => c.verdict !== 'fail')) checks.push(ok('profiles', `${good} SSO profile${good === 1 ? '' : 's'} complete and consistent`));
   else if (good > 0) checks.push(ok('profiles', `${good} other SSO profile${good === 1 ? '' : 's'} complete and consistent`));
   return checks;
+}
+
+/** A web identity or MFA profile: resolvable, its token file readable, where its code comes from. */
+function roleProfileCheck(config: AwsConfig, env: Env, name: string, tokenFiles: ReadonlyMap<string, string | undefined>): Check {
+  let plan: CredentialPlan;
+  try {
+    plan = resolveProfile(config, name, env).plan;
+  } catch (err) {
+    if (!(err instanceof SsoHelperError)) throw err;
+    return fail('profiles', err.message, err.hint);
+  }
+  if (plan.kind === 'webIdentity') {
+    const problem = tokenFiles.get(plan.tokenFile);
+    if (problem) return fail('profiles', `profile "${name}": web identity token file ${plan.tokenFile} ${problem}`, 'whatever issues the token (the CI runner, the EKS pod identity) must write it there');
+    return ok('profiles', `profile "${name}": web identity for ${plan.role.roleArn}, token in ${plan.tokenFile}`);
+  }
+  const mfa = plan.kind === 'assumeRole' ? plan.role.mfa : undefined;
+  if (!mfa) return ok('profiles', `profile "${name}" resolves`);
+  if (mfa.process) return ok('profiles', `profile "${name}": MFA code for ${mfa.serial} from mfa_process`);
+  return warn(
+    'profiles',
+    `profile "${name}": MFA code for ${mfa.serial} is asked for on the terminal; a tool that runs ssohelper with none (an IDE, cron) fails while the credentials are not cached`,
+    `set mfa_process in [profile ${name}] to a command that prints the code, if you have one`,
+  );
 }
 
 /** The chain from `start` if it comes back on itself (a profile naming itself with keys is fine). */

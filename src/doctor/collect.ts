@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { constants, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { readToken, tokenCachePath, tokenCacheKey } from '../cache/token.ts';
-import type { AwsConfig } from '../config/model.ts';
+import { type AwsConfig, stringValue } from '../config/model.ts';
 import { resolveSsoProfile, resolveSsoSession, selectProfileName } from '../config/profile.ts';
 import { readConfigText } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
@@ -40,7 +40,7 @@ export async function runChecks(rt: Runtime, profile: string | undefined): Promi
   let sessionFilter: string | undefined;
   if (config) {
     checks.push(...checkShadowing(config, rt.env, profile, rt.now()));
-    checks.push(...checkProfiles(config, rt.env, profile));
+    checks.push(...checkProfiles(config, rt.env, profile, await tokenFileProblems(config)));
     const report = await statusReport(rt, undefined);
     let sessions = report.sessions;
     if (profile !== undefined) {
@@ -57,6 +57,21 @@ export async function runChecks(rt: Runtime, profile: string | undefined): Promi
   checks.push(...checkAwsCli(await findAwsCli(rt, platform)));
   checks.push(...checkNetwork(await networkFacts(rt, config, profile)));
   return checks;
+}
+
+/** Each configured web identity token file that cannot be read, and why. */
+async function tokenFileProblems(config: AwsConfig): Promise<Map<string, string | undefined>> {
+  const { readWebIdentityToken } = await lazy(() => import('../credentials/webIdentity.ts'));
+  const problems = new Map<string, string | undefined>();
+  for (const [name, section] of config.profiles) {
+    const path = stringValue(section, 'web_identity_token_file');
+    if (path === undefined || problems.has(path)) continue;
+    problems.set(path, await readWebIdentityToken(path, name).then(
+      () => undefined,
+      (err: Error) => err.message.replace(/^.*?, \S+, /, ''),
+    ));
+  }
+  return problems;
 }
 
 async function clockChecks(rt: Runtime, config: AwsConfig, profile: string | undefined, sessionName: string | undefined): Promise<Check[]> {

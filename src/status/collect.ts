@@ -2,9 +2,9 @@
 // nothing else: no refresh, no lock, no directory created.
 import { isLostRefresh } from '../cache/refreshState.ts';
 import { roleCacheKey } from '../cache/role.ts';
-import { assumeRoleCacheKey } from '../cache/assumeRole.ts';
+import { assumeRoleCacheKey, roleCacheArgs } from '../cache/assumeRole.ts';
 import { knownAssumedRoles, knownRoles, knownSessions, readCacheDir } from '../cache/scan.ts';
-import { resolveProfile } from '../config/credentialProfile.ts';
+import { resolveProfile, ssoBase } from '../config/credentialProfile.ts';
 import { tokenCacheHash } from '../cache/token.ts';
 import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, buildConfig } from '../config/model.ts';
@@ -26,18 +26,21 @@ async function configOrEmpty(rt: Runtime, strict: boolean): Promise<AwsConfig> {
 
 export async function statusReport(rt: Runtime, profileName: string | undefined): Promise<StatusReport> {
   const config = await configOrEmpty(rt, profileName !== undefined);
-  let filter: { tokenHash: string; roleHash: string | undefined } | undefined;
+  let filter: { tokenHash: string | undefined; roleHash: string | undefined } | undefined;
   if (profileName !== undefined) {
-    const session = loginTarget(config, { profile: profileName, ssoSession: undefined }, rt.env, 'status');
     let roleHash: string | undefined;
+    let sessionless = false;
     try {
       const { plan } = resolveProfile(config, profileName, rt.env);
       if (plan.kind === 'sso') roleHash = roleCacheKey(plan.sso);
-      else if (plan.kind === 'assumeRole') roleHash = assumeRoleCacheKey(plan.role);
+      else if (plan.kind === 'assumeRole' || plan.kind === 'webIdentity') roleHash = assumeRoleCacheKey(roleCacheArgs(plan));
+      // A web identity, or a role assumed with keys, has cached credentials but no SSO session.
+      sessionless = roleHash !== undefined && plan.kind !== 'sso' && !ssoBase(plan);
     } catch {
       roleHash = undefined; // a session-only profile has no role credentials of its own
     }
-    filter = { tokenHash: tokenCacheHash(session), roleHash };
+    const session = sessionless ? undefined : loginTarget(config, { profile: profileName, ssoSession: undefined }, rt.env, 'status');
+    filter = { tokenHash: session && tokenCacheHash(session), roleHash };
   }
   const [tokenFiles, roleFiles] = await Promise.all([
     readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file', rt.stderr),

@@ -80,7 +80,8 @@ export function buildStatus(
     /** Token files whose refresh token is known to be used up (cache/refreshState.ts). */
     lostRefresh?: ReadonlySet<string>;
   },
-  filter?: { tokenHash: string; roleHash: string | undefined },
+  /** One profile's entries; an undefined hash matches nothing. */
+  filter?: { tokenHash: string | undefined; roleHash: string | undefined },
 ): StatusReport {
   const { now } = input;
   const sessions: SessionStatus[] = [];

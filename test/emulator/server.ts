@@ -14,7 +14,7 @@ import { federation, federationOperation } from './federation.ts';
 import * as oidc from './oidc.ts';
 import * as portal from './portal.ts';
 import { handleS3, isS3Request, s3Operation } from './s3.ts';
-import { State, applyKnobs, defaultKnobs } from './state.ts';
+import { State, applyKnobs, defaultKnobs, randomToken } from './state.ts';
 import type { Counters, DeviceAuthorization, Knobs, LogEntry } from './state.ts';
 import * as sts from './sts.ts';
 
@@ -239,7 +239,10 @@ export class Emulator {
    * An IAM role for AssumeRole. `trust` lists the principals allowed (default `*`: anyone with
    * valid credentials); `externalId` makes the call require it.
    */
-  defineRole(roleArn: string, options: { trust?: string[]; externalId?: string; maxSessionDurationSeconds?: number } = {}): void {
+  defineRole(
+    roleArn: string,
+    options: { trust?: string[]; externalId?: string; maxSessionDurationSeconds?: number; requireMfa?: boolean; webIdentityAudiences?: string[] } = {},
+  ): void {
     const m = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(roleArn);
     if (!m) throw new Error(`defineRole: not a role ARN: ${roleArn}`);
     this.state.iamRoles.set(roleArn, {
@@ -249,7 +252,22 @@ export class Emulator {
       trust: options.trust ?? ['*'],
       externalId: options.externalId,
       maxSessionDurationSeconds: options.maxSessionDurationSeconds ?? 3600,
+      requireMfa: options.requireMfa,
+      webIdentityAudiences: options.webIdentityAudiences,
     });
+  }
+
+  /** A web identity token (as an OIDC provider would sign one) for AssumeRoleWithWebIdentity. */
+  issueWebIdentityToken(options: { subject?: string; audience?: string; ttlSeconds?: number } = {}): string {
+    const token = `eyJ${randomToken('', 96)}`;
+    const ttl = options.ttlSeconds ?? 3600;
+    this.state.webIdentityTokens.set(token, { subject: options.subject ?? 'system:serviceaccount:ci:runner', audience: options.audience ?? 'sts.amazonaws.com', expiresAt: this.state.now() + ttl * 1000 });
+    return token;
+  }
+
+  /** An MFA device that accepts `code` (until the next call for the same serial). */
+  defineMfaDevice(serialNumber: string, code: string): void {
+    this.state.mfaDevices.set(serialNumber, code);
   }
 
   /** Long-term keys of an IAM user, accepted by STS like any issued credentials. */
@@ -427,7 +445,8 @@ export class Emulator {
     if (route.operation === 'S3') return [s3Operation(req), undefined];
     if (route.protocol === 'sts') {
       const action = sts.stsParams(req).get('Action');
-      return [action === 'GetCallerIdentity' || action === 'AssumeRole' ? action : `sts:${action ?? 'NoAction'}`, undefined];
+      const known = action === 'GetCallerIdentity' || action === 'AssumeRole' || action === 'AssumeRoleWithWebIdentity';
+      return [known ? action : `sts:${action ?? 'NoAction'}`, undefined];
     }
     return [route.operation, undefined];
   }

@@ -109,6 +109,7 @@ export const OPERATIONS = [
   'CreateToken:authorization_code',
   'GetCallerIdentity',
   'AssumeRole',
+  'AssumeRoleWithWebIdentity',
   'Authorize',
   'VerifyDevice',
 ] as const;
@@ -215,6 +216,10 @@ export interface IamRole {
   trust: string[];
   /** When set, callers must pass this ExternalId (sts:ExternalId condition). */
   externalId?: string;
+  /** When set, AssumeRole needs a valid MFA code (aws:MultiFactorAuthPresent condition). */
+  requireMfa?: boolean;
+  /** Audiences (OIDC client IDs) whose web identity tokens the role trusts; none: no web identity. */
+  webIdentityAudiences?: string[];
   maxSessionDurationSeconds: number;
 }
 
@@ -260,6 +265,10 @@ export class State {
   readonly codes = new Map<string, AuthorizationCode>();
   readonly credentials = new Map<string, RoleCredential>();
   readonly iamRoles = new Map<string, IamRole>();
+  /** Web identity tokens an OIDC provider issued (opaque here), by token. */
+  readonly webIdentityTokens = new Map<string, { subject: string; audience: string; expiresAt: number }>();
+  /** MFA devices by serial number (ARN) and the one code each currently accepts. */
+  readonly mfaDevices = new Map<string, string>();
   /** S3 buckets (created by tests) and their objects, by key. */
   readonly s3Buckets = new Map<string, Map<string, { body: Buffer; etag: string; lastModified: Date; contentType: string }>>();
   /** Console sign-in tokens from the federation endpoint, by token. */

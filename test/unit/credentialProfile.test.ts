@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { assumeRoleCacheKey, parseAssumedRole, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
+import { assumeRoleCacheKey, parseAssumedRole, roleCacheArgs, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
 import { type CredentialPlan, chainOf, resolveProfile } from '../../src/config/credentialProfile.ts';
 import { parseIni } from '../../src/config/ini.ts';
 import { buildConfig } from '../../src/config/model.ts';
@@ -101,6 +101,29 @@ source_profile = missing
 
 [profile empty]
 region = eu-west-1
+
+[profile web]
+role_arn = arn:aws:iam::333333333333:role/Ci
+web_identity_token_file = /nonexistent/token
+
+[profile web-and-sso]
+role_arn = arn:aws:iam::333333333333:role/Ci
+web_identity_token_file = /nonexistent/token
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = ReadOnly
+
+[profile web-no-role]
+web_identity_token_file = /nonexistent/token
+
+[profile via-web]
+role_arn = arn:aws:iam::444444444444:role/Audit
+source_profile = web
+
+[profile mfa-role]
+role_arn = arn:aws:iam::333333333333:role/Admin
+source_profile = sso
+mfa_serial = arn:aws:iam::111111111111:mfa/alice
 `;
 
 const CREDENTIALS = `
@@ -116,7 +139,8 @@ aws_session_token = t
 
 const PROFILES = [
   'sso', 'chain', 'chain2', 'role-and-sso', 'sso-and-keys', 'keys-and-process', 'process-and-config-keys', 'config-keys', 'self',
-  'via-keys-and-role', 'loop-a', 'self-no-keys', 'both-sources', 'from-env', 'orphan', 'empty',
+  'via-keys-and-role', 'loop-a', 'self-no-keys', 'both-sources', 'from-env', 'orphan', 'empty', 'web', 'web-and-sso', 'web-no-role',
+  'via-web', 'mfa-role',
 ];
 
 /** botocore's METHOD names for our kinds, or ERROR / NONE. */
@@ -135,6 +159,7 @@ function method(plan: CredentialPlan): string {
   if (plan.kind === 'assumeRole') return 'assume-role';
   if (plan.kind === 'static') return plan.file === FILES.credentialsFile ? 'shared-credentials-file' : 'config-file';
   if (plan.kind === 'process') return 'custom-process';
+  if (plan.kind === 'webIdentity') return 'assume-role-with-web-identity';
   return plan.kind;
 }
 
@@ -208,8 +233,9 @@ test('settings a role cannot have are configuration errors naming the profile', 
   assert.throws(bad('role_arn = arn:aws:iam::333333333333:role/D\nduration_seconds = 1h'), /duration_seconds "1h": use a whole number of seconds from 900 to 43200/);
   assert.throws(bad('role_arn = arn:aws:iam::333333333333:role/D\nduration_seconds = 60'), /from 900 to 43200/);
   assert.throws(bad('role_arn = arn:aws:iam::333333333333:role/D\nrole_session_name = has space'), /role_session_name "has space"/);
-  assert.throws(bad('role_arn = arn:aws:iam::333333333333:role/D\nmfa_serial = arn:aws:iam::1:mfa/me'), /needs an MFA code/);
-  assert.throws(bad('role_arn = arn:aws:iam::333333333333:role/D\nweb_identity_token_file = /t'), /no credentials|web_identity_token_file/);
+  assert.throws(bad('role_arn = arn:aws:iam::333333333333:role/D\nmfa_serial = me'), /mfa_serial "me", which is not an MFA device ARN/);
+  assert.throws(bad('role_arn = Deploy\nweb_identity_token_file = /t'), /has web_identity_token_file but role_arn "Deploy" is not an IAM role ARN/);
+  assert.throws(bad('role_arn = arn:aws:iam::333333333333:role/D\nweb_identity_token_file = /t\nrole_session_name = a b'), /role_session_name "a b"/);
 });
 
 test('the assume-role cache key is botocore\'s, whichever arguments are set', () => {
@@ -228,6 +254,42 @@ test('the assume-role cache key is botocore\'s, whichever arguments are set', ()
   ].join('\n');
   const expected = execFileSync('python3', ['-c', script, JSON.stringify(cases)], { encoding: 'utf8' }).trim().split('\n');
   assert.deepEqual(cases.map(assumeRoleCacheKey), expected);
+});
+
+test('the cache keys of web identity and MFA profiles are botocore\'s: fewer inputs for web identity, SerialNumber for MFA', () => {
+  const config = buildConfig(
+    parseIni(`${CONFIG}\n[profile web-named]\nrole_arn = arn:aws:iam::333333333333:role/Ci\nweb_identity_token_file = /t\nrole_session_name = runner\nduration_seconds = 1800\n`),
+    new Map(),
+    FILES,
+  );
+  const key = (name: string) => {
+    const { plan } = resolveProfile(config, name, {});
+    assert.ok(plan.kind === 'assumeRole' || plan.kind === 'webIdentity');
+    return assumeRoleCacheKey(roleCacheArgs(plan));
+  };
+  const script = [
+    'from botocore.credentials import AssumeRoleCredentialFetcher as A, AssumeRoleWithWebIdentityCredentialFetcher as W',
+    "print(W(None, None, 'arn:aws:iam::333333333333:role/Ci')._cache_key)",
+    "print(W(None, None, 'arn:aws:iam::333333333333:role/Ci', extra_args={'RoleSessionName': 'runner'})._cache_key)",
+    "print(A(None, None, 'arn:aws:iam::333333333333:role/Admin', extra_args={'SerialNumber': 'arn:aws:iam::111111111111:mfa/alice'})._cache_key)",
+  ].join('\n');
+  const expected = execFileSync('python3', ['-c', script], { encoding: 'utf8' }).trim().split('\n');
+  assert.deepEqual([key('web'), key('web-named'), key('mfa-role')], expected);
+});
+
+test('the web identity variables: each overrides its profile key, only when no profile was named', () => {
+  const config = buildConfig(parseIni(CONFIG), new Map(), FILES);
+  const env = { AWS_WEB_IDENTITY_TOKEN_FILE: '/env/token', AWS_ROLE_ARN: 'arn:aws:iam::999999999999:role/FromEnv', AWS_ROLE_SESSION_NAME: 'env-session' };
+  const plan = resolveProfile(config, 'sso', env, true).plan;
+  assert.deepEqual(plan.kind === 'webIdentity' && [plan.tokenFile, plan.role.roleArn, plan.role.roleSessionName], ['/env/token', 'arn:aws:iam::999999999999:role/FromEnv', 'env-session']);
+  assert.equal(resolveProfile(config, 'sso', env, false).plan.kind, 'sso');
+  const partial = resolveProfile(config, 'web', { AWS_ROLE_SESSION_NAME: 'env-session' }, true).plan;
+  assert.deepEqual(partial.kind === 'webIdentity' && [partial.tokenFile, partial.role.roleSessionName], ['/nonexistent/token', 'env-session']);
+  // A role with a source wins over the variables, as botocore's assume-role provider comes first.
+  assert.equal(resolveProfile(config, 'chain', env, true).plan.kind, 'assumeRole');
+  assert.equal(resolveProfile(buildConfig(new Map(), new Map(), FILES), 'default', env, true).plan.kind, 'webIdentity');
+  assert.throws(() => resolveProfile(buildConfig(new Map(), new Map(), FILES), 'other', env, true), /profile "other" not found/);
+  assert.throws(() => resolveProfile(config, 'sso', { AWS_WEB_IDENTITY_TOKEN_FILE: '/t' }, true), /has web_identity_token_file but role_arn "" is not an IAM role ARN .*AWS_WEB_IDENTITY_TOKEN_FILE/);
 });
 
 test('an assume-role cache entry round-trips and reads the AWS CLI\'s own layout', () => {

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { GetRoleCredentialsCommand, ListAccountsCommand, LogoutCommand, SSOClient, paginateListAccountRoles, paginateListAccounts } from '@aws-sdk/client-sso';
 import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Emulator } from '../emulator/server.ts';
 import type { EmulatorOptions } from '../emulator/server.ts';
 import { tempDir } from '../helpers/temp.ts';
@@ -509,6 +509,51 @@ describe('STS (client-sts) with SigV4 verification', () => {
     const bad = await fetch(`${emu.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=GetSessionToken&Version=2011-06-15' });
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /<Code>InvalidAction<\/Code>/);
+  });
+
+  test('AssumeRoleWithWebIdentity: unsigned; the token must be issued, unexpired and for an audience the role trusts', async () => {
+    const role = 'arn:aws:iam::333333333333:role/Ci';
+    emu.defineRole(role, { webIdentityAudiences: ['sts.amazonaws.com'] });
+    emu.defineRole('arn:aws:iam::333333333333:role/NoOidc');
+    const form = (fields: Record<string, string>) =>
+      fetch(`${emu.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleSessionName: 'ci', ...fields }) });
+    const token = emu.issueWebIdentityToken({ subject: 'repo:o/r', ttlSeconds: 60 });
+    const ok = await form({ RoleArn: role, WebIdentityToken: token, DurationSeconds: '900' });
+    const body = await ok.text();
+    assert.equal(ok.status, 200, body);
+    assert.match(body, /<SubjectFromWebIdentityToken>repo:o\/r<\/SubjectFromWebIdentityToken>[\s\S]*<Arn>arn:aws:sts::333333333333:assumed-role\/Ci\/ci<\/Arn>/);
+    const key = /<AccessKeyId>(\w+)</.exec(body)?.[1] ?? '';
+    const secret = /<SecretAccessKey>([^<]+)</.exec(body)?.[1] ?? '';
+    const session = /<SessionToken>([^<]+)</.exec(body)?.[1] ?? '';
+    assert.equal((await callerIdentity({ accessKeyId: key, secretAccessKey: secret, sessionToken: session })).Arn, 'arn:aws:sts::333333333333:assumed-role/Ci/ci');
+    const codeOf = async (r: Response) => [r.status, /<Code>(\w+)</.exec(await r.text())?.[1]];
+    assert.deepEqual(await codeOf(await form({ RoleArn: role, WebIdentityToken: 'eyJforged' })), [400, 'InvalidIdentityToken']);
+    assert.deepEqual(await codeOf(await form({ RoleArn: 'arn:aws:iam::333333333333:role/NoOidc', WebIdentityToken: token })), [403, 'AccessDenied']);
+    assert.deepEqual(await codeOf(await form({ RoleArn: role })), [400, 'ValidationError']);
+    const signed = await fetch(`${emu.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=x' }, body: new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: role, RoleSessionName: 'ci', WebIdentityToken: token }) });
+    assert.equal(signed.status, 400, 'a client that signs is caught');
+    clock.advance(61_000);
+    assert.deepEqual(await codeOf(await form({ RoleArn: role, WebIdentityToken: token })), [400, 'ExpiredTokenException']);
+    assert.equal(emu.counters.AssumeRoleWithWebIdentity, 6);
+  });
+
+  test('AssumeRole with MFA: the device\'s code passes, a wrong or missing one is AccessDenied, a role that requires MFA refuses none', async () => {
+    const role = 'arn:aws:iam::333333333333:role/Admin';
+    emu.defineRole(role, { requireMfa: true });
+    emu.defineMfaDevice('arn:aws:iam::111111111111:mfa/alice', '123456');
+    const sts = stsClient(emu, await roleCredentials());
+    const assume = (extra: { SerialNumber?: string; TokenCode?: string }) => sts.send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'me', ...extra }));
+    try {
+      const out = await assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/alice', TokenCode: '123456' });
+      assert.equal(out.AssumedRoleUser?.Arn, 'arn:aws:sts::333333333333:assumed-role/Admin/me');
+      await rejectsWith(assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/alice', TokenCode: '654321' }), 'AccessDenied', 403);
+      await rejectsWith(assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/alice' }), 'AccessDenied', 403);
+      await rejectsWith(assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/bob', TokenCode: '123456' }), 'AccessDenied', 403);
+      await rejectsWith(assume({}), 'AccessDenied', 403);
+      await rejectsWith(assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/alice', TokenCode: '12ab56' }), 'ValidationError', 400);
+    } finally {
+      sts.destroy();
+    }
   });
 });
 

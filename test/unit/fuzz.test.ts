@@ -13,7 +13,10 @@ import { parseRoleEntry, readRoleEntry, serializeRoleEntry } from '../../src/cac
 import { parseToken, readToken, serializeToken } from '../../src/cache/token.ts';
 import { IniSyntaxError, parseIni } from '../../src/config/ini.ts';
 import { buildConfig } from '../../src/config/model.ts';
+import { resolveProfile } from '../../src/config/credentialProfile.ts';
 import { resolveSsoProfile, resolveSsoSession } from '../../src/config/profile.ts';
+import { editLine } from '../../src/credentials/mfa.ts';
+import { readWebIdentityToken } from '../../src/credentials/webIdentity.ts';
 import { SsoHelperError } from '../../src/errors.ts';
 import { loginTarget } from '../../src/session/target.ts';
 import { iniText, SEED } from '../helpers/iniArbitrary.ts';
@@ -46,9 +49,11 @@ test('the INI parser: a result or an IniSyntaxError with a line number, for any 
 });
 
 // Profiles and sso-sessions made of the keys the resolver reads, with values from valid to absurd.
-const KEYS = ['sso_session', 'sso_account_id', 'sso_role_name', 'sso_start_url', 'sso_region', 'region', 'sso_registration_scopes', 'services', 'endpoint_url', 'credential_process', 'role_arn', 'aws_access_key_id'];
+const KEYS = ['sso_session', 'sso_account_id', 'sso_role_name', 'sso_start_url', 'sso_region', 'region', 'sso_registration_scopes', 'services', 'endpoint_url', 'credential_process', 'role_arn', 'aws_access_key_id',
+  'source_profile', 'web_identity_token_file', 'role_session_name', 'duration_seconds', 'mfa_serial', 'mfa_process', 'credential_source'];
 const VALUES = fc.oneof(
   fc.constantFrom('corp', 'dev', '111111111111', '12345', 'ReadOnly', 'https://corp.awsapps.com/start', 'corp.awsapps.com', 'eu-west-1', 'Frankfurt', 'sso:account:access, ,x', 's', 'http://127.0.0.1:9', ''),
+  fc.constantFrom('arn:aws:iam::333333333333:role/D', 'p', '/var/run/token', 'arn:aws:iam::111111111111:mfa/alice', '900', '99999', 'Environment'),
   fc.string({ maxLength: 12 }),
 );
 const section = fc.tuple(
@@ -87,6 +92,9 @@ const env = fc.record(
     AWS_ENDPOINT_URL_SSO: fc.constantFrom('http://127.0.0.1:2', ''),
     AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: fc.constantFrom('true', 'false', 'maybe'),
     AWS_PROFILE: fc.constantFrom('dev', 'p', 'nope', ''),
+    AWS_WEB_IDENTITY_TOKEN_FILE: fc.constantFrom('/t', ''),
+    AWS_ROLE_ARN: fc.constantFrom('arn:aws:iam::333333333333:role/D', 'bad', ''),
+    AWS_ROLE_SESSION_NAME: fc.constantFrom('ci', 'has space', ''),
   },
   { requiredKeys: [] },
 );
@@ -103,6 +111,7 @@ test('the profile resolver: a profile or one of our errors, for any config and e
           resolved++;
         }, ours);
         endsWell(() => resolveSsoSession(c, name, e), ours);
+        endsWell(() => resolveProfile(c, name, e, true), ours);
         endsWell(() => loginTarget(c, { profile: name, ssoSession: undefined }, e, 'login'), ours);
         endsWell(() => loginTarget(c, { profile: undefined, ssoSession: name }, e, 'login'), ours);
       }, ours),
@@ -189,4 +198,35 @@ test('the three cache readers on real files (any bytes): an entry or absent, nev
     options(120), // readToken looks twice, 50 ms apart, at a file that does not parse
   );
   assert.deepEqual(warnings, [], 'private files in a private directory are never refused');
+});
+
+test('the web identity token reader (any bytes): one printable token or a configuration error naming the file', async () => {
+  const path = join(dir, 'token');
+  const bytes = fc.oneof(fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b)), fc.string({ maxLength: 100 }).map((t) => Buffer.from(t)), fc.nat(30_000).map((n) => Buffer.alloc(n, 'e')));
+  await fc.assert(
+    fc.asyncProperty(bytes, async (content) => {
+      writeFileSync(path, content, { mode: 0o600 });
+      try {
+        assert.match(await readWebIdentityToken(path, 'ci'), /^[!-~]{1,20002}$/);
+      } catch (err) {
+        assert.ok(err instanceof SsoHelperError && err.exitCode === 3 && err.message.includes(path), String(err));
+      }
+    }),
+    options(300),
+  );
+});
+
+test('the MFA prompt\'s line editing (any keys): printable ASCII only, at most 64 characters', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 200 }), (keys) => {
+      let typed = '';
+      for (const key of keys) {
+        const next = editLine(typed, key);
+        assert.match(next.typed, /^[ -~]{0,64}$/);
+        if (next.done || next.cancelled) break;
+        typed = next.typed;
+      }
+    }),
+    options(),
+  );
 });
