@@ -10,6 +10,7 @@ import { otherScriptsLoadable } from './hot/embedded.ts';
 import { takeOverSignals } from './hot/signals.ts';
 import { checkSettings, createRuntime, debugRequested, signalForwarding } from './runtime.ts';
 import { didYouMean } from './util/suggest.ts';
+import { type Stream, terminal } from './tui/terminal.ts';
 
 /**
  * Ctrl-C exits 130 and SIGTERM 143, as the README says, whatever the command is doing: at once,
@@ -42,6 +43,10 @@ function unknownCommand(name: string): UsageError {
   return new UsageError(`unknown command "${name}"${guess ? `: ${guess}` : ''}`, `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`);
 }
 
+function helpWidth(stream: Stream): number {
+  return terminal(process.env).width(stream);
+}
+
 async function main(argv: string[]): Promise<number> {
   const debug = debugRequested(argv, process.env);
   const stderr = (text: string) => write(STDERR, text);
@@ -50,7 +55,8 @@ async function main(argv: string[]): Promise<number> {
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const target = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
       if (first === 'help' && rest[0] && !target) throw unknownCommand(rest[0]);
-      write(first === undefined ? STDERR : STDOUT, target ? commandHelp(target) : mainHelp(COMMANDS));
+      const width = helpWidth(first === undefined ? 'stderr' : 'stdout');
+      write(first === undefined ? STDERR : STDOUT, target ? commandHelp(target, width) : mainHelp(COMMANDS, width));
       return first === undefined ? 2 : 0;
     }
     if (first === '--version' || first === '-v' || first === 'version') {
@@ -65,7 +71,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const args = parseCommandArgs(rest, command.flags, command.maxPositionals, command.name, command.optionsEndAt);
     if (args.flags.help) {
-      write(STDOUT, commandHelp(command));
+      write(STDOUT, commandHelp(command, helpWidth('stdout')));
       return 0;
     }
     checkSettings(process.env);

@@ -2,6 +2,7 @@
 // the code can be run against a temporary HOME, a local emulator and captured output.
 import { type AwsPaths, awsPaths, type Env } from './config/files.ts';
 import { UsageError } from './errors.ts';
+import { type Terminal, terminal } from './tui/terminal.ts';
 
 export interface Runtime {
   env: Env;
@@ -26,6 +27,8 @@ export interface Runtime {
   interactive: boolean;
   /** Aborted on Ctrl-C (SIGINT) or SIGTERM: long waits (a login) stop and clean up. */
   signal: AbortSignal;
+  /** Terminal facts (TTYs, width, colour), read on first use. */
+  terminal: Terminal;
 }
 
 export function createRuntime(options: {
@@ -39,10 +42,12 @@ export function createRuntime(options: {
   platform?: NodeJS.Platform;
   /** Created on first use, so only commands that wait (login) install signal handlers. */
   signal?: () => AbortSignal;
+  terminal?: () => Terminal;
 }): Runtime {
   const start = Date.now();
   let interactive: boolean | undefined;
   let signal: AbortSignal | undefined;
+  let term: Terminal | undefined;
   const platform = options.platform ?? process.platform;
   return {
     env: options.env,
@@ -60,6 +65,10 @@ export function createRuntime(options: {
     get signal() {
       signal ??= options.signal ? options.signal() : new AbortController().signal;
       return signal;
+    },
+    get terminal() {
+      term ??= options.terminal ? options.terminal() : terminal(options.env);
+      return term;
     },
   };
 }
