@@ -5,7 +5,7 @@ import { COMMANDS, findCommand } from './cli/commands.ts';
 import { STDERR, STDOUT, write } from './cli/output.ts';
 import { commandHelp, mainHelp } from './cli/help.ts';
 import { version } from './util/version.ts';
-import { describeFailure, EXIT, UsageError } from './errors.ts';
+import { CHAIN_CONFIG_FAILURE, describeFailure, EXIT, UsageError } from './errors.ts';
 import { otherScriptsLoadable } from './hot/embedded.ts';
 import { takeOverSignals } from './hot/signals.ts';
 import { checkSettings, createRuntime, debugRequested, signalForwarding } from './runtime.ts';
@@ -98,6 +98,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const { exitCode, text } = describeFailure(err, debug);
     write(STDERR, text);
+    if (exitCode === EXIT.config && process.env.SSOHELPER_PROCESS_CHAIN !== undefined) write(STDOUT, CHAIN_CONFIG_FAILURE);
     return exitCode;
   }
 }

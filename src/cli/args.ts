@@ -63,7 +63,8 @@ export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositiona
     const spec = specs.find((f) => (long ? f.name === name : f.short === name));
     if (!spec) {
       const guess = long ? didYouMean(name, specs.map((f) => f.name)) : undefined;
-      fail(`unknown option ${long ? `--${name}` : arg}${guess ? `: ${guess.replace(/"([^"]+)"/g, '"--$1"')}` : ''}`);
+      const meant = guess ? undefined : flagMeant(long ? `--${name}` : arg, specs);
+      fail(`unknown option ${long ? `--${name}` : arg}${guess ? `: ${guess.replace(/"([^"]+)"/g, '"--$1"')}` : meant ? `: use ${meant}` : ''}`);
     }
     const flag = spec as FlagSpec;
     if (flag.type === 'boolean') {
@@ -80,6 +81,25 @@ export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositiona
   }
   if (result.positionals.length > maxPositionals) fail(`unexpected argument "${result.positionals[maxPositionals]}"`);
   return result;
+}
+
+/**
+ * Flags other tools spell differently (the AWS CLI's -o/--output, jq-minded --json), and the
+ * spelling this command has for the same thing, if it has one.
+ */
+function flagMeant(given: string, specs: FlagSpec[]): string | undefined {
+  const has = (name: string, value?: string) => specs.some((f) => f.name === name && (value === undefined || !f.values || f.values.includes(value)));
+  const candidates: Record<string, string[]> = {
+    '--json': ['--output json', '--format process'],
+    '-o': ['--output', '--format'],
+    '--output': ['--format'],
+    '--format': ['--output'],
+    '-p': ['--profile'],
+  };
+  return candidates[given]?.find((c) => {
+    const [flag = '', value] = c.split(' ');
+    return has(flag.slice(2), value);
+  });
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

@@ -36,14 +36,23 @@ export function chosenRegion(args: ParsedArgs, command: string): (profileRegion:
   return (profileRegion) => (none ? undefined : (wanted ?? profileRegion));
 }
 
-export function formatFlag(defaultFormat: Format): FlagSpec {
-  return { name: 'format', type: 'string', valueName: 'FORMAT', description: `one of ${FORMATS.join(', ')} (default ${defaultFormat})`, values: FORMATS };
+/** The shell formats: what serve can print (process JSON is not a set of variables). */
+export const SHELL_FORMATS = FORMATS.filter((f): f is Exclude<Format, 'process'> => f !== 'process');
+
+/** Names people reach for from other tools, and the format that does what they meant. */
+const FORMAT_ALIASES: Readonly<Record<string, Format>> = { bash: 'env', zsh: 'env', sh: 'env', json: 'process', pwsh: 'powershell', cmd: 'windows-cmd' };
+
+export function formatFlag(defaultFormat: Format, choices: readonly Format[] = FORMATS): FlagSpec {
+  return { name: 'format', type: 'string', valueName: 'FORMAT', description: `one of ${choices.join(', ')} (default ${defaultFormat})`, values: choices };
 }
 
-export function chosenFormat(args: ParsedArgs, command: string, defaultFormat: Format): Format {
+export function chosenFormat<F extends Format>(args: ParsedArgs, command: string, defaultFormat: NoInfer<F>, choices: readonly F[]): F {
   const value = stringFlag(args, 'format') ?? defaultFormat;
-  if (!isFormat(value)) throw new UsageError(`${command}: unknown format "${value}"; choose one of ${FORMATS.join(', ')}`);
-  return value;
+  const allowed = choices as readonly string[];
+  if (allowed.includes(value)) return value as F;
+  const meant = FORMAT_ALIASES[value.toLowerCase()];
+  const hint = meant && allowed.includes(meant) ? `for ${value}, use --format ${meant}` : undefined;
+  throw new UsageError(`${command}: ${isFormat(value) ? `--format ${value} does not apply` : `unknown format "${value}"`}; choose one of ${choices.join(', ')}`, hint && `${hint} (see: ssohelper ${command} --help)`);
 }
 
 export async function credentialsFor(rt: Runtime, args: ParsedArgs, command: string): Promise<{ profile: ResolvedProfile; creds: AwsCredentials }> {

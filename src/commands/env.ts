@@ -1,4 +1,4 @@
-import { formatCredentials } from '../format/credentials.ts';
+import { FORMATS, formatCredentials } from '../format/credentials.ts';
 import type { Command } from './command.ts';
 import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialsCommon.ts';
 
@@ -16,14 +16,14 @@ export const env: Command = {
   ].join('\n'),
   examples: [
     'eval "$(ssohelper env dev)" && terraform plan',
-    'ssohelper env dev --format powershell | Invoke-Expression',
+    'ssohelper env dev --format powershell | Out-String | Invoke-Expression',
     'ssohelper env dev --format fish | source',
-    'for /f "tokens=*" %i in (\'ssohelper env dev --format windows-cmd\') do %i',
+    'for /f "delims=" %i in (\'ssohelper env dev --format windows-cmd\') do @%i',
   ],
   flags: [PROFILE_FLAG, formatFlag('env'), ...REGION_FLAGS, ...CREDENTIAL_FLAGS],
   maxPositionals: 1,
   async run(rt, args) {
-    const format = chosenFormat(args, 'env', 'env');
+    const format = chosenFormat(args, 'env', 'env', FORMATS);
     const regionOf = chosenRegion(args, 'env');
     const { profile, creds } = await credentialsFor(rt, args, 'env');
     const region = format !== 'process' ? regionOf(profile.region) : undefined;

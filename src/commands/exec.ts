@@ -1,10 +1,10 @@
 import type { Command } from './command.ts';
-import { CREDENTIAL_FLAGS, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialsCommon.ts';
+import { CREDENTIAL_FLAGS, formatFlag, PROFILE_FLAG, REGION_FLAGS, SHELL_FORMATS } from './credentialsCommon.ts';
 
 export const exec: Command = {
   name: 'exec',
   summary: 'run a command with credentials; --server keeps a job of any length supplied',
-  usage: 'ssohelper exec [PROFILE] [--server] [--min-ttl DURATION] [--login] [--region REGION | --no-region] [--nested] [--] COMMAND [ARGS...]',
+  usage: 'ssohelper exec [PROFILE] [--server] [--min-ttl DURATION] [--refresh] [--login] [--region REGION | --no-region] [--nested] [--] COMMAND [ARGS...]',
   description: [
     'Runs COMMAND (found on PATH, no shell) with your environment plus the variables `env`',
     'prints, and SSOHELPER_PROFILE=<profile>; AWS_PROFILE and AWS_DEFAULT_PROFILE are removed',
@@ -45,7 +45,7 @@ export const exec: Command = {
 export const serve: Command = {
   name: 'serve',
   summary: 'run a local credential endpoint (for IDEs and long-lived shells) until interrupted',
-  usage: 'ssohelper serve [PROFILE] [--port N] [--format FORMAT] [--min-ttl DURATION] [--login] [--region REGION | --no-region]',
+  usage: 'ssohelper serve [PROFILE] [--port N] [--format FORMAT] [--min-ttl DURATION] [--refresh] [--login] [--region REGION | --no-region]',
   description: [
     'Starts the credential endpoint that `exec --server` gives its job, without a job: prints',
     'AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN (a new random token',
@@ -57,7 +57,7 @@ export const serve: Command = {
   flags: [
     PROFILE_FLAG,
     { name: 'port', type: 'string', valueName: 'N', description: 'listen on this port of 127.0.0.1 (default: a free one)' },
-    formatFlag('env'),
+    formatFlag('env', SHELL_FORMATS),
     ...REGION_FLAGS,
     ...CREDENTIAL_FLAGS,
   ],

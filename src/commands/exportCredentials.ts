@@ -1,5 +1,5 @@
 import { stringFlag } from '../cli/args.ts';
-import { formatCredentials } from '../format/credentials.ts';
+import { FORMATS, formatCredentials } from '../format/credentials.ts';
 import type { Command } from './command.ts';
 import { chosenFormat, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG } from './credentialsCommon.ts';
 
@@ -17,7 +17,7 @@ export const exportCredentials: Command = {
   flags: [PROFILE_FLAG, formatFlag('process'), ...CREDENTIAL_FLAGS],
   maxPositionals: 1,
   async run(rt, args) {
-    const format = chosenFormat(args, 'export-credentials', 'process');
+    const format = chosenFormat(args, 'export-credentials', 'process', FORMATS);
     if (args.positionals[0] === undefined && stringFlag(args, 'profile') === undefined && rt.env.AWS_ACCESS_KEY_ID) {
       // The AWS CLI's credential chain puts the environment first unless --profile is given.
       const { environmentCredentials } = await import('../credentials/source.ts');

@@ -2,7 +2,7 @@
 // local credential endpoint, always obtained through the same locked cache path as `get`.
 import { booleanFlag, type ParsedArgs, stringFlag } from '../cli/args.ts';
 import type { Outcome } from '../commands/command.ts';
-import { chosenFormat, chosenRegion, credentialSource, type CredentialSource } from '../commands/credentialsCommon.ts';
+import { chosenFormat, SHELL_FORMATS, chosenRegion, credentialSource, type CredentialSource } from '../commands/credentialsCommon.ts';
 import { loadConfig } from '../config/load.ts';
 import { type AwsConfig, stringValue } from '../config/model.ts';
 import { assertProfileArgs } from '../config/profile.ts';
@@ -128,8 +128,7 @@ function parsePort(text: string | undefined): number | undefined {
 
 export async function runServe(rt: Runtime, args: ParsedArgs): Promise<Outcome> {
   const port = parsePort(stringFlag(args, 'port'));
-  const format = chosenFormat(args, 'serve', 'env');
-  if (format === 'process') throw new UsageError('serve: --format process does not apply; choose a shell format');
+  const format = chosenFormat(args, 'serve', 'env', SHELL_FORMATS);
   const regionOf = chosenRegion(args, 'serve');
   const source = await credentialSource(rt, args, 'serve');
   assertServable(await source.credentials(booleanFlag(args, 'refresh')), source.profile.profileName, 'serve');

@@ -40,7 +40,8 @@ export function loginUi(rt: Runtime, options: { mirrorToTerminal: boolean; platf
   return {
     say,
     waiting(what) {
-      if (!rt.interactive) {
+      // A dumb terminal (TERM=dumb, Emacs' shell) cannot redraw a line: plain text there too.
+      if (!rt.interactive || !rt.terminal.fancy('stderr')) {
         say(`${what}...\n`);
         return () => undefined;
       }

@@ -35,7 +35,7 @@ test('a healthy set-up: every line ✓ (warnings allowed), exit 0, and the same 
   await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
   const r = await doctor({ PATH: '/usr/bin' });
   assert.equal(r.code, 0, describe(r));
-  assert.match(r.stdout, /^✓ .*config parses: 9 profiles, 1 sso-sessions$/m);
+  assert.match(r.stdout, /^✓ .*config parses: 9 profiles, 1 sso-session$/m);
   assert.match(r.stdout, /^✓ no static keys shadow an SSO profile/m);
   assert.match(r.stdout, /^✓ 9 SSO profiles complete and consistent$/m);
   assert.match(r.stdout, /^✓ sso-session corp: logged in, (59m \d\ds|1h 00m) left, renews itself$/m);

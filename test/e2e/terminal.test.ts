@@ -34,3 +34,29 @@ describe('help fits the terminal', () => {
     assert.ok(width(wide) > 80 && width(wide) <= 160, wide);
   });
 });
+
+describe('usage errors say what to type instead', () => {
+  requireBinary();
+  const env = cleanEnv('/nonexistent', undefined);
+
+  test('a format named after a shell or JSON points at the real one, and at the command\'s help', async () => {
+    const bash = await run(['env', 'dev', '--format', 'bash'], env);
+    assert.equal(bash.code, 2, show(bash));
+    assert.match(bash.stderr, /env: unknown format "bash"; choose one of process, env, .*\n {2}for bash, use --format env \(see: ssohelper env --help\)\n$/);
+    const json = await run(['status', '--json'], env);
+    assert.equal(json.code, 2, show(json));
+    assert.match(json.stderr, /status: unknown option --json: use --output json\n {2}see: ssohelper status --help\n$/);
+    const o = await run(['list', '-o', 'json'], env);
+    assert.match(o.stderr, /list: unknown option -o: use --output\n/);
+  });
+
+  test('serve offers only the formats it prints, and exec and serve list --refresh', async () => {
+    const help = await run(['serve', '--help'], env);
+    assert.match(help.stdout, /--format FORMAT +one of env, env-no-export, powershell, windows-cmd, fish/);
+    assert.doesNotMatch(help.stdout, /\bprocess\b/);
+    const r = await run(['serve', 'dev', '--format', 'process'], env);
+    assert.equal(r.code, 2, show(r));
+    assert.match(r.stderr, /serve: --format process does not apply; choose one of env, env-no-export, powershell, windows-cmd, fish\n {2}see: ssohelper serve --help\n/);
+    for (const command of ['exec', 'serve']) assert.match((await run([command, '--help'], env)).stdout, /^Usage: .*\[--refresh\]/s, command);
+  });
+});

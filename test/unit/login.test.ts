@@ -181,6 +181,9 @@ suite('flow and browser choice', () => {
       assert.equal(plan.openBrowser, false);
       assert.match(plan.notes[0] ?? '', /^(over SSH|no display \(DISPLAY and WAYLAND_DISPLAY are unset\)): using the device code flow/);
     }
+    const noDisplay = { platform: 'linux' as const, env: {} };
+    assert.deepEqual(planLogin({ legacy: false, useDeviceCode: true, noBrowser: false }, noDisplay), { flow: 'device', openBrowser: false, notes: [] }, '--use-device-code asked for it: no note');
+    assert.match(planLogin({ legacy: true, useDeviceCode: false, noBrowser: false }, noDisplay).notes[0] ?? '', /^no display .*: not opening a browser here/);
     // macOS, Windows and WSL always have a way to show a browser.
     for (const s of [{ platform: 'darwin' as const, env: {} }, { platform: 'win32' as const, env: {} }, { platform: 'linux' as const, env: { WSL_DISTRO_NAME: 'Ubuntu' } }]) {
       assert.deepEqual(planLogin({ legacy: false, useDeviceCode: false, noBrowser: false }, s), { flow: 'pkce', openBrowser: true, notes: [] });
