@@ -72,27 +72,35 @@ export async function withLock<T>(
   const file = lockPath(rt, name);
   const deadline = rt.now() + timeoutMs;
   let held: HeldLock | undefined;
-  for (let attempt = 0; !held; attempt++) {
-    try {
-      held = await tryLock(`${file}.lock`, (message) => rt.debug(`lock ${name} ${message}`));
-    } catch (err) {
-      throw lockDirError(rt, err);
-    }
-    if (!held) {
-      if (rt.now() >= deadline) {
-        throw new LockTimeoutError(
-          `gave up after ${Math.round(timeoutMs / 1000)}s waiting for another ssohelper process ${what}`,
-          `if no ssohelper is running, remove ${file}.lock; SSOHELPER_LOCK_TIMEOUT sets the wait in seconds`,
-        );
+  const waitStarted = rt.now();
+  // A person at a terminal hears about a wait that outlasts a moment (another login, a slow fetch).
+  let stopNotice: (() => void) | undefined;
+  try {
+    for (let attempt = 0; !held; attempt++) {
+      try {
+        held = await tryLock(`${file}.lock`, (message) => rt.debug(`lock ${name} ${message}`));
+      } catch (err) {
+        throw lockDirError(rt, err);
       }
-      if (attempt === 0) rt.debug(`waiting for lock ${name}`);
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * Math.min(250, 20 * 1.5 ** attempt)));
-      const done = await whileWaiting?.();
-      if (done !== undefined) {
-        rt.debug(`done while waiting for lock ${name}`);
-        return done;
+      if (!held) {
+        if (rt.now() >= deadline) {
+          throw new LockTimeoutError(
+            `gave up after ${Math.round(timeoutMs / 1000)}s waiting for another ssohelper process ${what}`,
+            `if no ssohelper is running, remove ${file}.lock; SSOHELPER_LOCK_TIMEOUT sets the wait in seconds`,
+          );
+        }
+        if (attempt === 0) rt.debug(`waiting for lock ${name}`);
+        if (!stopNotice && rt.now() - waitStarted >= QUIET_WAIT_MS) stopNotice = await waitNotice(rt, what);
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * Math.min(250, 20 * 1.5 ** attempt)));
+        const done = await whileWaiting?.();
+        if (done !== undefined) {
+          rt.debug(`done while waiting for lock ${name}`);
+          return done;
+        }
       }
     }
+  } finally {
+    stopNotice?.();
   }
   rt.debug(`holding lock ${name}`);
   try {
@@ -100,6 +108,14 @@ export async function withLock<T>(
   } finally {
     await held.release();
   }
+}
+
+/** Same as tui/progress.ts's QUIET_WAIT_MS, which is loaded only once a wait is that long. */
+const QUIET_WAIT_MS = 2_000;
+
+async function waitNotice(rt: Runtime, what: string): Promise<() => void> {
+  const { waitingLine } = await import('../tui/progress.ts');
+  return waitingLine(rt, `waiting for another ssohelper process ${what}`, 0);
 }
 
 interface HeldLock {

@@ -2,7 +2,7 @@ import { booleanFlag, stringFlag } from '../cli/args.ts';
 import { LockTimeoutError, LoginRequiredError, UsageError } from '../errors.ts';
 import type { Command } from './command.ts';
 import { LOGIN_FLAGS } from './login.ts';
-import { regionFlag, SYNC_FLAGS, runSync } from './sync.ts';
+import { REPORT_FLAGS, regionFlag, SYNC_FLAGS, runSync } from './sync.ts';
 
 export const init: Command = {
   name: 'init',
@@ -26,6 +26,7 @@ export const init: Command = {
     { name: 'sso-session', type: 'string', valueName: 'NAME', description: 'name of the [sso-session] (default: from the start URL)' },
     ...SYNC_FLAGS,
     ...LOGIN_FLAGS,
+    ...REPORT_FLAGS,
   ],
   maxPositionals: 0,
   async run(rt, args) {
@@ -59,6 +60,6 @@ export const init: Command = {
         throw new LockTimeoutError('another ssohelper process is still logging in to this session', 'wait for it to finish, then run: ssohelper sync');
       }
     }
-    return runSync(rt, session, { template: stringFlag(args, 'name'), region, prune: false, dryRun: false });
+    return runSync(rt, session, { template: stringFlag(args, 'name'), region, prune: false, dryRun: false, verbose: booleanFlag(args, 'verbose') });
   },
 };

@@ -23,7 +23,8 @@ test('init from an empty HOME: writes the sso-session, logs in through the brows
     assert.equal(browser.opened().length, 1, 'one browser login');
     assert.match(r.stderr, /wrote to .*config:\n {2}\[sso-session my-org\]\n {2}sso_start_url = https:\/\/my-org\.awsapps\.com\/start\n {2}sso_region = eu-west-1\n {2}sso_registration_scopes = sso:account:access\n/);
     assert.match(r.stderr, /logged in to https:\/\/my-org\.awsapps\.com\/start/);
-    assert.match(r.stderr, /sso-session my-org: 3 accounts, 6 roles; 6 generated profiles/);
+    assert.match(r.stderr, /sso-session my-org: 6 profiles for 3 accounts written to ~\/\.aws\/config \(6 added\)\n {2}next: ssohelper use dev\.administratoraccess /);
+    assert.doesNotMatch(r.stderr, /^ {2}\+ /m, 'no line per profile without --verbose');
     const configFile = join(home, '.aws', 'config');
     const text = readFileSync(configFile, 'utf8');
     assert.ok(text.startsWith('[sso-session my-org]\nsso_start_url = https://my-org.awsapps.com/start\nsso_region = eu-west-1\nsso_registration_scopes = sso:account:access\n\n# BEGIN ssohelper sync --sso-session my-org'), text);
@@ -70,7 +71,7 @@ test('with no config, messages point to init, and --help shows a minimal config'
     assert.match(r.stderr, /create it: ssohelper init --start-url URL --sso-region REGION/, args.join(' '));
   }
   const help = await run(['--help'], fx.env);
-  assert.match(help.stdout, /ssohelper init --start-url https:\/\/my-org\.awsapps\.com\/start --sso-region eu-west-1/);
+  assert.match(help.stdout, /ssohelper init --start-url https:\/\/my-org\.awsapps\.com\/start \\\n +--sso-region eu-west-1\n/);
   assert.match(help.stdout, / {2}\[sso-session my-org\]\n {2}sso_start_url = https:\/\/my-org\.awsapps\.com\/start\n {2}sso_region = eu-west-1\n/);
 });
 
@@ -91,12 +92,12 @@ test('did you mean: commands, options, profiles and sso-sessions', async () => {
 
 test('login and list with nothing named use the only sso-session; with several they list them', async () => {
   await seedToken(fx.home, fx.emu.issueSession());
-  const list = await run(['list'], fx.env);
+  const list = await run(['list', '--remote'], fx.env);
   assert.equal(list.code, 0, describe(list));
   assert.match(list.stdout, /333333333333 {2}sandbox/);
   writeFileSync(fx.home.configFile, `${readFileSync(fx.home.configFile, 'utf8')}\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\nsso_region = us-east-1\n`);
   const r = await run(['login'], fx.env);
   expectFailure(r, 2, /has 2 sso-sessions \(corp, other\); say which one\n {2}for example: ssohelper login --sso-session corp\n$/);
-  const named = await run(['list'], { ...fx.env, AWS_PROFILE: 'dev' });
+  const named = await run(['list', '--remote'], { ...fx.env, AWS_PROFILE: 'dev' });
   assert.equal(named.code, 0, describe(named));
 });
