@@ -90,7 +90,7 @@ export async function withLock<T>(
           );
         }
         if (attempt === 0) rt.debug(`waiting for lock ${name}`);
-        if (!stopNotice && rt.now() - waitStarted >= QUIET_WAIT_MS) stopNotice = await waitNotice(rt, what);
+        if (!stopNotice && rt.now() - waitStarted >= QUIET_WAIT_MS) stopNotice = await waitNotice(rt, what, waitStarted);
         await new Promise((r) => setTimeout(r, 5 + Math.random() * Math.min(250, 20 * 1.5 ** attempt)));
         const done = await whileWaiting?.();
         if (done !== undefined) {
@@ -113,9 +113,9 @@ export async function withLock<T>(
 /** Same as tui/progress.ts's QUIET_WAIT_MS, which is loaded only once a wait is that long. */
 const QUIET_WAIT_MS = 2_000;
 
-async function waitNotice(rt: Runtime, what: string): Promise<() => void> {
+async function waitNotice(rt: Runtime, what: string, since: number): Promise<() => void> {
   const { waitingLine } = await import('../tui/progress.ts');
-  return waitingLine(rt, `waiting for another ssohelper process ${what}`, 0);
+  return waitingLine(rt, `waiting for another ssohelper process ${what}`, 0, since);
 }
 
 interface HeldLock {

@@ -32,9 +32,13 @@ function live(rt: Runtime): boolean {
   return rt.interactive && rt.terminal.fancy('stderr');
 }
 
-/** Cut to the terminal's width: a wrapped line cannot be redrawn with `\r`. */
-function draw(rt: Runtime, text: string): void {
-  rt.stderr(`\r${text.slice(0, rt.terminal.width('stderr') - 1)}\x1b[K`);
+/**
+ * Draws `head` + `tail` over the current line, within the terminal's width (a wrapped line
+ * cannot be redrawn with `\r`): `head` gives way, the figures in `tail` stay.
+ */
+function draw(rt: Runtime, head: string, tail = ''): void {
+  const room = rt.terminal.width('stderr') - 1 - tail.length;
+  rt.stderr(`\r${head.length > room ? `${head.slice(0, Math.max(0, room - 1))}…` : head}${tail}\x1b[K`);
 }
 
 export function progress(rt: Runtime, label: string): Progress {
@@ -48,7 +52,8 @@ export function progress(rt: Runtime, label: string): Progress {
       if (now - drawnAt < REDRAW_MS && done < total) return;
       drawnAt = now;
       shown = true;
-      draw(rt, progressText(label, done, total, now - started));
+      const text = progressText(label, done, total, now - started);
+      draw(rt, label, text.slice(label.length));
     },
     end() {
       if (shown) rt.stderr('\r\x1b[K');
@@ -67,13 +72,13 @@ export function clock(ms: number): string {
  * Says `waiting for X... 0:07` on a terminal once a wait has lasted QUIET_WAIT_MS, updated each
  * second, until the returned function is called. Nothing elsewhere.
  */
-export function waitingLine(rt: Runtime, what: string, quietMs = QUIET_WAIT_MS): () => void {
+export function waitingLine(rt: Runtime, what: string, quietMs = QUIET_WAIT_MS, since = rt.now()): () => void {
   let shown = false;
   let ticker: NodeJS.Timeout | undefined;
-  const started = rt.now();
+  const started = since;
   const tick = () => {
     shown = true;
-    draw(rt, `${what}... ${clock(rt.now() - started)}  (Ctrl-C to cancel)`);
+    draw(rt, what, `... ${clock(rt.now() - started)}  (Ctrl-C to cancel)`);
   };
   const timer = setTimeout(() => {
     if (!live(rt)) return;

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import { chmodSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Emulator } from '../emulator/server.ts';
 import { makeHome, seedRole, seedToken, standardConfig } from '../helpers/home.ts';
-import { cleanEnv, describe, requireBinary, run } from '../helpers/run.ts';
+import { BIN, cleanEnv, collect, describe, requireBinary, run } from '../helpers/run.ts';
 
 let emu: Emulator;
 before(async () => {
@@ -144,4 +145,18 @@ test('list --remote after the session was revoked server-side exits 4 with the l
   assert.match(r.stderr, /no longer valid/);
   assert.match(r.stderr, /run: ssohelper login --sso-session corp/);
   assert.doesNotMatch(r.stderr, /internal error/);
+});
+
+test('on a terminal the listing shows one line of progress, removed when done; on a pipe nothing', async () => {
+  const home = makeHome();
+  await seedToken(home, emu.issueSession({ ttlSeconds: 3600 }));
+  const env = cleanEnv(home.dir, emu.url, { TERM: 'xterm' });
+  const shown = await collect(spawn('/usr/bin/script', ['-qec', `'${BIN}' list --remote --sso-session corp`, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  assert.equal(shown.code, 0, describe(shown));
+  assert.match(shown.stdout, /\rlisting accounts 0\/3\x1b\[K/);
+  assert.match(shown.stdout, /\rlisting accounts 3\/3[^\r]*\x1b\[K\r\x1b\[KACCOUNT ID/);
+  const dumb = await collect(spawn('/usr/bin/script', ['-qec', `'${BIN}' list --remote --refresh --sso-session corp`, '/dev/null'], { env: { ...env, TERM: 'dumb' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  assert.doesNotMatch(dumb.stdout, /\x1b|listing accounts/);
+  const piped = await run(['list', '--remote', '--refresh', '--sso-session', 'corp'], env);
+  assert.equal(piped.stderr, '');
 });
