@@ -18,6 +18,9 @@ export interface TableOptions {
   width?: number;
 }
 
+/** The narrowest a wrapped column may get. */
+const MIN_WRAP = 20;
+
 export function renderTable(rows: ReadonlyArray<ReadonlyArray<string>>, options: TableOptions = {}): string {
   const indent = options.indent ?? '';
   const cap = options.maxColumnWidth ?? Number.POSITIVE_INFINITY;
@@ -25,8 +28,8 @@ export function renderTable(rows: ReadonlyArray<ReadonlyArray<string>>, options:
   const columns = Math.max(0, ...rows.map((r) => r.length));
   const widths: number[] = [];
   for (let i = 0; i < columns - 1; i++) widths.push(Math.min(cap, Math.max(0, ...rows.map((r) => visibleLength(r[i] ?? '')))));
-  // Words wider than the room left are cut by wrapWords; keep at least a little room.
-  const fit = (text: string, room: number) => (Number.isFinite(room) ? wrapWords(text, Math.max(12, room)) : [text]);
+  // A column squeezed into a sliver is worse to read than a long line: below this, no wrapping.
+  const fit = (text: string, room: number) => (Number.isFinite(room) && room >= MIN_WRAP ? wrapWords(text, room) : [text]);
   return rows
     .map((cells) => {
       let line = indent;

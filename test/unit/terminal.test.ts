@@ -62,15 +62,18 @@ describe('fitting text to a width', () => {
     ]);
   });
   test('a table wraps its last column under itself and a too-long cell on its own lines', () => {
-    const out = renderTable(
-      [
-        ['--short', 'a description long enough to need two lines here'],
-        ['AWS_ONE, AWS_TWO, AWS_THREE, AWS_FOUR', 'x'],
-      ],
-      { indent: '  ', maxColumnWidth: 10, width: 30 },
+    const rows = [
+      ['--short', 'a description long enough to need two lines here, and a third one too'],
+      ['AWS_ONE, AWS_TWO, AWS_THREE, AWS_FOUR, AWS_FIVE', 'x'],
+    ];
+    const out = renderTable(rows, { indent: '  ', maxColumnWidth: 10, width: 40 });
+    assert.equal(
+      out,
+      ['  --short     a description long enough', '              to need two lines here,', '              and a third one too', '  AWS_ONE, AWS_TWO, AWS_THREE, AWS_FOUR,', '  AWS_FIVE', '              x'].join('\n'),
     );
-    assert.equal(out, ['  --short     a description', '              long enough to', '              need two lines', '              here', '  AWS_ONE, AWS_TWO, AWS_THREE,', '  AWS_FOUR', '              x'].join('\n'));
-    assert.ok(longest(out) <= 30);
+    assert.ok(longest(out) <= 40);
+    // Less than 20 columns left for the last one: a long line reads better than a sliver.
+    assert.equal(renderTable([['a-rather-wide-first-cell', 'and the text that follows it']], { width: 40 }), 'a-rather-wide-first-cell  and the text that follows it');
   });
   test('coloured cells are padded by what shows, not by their bytes', () => {
     const out = renderTable([[paint(true, 'green', '✓'), 'a'], ['xy', 'b']]);
