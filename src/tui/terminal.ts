@@ -38,8 +38,10 @@ function realProbe(): TerminalProbe {
 export function terminal(env: Env, probe: TerminalProbe = realProbe()): Terminal {
   const tty = new Map<Stream, boolean>();
   const isTty = (stream: Stream) => {
-    let value = tty.get(stream);
-    if (value === undefined) tty.set(stream, (value = probe.isatty(FDS[stream])));
+    const known = tty.get(stream);
+    if (known !== undefined) return known;
+    const value = probe.isatty(FDS[stream]);
+    tty.set(stream, value);
     return value;
   };
   const fancy = (stream: Stream) => isTty(stream) && (env.TERM ?? '') !== 'dumb';
@@ -73,5 +75,6 @@ export function marks(on: boolean): { ok: string; bad: string; warn: string } {
 
 /** Characters a person sees: escape codes take no room. */
 export function visibleLength(text: string): number {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: escape codes are what it removes
   return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').length;
 }

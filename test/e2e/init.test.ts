@@ -118,7 +118,7 @@ test('init on a terminal asks for what is missing, with defaults, and checks eac
   child.stdout.setEncoding('utf8').on('data', (d: string) => {
     seen += d;
     const next = answers[0];
-    if (next && next[0].test(seen)) {
+    if (next?.[0].test(seen)) {
       answers.shift();
       seen = '';
       child.stdin.write(`${next[1]}\r`);
