@@ -26,7 +26,7 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<readonly [number, string]> = [
   [EXIT.ok, 'success'],
   [EXIT.internal, 'internal error (a bug: please report it with --debug output)'],
   [EXIT.usage, 'usage error: unknown command, flag or bad flag value'],
-  [EXIT.config, 'configuration error: profile, sso-session or a local file is missing or invalid'],
+  [EXIT.config, 'configuration error: profile, sso-session or a local file is missing or invalid, or a credential_process loops'],
   [EXIT.loginRequired, 'login required: the SSO session is missing, expired or revoked'],
   [EXIT.accessDenied, 'access denied: no access to that account or role'],
   [EXIT.service, 'service or network error, including throttling that outlasted the retries'],
@@ -73,8 +73,10 @@ export class SsoHelperError extends Error {
 }
 
 export class UsageError extends SsoHelperError {
+  /** Without a hint, points at the help of the command the message starts with ("env: …"). */
   constructor(message: string, hint?: string) {
-    super(EXIT.usage, message, hint ?? 'see: ssohelper --help');
+    const command = /^([a-z][a-z-]*): /.exec(message)?.[1];
+    super(EXIT.usage, message, hint ?? `see: ssohelper ${command ? `${command} ` : ''}--help`);
   }
 }
 
@@ -132,6 +134,14 @@ export class InterruptedError extends SsoHelperError {
     super(exitCodeOfSignal(signal), message);
   }
 }
+
+/**
+ * What an ssohelper run as another ssohelper's credential_process (SSOHELPER_PROCESS_CHAIN is
+ * set) prints on stdout when it fails for a configuration reason, so that the parent ends with
+ * the configuration exit code too instead of "the credential_process failed" (a service error).
+ * Only our own processes set that variable, so no other caller ever sees it.
+ */
+export const CHAIN_CONFIG_FAILURE = '{"ssohelper":"configuration error"}\n';
 
 /** Renders any thrown value as the lines we print on stderr, and picks the exit code. */
 export function describeFailure(err: unknown, debug: boolean): { exitCode: number; text: string } {

@@ -6,15 +6,20 @@ import { COMMANDS, findCommand } from './commands/index.ts';
 import { STDERR, STDOUT, write } from './cli/output.ts';
 import { commandHelp, mainHelp } from './cli/help.ts';
 import { version } from './util/version.ts';
-import { describeFailure, UsageError } from './errors.ts';
+import { CHAIN_CONFIG_FAILURE, describeFailure, EXIT, UsageError } from './errors.ts';
 import { otherScriptsLoadable } from './boot/embedded.ts';
 import { interruptible } from './boot/signals.ts';
 import { checkSettings, createRuntime, debugRequested } from './runtime.ts';
 import { didYouMean } from './util/suggest.ts';
+import { type Stream, terminal } from './tui/terminal.ts';
 
 function unknownCommand(name: string): UsageError {
   const guess = didYouMean(name, COMMANDS.map((c) => c.name));
   return new UsageError(`unknown command "${name}"${guess ? `: ${guess}` : ''}`, `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`);
+}
+
+function helpWidth(stream: Stream): number {
+  return terminal(process.env).width(stream);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -25,7 +30,8 @@ async function main(argv: string[]): Promise<number> {
     if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
       const target = first === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
       if (first === 'help' && rest[0] && !target) throw unknownCommand(rest[0]);
-      write(first === undefined ? STDERR : STDOUT, target ? commandHelp(target) : mainHelp(COMMANDS));
+      const width = helpWidth(first === undefined ? 'stderr' : 'stdout');
+      write(first === undefined ? STDERR : STDOUT, target ? commandHelp(target, width) : mainHelp(COMMANDS, width));
       return first === undefined ? 2 : 0;
     }
     if (first === '--version' || first === '-v' || first === 'version') {
@@ -40,7 +46,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const args = parseCommandArgs(rest, command.flags, command.maxPositionals, command.name, command.optionsEndAt);
     if (args.flags.help) {
-      write(STDOUT, commandHelp(command));
+      write(STDOUT, commandHelp(command, helpWidth('stdout')));
       return 0;
     }
     checkSettings(process.env);
@@ -68,6 +74,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const { exitCode, text } = describeFailure(err, debug);
     write(STDERR, text);
+    if (exitCode === EXIT.config && process.env.SSOHELPER_PROCESS_CHAIN !== undefined) write(STDOUT, CHAIN_CONFIG_FAILURE);
     return exitCode;
   }
 }

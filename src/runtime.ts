@@ -2,6 +2,7 @@
 // the code can be run against a temporary HOME, a local emulator and captured output.
 import { type AwsPaths, awsPaths, type Env } from './config/files.ts';
 import { UsageError } from './errors.ts';
+import { type Terminal, terminal } from './tui/terminal.ts';
 
 export interface Runtime {
   env: Env;
@@ -31,6 +32,8 @@ export interface Runtime {
   signal: AbortSignal;
   /** While a child gets our signals (exec), the process does not exit on them; call the result when done. */
   holdSignals(): () => void;
+  /** Terminal facts (TTYs, width, colour), read on first use. */
+  terminal: Terminal;
 }
 
 export function createRuntime(options: {
@@ -46,10 +49,12 @@ export function createRuntime(options: {
   signal?: () => AbortSignal;
   /** The signal handlers' hold (src/boot/signals.ts); without, holding does nothing. */
   holdSignals?: () => () => void;
+  terminal?: () => Terminal;
 }): Runtime {
   const start = Date.now();
   let interactive: boolean | undefined;
   let signal: AbortSignal | undefined;
+  let term: Terminal | undefined;
   const platform = options.platform ?? process.platform;
   return {
     env: options.env,
@@ -69,6 +74,10 @@ export function createRuntime(options: {
       return signal;
     },
     holdSignals: options.holdSignals ?? (() => () => undefined),
+    get terminal() {
+      term ??= options.terminal ? options.terminal() : terminal(options.env);
+      return term;
+    },
   };
 }
 

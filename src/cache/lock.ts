@@ -9,6 +9,7 @@
 // Our own code rather than the library: loading proper-lockfile (and the signal-exit and
 // node:assert it pulls in) cost more than the rest of the lock, about 6 ms of a first `get`.
 // Synchronous calls, as everywhere in our file code (fs/files.ts says why).
+import { fullProgram } from '../util/load.ts';
 import { mkdirSync, rmdirSync, statSync, utimesSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError, LockTimeoutError } from '../errors.ts';
@@ -72,27 +73,35 @@ export async function withLock<T>(
   const file = lockPath(rt, name);
   const deadline = rt.now() + timeoutMs;
   let held: HeldLock | undefined;
-  for (let attempt = 0; !held; attempt++) {
-    try {
-      held = await tryLock(`${file}.lock`, (message) => rt.debug(`lock ${name} ${message}`));
-    } catch (err) {
-      throw lockDirError(rt, err);
-    }
-    if (!held) {
-      if (rt.now() >= deadline) {
-        throw new LockTimeoutError(
-          `gave up after ${Math.round(timeoutMs / 1000)}s waiting for another ssohelper process ${what}`,
-          `if no ssohelper is running, remove ${file}.lock; SSOHELPER_LOCK_TIMEOUT sets the wait in seconds`,
-        );
+  const waitStarted = rt.now();
+  // A person at a terminal hears about a wait that outlasts a moment (another login, a slow fetch).
+  let stopNotice: (() => void) | undefined;
+  try {
+    for (let attempt = 0; !held; attempt++) {
+      try {
+        held = await tryLock(`${file}.lock`, (message) => rt.debug(`lock ${name} ${message}`));
+      } catch (err) {
+        throw lockDirError(rt, err);
       }
-      if (attempt === 0) rt.debug(`waiting for lock ${name}`);
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * Math.min(250, 20 * 1.5 ** attempt)));
-      const done = await whileWaiting?.();
-      if (done !== undefined) {
-        rt.debug(`done while waiting for lock ${name}`);
-        return done;
+      if (!held) {
+        if (rt.now() >= deadline) {
+          throw new LockTimeoutError(
+            `gave up after ${Math.round(timeoutMs / 1000)}s waiting for another ssohelper process ${what}`,
+            `if no ssohelper is running, remove ${file}.lock; SSOHELPER_LOCK_TIMEOUT sets the wait in seconds`,
+          );
+        }
+        if (attempt === 0) rt.debug(`waiting for lock ${name}`);
+        if (!stopNotice && rt.now() - waitStarted >= QUIET_WAIT_MS && rt.terminal.fancy('stderr')) stopNotice = await waitNotice(rt, what, waitStarted);
+        await new Promise((r) => setTimeout(r, 5 + Math.random() * Math.min(250, 20 * 1.5 ** attempt)));
+        const done = await whileWaiting?.();
+        if (done !== undefined) {
+          rt.debug(`done while waiting for lock ${name}`);
+          return done;
+        }
       }
     }
+  } finally {
+    stopNotice?.();
   }
   rt.debug(`holding lock ${name}`);
   try {
@@ -100,6 +109,16 @@ export async function withLock<T>(
   } finally {
     await held.release();
   }
+}
+
+/** Same as tui/progress.ts's QUIET_WAIT_MS, which is loaded only once a wait is that long. */
+const QUIET_WAIT_MS = 2_000;
+
+// Only on a terminal: in the hot entry or the cold script this import hands the run over to the
+// full program (which waits again, with the line), and a herd in CI must not pay for that.
+async function waitNotice(rt: Runtime, what: string, since: number): Promise<() => void> {
+  const { waitingLine } = await fullProgram(() => import('../tui/progress.ts'));
+  return waitingLine(rt, `waiting for another ssohelper process ${what}`, 0, since);
 }
 
 interface HeldLock {

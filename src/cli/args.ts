@@ -10,6 +10,8 @@ export interface FlagSpec {
   description: string;
   /** The only values accepted, when they are a fixed list: parsing refuses others; shell completion offers them. */
   values?: readonly string[];
+  /** Values people bring from other tools (bash, json), and the accepted value that does what they meant. */
+  meant?: Readonly<Record<string, string>>;
 }
 
 export interface ParsedArgs {
@@ -63,7 +65,8 @@ export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositiona
     const spec = specs.find((f) => (long ? f.name === name : f.short === name));
     if (!spec) {
       const guess = long ? didYouMean(name, specs.map((f) => f.name)) : undefined;
-      fail(`unknown option ${long ? `--${name}` : arg}${guess ? `: ${guess.replace(/"([^"]+)"/g, '"--$1"')}` : ''}`);
+      const meant = guess ? undefined : flagMeant(long ? `--${name}` : arg, specs);
+      fail(`unknown option ${long ? `--${name}` : arg}${guess ? `: ${guess.replace(/"([^"]+)"/g, '"--$1"')}` : meant ? `: use ${meant}` : ''}`);
     }
     const flag = spec as FlagSpec;
     if (flag.type === 'boolean') {
@@ -77,7 +80,11 @@ export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositiona
         value = argv[++i] as string;
         if (value === undefined || value.startsWith('-')) fail(`option --${flag.name} needs a value`);
       }
-      if (flag.values && !flag.values.includes(value)) throw new UsageError(`${command}: unknown ${flag.name} "${value}"; choose ${choices(flag.values)}`);
+      if (flag.values && !flag.values.includes(value)) {
+        const meant = flag.meant?.[value.toLowerCase()];
+        const hint = meant ? `for ${value}, use --${flag.name} ${meant} (see: ssohelper ${command} --help)` : `see: ssohelper ${command} --help`;
+        throw new UsageError(`${command}: unknown ${flag.name} "${value}"; choose ${choices(flag.values)}`, hint);
+      }
       result.flags[flag.name] = value;
     }
   }
@@ -88,6 +95,25 @@ export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositiona
 /** "a or b", "one of a, b, c". */
 function choices(values: readonly string[]): string {
   return values.length === 2 ? `${values[0]} or ${values[1]}` : `one of ${values.join(', ')}`;
+}
+
+/**
+ * Flags other tools spell differently (the AWS CLI's -o/--output, jq-minded --json), and the
+ * spelling this command has for the same thing, if it has one.
+ */
+function flagMeant(given: string, specs: FlagSpec[]): string | undefined {
+  const has = (name: string, value?: string) => specs.some((f) => f.name === name && (value === undefined || !f.values || f.values.includes(value)));
+  const candidates: Record<string, string[]> = {
+    '--json': ['--output json', '--format process'],
+    '-o': ['--output', '--format'],
+    '--output': ['--format'],
+    '--format': ['--output'],
+    '-p': ['--profile'],
+  };
+  return candidates[given]?.find((c) => {
+    const [flag = '', value] = c.split(' ');
+    return has(flag.slice(2), value);
+  });
 }
 
 export function stringFlag(args: ParsedArgs, name: string): string | undefined {

@@ -2,6 +2,8 @@
 import type { Command } from '../cli/command.ts';
 import { EXIT_DESCRIPTIONS, EXIT_LABELS, EXIT_ONLY_FOR } from '../errors.ts';
 import { renderTable } from '../format/table.ts';
+import { reflow, wrapCommand, wrapUsage } from '../format/wrap.ts';
+import { DEFAULT_WIDTH } from '../tui/terminal.ts';
 import { type FlagSpec, GLOBAL_FLAGS } from './args.ts';
 import { version } from '../util/version.ts';
 
@@ -40,57 +42,57 @@ const MINIMAL_CONFIG = [
   'region = eu-west-1',
 ];
 
-function table(rows: ReadonlyArray<readonly [string, string]>): string {
-  return renderTable(rows, { indent: '  ', maxColumnWidth: 32 });
+function table(rows: ReadonlyArray<readonly [string, string]>, width: number): string {
+  return renderTable(rows, { indent: '  ', maxColumnWidth: 32, width });
 }
 
 function flagRows(flags: FlagSpec[]): Array<[string, string]> {
   return flags.map((f) => [`${f.short ? `-${f.short}, ` : ''}--${f.name}${f.valueName ? ` ${f.valueName}` : ''}`, f.description]);
 }
 
-export function mainHelp(commands: readonly Command[]): string {
+/** Every line within `width` columns: the terminal's, or 80 for a pipe or a file. */
+export function mainHelp(commands: readonly Command[], width = DEFAULT_WIDTH): string {
   return [
-    `ssohelper ${version()}: AWS IAM Identity Center (SSO) credentials for every tool`,
+    reflow(`ssohelper ${version()}: AWS IAM Identity Center (SSO) credentials for every tool`, width),
     '',
     'Usage: ssohelper COMMAND [options]',
     '',
     'Commands:',
-    table(commands.map((c) => [c.name, c.summary])),
+    table(commands.map((c) => [c.name, c.summary]), width),
     '',
-    'Getting started: one command writes the sso-session, logs in and adds a profile for every',
-    'account and role (ssohelper sync keeps them current):',
-    '  ssohelper init --start-url https://my-org.awsapps.com/start --sso-region eu-west-1',
+    reflow('Getting started: one command writes the sso-session, logs in and adds a profile for every account and role (ssohelper sync keeps them current); on a terminal it asks for what you leave out:', width),
+    ...wrapCommand('ssohelper init --start-url https://my-org.awsapps.com/start --sso-region eu-west-1', width),
     '',
     'A minimal ~/.aws/config, if you would rather write it yourself:',
     ...MINIMAL_CONFIG.map((l) => (l ? `  ${l}` : '')),
     '',
     'Options:',
-    table([...flagRows(GLOBAL_FLAGS), ['--version', 'print the version']]),
+    table([...flagRows(GLOBAL_FLAGS), ['--version', 'print the version']], width),
     '',
     'Exit codes:',
-    table(EXIT_DESCRIPTIONS.map(([code, text]) => [String(code), text])),
+    table(EXIT_DESCRIPTIONS.map(([code, text]) => [String(code), text]), width),
     '',
     'Environment:',
-    table(ENVIRONMENT),
+    table(ENVIRONMENT, width),
     '',
     'Run `ssohelper COMMAND --help` for the options of a command.',
     '',
   ].join('\n');
 }
 
-export function commandHelp(command: Command): string {
+export function commandHelp(command: Command, width = DEFAULT_WIDTH): string {
   return [
-    `Usage: ${command.usage}`,
+    ...wrapUsage(command.usage, width),
     '',
-    command.description,
+    reflow(command.description, width),
     '',
     'Options:',
-    table(flagRows([...command.flags, ...GLOBAL_FLAGS])),
+    table(flagRows([...command.flags, ...GLOBAL_FLAGS]), width),
     '',
     'Examples:',
-    ...command.examples.map((e) => `  ${e}`),
+    ...command.examples.flatMap((e) => wrapCommand(e, width)),
     '',
-    ...wrapList('Exit codes: ', [...exitCodesOf(command.name), '(see: ssohelper --help).'], 90),
+    ...wrapList('Exit codes: ', [...exitCodesOf(command.name), '(see: ssohelper --help).'], width),
     '',
   ].join('\n');
 }

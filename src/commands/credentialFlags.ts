@@ -41,8 +41,15 @@ export function regionOption(args: ParsedArgs, flag: string, command: string): s
   return value;
 }
 
-export function formatFlag(defaultFormat: Format): FlagSpec {
-  return { name: 'format', type: 'string', valueName: 'FORMAT', description: `one of ${FORMATS.join(', ')} (default ${defaultFormat})`, values: FORMATS };
+/** The shell formats: what serve can print (process JSON is not a set of variables). */
+export const SHELL_FORMATS = FORMATS.filter((f): f is Exclude<Format, 'process'> => f !== 'process');
+
+/** Names people reach for from other tools, and the format that does what they meant. */
+const FORMAT_ALIASES: Readonly<Record<string, Format>> = { bash: 'env', zsh: 'env', sh: 'env', json: 'process', pwsh: 'powershell', cmd: 'windows-cmd' };
+
+export function formatFlag(defaultFormat: Format, choices: readonly Format[] = FORMATS): FlagSpec {
+  const meant = Object.fromEntries(Object.entries(FORMAT_ALIASES).filter(([, f]) => choices.includes(f)));
+  return { name: 'format', type: 'string', valueName: 'FORMAT', description: `one of ${choices.join(', ')} (default ${defaultFormat})`, values: choices, meant };
 }
 
 /** The --format given (parsing has refused any other value), else the command's default. */

@@ -27,6 +27,6 @@ export const doctor: Command = {
     const [{ runChecks }, { doctorJson, renderDoctor }] = await Promise.all([lazy(() => import('../doctor/collect.ts')), lazy(() => import('../doctor/render.ts'))]);
     const checks = await runChecks(rt, args.positionals[0]);
     const failed = checks.some((c) => c.verdict === 'fail');
-    return { stdout: output === 'json' ? doctorJson(checks) : renderDoctor(checks), exitCode: failed ? 1 : 0 };
+    return { stdout: output === 'json' ? doctorJson(checks) : renderDoctor(checks, rt.terminal.colour('stdout')), exitCode: failed ? 1 : 0 };
   },
 };

@@ -19,9 +19,9 @@ export const env: Command = {
   ].join('\n'),
   examples: [
     'eval "$(ssohelper env dev)" && terraform plan',
-    'ssohelper env dev --format powershell | Invoke-Expression',
+    'ssohelper env dev --format powershell | Out-String | Invoke-Expression',
     'ssohelper env dev --format fish | source',
-    'for /f "tokens=*" %i in (\'ssohelper env dev --format windows-cmd\') do %i',
+    'for /f "delims=" %i in (\'ssohelper env dev --format windows-cmd\') do @%i',
   ],
   flags: [PROFILE_FLAG, formatFlag('env'), ...REGION_FLAGS, ...CREDENTIAL_FLAGS],
   maxPositionals: 1,

@@ -5,7 +5,7 @@ import type { Env } from '../config/files.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { PROFILE_VARIABLE } from '../shell/held.ts';
 import type { ExecTarget } from '../exec/run.ts';
-import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialRequest, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
+import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialRequest, formatFlag, PROFILE_FLAG, REGION_FLAGS, SHELL_FORMATS } from './credentialFlags.ts';
 import { lazy } from '../util/load.ts';
 
 export interface ExecWords extends Omit<ExecTarget, 'command'> {
@@ -127,7 +127,7 @@ function commandTakenForProfile(err: unknown, words: ExecWords, env: Env): unkno
 export const serve: Command = {
   name: 'serve',
   summary: 'run a local credential endpoint (for IDEs and long-lived shells) until interrupted',
-  usage: 'ssohelper serve [PROFILE] [--port N] [--format FORMAT] [--min-ttl DURATION] [--login] [--region REGION | --no-region]',
+  usage: 'ssohelper serve [PROFILE] [--port N] [--format FORMAT] [--min-ttl DURATION] [--refresh] [--login] [--region REGION | --no-region]',
   description: [
     'Starts the credential endpoint that `exec --server` gives its job, without a job: prints',
     'AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN (a new random token',
@@ -139,7 +139,7 @@ export const serve: Command = {
   flags: [
     PROFILE_FLAG,
     { name: 'port', type: 'string', valueName: 'N', description: 'listen on this port of 127.0.0.1 (default: a free one)' },
-    formatFlag('env'),
+    formatFlag('env', SHELL_FORMATS),
     ...REGION_FLAGS,
     ...CREDENTIAL_FLAGS,
   ],

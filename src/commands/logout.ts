@@ -2,6 +2,7 @@ import { stringFlag } from '../cli/args.ts';
 import { loadConfig } from '../config/load.ts';
 import type { Command } from '../cli/command.ts';
 import { lazy } from '../util/load.ts';
+import { count } from '../util/plural.ts';
 
 export const logout: Command = {
   name: 'logout',
@@ -28,7 +29,7 @@ export const logout: Command = {
     } else {
       result = await logoutAll(rt, config);
     }
-    const creds = `${result.roleEntries} cached role credential${result.roleEntries === 1 ? '' : 's'} removed`;
+    const creds = `${count(result.roleEntries, 'cached role credential')} removed`;
     if (result.tokens.length === 0) {
       rt.stderr(`ssohelper: no SSO login to end${sessionName ? ` for sso-session ${sessionName}` : ''}; ${creds}\n`);
     } else {

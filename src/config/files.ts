@@ -48,6 +48,8 @@ export interface AwsPaths {
   lockDir: string;
   /** Small notes about sessions that only ssohelper reads (see cache/refreshState.ts). */
   stateDir: string;
+  /** Each session's portal listing of accounts and roles, kept a day (org/accountsCache.ts). */
+  accountsDir: string;
 }
 
 export function awsPaths(env: Env, platform: NodeJS.Platform = process.platform): AwsPaths {
@@ -62,5 +64,6 @@ export function awsPaths(env: Env, platform: NodeJS.Platform = process.platform)
     // Our locks live apart from the shared caches, which other tools enumerate and clean.
     lockDir: join(home, '.aws', 'ssohelper', 'locks'),
     stateDir: join(home, '.aws', 'ssohelper', 'state'),
+    accountsDir: join(home, '.aws', 'ssohelper', 'accounts'),
   };
 }

@@ -6,6 +6,7 @@ import { AccessDeniedError, LoginRequiredError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
+import { classify } from '../sso/errors.ts';
 import { getRoleCredentials } from '../sso/portal.ts';
 import type { RoleCredentials } from '../types/credentials.ts';
 import { describeSession, sessionOfProfile } from '../session/ref.ts';
@@ -36,8 +37,10 @@ export async function fetchWithToken(rt: Runtime, profile: SsoProfile): Promise<
 /** The portal's "no such account or role for you" becomes the user's access-denied error. */
 function denied(err: unknown, profile: SsoProfile): never {
   if (err instanceof SsoApiError && (err.kind === 'forbidden' || err.kind === 'notFound')) {
+    // The portal's own words only: the request's description would name the role a second time.
+    const said = classify(err.cause);
     throw new AccessDeniedError(
-      `no access to role ${profile.roleName} in account ${profile.accountId} (profile "${profile.profileName}"): ${err.message}`,
+      `no access to role ${profile.roleName} in account ${profile.accountId} (profile "${profile.profileName}"): the portal answered ${said.name}: ${said.message}`,
       `check sso_account_id and sso_role_name; list what you can use with: ssohelper list${profile.sessionName ? ` --sso-session ${profile.sessionName}` : ` --profile ${profile.profileName}`}`,
       { cause: err.cause },
     );

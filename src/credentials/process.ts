@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { isSafeCredentialValue } from '../cache/role.ts';
 import { shellSplit, windowsShellSplit } from '../util/shellSplit.ts';
-import { ConfigError, ServiceError } from '../errors.ts';
+import { CHAIN_CONFIG_FAILURE, ConfigError, ServiceError } from '../errors.ts';
 import { type Runtime, secondsSetting } from '../runtime.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import { isoString, parseTimestamp } from '../util/time.ts';
@@ -88,6 +88,9 @@ function runCommand(argv: string[], env: Record<string, string | undefined>, wha
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (failure) return reject(failure);
+      if (code !== 0 && Buffer.concat(chunks).toString('utf8') === CHAIN_CONFIG_FAILURE) {
+        return reject(new ConfigError(`${what} failed: the ssohelper it runs refused for the configuration reason above`, 'fix credential_process in your config'));
+      }
       if (code !== 0) return reject(new ServiceError(`${what} failed (${signal ? `killed by ${signal}` : `exit status ${code}`})`, 'its own message, if any, is above'));
       resolve(Buffer.concat(chunks).toString('utf8'));
     });

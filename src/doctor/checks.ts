@@ -11,6 +11,7 @@ import { SsoHelperError } from '../errors.ts';
 import type { SessionStatus } from '../status/report.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { humanDuration } from '../util/time.ts';
+import { count } from '../util/plural.ts';
 
 export type Verdict = 'ok' | 'warn' | 'fail';
 
@@ -83,7 +84,7 @@ export function checkFiles(f: ConfigFacts): { checks: Check[]; config: AwsConfig
   if (!parsed) return { checks, config: undefined };
   const config = buildConfig(configSections, credentialSections, { configFile: f.configFile, credentialsFile: f.credentialsFile });
   if (f.configText !== undefined) {
-    checks.push(ok('config', `${f.configFile} parses: ${config.profiles.size} profiles, ${config.ssoSessions.size} sso-sessions`));
+    checks.push(ok('config', `${f.configFile} parses: ${count(config.profiles.size, 'profile')}, ${count(config.ssoSessions.size, 'sso-session')}`));
   }
   return { checks, config };
 }
@@ -166,8 +167,8 @@ export function checkProfiles(config: AwsConfig, env: Env, only: string | undefi
       }
     }
   }
-  if (good > 0 && checks.every((c) => c.verdict !== 'fail')) checks.push(ok('profiles', `${good} SSO profile${good === 1 ? '' : 's'} complete and consistent`));
-  else if (good > 0) checks.push(ok('profiles', `${good} other SSO profile${good === 1 ? '' : 's'} complete and consistent`));
+  if (good > 0 && checks.every((c) => c.verdict !== 'fail')) checks.push(ok('profiles', `${count(good, 'SSO profile')} complete and consistent`));
+  else if (good > 0) checks.push(ok('profiles', `${count(good, 'other SSO profile')} complete and consistent`));
   return checks;
 }
 

@@ -1,13 +1,16 @@
 // `doctor` for a person: one line per check, ✓ / ✗ / !, with the fix indented below.
 import type { Check } from './checks.ts';
+import { marks } from '../tui/terminal.ts';
+import { count } from '../util/plural.ts';
 
-const MARK = { ok: '✓', fail: '✗', warn: '!' } as const;
-
-export function renderDoctor(checks: readonly Check[]): string {
-  const lines = checks.flatMap((c) => [`${MARK[c.verdict]} ${c.message}`, ...(c.fix && c.verdict !== 'ok' ? [`    fix: ${c.fix}`] : [])]);
+/** `colour`: ✓ green, ✗ red, ! yellow (stdout is a terminal that wants colour). */
+export function renderDoctor(checks: readonly Check[], colour = false): string {
+  const { ok, bad, warn } = marks(colour);
+  const mark = { ok, fail: bad, warn };
+  const lines = checks.flatMap((c) => [`${mark[c.verdict]} ${c.message}`, ...(c.fix && c.verdict !== 'ok' ? [`    fix: ${c.fix}`] : [])]);
   const failed = checks.filter((c) => c.verdict === 'fail').length;
   const warned = checks.filter((c) => c.verdict === 'warn').length;
-  lines.push('', failed === 0 ? `No problems found${warned ? ` (${warned} warning${warned === 1 ? '' : 's'})` : ''}.` : `${failed} problem${failed === 1 ? '' : 's'} found${warned ? `, ${warned} warning${warned === 1 ? '' : 's'}` : ''}.`);
+  lines.push('', failed === 0 ? `No problems found${warned ? ` (${count(warned, 'warning')})` : ''}.` : `${count(failed, 'problem')} found${warned ? `, ${count(warned, 'warning')}` : ''}.`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -15,6 +15,7 @@ import { deviceLogin } from './device.ts';
 import type { FlowContext } from './flow.ts';
 import { planLogin } from './plan.ts';
 import { loginUi } from './ui.ts';
+import { forgetListing } from '../org/accountsCache.ts';
 
 export interface LoginOptions {
   useDeviceCode: boolean;
@@ -65,6 +66,8 @@ export async function performLogin(rt: Runtime, s: SessionRef, options: LoginOpt
     // Under the refresh lock, so a refresh of the old token cannot land on top of the new one.
     await withLock(rt, tokenLockName(tokenCacheHash(s)), `saving the SSO token for ${describeSession(s)}`, () => writeToken(path, token));
     rt.debug(`token ${mask(token.accessToken)} written to ${path}`);
+    // The new login may come with other roles: the next `list --remote` asks the portal.
+    await forgetListing(rt, s);
     ui.say(
       `ssohelper: logged in to ${s.startUrl}${s.sessionName ? ` (sso-session ${s.sessionName})` : ''}; ` +
         `the token is valid for ${humanDuration(issued.expiresInSeconds * 1000)}` +

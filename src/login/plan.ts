@@ -52,7 +52,9 @@ export function planLogin(options: { legacy: boolean; useDeviceCode: boolean; no
   } else if (flow === 'pkce' && options.noBrowser && reason) {
     flow = 'device';
     notes.push(`${reason} and --no-browser: using the device code flow; open the URL below on any device with a browser`);
-  } else if (!browserUsable && !options.noBrowser) {
+  } else if (!browserUsable && !options.noBrowser && !options.useDeviceCode) {
+    // A legacy profile's device flow: the user may expect a browser. --use-device-code asked
+    // for the URL to open elsewhere, so there is nothing to explain.
     notes.push(`${reason}: not opening a browser here; open the URL below on any device with a browser`);
   }
   return { flow, openBrowser: !options.noBrowser && Boolean(browserUsable), notes };

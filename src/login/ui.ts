@@ -5,6 +5,7 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { isatty } from 'node:tty';
 import type { Runtime } from '../runtime.ts';
+import { clock } from '../tui/progress.ts';
 
 export interface LoginUi {
   say(text: string): void;
@@ -40,16 +41,15 @@ export function loginUi(rt: Runtime, options: { mirrorToTerminal: boolean; platf
   return {
     say,
     waiting(what) {
-      if (!rt.interactive) {
+      // A dumb terminal (TERM=dumb, Emacs' shell) cannot redraw a line: plain text there too.
+      if (!rt.interactive || !rt.terminal.fancy('stderr')) {
         say(`${what}...\n`);
         return () => undefined;
       }
       const started = rt.now();
       let frame = 0;
       const draw = () => {
-        const s = Math.floor((rt.now() - started) / 1000);
-        const clock = `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
-        rt.stderr(`\r${FRAMES[frame++ % FRAMES.length]} ${what} ${clock}  (Ctrl-C to cancel)\x1b[K`);
+        rt.stderr(`\r${FRAMES[frame++ % FRAMES.length]} ${what} ${clock(rt.now() - started)}  (Ctrl-C to cancel)\x1b[K`);
       };
       draw();
       const timer = setInterval(draw, 250);

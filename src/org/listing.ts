@@ -77,10 +77,19 @@ export async function pool<T, R>(items: readonly T[], parallel: number, worker: 
 }
 
 /** Accounts sorted by id, each with its roles sorted; accounts with no role are left out. */
-export async function listAssignments(portal: PortalLister, parallel = LIST_PARALLELISM): Promise<Assignment[]> {
+/** Told how many accounts have had their roles listed, of how many (for a progress line). */
+export type ListingProgress = (done: number, total: number) => void;
+
+export async function listAssignments(portal: PortalLister, parallel = LIST_PARALLELISM, onProgress?: ListingProgress): Promise<Assignment[]> {
   const accounts = await portal.listAccounts();
   const unique = [...new Map(accounts.map((a) => [a.accountId, a])).values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
-  const roles = await pool(unique, parallel, (a) => portal.listAccountRoles(a.accountId));
+  let done = 0;
+  onProgress?.(done, unique.length);
+  const roles = await pool(unique, parallel, async (a) => {
+    const listed = await portal.listAccountRoles(a.accountId);
+    onProgress?.(++done, unique.length);
+    return listed;
+  });
   return unique
     .map((a, i) => ({ ...a, roles: [...new Set(roles[i] ?? [])].sort() }))
     .filter((a) => a.roles.length > 0);

@@ -16,7 +16,7 @@ import { classify } from '../sso/errors.ts';
 import { listAccountRoles, listAccounts } from '../sso/portal.ts';
 import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
-import { type Assignment, listAssignments, Pacer } from './listing.ts';
+import { type Assignment, type ListingProgress, listAssignments, Pacer } from './listing.ts';
 import { checkTemplate, DEFAULT_TEMPLATE } from './naming.ts';
 import { defaultRegion, planSync, type SyncPlan } from './plan.ts';
 
@@ -28,6 +28,8 @@ export interface SyncOptions {
   region: string | undefined;
   prune: boolean;
   dryRun: boolean;
+  /** Name every profile in the report (commands/sync.ts), not just the counts. */
+  verbose?: boolean;
 }
 
 export interface SyncResult {
@@ -41,7 +43,7 @@ export interface SyncResult {
 }
 
 /** Every account and role of the session, listed through one pacer shared by all calls. */
-export async function listSessionAssignments(rt: Runtime, ref: SessionRef): Promise<Assignment[]> {
+export async function listSessionAssignments(rt: Runtime, ref: SessionRef, onProgress?: ListingProgress): Promise<Assignment[]> {
   const token = await usableToken(rt, ref);
   const pacer = new Pacer({ callsPerSecond: START_CALLS_PER_SECOND });
   const api: SsoApi = {
@@ -68,7 +70,7 @@ export async function listSessionAssignments(rt: Runtime, ref: SessionRef): Prom
         if (err instanceof SsoApiError && err.kind === 'forbidden') return [];
         throw err;
       }),
-  });
+  }, undefined, onProgress);
   rt.debug(`listed ${list.length} accounts; pacing ended at ${Math.round(pacer.intervalMs)}ms between calls`);
   return saneAssignments(list, (what) => rt.stderr(`ssohelper: warning: the portal listed ${what}; left out\n`));
 }

@@ -1,6 +1,8 @@
 // `ssohelper status` for a person: a table to read at a glance; the JSON form is the report itself.
 import { INIT_COMMAND } from '../config/profile.ts';
-import type { StatusReport } from './report.ts';
+import type { SessionStatus, StatusReport } from './report.ts';
+import { DEFAULT_WIDTH } from '../tui/terminal.ts';
+import { reflow } from '../format/wrap.ts';
 import { humanDuration } from '../util/time.ts';
 import { renderTable } from '../format/table.ts';
 
@@ -9,11 +11,18 @@ function when(iso: string | null): string {
   return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC` : '';
 }
 
-function table(headers: string[], rows: string[][]): string {
-  return renderTable([headers, ...rows], { indent: '  ' });
+function table(headers: string[], rows: string[][], width: number | undefined): string {
+  return renderTable([headers, ...rows], { indent: '  ', width });
 }
 
-export function renderStatus(r: StatusReport): string {
+/** When the next login is due, as honestly as the cache can tell. */
+function nextLogin(s: SessionStatus): string {
+  if (s.loginRequired) return `now: ${s.loginCommand}`;
+  if (s.endsAt === 'token-expiry') return `at ${when(s.loginNeededBy)}`;
+  return 'at session end *';
+}
+
+export function renderStatus(r: StatusReport, width?: number): string {
   const out: string[] = [];
   if (r.sessions.length === 0) {
     out.push(`SSO sessions: none configured or cached (set one up: ${INIT_COMMAND})`);
@@ -21,15 +30,16 @@ export function renderStatus(r: StatusReport): string {
     out.push('SSO sessions');
     out.push(
       table(
-        ['SESSION', 'START URL', 'REGION', 'TOKEN', 'RENEWS', 'NEXT LOGIN'],
+        ['SESSION', 'START URL', 'REGION', 'TOKEN', 'NEXT LOGIN', 'REGISTRATION'],
         r.sessions.map((s) => [
           s.sessionName ?? (s.profiles.length > 0 ? `(profile ${s.profiles[0]})` : '(unknown)'),
           s.startUrl ?? '?',
           s.region ?? '?',
-          !s.loggedIn ? 'not logged in' : s.expired ? `expired ${humanDuration(-(s.secondsLeft ?? 0) * 1000)} ago` : `${humanDuration((s.secondsLeft ?? 0) * 1000)} left`,
-          s.refreshable ? 'yes' : 'no',
-          s.loginRequired ? `now: ${s.loginCommand}` : s.refreshable ? `by ${when(s.loginNeededBy)} at the latest` : `at ${when(s.loginNeededBy)}`,
+          !s.loggedIn ? 'not logged in' : s.expired ? `expired ${humanDuration(-(s.secondsLeft ?? 0) * 1000)} ago` : `${humanDuration((s.secondsLeft ?? 0) * 1000)} left${s.refreshable ? ', renews' : ''}`,
+          nextLogin(s),
+          s.endsAt === 'identity-center' && s.registrationExpiresAt ? `until ${s.registrationExpiresAt.slice(0, 10)}` : '',
         ]),
+        width,
       ),
     );
   }
@@ -48,13 +58,18 @@ export function renderStatus(r: StatusReport): string {
           c.expired ? `expired ${humanDuration(-c.secondsLeft * 1000)} ago` : humanDuration(c.secondsLeft * 1000),
           when(c.expiresAt),
         ]),
+        width,
       ),
     );
   }
-  if (r.sessions.some((s) => s.refreshable)) {
+  if (r.sessions.some((s) => s.endsAt === 'identity-center')) {
     out.push('');
-    out.push('Sessions that renew themselves need a new login when IAM Identity Center ends them, or at the latest when');
-    out.push('their client registration expires (shown above).');
+    out.push(
+      reflow(
+        '* A session that renews itself lasts as long as IAM Identity Center allows (the session duration an administrator set: 8 hours by default, up to 90 days), which nothing on this computer records, and never beyond its client registration (REGISTRATION). `ssohelper status --check` asks the portal whether it is still valid.',
+        width ?? DEFAULT_WIDTH,
+      ),
+    );
   }
   return `${out.join('\n')}\n`;
 }

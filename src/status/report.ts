@@ -27,6 +27,13 @@ export interface SessionStatus {
    * end the session sooner; its length is not recorded anywhere on this machine).
    */
   loginNeededBy: string | null;
+  /**
+   * What ends the session, as far as this machine can know: `token-expiry` (it cannot renew
+   * itself: loginNeededBy is exact), `identity-center` (it renews itself until IAM Identity
+   * Center ends it after its configured session length, which no local file records; never
+   * later than loginNeededBy), or null when a login is needed now.
+   */
+  endsAt: 'token-expiry' | 'identity-center' | null;
   loginCommand: string;
 }
 
@@ -113,6 +120,7 @@ export function buildStatus(
       registrationExpiresAt: token?.registrationExpiresAt ? formatCacheTimestamp(token.registrationExpiresAt) : null,
       loginRequired,
       loginNeededBy: neededBy ? formatCacheTimestamp(neededBy) : null,
+      endsAt: loginRequired ? null : refreshable ? 'identity-center' : 'token-expiry',
       loginCommand: loginCommand(k),
     });
   }
@@ -134,6 +142,7 @@ export function buildStatus(
       registrationExpiresAt: null,
       loginRequired: true,
       loginNeededBy: null,
+      endsAt: null,
       loginCommand: loginCommand(k),
     });
   }

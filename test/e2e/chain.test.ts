@@ -281,8 +281,13 @@ suite('role chains', () => {
     // A profile whose credential_process is ssohelper for itself, directly or round a loop.
     writeFileSync(fx.home.configFile, `${chainConfig()}\n[profile self-proc]\ncredential_process = ${BIN} get self-proc\n[profile ping]\ncredential_process = ${BIN} get pong\n[profile pong]\ncredential_process = ${BIN} get ping\n`);
     const self = await run(['get', 'self-proc'], fx.env);
-    expectFailure(self, 6, /credential_process of profile "self-proc" failed \(exit status 3\)/);
+    // A configuration error, exit 3, however deep the loop: each ssohelper passes it on.
+    expectFailure(self, 3, /credential_process of profile "self-proc" failed: the ssohelper it runs refused for the configuration reason above/);
     assert.match(self.stderr, /the credential_process of profile "self-proc" leads back to it: self-proc -> self-proc/);
-    assert.match((await run(['get', 'ping'], fx.env)).stderr, /leads back to it: ping -> pong -> ping/);
+    const loop = await run(['get', 'ping'], fx.env);
+    expectFailure(loop, 3, /leads back to it: ping -> pong -> ping/);
+    // A foreign credential_process that exits 3 is still its own failure, a service error.
+    writeFileSync(fx.home.configFile, `${chainConfig()}\n[profile three]\ncredential_process = sh -c 'echo oops; exit 3'\n`);
+    expectFailure(await run(['get', 'three'], fx.env), 6, /credential_process of profile "three" failed \(exit status 3\)/);
   });
 });

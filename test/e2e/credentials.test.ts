@@ -135,7 +135,9 @@ suite('failures: exit code, one message, empty stdout', () => {
   test('a revoked token exits 4; an unassigned role exits 5; a dead endpoint exits 6', async () => {
     const token = await login();
     writeFileSync(fx.home.configFile, `${readFileSync(fx.home.configFile, 'utf8')}\n[profile forbidden]\nsso_session = corp\nsso_account_id = 999999999999\nsso_role_name = Nope\n`);
-    expectFailure(await run(['get', 'forbidden'], fx.env), 5, /no access to role Nope in account 999999999999 \(profile "forbidden"\)/);
+    const denied = await run(['get', 'forbidden'], fx.env);
+    expectFailure(denied, 5, /no access to role Nope in account 999999999999 \(profile "forbidden"\): the portal answered ForbiddenException: No access\n/);
+    assert.equal(denied.stderr.match(/Nope/g)?.length, 1, 'the role is named once');
     expectFailure(await run(['get', 'dev'], { ...cleanEnv(fx.home.dir, 'http://127.0.0.1:9'), SSOHELPER_RETRY_TIMEOUT: '1' }), 6, /GetRoleCredentials for role ReadOnly in account 111111111111 failed after \d+ attempts/);
     fx.emu.failNext('GetRoleCredentials', 500, 1000);
     expectFailure(await run(['get', 'dev'], { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '1' }), 6, /GetRoleCredentials .*failed after/);

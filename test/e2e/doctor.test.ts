@@ -35,7 +35,7 @@ test('a healthy set-up: every line ✓ (warnings allowed), exit 0, and the same 
   await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
   const r = await doctor({ PATH: '/usr/bin' });
   assert.equal(r.code, 0, describe(r));
-  assert.match(r.stdout, /^✓ .*config parses: 9 profiles, 1 sso-sessions$/m);
+  assert.match(r.stdout, /^✓ .*config parses: 9 profiles, 1 sso-session$/m);
   assert.match(r.stdout, /^✓ no static keys shadow an SSO profile/m);
   assert.match(r.stdout, /^✓ 9 SSO profiles complete and consistent$/m);
   assert.match(r.stdout, /^✓ sso-session corp: logged in, (59m \d\ds|1h 00m) left, renews itself$/m);
@@ -185,11 +185,22 @@ test('doctor PROFILE checks that profile and its session; an unknown one gets a 
 test('status --check exits 4 while a configured session needs a login, 0 after', async () => {
   let r = await run(['status', '--check'], fx.env);
   expectFailure(r, 4, /^ssohelper: sso-session corp needs a login: ssohelper login --sso-session corp$/m);
-  await seedToken(fx.home, fx.emu.issueSession());
+  const session = fx.emu.issueSession();
+  await seedToken(fx.home, session);
+  const asked = fx.emu.counters.ListAccounts ?? 0;
   r = await run(['status', '--check'], fx.env);
   assert.equal(r.code, 0, describe(r));
   assert.equal(r.stdout, '');
+  assert.ok((fx.emu.counters.ListAccounts ?? 0) > asked, 'the portal was asked');
   r = await run(['status', '--check', '--output', 'json'], fx.env);
   assert.equal(r.code, 0, describe(r));
   assert.equal(JSON.parse(r.stdout).version, 1);
+  // The portal unreachable: the cache's verdict stands, with a warning.
+  r = await run(['status', '--check'], { ...fx.env, AWS_ENDPOINT_URL_SSO: 'http://127.0.0.1:9' });
+  assert.equal(r.code, 0, describe(r));
+  assert.match(r.stderr, /warning: could not ask the portal about sso-session "corp" .*; going by the cache/);
+  // Revoked by an administrator: the cache still says an hour left, the portal says no.
+  fx.emu.revoke(session.accessToken);
+  r = await run(['status', '--check'], fx.env);
+  expectFailure(r, 4, /^ssohelper: the SSO session for sso-session "corp" is no longer valid \(it was revoked or has ended\): ssohelper login --sso-session corp$/m);
 });

@@ -255,15 +255,27 @@ suite('on a terminal', { skip: !existsSync('/usr/bin/script') && 'needs script(1
     return collect(spawn('/usr/bin/script', ['-qec', commandLine, '/dev/null'], { env: { ...fx.env, TERM: 'dumb', ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }));
   }
 
-  test('a login shows a live waiting indicator', async () => {
-    const login = underTerminal(`'${BIN}' login --sso-session ${SESSION} --use-device-code`);
+  /** A device-code login under a pseudo-terminal, approved as soon as it polls. */
+  async function terminalLogin(extra: Record<string, string>): Promise<RunResult> {
+    const login = underTerminal(`'${BIN}' login --sso-session ${SESSION} --use-device-code`, extra);
     const device = await fx.emu.nextDeviceAuthorization();
     await until(() => fx.emu.requestLog.filter((e) => e.operation === 'CreateToken').length >= 2);
     fx.emu.approveDevice(device.userCode);
     const r = await login;
     assert.equal(r.code, 0, describe(r));
+    return r;
+  }
+
+  test('a login shows a live waiting indicator', async () => {
+    const r = await terminalLogin({ TERM: 'xterm' });
     assert.match(r.stdout, /\r[|/\\-] Waiting for the sign-in to be approved 0:0\d {2}\(Ctrl-C to cancel\)\x1b\[K/);
     assert.match(r.stdout, /\r\x1b\[Kssohelper: logged in/);
+  });
+
+  test('under TERM=dumb the wait is one plain line, with no escape codes', async () => {
+    const r = await terminalLogin({ TERM: 'dumb' });
+    assert.match(r.stdout, /^Waiting for the sign-in to be approved\.\.\.\r?$/m);
+    assert.doesNotMatch(r.stdout, /\x1b/);
   });
 
   test('a login on demand whose stderr is captured still shows its URL on the terminal', async () => {

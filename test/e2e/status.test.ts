@@ -69,6 +69,7 @@ test('reports each session and credential with the right times, and changes noth
     registrationExpiresAt: iso(registrationExpiry),
     loginRequired: false,
     loginNeededBy: iso(registrationExpiry),
+    endsAt: 'identity-center',
     loginCommand: 'ssohelper login --sso-session corp',
   });
   assert.ok((corp.profiles as string[]).includes('dev'));
@@ -92,9 +93,9 @@ test('reports each session and credential with the right times, and changes noth
 
   const text = await run(['status'], fx.env);
   assert.equal(text.code, 0, describe(text));
-  assert.match(text.stdout, /^SSO sessions\n {2}SESSION +START URL +REGION +TOKEN +RENEWS +NEXT LOGIN\n/);
-  assert.match(text.stdout, /\n {2}corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +1h \d\dm left +yes +by \d{4}-\d\d-\d\d \d\d:\d\d UTC at the latest\n/);
-  assert.match(text.stdout, /\n {2}\(profile legacy\) +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +expired 1\dm \d\ds ago +no +now: ssohelper login --profile legacy\n/);
+  assert.match(text.stdout, /^SSO sessions\n {2}SESSION +START URL +REGION +TOKEN +NEXT LOGIN +REGISTRATION\n/);
+  assert.match(text.stdout, /\n {2}corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +1h \d\dm left, renews +at session end \* +until \d{4}-\d\d-\d\d\n/);
+  assert.match(text.stdout, /\n {2}\(profile legacy\) +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +expired 1\dm \d\ds ago +now: ssohelper login --profile legacy\n/);
   assert.match(text.stdout, /\nCached role credentials\n {2}PROFILE +ACCOUNT +ROLE +VALID FOR +EXPIRES\n {2}dev +111111111111 +ReadOnly +\d\dm \d\ds +\d{4}-\d\d-\d\d \d\d:\d\d UTC\n/);
 
   assert.deepEqual(snapshot(fx.home.dir), before, 'status wrote nothing');
@@ -118,7 +119,7 @@ test('an expiring refreshable token is reported, not refreshed; PROFILE narrows 
 test('nothing logged in: every configured session says how to log in; bad arguments are usage errors', async () => {
   const text = await run(['status'], fx.env);
   assert.equal(text.code, 0, describe(text));
-  assert.match(text.stdout, /corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +not logged in +no +now: ssohelper login --sso-session corp/);
+  assert.match(text.stdout, /corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +not logged in +now: ssohelper login --sso-session corp/);
   assert.match(text.stdout, /Cached role credentials: none/);
   const bad = await run(['status', '--output', 'yaml'], fx.env);
   assert.equal(bad.code, 2, describe(bad));

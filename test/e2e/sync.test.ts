@@ -65,16 +65,17 @@ test('sync writes one profile per account and role in a managed block, keeps the
       'sandbox.readonly',
     ]);
     assert.match(text, /\[profile sandbox\.poweruseraccess\]\nsso_session = corp\nsso_account_id = 333333333333\nsso_role_name = PowerUserAccess\nregion = eu-central-1\n/);
-    assert.match(first.stderr, /5 accounts, 9 roles; 9 generated profiles/);
-    assert.match(first.stderr, /\+ dev\.readonly-111111111111/);
+    assert.match(first.stderr, /^ssohelper: sso-session corp: 9 profiles for 5 accounts written to ~\/\.aws\/config \(9 added\)\n/);
+    assert.doesNotMatch(first.stderr, /\+ dev\.readonly-111111111111/, 'names only with --verbose');
     assert.match(first.stderr, /note: your own profiles dev\.readonly point at roles the managed block covers too/);
 
     const mtime = statSync(fx.home.configFile).mtimeMs;
     const second = await sync();
     assert.equal(config(), text, 'a second run must leave the file byte-identical');
     assert.equal(statSync(fx.home.configFile).mtimeMs, mtime, 'and not rewrite it');
-    assert.match(second.stderr, /region eu-central-1, as the session's other profiles have/);
-    assert.match(second.stderr, /already up to date/);
+    assert.match(second.stderr, /9 profiles for 5 accounts, already up to date in ~\/\.aws\/config\n/);
+    const verbose = await sync('--verbose');
+    assert.match(verbose.stderr, /region eu-central-1, as the session's other profiles have/);
     const after = statSync(credentials);
     assert.deepEqual({ mtimeMs: after.mtimeMs, ctimeMs: after.ctimeMs, ino: after.ino, text: readFileSync(credentials, 'utf8') }, credentialsBefore, 'the credentials file is never touched');
   } finally {
@@ -116,14 +117,17 @@ test('without --prune a profile for a role that is gone is kept and reported sta
 
   const kept = await sync();
   assert.equal(config(), full, 'stale profiles are kept without --prune');
-  assert.match(kept.stderr, /! sandbox\.poweruseraccess is stale: PowerUserAccess in 333333333333 is no longer assigned \(--prune removes it\)/);
+  assert.match(kept.stderr, /\n {2}! 3 profiles for roles no longer assigned: --prune removes them, --verbose names them\n/);
+  assert.doesNotMatch(kept.stderr, /sandbox\.poweruseraccess/);
+  const named = await sync('--verbose');
+  assert.match(named.stderr, /! sandbox\.poweruseraccess is stale: PowerUserAccess in 333333333333 is no longer assigned \(--prune removes it\)/);
 
   const dry = await sync('--prune', '--dry-run');
   assert.equal(config(), full, '--dry-run writes nothing');
   assert.ok(dry.stdout.startsWith(`--- ${fx.home.configFile}\n+++ ${fx.home.configFile} (after sync)\n@@ `), dry.stdout);
   assert.match(dry.stdout, /^-\[profile sandbox\.poweruseraccess\]$/m);
   assert.doesNotMatch(dry.stdout, /^\+(?!\+\+ )/m, 'pruning only removes lines');
-  assert.match(dry.stderr, /dry run: nothing written/);
+  assert.match(dry.stderr, /dry run, 3 profiles for 2 accounts \(3 pruned\): nothing written; the diff is on stdout\n/);
 
   await sync('--prune');
   const pruned = config();
@@ -176,7 +180,7 @@ test('125 roles at 10 listing calls a second: throttled calls are absorbed and e
     // 3 default accounts (6 roles) + 50 × 2 + ... = 106; add 19 more roles to reach 125.
     for (let i = 0; i < 19; i++) fx.emu.assign(String(600000000000 + i), 'Extra', {});
     const r = await sync();
-    assert.match(r.stderr, /53 accounts, 125 roles; 125 generated profiles/);
+    assert.match(r.stderr, /125 profiles for 53 accounts written to /);
     assert.equal(profileNames(config()).length, 125);
     assert.ok(fx.emu.counters.ListAccountRoles >= 53);
     t.diagnostic(`listing calls ${fx.emu.counters.ListAccounts + fx.emu.counters.ListAccountRoles}, throttled ${fx.emu.counters.throttled}`);
@@ -200,7 +204,7 @@ test('four syncs at once leave one well-formed block, as one sync would', async 
   const text = config();
   assert.equal(text.match(/# BEGIN ssohelper sync/g)?.length, 1);
   assert.ok(text.startsWith(USER_TEXT));
-  assert.equal(results.filter((r) => /\n {2}written/.test(r.stderr)).length, 1, 'one wrote, the others found it up to date');
+  assert.equal(results.filter((r) => / written to /.test(r.stderr)).length, 1, 'one wrote, the others found it up to date');
   await sync();
   assert.equal(config(), text);
 });

@@ -55,3 +55,25 @@ test('a flag with a fixed list of values refuses any other, as --x v and --x=v',
     assert.throws(() => parseWith(...argv), (err: unknown) => err instanceof UsageError && err.message === message && err.exitCode === 2, argv.join(' '));
   }
 });
+
+test('flags spelled as other tools spell them point at ours', () => {
+  const output: FlagSpec[] = [{ name: 'output', type: 'string', description: '', values: ['text', 'json'] }];
+  const format: FlagSpec[] = [{ name: 'format', type: 'string', description: '', values: ['process', 'env'] }];
+  const cases: Array<[FlagSpec[], string, RegExp]> = [
+    [output, '--json', /unknown option --json: use --output json$/],
+    [output, '-o', /unknown option -o: use --output$/],
+    [output, '--format', /unknown option --format: use --output$/],
+    [format, '--json', /unknown option --json: use --format process$/],
+    [format, '--output', /unknown option --output: use --format$/],
+    [FLAGS, '-p', /unknown option -p: use --profile$/],
+    [FLAGS, '--json', /unknown option --json$/],
+  ];
+  for (const [flags, arg, message] of cases) {
+    assert.throws(() => parseCommandArgs([arg], flags, 0, 'x'), (err: unknown) => err instanceof UsageError && message.test(err.message), `${arg} ${flags.map((f) => f.name)}`);
+  }
+});
+
+test('a usage error of a command points at that command\'s help', () => {
+  assert.equal(new UsageError('env: unknown format "x"').hint, 'see: ssohelper env --help');
+  assert.equal(new UsageError('SSOHELPER_LOGIN="x" is not a switch').hint, 'see: ssohelper --help');
+});

@@ -37,7 +37,7 @@ test('source_profile: a loop is reported once, a profile sourcing itself with ke
 });
 
 test('sessions: verdicts for each state; sessions only the cache knows are left out', () => {
-  const base = { startUrl: 'u', region: 'r', cacheFile: null, expiresAt: null, registrationExpiresAt: null, loginNeededBy: null, loginCommand: 'ssohelper login --sso-session s' };
+  const base = { startUrl: 'u', region: 'r', cacheFile: null, expiresAt: null, registrationExpiresAt: null, loginNeededBy: null, endsAt: null, loginCommand: 'ssohelper login --sso-session s' };
   const verdicts = checkSessions([
     { ...base, sessionName: 's', profiles: [], loggedIn: true, secondsLeft: -10, expired: true, refreshable: true, loginRequired: false },
     { ...base, sessionName: 't', profiles: [], loggedIn: true, secondsLeft: 600, expired: false, refreshable: false, loginRequired: false },

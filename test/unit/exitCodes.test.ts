@@ -25,8 +25,9 @@ test('each command\'s help lists the codes it can end with, generated from the t
     }
   }
   assert.deepEqual(exitCodesOf('get').slice(0, 3), ['0 ok', '1 internal error', '2 usage']);
-  const main = mainHelp(COMMANDS);
-  for (const [code, text] of EXIT_DESCRIPTIONS) assert.ok(main.includes(`${code}`.padEnd(3) + `  ${text}`), `ssohelper --help lacks ${code}`);
+  // Wide enough that no description wraps: the row is then exactly code, padding, text.
+  const main = mainHelp(COMMANDS, 500);
+  for (const [code, text] of EXIT_DESCRIPTIONS) assert.ok(main.includes(`${String(code).padEnd(3)}  ${text}`), `ssohelper --help lacks ${code}`);
 });
 
 test('the reference\'s exit-code table (docs/reference.md) has exactly the codes of the table', () => {

@@ -181,6 +181,9 @@ suite('flow and browser choice', () => {
       assert.equal(plan.openBrowser, false);
       assert.match(plan.notes[0] ?? '', /^(over SSH|no display \(DISPLAY and WAYLAND_DISPLAY are unset\)): using the device code flow/);
     }
+    const noDisplay = { platform: 'linux' as const, env: {} };
+    assert.deepEqual(planLogin({ legacy: false, useDeviceCode: true, noBrowser: false }, noDisplay), { flow: 'device', openBrowser: false, notes: [] }, '--use-device-code asked for it: no note');
+    assert.match(planLogin({ legacy: true, useDeviceCode: false, noBrowser: false }, noDisplay).notes[0] ?? '', /^no display .*: not opening a browser here/);
     // macOS, Windows and WSL always have a way to show a browser.
     for (const s of [{ platform: 'darwin' as const, env: {} }, { platform: 'win32' as const, env: {} }, { platform: 'linux' as const, env: { WSL_DISTRO_NAME: 'Ubuntu' } }]) {
       assert.deepEqual(planLogin({ legacy: false, useDeviceCode: false, noBrowser: false }, s), { flow: 'pkce', openBrowser: true, notes: [] });
@@ -268,9 +271,12 @@ suite('status report', () => {
       { kind: 'sso', profiles: ['dev'], accountId: '111111111111', roleName: 'ReadOnly', sessionName: 'corp', cacheFile: '/c/r1.json', expiresAt: '2026-11-22T10:30:00Z', secondsLeft: 1800, expired: false, roleArn: null },
     ]);
     const text = renderStatus(r);
-    assert.match(text, /corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +1h 00m left +yes +by 2027-02-20 10:00 UTC at the latest/);
-    assert.match(text, /new +https:\/\/new\.awsapps\.com\/start +us-east-1 +not logged in +no +now: ssohelper login --sso-session new/);
-    assert.match(text, /\(profile legacy\) +https:\/\/old\/start +us-east-1 +expired 2m 00s ago +no +now: ssohelper login --profile legacy/);
+    // Renewing itself, the session ends when IAM Identity Center says: not at the 90-day registration.
+    assert.match(text, /corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +1h 00m left, renews +at session end \* +until 2027-02-20\n/);
+    assert.match(text, /new +https:\/\/new\.awsapps\.com\/start +us-east-1 +not logged in +now: ssohelper login --sso-session new\n/);
+    assert.match(text, /\(profile legacy\) +https:\/\/old\/start +us-east-1 +expired 2m 00s ago +now: ssohelper login --profile legacy\n/);
+    assert.match(text, /\n\* A session that renews itself lasts as long as IAM Identity Center allows/);
+    assert.deepEqual(r.sessions.map((s) => s.endsAt), ['identity-center', null, null]);
     assert.match(text, /dev +111111111111 +ReadOnly +30m 00s +2026-11-22 10:30 UTC/);
   });
 
@@ -278,6 +284,10 @@ suite('status report', () => {
     const r = buildStatus({ ...input, tokenFiles: [file(sha1Hex('corp'), token({ refreshToken: undefined }))] }, { tokenHash: sha1Hex('corp'), roleHash: 'r1' });
     assert.equal(r.sessions.length, 1);
     assert.equal(r.sessions[0]?.loginNeededBy, '2026-11-22T11:00:00Z');
+    assert.equal(r.sessions[0]?.endsAt, 'token-expiry');
+    const text = renderStatus(r);
+    assert.match(text, /corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +1h 00m left +at 2026-11-22 11:00 UTC\n/);
+    assert.doesNotMatch(text, /\* A session that renews itself/);
     assert.equal(r.sessions[0]?.loginRequired, false);
     assert.equal(r.roleCredentials.length, 1);
   });
