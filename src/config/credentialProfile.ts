@@ -26,6 +26,16 @@ export interface AssumeRoleSettings {
   sts: StsEndpoint;
 }
 
+/** A console session of `aws login`: its cache file and where to refresh it. */
+export interface LoginSettings {
+  sessionName: string;
+  /** The profile's region: the sign-in region when the cache file names none. */
+  region: string | undefined;
+  /** AWS_ENDPOINT_URL_SIGNIN or the config's; else the regional default. */
+  endpoint: string | undefined;
+  network: ProfileNetwork;
+}
+
 export type CredentialSourceName = 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer';
 
 export type CredentialPlan =
@@ -33,6 +43,7 @@ export type CredentialPlan =
   | { kind: 'static'; profileName: string; file: string; accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined }
   | { kind: 'process'; profileName: string; command: string }
   | { kind: 'source'; profileName: string; source: CredentialSourceName }
+  | { kind: 'login'; profileName: string; login: LoginSettings }
   | { kind: 'assumeRole'; profileName: string; role: AssumeRoleSettings; source: CredentialPlan };
 
 export interface ResolvedProfile {
@@ -92,6 +103,12 @@ function profilePlan(config: AwsConfig, name: string, env: Env, topLevel: boolea
   }
   if (profile.has('sso_role_name') || profile.has('sso_account_id')) {
     return { kind: 'sso', profileName: name, sso: resolveSsoProfile(config, name, env) };
+  }
+  // botocore's LoginProvider comes right after SSO.
+  const loginSession = stringValue(profile, 'login_session');
+  if (loginSession) {
+    const region = stringValue(profile, 'region');
+    return { kind: 'login', profileName: name, login: { sessionName: loginSession, region, endpoint: configuredEndpoint('signin', env, config, profile), network: profileNetwork(config, name) } };
   }
   const fromCredentialsFile = config.credentialProfiles.get(name);
   if (fromCredentialsFile?.has('aws_access_key_id')) return staticPlan(name, fromCredentialsFile, config.credentialsFile);
