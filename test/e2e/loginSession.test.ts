@@ -84,3 +84,44 @@ suite('console sessions (login_session)', () => {
     assert.equal(fx.emu.counters['CreateOAuth2Token:spent'] ?? 0, 0);
   });
 });
+
+suite('console sessions in status, logout and doctor', () => {
+  test('status lists them with the keys\' time left, in text and JSON; PROFILE narrows to one', async () => {
+    seedConsoleSession(fx.home, fx.emu.issueConsoleSession(), { expiresInSeconds: 600 });
+    const text = await run(['status'], env());
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /Console sessions \(aws login\)\n\s+SESSION\s+PROFILES\s+ACCOUNT\s+KEYS[^\n]*\n\s+arn:aws:iam::111111111111:user\/alice\s+console, no-region\s+111111111111\s+9m \d+s left/);
+    const report = JSON.parse((await run(['status', 'console', '--output', 'json'], env())).stdout);
+    assert.deepEqual(report.sessions, []);
+    assert.equal(report.consoleSessions.length, 1);
+    assert.deepEqual({ ...report.consoleSessions[0], expiresAt: undefined, secondsLeft: undefined, cacheFile: undefined }, {
+      sessionName: 'arn:aws:iam::111111111111:user/alice', profiles: ['console', 'no-region'], accountId: '111111111111', loggedIn: true,
+      expired: false, loginCommand: 'aws login --profile console', expiresAt: undefined, secondsLeft: undefined, cacheFile: undefined,
+    });
+    assert.ok(report.consoleSessions[0].secondsLeft > 500 && report.consoleSessions[0].secondsLeft <= 600);
+    assert.deepEqual(JSON.parse((await run(['status', 'dev', '--output', 'json'], env())).stdout).consoleSessions, []);
+  });
+
+  test('logout keeps them and names the command; logout --profile removes one', async () => {
+    const path = seedConsoleSession(fx.home, fx.emu.issueConsoleSession(), { expiresInSeconds: 600 });
+    const plain = await run(['logout'], env());
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.match(plain.stderr, /kept the console session arn:aws:iam::111111111111:user\/alice \(aws login\); to remove it: ssohelper logout --profile console/);
+    assert.ok(statSync(path).isFile());
+    const removed = await run(['logout', '--profile', 'console'], env());
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(removed.stderr, /removed the console session arn:aws:iam::111111111111:user\/alice \(profile console\)/);
+    assert.throws(() => statSync(path), /ENOENT/);
+    expectFailure(await run(['get', 'console'], env()), 4, /aws login --profile console/);
+    expectFailure(await run(['logout', '--profile', 'dev'], env()), 3, /profile "dev" has no login_session/);
+    expectFailure(await run(['logout', '--profile', 'console', '--sso-session', 'corp'], env()), 2, /not both/);
+  });
+
+  test('doctor checks them: present with keys, or missing with the command that signs in', async () => {
+    const missing = await run(['doctor', 'console'], env());
+    assert.match(missing.stdout + missing.stderr, /console session arn:aws:iam::111111111111:user\/alice \(profile console, no-region\): no usable session file[^]*aws login --profile console/);
+    seedConsoleSession(fx.home, fx.emu.issueConsoleSession(), { expiresInSeconds: 600 });
+    const present = await run(['doctor', 'console'], env());
+    assert.match(present.stdout + present.stderr, /console session arn:aws:iam::111111111111:user\/alice \(profile console, no-region\): keys valid for 9m \d+s, renewed on use/);
+  });
+});
