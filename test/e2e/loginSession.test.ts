@@ -125,3 +125,7 @@ suite('console sessions in status, logout and doctor', () => {
     assert.match(present.stdout + present.stderr, /console session arn:aws:iam::111111111111:user\/alice \(profile console, no-region\): keys valid for 9m \d+s, renewed on use/);
   });
 });
+
+test('ssohelper login for a console-session profile names aws login', async () => {
+  expectFailure(await run(['login', '--profile', 'console'], env()), 3, /profile "console" is a console session[^]*aws login --profile console/);
+});
