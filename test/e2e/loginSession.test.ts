@@ -3,11 +3,14 @@
 // refreshed with a DPoP proof within five minutes of their end, the file rewritten in place.
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadedBy } from '../../scripts/build.ts';
+import { COLD_FILE, FULL_FILE, HOT_FILE } from '../../src/hot/embedded.ts';
 import { describe as suite, test } from 'node:test';
 import { useEmulator } from '../helpers/fixture.ts';
 import { consoleProfile, readConsoleSession, seedConsoleSession } from '../helpers/consoleSession.ts';
 import { standardConfig } from '../helpers/home.ts';
-import { expectFailure, processJson, run } from '../helpers/run.ts';
+import { expectFailure, processJson, ROOT, run } from '../helpers/run.ts';
 import { callerIdentity } from '../helpers/sts.ts';
 
 const fx = useEmulator({ config: () => [standardConfig(), consoleProfile(), consoleProfile('no-region').replace('region = eu-west-1\n', '')].join('\n') });
@@ -23,6 +26,16 @@ suite('console sessions (login_session)', () => {
     assert.equal(doc.SessionToken, issued.accessToken.sessionToken);
     assert.equal(fx.emu.counters.CreateOAuth2Token ?? 0, 0);
     assert.equal(statSync(path).mtimeMs, before);
+  });
+
+  test('a cached answer is a hot one: no full program, no cold script, no node:crypto or network', () => {
+    const issued = fx.emu.issueConsoleSession();
+    seedConsoleSession(fx.home, issued, { expiresInSeconds: 600 });
+    const r = loadedBy(process.execPath, join(ROOT, 'dist', HOT_FILE), ['get', 'console'], { HOME: fx.home.dir, PATH: '/usr/bin:/bin', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.includes(issued.accessToken.accessKeyId));
+    assert.ok(!r.files.some((f) => f.endsWith(FULL_FILE) || f.endsWith(COLD_FILE)), r.files.join(' '));
+    for (const m of ['crypto', 'net', 'tls']) assert.ok(!r.builtins.includes(m), `loaded node:${m}`);
   });
 
   test('within five minutes of expiresAt: one refresh, the file rewritten with the rotated token and every other field kept', async () => {
