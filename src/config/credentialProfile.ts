@@ -92,7 +92,7 @@ function hasStaticKeys(profile: IniSection): boolean {
   return profile.has('aws_access_key_id') || profile.has('aws_secret_access_key');
 }
 
-/** botocore's profile providers in order: web identity, SSO, credentials file, process, config file. */
+/** botocore's profile providers in order: web identity, SSO, credentials file, console session, process, config file. */
 function profilePlan(config: AwsConfig, name: string, env: Env, topLevel: boolean): CredentialPlan {
   const profile = config.profiles.get(name) as IniSection;
   if (profile.has('web_identity_token_file')) {
@@ -104,14 +104,14 @@ function profilePlan(config: AwsConfig, name: string, env: Env, topLevel: boolea
   if (profile.has('sso_role_name') || profile.has('sso_account_id')) {
     return { kind: 'sso', profileName: name, sso: resolveSsoProfile(config, name, env) };
   }
-  // botocore's LoginProvider comes right after SSO.
+  const fromCredentialsFile = config.credentialProfiles.get(name);
+  if (fromCredentialsFile?.has('aws_access_key_id')) return staticPlan(name, fromCredentialsFile, config.credentialsFile);
+  // botocore's LoginProvider: after the credentials file, before credential_process.
   const loginSession = stringValue(profile, 'login_session');
   if (loginSession) {
     const region = stringValue(profile, 'region');
     return { kind: 'login', profileName: name, login: { sessionName: loginSession, region, endpoint: configuredEndpoint('signin', env, config, profile), network: profileNetwork(config, name) } };
   }
-  const fromCredentialsFile = config.credentialProfiles.get(name);
-  if (fromCredentialsFile?.has('aws_access_key_id')) return staticPlan(name, fromCredentialsFile, config.credentialsFile);
   const command = stringValue(profile, 'credential_process');
   if (command) return { kind: 'process', profileName: name, command };
   if (profile.has('aws_access_key_id')) return staticPlan(name, profile, config.configFile);

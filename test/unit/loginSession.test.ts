@@ -126,8 +126,10 @@ suite('refresh', () => {
     }
   });
 
-  test('a profile with login_session resolves to a console session after SSO, before keys and processes', () => {
-    const p = plan('[profile c]\nlogin_session = arn:aws:iam::111111111111:user/alice\ncredential_process = x\n');
+  test('a profile with login_session resolves as botocore orders it: after the credentials file, before credential_process and config keys', () => {
+    const keys = resolveProfile(buildConfig(parseIni('[profile c]\nlogin_session = s\n'), parseIni('[c]\naws_access_key_id = AKIA\naws_secret_access_key = x\n'), FILES), 'c', {}).plan;
+    assert.equal(keys.kind, 'static');
+    const p = plan('[profile c]\nlogin_session = arn:aws:iam::111111111111:user/alice\ncredential_process = x\naws_access_key_id = AKIA\naws_secret_access_key = x\n');
     assert.deepEqual({ ...p.login, network: undefined }, { sessionName: 'arn:aws:iam::111111111111:user/alice', region: undefined, endpoint: undefined, network: undefined });
   });
 });
