@@ -37,6 +37,11 @@ export function roleLockName(roleFileHash: string): string {
   return `role-${roleFileHash}`;
 }
 
+/** One refresh of a console session's file at a time (its rotating refresh token dies on use). */
+export function loginSessionLockName(loginFileHash: string): string {
+  return `console-${loginFileHash}`;
+}
+
 /** One login per SSO session at a time (held for the whole sign-in, not only the write). */
 export function loginLockName(tokenFileHash: string): string {
   return `login-${tokenFileHash}`;

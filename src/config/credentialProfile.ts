@@ -28,6 +28,16 @@ export interface AssumeRoleSettings {
   sts: StsEndpoint;
 }
 
+/** A console session of `aws login`: its cache file and where to refresh it. */
+export interface LoginSettings {
+  sessionName: string;
+  /** The profile's region: the sign-in region when the cache file names none. */
+  region: string | undefined;
+  /** AWS_ENDPOINT_URL_SIGNIN or the config's; else the regional default. */
+  endpoint: string | undefined;
+  network: ProfileNetwork;
+}
+
 export type CredentialSourceName = 'Environment' | 'Ec2InstanceMetadata' | 'EcsContainer';
 
 export type CredentialPlan =
@@ -35,6 +45,7 @@ export type CredentialPlan =
   | { kind: 'static'; profileName: string; file: string; accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined }
   | { kind: 'process'; profileName: string; command: string }
   | { kind: 'source'; profileName: string; source: CredentialSourceName }
+  | { kind: 'login'; profileName: string; login: LoginSettings }
   | { kind: 'assumeRole'; profileName: string; role: AssumeRoleSettings; source: CredentialPlan }
   | { kind: 'webIdentity'; profileName: string; role: AssumeRoleSettings; tokenFile: string };
 
@@ -96,7 +107,7 @@ function hasStaticKeys(profile: IniSection): boolean {
   return profile.has('aws_access_key_id') || profile.has('aws_secret_access_key');
 }
 
-/** botocore's profile providers in order: web identity, SSO, credentials file, process, config file. */
+/** botocore's profile providers in order: web identity, SSO, credentials file, console session, process, config file. */
 function profilePlan(config: AwsConfig, name: string, env: Env, topLevel: boolean, sts?: StsEndpoint): CredentialPlan {
   const profile = config.profiles.get(name) as IniSection;
   const webIdentity = sts && webIdentityPlan(config, name, profile, {}, sts);
@@ -106,6 +117,12 @@ function profilePlan(config: AwsConfig, name: string, env: Env, topLevel: boolea
   }
   const fromCredentialsFile = config.credentialProfiles.get(name);
   if (fromCredentialsFile?.has('aws_access_key_id')) return staticPlan(name, fromCredentialsFile, config.credentialsFile);
+  // botocore's LoginProvider: after the credentials file, before credential_process.
+  const loginSession = stringValue(profile, 'login_session');
+  if (loginSession) {
+    const region = stringValue(profile, 'region');
+    return { kind: 'login', profileName: name, login: { sessionName: loginSession, region, endpoint: configuredEndpoint('signin', env, config, profile), network: profileNetwork(config, name) } };
+  }
   const command = stringValue(profile, 'credential_process');
   if (command) return { kind: 'process', profileName: name, command };
   if (profile.has('aws_access_key_id')) return staticPlan(name, profile, config.configFile);

@@ -7,12 +7,15 @@ import type { IniSection } from './ini.ts';
 import { type AwsConfig, stringValue } from './model.ts';
 
 export type SsoService = 'sso' | 'sso-oidc';
-export type Service = SsoService | 'sts';
+export type Service = SsoService | 'sts' | 'signin';
 
 const SERVICE_KEYS: Record<Service, { env: string; config: string; host: string }> = {
   sso: { env: 'AWS_ENDPOINT_URL_SSO', config: 'sso', host: 'portal.sso' },
   'sso-oidc': { env: 'AWS_ENDPOINT_URL_SSO_OIDC', config: 'sso_oidc', host: 'oidc' },
   sts: { env: 'AWS_ENDPOINT_URL_STS', config: 'sts', host: 'sts' },
+  // Only ever configured: its default (https://{region}.signin.aws.amazon.com) is built by
+  // credentials/loginRefresh.ts, where the region is known.
+  signin: { env: 'AWS_ENDPOINT_URL_SIGNIN', config: 'signin', host: 'signin' },
 };
 
 export function defaultEndpoint(service: Service, region: string): string {

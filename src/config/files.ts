@@ -45,6 +45,8 @@ export interface AwsPaths {
   credentialsFile: string;
   ssoCacheDir: string;
   roleCacheDir: string;
+  /** Console sessions of `aws login` (cache/login.ts). */
+  loginCacheDir: string;
   lockDir: string;
   /** Small notes about sessions that only ssohelper reads (see cache/refreshState.ts). */
   stateDir: string;
@@ -61,6 +63,7 @@ export function awsPaths(env: Env, platform: NodeJS.Platform = process.platform)
     // The AWS CLI and botocore always use these two under the home directory.
     ssoCacheDir: join(home, '.aws', 'sso', 'cache'),
     roleCacheDir: join(home, '.aws', 'cli', 'cache'),
+    loginCacheDir: expandPath(env.AWS_LOGIN_CACHE_DIRECTORY || join('~', '.aws', 'login', 'cache'), env, platform),
     // Our locks live apart from the shared caches, which other tools enumerate and clean.
     lockDir: join(home, '.aws', 'ssohelper', 'locks'),
     stateDir: join(home, '.aws', 'ssohelper', 'state'),

@@ -111,6 +111,8 @@ export function describeSource(source: CredentialPlan): string {
       return `the keys of profile "${source.profileName}" (${source.file})`;
     case 'process':
       return `the credential_process of profile "${source.profileName}"`;
+    case 'login':
+      return `the console session ${source.login.sessionName} (profile "${source.profileName}")`;
     case 'source':
       return `credential_source ${source.source} (profile "${source.profileName}")`;
   }

@@ -7,6 +7,7 @@ import type { Runtime } from '../runtime.ts';
 import { assumeRoleSlot } from './assumeRole.ts';
 import { cachedCredentials } from './cached.ts';
 import type { CredentialOptions } from './freshness.ts';
+import { loginCredentials } from './login.ts';
 import { ssoSlot } from './roleCredentials.ts';
 import type { AwsCredentials } from '../types/credentials.ts';
 import { fullProgram } from '../util/load.ts';
@@ -24,6 +25,8 @@ export async function credentialsOf(rt: Runtime, plan: CredentialPlan, options: 
       const { processCredentials } = await fullProgram(() => import('./process.ts'));
       return processCredentials(rt, plan.profileName, plan.command);
     }
+    case 'login':
+      return loginCredentials(rt, plan, options);
     case 'source': {
       const { sourceCredentials } = await fullProgram(() => import('./source.ts'));
       return sourceCredentials(rt, plan.profileName, plan.source);

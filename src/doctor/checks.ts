@@ -9,6 +9,7 @@ import { type CredentialPlan, resolveProfile } from '../config/credentialProfile
 import { INIT_HINT, resolveSsoProfile } from '../config/profile.ts';
 import { SsoHelperError } from '../errors.ts';
 import type { SessionStatus } from '../status/report.ts';
+import type { ConsoleSessionStatus } from '../status/consoleSessions.ts';
 import { didYouMean } from '../util/suggest.ts';
 import { humanDuration } from '../util/time.ts';
 import { count } from '../util/plural.ts';
@@ -227,6 +228,18 @@ export function checkSessions(sessions: readonly SessionStatus[]): Check[] {
     if (s.refreshable) return ok('sessions', `${label}: logged in, ${left} left, renews itself`);
     return warn('sessions', `${label}: logged in, ${left} left, cannot renew itself (no refresh token): log in again then`, `${s.loginCommand} (an sso-session with sso_registration_scopes renews itself)`);
   });
+}
+
+/** Console sessions (aws login) the config names: present, and how long their keys have. */
+export function checkConsoleSessions(sessions: readonly ConsoleSessionStatus[]): Check[] {
+  return sessions
+    .filter((c) => c.profiles.length > 0)
+    .map((c) => {
+      const label = `console session ${c.sessionName} (profile ${c.profiles.join(', ')})`;
+      if (!c.loggedIn) return fail('sessions', `${label}: no usable session file in the login cache`, c.loginCommand);
+      if (c.expired) return ok('sessions', `${label}: keys expired, renewed on next use while the session lasts (at most 12 hours after aws login)`);
+      return ok('sessions', `${label}: keys valid for ${humanDuration((c.secondsLeft ?? 0) * 1000)}, renewed on use`);
+    });
 }
 
 export interface FileFacts {

@@ -21,6 +21,7 @@ import {
   checkFiles,
   checkNetwork,
   checkProfiles,
+  checkConsoleSessions,
   checkSessions,
   checkShadowing,
   type FileFacts,
@@ -50,6 +51,7 @@ export async function runChecks(rt: Runtime, profile: string | undefined): Promi
       sessions = sessions.filter((s) => (sessionFilter ? s.sessionName === sessionFilter : s.profiles.includes(profile) || s.startUrl === startUrl));
     }
     checks.push(...checkSessions(sessions));
+    checks.push(...checkConsoleSessions(report.consoleSessions.filter((c) => profile === undefined || c.profiles.includes(profile))));
     checks.push(...(await clockChecks(rt, config, profile, sessionFilter)));
   }
   const platform = rt.platform;
@@ -110,12 +112,12 @@ async function clockChecks(rt: Runtime, config: AwsConfig, profile: string | und
 
 async function cacheEntries(rt: Runtime): Promise<FileFacts[]> {
   const entries: FileFacts[] = [];
-  const dirs = [rt.paths.ssoCacheDir, rt.paths.roleCacheDir, join(rt.paths.lockDir, '..')];
+  const dirs = [rt.paths.ssoCacheDir, rt.paths.roleCacheDir, rt.paths.loginCacheDir, join(rt.paths.lockDir, '..')];
   for (const dir of dirs) {
     const stat = await fsp.lstat(dir).catch(() => undefined);
     if (!stat?.isDirectory()) continue;
     entries.push({ path: dir, isDir: true, mode: stat.mode, uid: stat.uid });
-    if (dir === rt.paths.ssoCacheDir || dir === rt.paths.roleCacheDir) {
+    if (dir !== dirs.at(-1)) {
       for (const name of (await fsp.readdir(dir).catch(() => [])).filter((n) => n.endsWith('.json'))) {
         const f = await fsp.lstat(join(dir, name)).catch(() => undefined);
         if (f?.isFile()) entries.push({ path: join(dir, name), isDir: false, mode: f.mode, uid: f.uid });

@@ -23,6 +23,14 @@ export function loginTarget(config: AwsConfig, flags: { profile: string | undefi
   const name = selectProfileName(flags.profile, env);
   const chained = chainBase(config, name, env);
   if (chained) return sessionOfProfile(chained);
+  const consoleSession = stringValue(config.profiles.get(name), 'login_session');
+  if (consoleSession) {
+    // The browser sign-in of `aws login` is the AWS CLI's (docs/incoming/login.md says why).
+    throw new ConfigError(
+      `profile "${name}" is a console session (login_session = ${consoleSession}): ssohelper refreshes and serves it, but signs in only to SSO`,
+      `sign in with the AWS CLI 2.32 or later: aws login --profile ${name}`,
+    );
+  }
   try {
     return sessionOfProfile(resolveSsoProfile(config, name, env));
   } catch (err) {

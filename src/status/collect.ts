@@ -7,7 +7,9 @@ import { knownAssumedRoles, knownRoles, knownSessions, readCacheDir } from '../c
 import { resolveProfile, ssoBase } from '../config/credentialProfile.ts';
 import { tokenCacheHash } from '../cache/token.ts';
 import { loadConfig } from '../config/load.ts';
-import { type AwsConfig, buildConfig } from '../config/model.ts';
+import { type AwsConfig, buildConfig, stringValue } from '../config/model.ts';
+import { sha256Hex } from '../util/sha256.ts';
+import { consoleSessionStatus, knownConsoleSessions } from './consoleSessions.ts';
 import { ConfigError, oneLine } from '../errors.ts';
 import { loginTarget } from '../session/target.ts';
 import type { Runtime } from '../runtime.ts';
@@ -27,7 +29,12 @@ async function configOrEmpty(rt: Runtime, strict: boolean): Promise<AwsConfig> {
 export async function statusReport(rt: Runtime, profileName: string | undefined): Promise<StatusReport> {
   const config = await configOrEmpty(rt, profileName !== undefined);
   let filter: { tokenHash: string | undefined; roleHash: string | undefined } | undefined;
-  if (profileName !== undefined) {
+  const consoleName = profileName === undefined ? undefined : stringValue(config.profiles.get(profileName), 'login_session');
+  const consoleHash = consoleName === undefined ? undefined : sha256Hex(consoleName);
+  if (profileName !== undefined && consoleHash !== undefined) {
+    // A console-session profile has no SSO session or role credentials to show.
+    filter = { tokenHash: '', roleHash: undefined };
+  } else if (profileName !== undefined) {
     let roleHash: string | undefined;
     let sessionless = false;
     try {
@@ -42,17 +49,22 @@ export async function statusReport(rt: Runtime, profileName: string | undefined)
     const session = sessionless ? undefined : loginTarget(config, { profile: profileName, ssoSession: undefined }, rt.env, 'status');
     filter = { tokenHash: session && tokenCacheHash(session), roleHash };
   }
-  const [tokenFiles, roleFiles] = await Promise.all([
+  const [tokenFiles, roleFiles, loginFiles] = await Promise.all([
     readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file', rt.stderr),
     readCacheDir(rt.paths.roleCacheDir, 'role credential cache file', rt.stderr),
+    readCacheDir(rt.paths.loginCacheDir, 'console session cache file', rt.stderr),
   ]);
   const lostRefresh = new Set<string>();
   for (const f of tokenFiles) {
     const refreshToken = f.data?.refreshToken;
     if (typeof refreshToken === 'string' && (await isLostRefresh(rt.paths.stateDir, f.hash, refreshToken))) lostRefresh.add(f.hash);
   }
-  return buildStatus(
+  const report = buildStatus(
     { tokenFiles, roleFiles, sessions: knownSessions(config), roles: knownRoles(config, rt.env), assumedRoles: knownAssumedRoles(config, rt.env), now: rt.now(), lostRefresh },
     filter,
   );
+  // With a profile, only its own console session (none for an SSO profile).
+  const only = profileName === undefined ? undefined : (consoleHash ?? '');
+  report.consoleSessions = consoleSessionStatus(loginFiles, knownConsoleSessions(config), rt.now(), only);
+  return report;
 }

@@ -62,6 +62,23 @@ export function renderStatus(r: StatusReport, width?: number): string {
       ),
     );
   }
+  if (r.consoleSessions.length > 0) {
+    out.push('');
+    out.push('Console sessions (aws login)');
+    out.push(
+      table(
+        ['SESSION', 'PROFILES', 'ACCOUNT', 'KEYS', 'NEXT LOGIN'],
+        r.consoleSessions.map((c) => [
+          c.sessionName ?? '(no profile)',
+          c.profiles.join(', '),
+          c.accountId ?? '?',
+          !c.loggedIn ? 'not logged in' : c.expired ? `expired ${humanDuration(-(c.secondsLeft ?? 0) * 1000)} ago` : `${humanDuration((c.secondsLeft ?? 0) * 1000)} left`,
+          c.loggedIn ? 'when the session ends (at most 12 hours after aws login)' : `now: ${c.loginCommand}`,
+        ]),
+        width,
+      ),
+    );
+  }
   if (r.sessions.some((s) => s.endsAt === 'identity-center')) {
     out.push('');
     out.push(

@@ -6,6 +6,7 @@ import { parseAssumedRole } from '../cache/assumeRole.ts';
 import type { CacheFile, KnownAssumedRole, KnownRole, KnownSession } from '../cache/scan.ts';
 import { isRefreshable, parseToken } from '../cache/token.ts';
 import { formatCacheTimestamp } from '../util/time.ts';
+import type { ConsoleSessionStatus } from './consoleSessions.ts';
 
 export interface SessionStatus {
   sessionName: string | null;
@@ -57,6 +58,8 @@ export interface StatusReport {
   now: string;
   sessions: SessionStatus[];
   roleCredentials: RoleStatus[];
+  /** `aws login` sessions (status/consoleSessions.ts). */
+  consoleSessions: ConsoleSessionStatus[];
 }
 
 /** arn:aws:sts::A:assumed-role/R/session → arn:aws:iam::A:role/R (the path is not recorded). */
@@ -184,7 +187,7 @@ export function buildStatus(
     });
   }
   roleCredentials.sort((a, b) => (a.profiles[0] ?? `~${a.accountId}`).localeCompare(b.profiles[0] ?? `~${b.accountId}`));
-  return { version: 1, now: formatCacheTimestamp(new Date(now)), sessions, roleCredentials };
+  return { version: 1, now: formatCacheTimestamp(new Date(now)), sessions, roleCredentials, consoleSessions: [] };
 }
 
 /** Where a cached entry lives and how long it has left: the same for every kind of entry. */

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** Which wire format an error must be rendered in. */
-export type Protocol = 'portal' | 'oidc' | 'sts' | 'control' | 'browser' | 's3';
+export type Protocol = 'portal' | 'oidc' | 'sts' | 'control' | 'browser' | 's3' | 'signin';
 
 export interface Request {
   method: string;
@@ -33,11 +33,14 @@ export class ApiError extends Error {
   /** AWS error name, e.g. `UnauthorizedException` or STS `SignatureDoesNotMatch`. */
   readonly type: string;
   override readonly name = 'ApiError';
+  /** The sign-in service's `error` member (TOKEN_EXPIRED, …). */
+  readonly reason: string | undefined;
 
-  constructor(status: number, type: string, message: string) {
+  constructor(status: number, type: string, message: string, reason?: string) {
     super(message);
     this.status = status;
     this.type = type;
+    this.reason = reason;
   }
 }
 
@@ -169,6 +172,8 @@ function renderError(protocol: Protocol, err: ApiError): Reply {
   let payload: unknown;
   if (protocol === 'oidc') {
     payload = { error: OAUTH_ERROR[err.type] ?? 'invalid_request', error_description: err.message };
+  } else if (protocol === 'signin') {
+    payload = { error: err.reason ?? (err.status >= 500 ? 'server' : 'client'), message: err.message };
   } else if (protocol === 'control') {
     payload = { error: err.type, message: err.message };
   } else {

@@ -16,6 +16,7 @@ import * as portal from './portal.ts';
 import { handleS3, isS3Request, s3Operation } from './s3.ts';
 import { State, applyKnobs, defaultKnobs, randomToken } from './state.ts';
 import type { Counters, DeviceAuthorization, Knobs, LogEntry } from './state.ts';
+import * as signin from './signin.ts';
 import * as sts from './sts.ts';
 
 export type { Counters, Knobs, LogEntry } from './state.ts';
@@ -89,6 +90,7 @@ const ROUTES: Route[] = [
   { method: 'GET', path: '/authorize', operation: 'Authorize', protocol: 'browser', handle: oidc.authorize },
   { method: 'GET', path: '/device', operation: 'VerifyDevice', protocol: 'browser', handle: oidc.verifyDevice },
   { method: 'GET', path: '/federation', operation: 'Federation', protocol: 'browser', handle: federation },
+  { method: 'POST', path: '/v1/token', operation: 'CreateOAuth2Token', protocol: 'signin', handle: (s, r, c) => signin.createOAuth2Token(s, r, c.baseUrl) },
   { method: 'POST', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.handle(s, r, c.requestId) },
   { method: 'GET', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.handle(s, r, c.requestId) },
 ];
@@ -306,6 +308,21 @@ export class Emulator {
     };
     if (grant.refreshToken !== undefined) issued.refreshToken = grant.refreshToken;
     return issued;
+  }
+
+  /** A console session as `aws login` leaves it: the cache file's document (see signin.ts). */
+  issueConsoleSession(options: Parameters<typeof signin.issueConsoleSession>[1] = {}): signin.ConsoleSessionFile {
+    return signin.issueConsoleSession(this.state, options);
+  }
+
+  /** The next refresh of the console session holding this refresh token is refused with `reason`. */
+  endConsoleSession(refreshToken: string, reason: Parameters<typeof signin.endConsoleSession>[2]): void {
+    signin.endConsoleSession(this.state, refreshToken, reason);
+  }
+
+  /** The sign-in service's keys lifetime (default 900 s). */
+  set consoleKeyTtlSeconds(seconds: number) {
+    this.state.signin.keyTtlSeconds = seconds;
   }
 
   expireAccessToken(accessToken: string): void {

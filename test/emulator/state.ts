@@ -3,6 +3,7 @@
 // the test knobs, counters and request log. Protocol handling lives in the service files.
 import { randomBytes, randomInt } from 'node:crypto';
 import { ApiError } from './http.ts';
+import { SigninState } from './signin.ts';
 
 export interface Knobs {
   /** Added before every service response (not the control API). */
@@ -264,6 +265,7 @@ export class State {
   readonly devices = new Map<string, DeviceAuthorization>();
   readonly codes = new Map<string, AuthorizationCode>();
   readonly credentials = new Map<string, RoleCredential>();
+  readonly signin = new SigninState();
   readonly iamRoles = new Map<string, IamRole>();
   /** Web identity tokens an OIDC provider issued (opaque here), by token. */
   readonly webIdentityTokens = new Map<string, { subject: string; audience: string; expiresAt: number }>();

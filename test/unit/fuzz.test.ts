@@ -8,6 +8,9 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import fc from 'fast-check';
+import { generateKeyPairSync } from 'node:crypto';
+import { parseLoginSession, serializeRefreshedSession } from '../../src/cache/login.ts';
+import { dpopKey } from '../../src/credentials/loginRefresh.ts';
 import { parseRegistration, readRegistration, serializeRegistration } from '../../src/cache/registration.ts';
 import { parseRoleEntry, readRoleEntry, serializeRoleEntry } from '../../src/cache/role.ts';
 import { parseToken, readToken, serializeToken } from '../../src/cache/token.ts';
@@ -228,5 +231,56 @@ test('the MFA prompt\'s line editing (any keys): printable ASCII only, at most 6
       }
     }),
     options(),
+  );
+});
+
+// Console sessions (`aws login`): the cache file and the PEM key inside it.
+const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'sec1' }) as string;
+const loginDoc: Record<string, unknown> = {
+  accessToken: { accessKeyId: 'ASIAX', secretAccessKey: 's', sessionToken: 't', accountId: '111111111111', expiresAt: '2026-11-30T12:15:00.000Z' },
+  tokenType: 'urn:aws:params:oauth:token-type:access_token_sigv4',
+  clientId: 'arn:aws:signin:::devtools/same-device',
+  refreshToken: 'rt',
+  idToken: 'id',
+  dpopKey: pem,
+  signInRegion: 'eu-west-1',
+};
+const { accessToken: loginInner, ...loginRest } = loginDoc;
+const loginText = fc.oneof(anyCacheText(loginDoc), mutated(loginInner as Record<string, unknown>).map((inner) => `{"accessToken": ${inner}, ${JSON.stringify(loginRest).slice(1)}`));
+
+test('the console session parser: a session or absent, only well-formed sessions, and a rewrite keeps every field', () => {
+  assert.ok(parseLoginSession(JSON.stringify(loginDoc)), 'the valid document parses');
+  let parsed = 0;
+  fc.assert(
+    fc.property(loginText, (text) => {
+      const s = parseLoginSession(text);
+      if (!s) return;
+      parsed++;
+      assert.ok(/^\d{12}$/.test(s.credentials.accountId) && !Number.isNaN(s.credentials.expiration.getTime()));
+      const again = parseLoginSession(serializeRefreshedSession(s, { accessKeyId: 'ASIAY', secretAccessKey: 's2', sessionToken: 't2', refreshToken: 'rt2', expiration: now }));
+      assert.equal(again?.refreshToken, 'rt2');
+      for (const key of Object.keys(s.doc)) if (key !== 'accessToken' && key !== 'refreshToken') assert.deepEqual(again?.doc[key], s.doc[key]);
+    }),
+    options(),
+  );
+  assert.ok(parsed >= 10, `only ${parsed} generated sessions parsed`);
+});
+
+test('the DPoP key reader: a P-256 key or a ConfigError, for any text', () => {
+  const lines = pem.trim().split('\n');
+  const anyPem = fc.oneof(
+    fc.string({ maxLength: 300 }),
+    fc.tuple(fc.nat(lines.length), fc.string({ maxLength: 20 })).map(([i, junk]) => [...lines.slice(0, i), junk, ...lines.slice(i + 1)].join('\n')),
+    fc.nat(pem.length).map((cut) => pem.slice(0, cut)),
+    fc.constant(generateKeyPairSync('ec', { namedCurve: 'secp384r1' }).privateKey.export({ format: 'pem', type: 'sec1' }) as string),
+  );
+  fc.assert(
+    fc.property(anyPem, (text) =>
+      endsWell(
+        () => assert.equal(dpopKey(text).asymmetricKeyDetails?.namedCurve, 'prime256v1'),
+        (err) => err instanceof SsoHelperError,
+      ),
+    ),
+    options(500),
   );
 });
