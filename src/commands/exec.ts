@@ -147,6 +147,7 @@ export const serve: Command = {
   async run(rt, args) {
     const port = parsePort(stringFlag(args, 'port'));
     const format = chosenFormat(args, 'env');
+    // The flag's values leave process out; this only narrows the type.
     if (format === 'process') throw new UsageError('serve: --format process does not apply; choose a shell format');
     const request = { port, format, region: chosenRegion(args, 'serve'), credentials: credentialRequest(rt, args, 'serve'), refresh: booleanFlag(args, 'refresh') };
     const { runServe } = await lazy(() => import('../exec/run.ts'));

@@ -56,7 +56,7 @@ describe('usage errors say what to type instead', () => {
     assert.doesNotMatch(help.stdout, /\bprocess\b/);
     const r = await run(['serve', 'dev', '--format', 'process'], env);
     assert.equal(r.code, 2, show(r));
-    assert.match(r.stderr, /serve: --format process does not apply; choose one of env, env-no-export, powershell, windows-cmd, fish\n {2}see: ssohelper serve --help\n/);
+    assert.match(r.stderr, /serve: unknown format "process"; choose one of env, env-no-export, powershell, windows-cmd, fish\n {2}see: ssohelper serve --help\n/);
     for (const command of ['exec', 'serve']) assert.match((await run([command, '--help'], env)).stdout, /^Usage: .*\[--refresh\]/s, command);
   });
 });
