@@ -39,7 +39,7 @@ async function fetchAssumedRole(rt: Runtime, plan: AssumeRolePlan, resolve: Reso
   const { assumeRole } = await import('../sso/sts.ts');
   const { ssoCall, SsoApiError } = await import('../sso/call.ts');
   const { networkOf } = await import('../sso/clients.ts');
-  const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network) };
+  const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network), service: 'sts' as const };
   // The AWS CLI's default name; generated names stay out of the cache key.
   const args = { ...assumeRoleArgs(plan), roleSessionName: plan.role.roleSessionName ?? `botocore-session-${Math.floor(rt.now() / 1000)}` };
   const target = `${plan.role.roleArn} (profile "${plan.profileName}")`;

@@ -5,6 +5,7 @@
 // only for the services that use it (OIDC, STS): the SSO portal calls go without it.
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { Service } from '../config/endpoints.ts';
 import type { Env } from '../config/files.ts';
 import type { ProfileNetwork } from '../config/network.ts';
 import type { HttpClient } from '../net/http.ts';
@@ -21,6 +22,8 @@ export interface Endpoint {
   url: string;
   region: string;
   network: Network;
+  /** Which service's settings named the URL: failure messages say which setting to check. */
+  service: Service;
 }
 
 /** The endpoint of a session's portal (`sso`) or OIDC service, with the runtime's network. */
@@ -29,7 +32,7 @@ export function endpointFor(
   s: { endpoints: { sso: string; oidc: string }; ssoRegion: string; network: ProfileNetwork | undefined },
   service: 'sso' | 'oidc',
 ): Endpoint {
-  return { url: s.endpoints[service], region: s.ssoRegion, network: networkOf(rt, s.network) };
+  return { url: s.endpoints[service], region: s.ssoRegion, network: networkOf(rt, s.network), service: service === 'sso' ? 'sso' : 'sso-oidc' };
 }
 
 export function networkOf(rt: Runtime, profile: ProfileNetwork | undefined): Network {
