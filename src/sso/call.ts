@@ -39,6 +39,8 @@ export interface SsoApi {
    * this way, and slows it when an attempt is throttled.
    */
   pace?: <T>(attempt: () => Promise<T>) => Promise<T>;
+  /** Hears what a retry waits for ("throttled by the portal"), and undefined when it goes on. */
+  waiting?: (reason: string | undefined) => void;
   /**
    * Ends each attempt after this long, whatever the network timeouts say: for a request nobody
    * should wait for (refreshing a token that still works).
@@ -73,7 +75,9 @@ export async function ssoCall<T>(api: SsoApi, what: string, call: (abortSignal?:
     const timer = stop && setTimeout(() => stop.abort(), limit);
     const once = () => call(stop?.signal);
     try {
-      return await (api.pace ? api.pace(once) : once());
+      const result = await (api.pace ? api.pace(once) : once());
+      if (attempt > 0) api.waiting?.(undefined);
+      return result;
     } catch (caught) {
       // Our own errors (a bad network setting is a ConfigError) are already what the user sees.
       if (caught instanceof SsoHelperError) throw caught;
@@ -81,14 +85,21 @@ export async function ssoCall<T>(api: SsoApi, what: string, call: (abortSignal?:
       const err = stop?.signal.aborted ? Object.assign(new Error(`no answer within ${(limit ?? 0) / 1000}s`), { name: 'TimeoutError', cause: caught }) : caught;
       const c = classify(err);
       const quick = c.kind === 'refused' && attempt < QUICK_RETRIES;
-      const delay = quick ? QUICK_MS * 2 ** attempt : Math.random() * Math.min(CAP_MS, BASE_MS * 2 ** attempt);
+      // A paced caller's next slot is the wait after a throttle: no back-off on top of it.
+      const paced = api.pace !== undefined && c.kind === 'throttled';
+      const delay = quick ? QUICK_MS * 2 ** attempt : paced ? 0 : Math.random() * Math.min(CAP_MS, BASE_MS * 2 ** attempt);
       if (!(quick || isRetryable(c)) || rt.now() + delay >= deadline) throw translate(api, what, err, attempt);
       rt.debug(`${what}: ${c.name} (${c.status ?? c.kind}), retry ${attempt + 1} in ${Math.round(delay)}ms`);
+      api.waiting?.(waitReason(c.kind));
       await new Promise((r) => setTimeout(r, delay));
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+function waitReason(kind: string): string {
+  return kind === 'throttled' ? 'throttled by the portal, retrying…' : kind === 'server' ? 'the service had a problem, retrying…' : 'the network failed, retrying…';
 }
 
 function translate(api: SsoApi, what: string, err: unknown, attempt: number): SsoHelperError {
