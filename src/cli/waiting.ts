@@ -14,14 +14,24 @@ export interface StatusLine {
   end(): void;
 }
 
-export function statusLine(write: (text: string) => void, isTerminal: boolean): StatusLine {
-  if (!isTerminal) return { progress: () => undefined, waiting: () => undefined, end: () => undefined };
+/**
+ * Whether stderr is a terminal, asked only when there is something to show: a first `get` that
+ * never waits does not load node:tty (and the hot entry has no runtime answer to "interactive").
+ */
+export function stderrIsTerminal(): boolean {
+  return process.getBuiltinModule('node:tty').isatty(2);
+}
+
+export function statusLine(write: (text: string) => void, isTerminal: () => boolean): StatusLine {
+  let terminal: boolean | undefined;
   let shown = '';
   let counts = '';
   let reason: string | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let late = false;
   const render = () => {
+    terminal ??= isTerminal();
+    if (!terminal) return;
     const text = [counts, late && reason ? `waiting: ${reason}` : ''].filter(Boolean).join(' — ');
     if (text === shown) return;
     // \r and erase-line: the previous text goes, whatever its length.

@@ -49,8 +49,8 @@ function plateau(peak: number): number {
  * A pacer at `rate`, as if it had just come back to it: it stays near the rate for a while, then
  * probes above it, slowly at first.
  */
-export function startPace(rate: number, now: number): PaceState {
-  return { rate, peak: rate, throttledAt: now - plateau(rate) * 1000, next: now, since: now, recent: [], ceiling: rate * MAX_FACTOR };
+export function startPace(rate: number, now: number, ceiling = rate * MAX_FACTOR): PaceState {
+  return { rate, peak: rate, throttledAt: now - plateau(rate) * 1000, next: now, since: now, recent: [], ceiling };
 }
 
 /** The time of the caller's call, and the state with that slot taken. Slots go out in call order. */

@@ -16,7 +16,7 @@ import { classify } from '../sso/errors.ts';
 import { listAccountRoles, listAccounts } from '../sso/portal.ts';
 import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
-import { statusLine } from '../cli/waiting.ts';
+import { statusLine, stderrIsTerminal } from '../cli/waiting.ts';
 import { type Assignment, listAssignments, Pacer } from './listing.ts';
 import { checkTemplate, DEFAULT_TEMPLATE } from './naming.ts';
 import { defaultRegion, planSync, type SyncPlan } from './plan.ts';
@@ -45,7 +45,7 @@ export interface SyncResult {
 export async function listSessionAssignments(rt: Runtime, ref: SessionRef): Promise<Assignment[]> {
   const token = await usableToken(rt, ref);
   const pacer = new Pacer({ callsPerSecond: START_CALLS_PER_SECOND });
-  const line = statusLine(rt.stderr, rt.interactive);
+  const line = statusLine(rt.stderr, stderrIsTerminal);
   const api: SsoApi = {
     rt,
     endpoint: endpointFor(rt, ref, 'sso'),

@@ -85,9 +85,9 @@ export async function ssoCall<T>(api: SsoApi, what: string, call: (abortSignal?:
       const err = stop?.signal.aborted ? Object.assign(new Error(`no answer within ${(limit ?? 0) / 1000}s`), { name: 'TimeoutError', cause: caught }) : caught;
       const c = classify(err);
       const quick = c.kind === 'refused' && attempt < QUICK_RETRIES;
-      // A paced caller's next slot is the wait after a throttle: no back-off on top of it.
+      // A paced caller's next slot is the wait after a throttle: no growing back-off on top of it.
       const paced = api.pace !== undefined && c.kind === 'throttled';
-      const delay = quick ? QUICK_MS * 2 ** attempt : paced ? 0 : Math.random() * Math.min(CAP_MS, BASE_MS * 2 ** attempt);
+      const delay = quick ? QUICK_MS * 2 ** attempt : Math.random() * (paced ? BASE_MS : Math.min(CAP_MS, BASE_MS * 2 ** attempt));
       if (!(quick || isRetryable(c)) || rt.now() + delay >= deadline) throw translate(api, what, err, attempt);
       rt.debug(`${what}: ${c.name} (${c.status ?? c.kind}), retry ${attempt + 1} in ${Math.round(delay)}ms`);
       api.waiting?.(waitReason(c.kind));
