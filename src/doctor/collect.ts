@@ -11,7 +11,7 @@ import { resolveSsoProfile, resolveSsoSession, selectProfileName } from '../conf
 import { readConfigText } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
-import { type Endpoint, endpointFor } from '../sso/clients.ts';
+import { type Endpoint, endpointFor, httpClient } from '../sso/clients.ts';
 import { statusReport } from '../status/collect.ts';
 import { didYouMean } from '../util/suggest.ts';
 import {
@@ -114,7 +114,7 @@ async function reach(rt: Runtime, endpoint: Endpoint): Promise<Reachability> {
   const what = SERVICE_NAMES[endpoint.service];
   const origin = endpointOrigin(endpoint.service, endpoint.url, endpoint.region, rt.env);
   try {
-    const [{ httpClient }, { requestTo }] = await Promise.all([import('../sso/clients.ts'), import('../net/http.ts')]);
+    const { requestTo } = await import('../net/http.ts');
     const http = await httpClient(endpoint.network);
     await http.send({ ...requestTo(new URL(endpoint.url), 'GET'), path: '/', signal: AbortSignal.timeout(REACH_TIMEOUT_MS) }, 64 * 1024);
     return { what, url: endpoint.url, origin };
