@@ -5,10 +5,14 @@
 //           answers at once), atomic write, release
 //   https   cold against the emulator over https, its test CA in AWS_CA_BUNDLE (what a real
 //           endpoint costs on top: node:https and node:tls, the handshake)
+//   extra   the same https call with Node's default trust plus the test CA in NODE_EXTRA_CA_CERTS
+//   tls     a bare Node TLS request to the same https emulator (load node:tls, handshake, one
+//           GET): what any Node program pays for its first call over TLS
 //   aws     /usr/bin/aws configure export-credentials on the hot fixture (first rounds only)
 // then the herd (64 cold callers at once, against one cold call beside it), the startup work
 // every command pays (argument parsing, environment, config read) timed inside fresh processes,
-// and where a cold call's time goes (from --debug timestamps).
+// where a cold call's time goes (from --debug timestamps), and `sync` of --sync-accounts accounts
+// against the emulator's listing limit of 20 calls/s (seconds, and the ratio to calls / limit).
 //
 //   node_modules/.bin/node scripts/bench.ts [--rounds N] [--herds N] [--herd-size N]
 //       [--aws-rounds N] [--json] [--exe PATH]
@@ -19,7 +23,7 @@
 // small python3 driver with os.wait4, which gives its own peak RSS and a wall time free of
 // Node's spawn overhead. No test asserts on any of these times.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, realpathSync, rmSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -41,6 +45,7 @@ const { values: opts } = parseArgs({
     'herd-size': { type: 'string', default: '64' },
     'aws-rounds': { type: 'string', default: '10' },
     'startup-runs': { type: 'string', default: '15' },
+    'sync-accounts': { type: 'string', default: '1124' },
     json: { type: 'boolean', default: false },
     exe: { type: 'string', default: join(root, 'dist/ssohelper') },
   },
@@ -56,6 +61,7 @@ const herds = count('herds', 0);
 const herdSize = count('herd-size', 2);
 const awsRounds = count('aws-rounds', 0);
 const startupRuns = count('startup-runs', 1);
+const syncAccounts = count('sync-accounts', 0);
 const exe = resolve(opts.exe);
 const node = realpathSync(join(root, 'node_modules/.bin/node'));
 // `aws` on PATH may be an unrelated AWS CLI v1; the Debian package's v2 is /usr/bin/aws.
@@ -154,6 +160,43 @@ const ms = (ns: number) => ns / 1e6;
 const summary = (xs: number[], d = 1) => ({ median: round(median(xs), d), p10: round(quantile(xs, 0.1), d), p90: round(quantile(xs, 0.9), d) });
 
 // ---- fixtures
+
+/** A bare Node TLS request: connect (the CA in BARE_CA as `ca`), one GET, read to the end. */
+const BARE_TLS = `const tls = require('node:tls');
+const url = new URL(process.argv[2]);
+const s = tls.connect({ host: url.hostname, port: Number(url.port), servername: 'localhost', ca: require('node:fs').readFileSync(process.env.BARE_CA, 'utf8'), ALPNProtocols: ['http/1.1'] }, () =>
+  s.write('GET / HTTP/1.1\\r\\nHost: localhost\\r\\nConnection: close\\r\\n\\r\\n'));
+s.on('data', () => undefined);
+s.on('end', () => process.exit(0));
+`;
+
+/**
+ * `sync` of `accounts` accounts (one role each) against a limit of 20 listing calls a second:
+ * seconds, calls, throttled attempts, and the ratio of the time to calls / limit.
+ */
+async function syncBench(accounts: number): Promise<{ accounts: number; seconds: number; calls: number; throttled: number; ratio: number } | null> {
+  if (accounts === 0) return null;
+  const limit = 20;
+  const emu = await Emulator.start();
+  try {
+    for (let i = 0; i < accounts; i++) emu.assign(String(100000000000 + i), 'ReadOnly', { accountName: `account-${i}` });
+    const home = join(tmp, 'sync');
+    writeConfig(home);
+    await writeSsoToken(home, emu.issueSession({ ttlSeconds: 8 * 3600 }));
+    // Pages of 20 accounts: 1,124 accounts are about 1,181 calls, as in issue 19's measurement.
+    emu.setKnobs({ throttle: { 'List*': limit }, throttleShape: 'bucket', pageSize: 20 });
+    emu.resetCounters();
+    const started = process.hrtime.bigint();
+    const r = await run([exe, 'sync', '--sso-session', FIXTURE.session, '--dry-run'], childEnv(home, emu.url));
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (r.status !== 0) throw new Error(`sync failed (exit ${r.status}): ${r.stderr}`);
+    const throttled = emu.counters.throttled ?? 0;
+    const calls = (emu.counters.ListAccounts ?? 0) + (emu.counters.ListAccountRoles ?? 0) - throttled;
+    return { accounts, seconds: round(seconds, 1), calls, throttled, ratio: round(seconds / (calls / limit), 2) };
+  } finally {
+    await emu.stop();
+  }
+}
 
 const hotHome = join(tmp, 'hot');
 const coldHome = join(tmp, 'cold');
@@ -294,6 +337,9 @@ async function main(): Promise<number> {
   writeConfig(httpsHome);
   await writeSsoToken(httpsHome, httpsEmulator.issueSession({ ttlSeconds: 8 * 3600 }));
   const httpsEnv = { ...childEnv(httpsHome, httpsEmulator.url), AWS_CA_BUNDLE: ca.caFile };
+  const extraEnv = { ...childEnv(httpsHome, httpsEmulator.url), NODE_EXTRA_CA_CERTS: ca.caFile };
+  const bareTls = [node, join(tmp, 'bare-tls.js'), httpsEmulator.url];
+  writeFileSync(bareTls[1] as string, BARE_TLS);
 
   const floor = [node, '-e', '0'];
   const get = [exe, 'get', FIXTURE.profile];
@@ -307,8 +353,13 @@ async function main(): Promise<number> {
   dropCache();
   const cold0 = await run(get, coldEnv);
   if (cold0.status !== 0 || !hasCredentials(cold0.stdout)) throw new Error(`cold get failed: ${cold0.stdout}${cold0.stderr}`);
-  const https0 = await run(get, httpsEnv);
-  if (https0.status !== 0 || !hasCredentials(https0.stdout)) throw new Error(`cold get over https failed: ${https0.stdout}${https0.stderr}`);
+  for (const env of [httpsEnv, extraEnv]) {
+    dropCache(httpsHome);
+    const https0 = await run(get, env);
+    if (https0.status !== 0 || !hasCredentials(https0.stdout)) throw new Error(`cold get over https failed: ${https0.stdout}${https0.stderr}`);
+  }
+  const tls0 = await run(bareTls, { BARE_CA: ca.caFile });
+  if (tls0.status !== 0) throw new Error(`the bare TLS request failed: ${tls0.stderr}`);
   if (withAws) {
     const a = await run(awsArgv, hotEnv);
     if (a.status !== 0 || !hasFixtureKey(a.stdout)) throw new Error(`aws failed: ${a.stdout}${a.stderr}`);
@@ -317,17 +368,30 @@ async function main(): Promise<number> {
   const hotLoads = loadedBy(node, join(resolve(exe, '..'), HOT_FILE), ['get', FIXTURE.profile], hotEnv);
 
   const load0 = loadavg()[0]!;
-  const kinds = ['floor', 'hot', 'cold', 'https', ...(withAws ? ['aws'] : [])] as const;
+  const kinds = ['floor', 'hot', 'cold', 'https', 'extra', 'tls', ...(withAws ? ['aws'] : [])] as const;
+  const argvOf = (k: string) => (k === 'floor' ? floor : k === 'aws' ? awsArgv : k === 'tls' ? bareTls : get);
+  const envOf = (k: string) =>
+    ({ cold: coldEnv, https: httpsEnv, extra: extraEnv, tls: { BARE_CA: ca.caFile } } as Record<string, Record<string, string>>)[k] ?? hotEnv;
   const samples: Record<string, RunResult[]> = Object.fromEntries(kinds.map((k) => [k, []]));
-  const pairs: Array<{ hot: number; cold: number; coldMinusFloor: number; httpsMinusFloor: number; hotCpu: number; coldCpu: number }> = [];
+  const pairs: Array<{
+    hot: number;
+    cold: number;
+    coldMinusFloor: number;
+    httpsMinusFloor: number;
+    extraMinusFloor: number;
+    tlsMinusFloor: number;
+    hotCpu: number;
+    coldCpu: number;
+    httpsMinusTlsCpu: number;
+  }> = [];
   for (let i = -2; i < rounds; i++) {
     const these = kinds.filter((k) => k !== 'aws' || (i >= 0 && i < awsRounds));
     const got: Record<string, RunResult> = {};
     for (let j = 0; j < these.length; j++) {
       const k = these[(i + 2 + j) % these.length]!;
       if (k === 'cold') dropCache();
-      if (k === 'https') dropCache(httpsHome);
-      const r = await run(k === 'floor' ? floor : k === 'aws' ? awsArgv : get, k === 'cold' ? coldEnv : k === 'https' ? httpsEnv : hotEnv);
+      if (k === 'https' || k === 'extra') dropCache(httpsHome);
+      const r = await run(argvOf(k), envOf(k));
       if (r.status !== 0) throw new Error(`${k} failed in round ${i + 1} (exit ${r.status}): ${r.stderr}`);
       got[k] = r;
     }
@@ -340,6 +404,9 @@ async function main(): Promise<number> {
       cold: got.cold!.wallNs / f,
       coldMinusFloor: ms(got.cold!.wallNs - f),
       httpsMinusFloor: ms(got.https!.wallNs - f),
+      extraMinusFloor: ms(got.extra!.wallNs - f),
+      tlsMinusFloor: ms(got.tls!.wallNs - f),
+      httpsMinusTlsCpu: got.https!.cpuMs - got.tls!.cpuMs,
       // CPU time (user + system) is less disturbed than wall time by waiting for a core.
       hotCpu: got.hot!.cpuMs / fc,
       coldCpu: got.cold!.cpuMs / fc,
@@ -369,6 +436,7 @@ async function main(): Promise<number> {
     });
   }
   const phases = await coldPhases(coldEnv, 15);
+  const sync = await syncBench(syncAccounts);
   const load1 = loadavg()[0]!;
   driver.stdin.end();
   const startup = startupWork();
@@ -388,11 +456,15 @@ async function main(): Promise<number> {
       coldOverFloor: summary(pairs.map((p) => p.cold), 2),
       coldMinusFloorMs: summary(pairs.map((p) => p.coldMinusFloor)),
       httpsMinusFloorMs: summary(pairs.map((p) => p.httpsMinusFloor)),
+      extraMinusFloorMs: summary(pairs.map((p) => p.extraMinusFloor)),
+      tlsMinusFloorMs: summary(pairs.map((p) => p.tlsMinusFloor)),
+      httpsMinusTlsCpuMs: summary(pairs.map((p) => p.httpsMinusTlsCpu)),
       hotOverFloorCpu: summary(pairs.map((p) => p.hotCpu), 3),
       coldOverFloorCpu: summary(pairs.map((p) => p.coldCpu), 2),
     },
     cpuMs: Object.fromEntries(kinds.map((k) => [k, summary(samples[k]!.map((r) => r.cpuMs))])),
     coldRequestsPerCall: round(coldRequests / (rounds + 3), 2),
+    sync,
     herd: herds
       ? {
           size: herdSize,
@@ -434,12 +506,19 @@ async function main(): Promise<number> {
     `${rounds} rounds of ${kinds.join(', ')} in rotating order (aws in the first ${withAws ? Math.min(awsRounds, rounds) : 0}), after 2 warm-up rounds; ${report.machine.cpus} cpus, load ${report.machine.loadavg1m.start} -> ${report.machine.loadavg1m.end}`,
     `${'run'.padEnd(6)} ${pad('median ms', 10)} ${pad('p10', 7)} ${pad('p90', 7)} ${pad('RSS MiB', 8)}  command`,
     ...kinds.map((k) => {
-      const cmd = k === 'floor' ? floor : k === 'aws' ? awsArgv : get;
-      return `${k.padEnd(6)} ${pad(w[k]!.median.toFixed(1), 10)} ${pad(w[k]!.p10.toFixed(1), 7)} ${pad(w[k]!.p90.toFixed(1), 7)} ${pad(report.peakRssMiB[k]!.median.toFixed(1), 8)}  ${cmd.map((a) => a.replace(`${root}/`, '')).join(' ')}${k === 'cold' ? ' (no cached entry)' : k === 'https' ? ' (no cached entry, https endpoint, test CA in AWS_CA_BUNDLE)' : ''}`;
+      const cmd = argvOf(k);
+      const what: Record<string, string> = {
+        cold: ' (no cached entry)',
+        https: ' (no cached entry, https endpoint, test CA in AWS_CA_BUNDLE)',
+        extra: ' (no cached entry, https endpoint, test CA in NODE_EXTRA_CA_CERTS)',
+        tls: ' (bare Node TLS request to the https endpoint)',
+      };
+      return `${k.padEnd(6)} ${pad(w[k]!.median.toFixed(1), 10)} ${pad(w[k]!.p10.toFixed(1), 7)} ${pad(w[k]!.p90.toFixed(1), 7)} ${pad(report.peakRssMiB[k]!.median.toFixed(1), 8)}  ${cmd.map((a) => a.replace(`${root}/`, '').replace(`${tmp}/`, '')).join(' ')}${what[k] ?? ''}`;
     }),
     `per round: hot/floor median ${report.perRound.hotOverFloor.median.toFixed(3)} (p10 ${report.perRound.hotOverFloor.p10}, p90 ${report.perRound.hotOverFloor.p90}); cold - floor median ${report.perRound.coldMinusFloorMs.median} ms (p10 ${report.perRound.coldMinusFloorMs.p10}, p90 ${report.perRound.coldMinusFloorMs.p90}); cold/floor ${report.perRound.coldOverFloor.median}`,
     `per round, CPU time (user+sys): hot/floor median ${report.perRound.hotOverFloorCpu.median.toFixed(3)} (p10 ${report.perRound.hotOverFloorCpu.p10}, p90 ${report.perRound.hotOverFloorCpu.p90}); cold/floor ${report.perRound.coldOverFloorCpu.median}; medians floor ${report.cpuMs.floor!.median} ms, hot ${report.cpuMs.hot!.median} ms, cold ${report.cpuMs.cold!.median} ms`,
-    `per round: cold over https - floor median ${report.perRound.httpsMinusFloorMs.median} ms (p10 ${report.perRound.httpsMinusFloorMs.p10}, p90 ${report.perRound.httpsMinusFloorMs.p90})`,
+    `per round, ms over the floor (median): cold over http ${report.perRound.coldMinusFloorMs.median}; cold over https ${report.perRound.httpsMinusFloorMs.median} (AWS_CA_BUNDLE), ${report.perRound.extraMinusFloorMs.median} (NODE_EXTRA_CA_CERTS); bare Node TLS request ${report.perRound.tlsMinusFloorMs.median}`,
+    `per round, CPU time: cold over https - bare Node TLS request median ${report.perRound.httpsMinusTlsCpuMs.median} ms (p10 ${report.perRound.httpsMinusTlsCpuMs.p10}, p90 ${report.perRound.httpsMinusTlsCpuMs.p90})`,
     `cold calls made ${report.coldRequestsPerCall} GetRoleCredentials each`,
   ];
   if (report.herd) {
@@ -450,6 +529,7 @@ async function main(): Promise<number> {
     );
   }
   for (const f of report.herd?.failures ?? []) out.push(`  herd failure: ${f}`);
+  if (sync) out.push(`sync: ${sync.accounts} accounts in ${sync.seconds} s, ${sync.calls} listing calls at 20/s (${sync.throttled} throttled attempts): ${sync.ratio} times the floor of calls / limit`);
   if (phases) out.push(`cold call phases (--debug, so in the full program; mean of 15): ${phases.map((p) => `${p.phase} ${p.meanMs}`).join(' | ')} ms`);
   if (startup) {
     out.push(

@@ -23,6 +23,19 @@ export function defaultEndpoint(service: Service, region: string): string {
   return `https://${SERVICE_KEYS[service].host}.${region}.${suffix}`;
 }
 
+/**
+ * The setting an endpoint URL most likely came from, for messages: a variable holding exactly
+ * it, the region when it is AWS's default URL, else the config file. Failure messages only: the
+ * resolution itself is configuredEndpoint's.
+ */
+export function endpointOrigin(service: Service, url: string, region: string, env: Env): string {
+  const bare = url.replace(/\/+$/, '');
+  const variable = [SERVICE_KEYS[service].env, 'AWS_ENDPOINT_URL'].find((name) => env[name]?.trim().replace(/\/+$/, '') === bare);
+  if (variable) return variable;
+  if (bare === defaultEndpoint(service, region)) return service === 'sts' ? `the region ${region}` : `sso_region ${region}`;
+  return 'endpoint_url or a services section in the config file';
+}
+
 export function resolveEndpoint(
   service: SsoService,
   region: string,

@@ -38,7 +38,7 @@ async function fetchAssumedRole(rt: Runtime, plan: AssumeRolePlan, resolve: Reso
   const { assumeRole } = await fullProgram(() => import('../sso/sts.ts'));
   const { ssoCall, SsoApiError } = await fullProgram(() => import('../sso/call.ts'));
   const { networkOf } = await fullProgram(() => import('../net/client.ts'));
-  const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network) };
+  const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network), service: 'sts' as const };
   const target = `${plan.role.roleArn} (profile "${plan.profileName}")`;
   let source = await resolve(rt, plan.source, { minTtlMs: DEFAULT_MIN_TTL_MS, refresh: false });
   // Asked for once the source credentials are at hand, so a source that needs a login costs no code.

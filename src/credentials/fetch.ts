@@ -6,7 +6,9 @@ import { AccessDeniedError, LoginRequiredError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
 import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
+import { sharedBudget } from '../sso/budget.ts';
 import { classify } from '../sso/errors.ts';
+import { statusLine, stderrIsTerminal } from '../tui/waiting.ts';
 import { getRoleCredentials } from '../sso/portal.ts';
 import type { RoleCredentials } from '../types/credentials.ts';
 import { describeSession, sessionOfProfile } from '../session/ref.ts';
@@ -16,15 +18,21 @@ import { readToken } from '../cache/token.ts';
 
 export async function fetchWithToken(rt: Runtime, profile: SsoProfile): Promise<RoleCredentials> {
   const session = sessionOfProfile(profile);
+  const endpoint = endpointFor(rt, profile, 'sso');
+  // Parallel callers for many roles share the portal's limit (sso/budget.ts).
+  const budget = sharedBudget(rt, endpoint.url, 'GetRoleCredentials', (err) => classify(err).kind === 'throttled');
+  const line = statusLine(rt.stderr, stderrIsTerminal);
   const api: SsoApi = {
     rt,
-    endpoint: endpointFor(rt, profile, 'sso'),
+    endpoint,
     loginRequired: () => loginRequired(session, `the SSO session for profile "${profile.profileName}" is no longer valid (it was revoked or has expired)`),
+    pace: budget.pace,
+    waiting: line.waiting,
   };
   const call = (accessToken: string) => getRoleCredentials(api, accessToken, profile.accountId, profile.roleName).catch((err) => denied(err, profile));
   const token = await usableToken(rt, session);
   try {
-    return await call(token.accessToken);
+    return await call(token.accessToken).finally(line.end);
   } catch (err) {
     if (!(err instanceof LoginRequiredError)) throw err;
     // Someone may have logged in again since we read the token: look once more.

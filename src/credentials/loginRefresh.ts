@@ -93,11 +93,11 @@ async function refreshed(rt: Runtime, plan: LoginPlan, path: string, session: Lo
 export function signinEndpoint(rt: Runtime, plan: LoginPlan, session: LoginSession): Endpoint {
   const region = session.signInRegion ?? plan.login.region;
   const network = networkOf(rt, plan.login.network);
-  if (plan.login.endpoint) return { url: plan.login.endpoint, region: region ?? 'us-east-1', network };
+  if (plan.login.endpoint) return { url: plan.login.endpoint, region: region ?? 'us-east-1', network, service: 'signin' };
   if (!region) {
     throw new ConfigError(`the console session of profile "${plan.profileName}" names no sign-in region, and the profile has no region`, `add region = <the region you ran aws login in> to [${sectionName(plan.profileName)}]`);
   }
-  return { url: `https://${region}.${signinDomain(region)}`, region, network };
+  return { url: `https://${region}.${signinDomain(region)}`, region, network, service: 'signin' };
 }
 
 function signinDomain(region: string): string {

@@ -36,7 +36,7 @@ export async function fetchWithWebIdentity(rt: Runtime, plan: WebIdentityPlan): 
   const { assumeRoleWithWebIdentity } = await lazy(() => import('../sso/sts.ts'));
   const { ssoCall, SsoApiError } = await lazy(() => import('../sso/call.ts'));
   const { networkOf } = await lazy(() => import('../net/client.ts'));
-  const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network) };
+  const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network), service: 'sts' as const };
   const target = `${plan.role.roleArn} (profile "${plan.profileName}")`;
   rt.debug(`AssumeRoleWithWebIdentity ${plan.role.roleArn} at ${plan.role.sts.url} with the token in ${plan.tokenFile}`);
   const args = { roleArn: plan.role.roleArn, roleSessionName: sessionName(plan.role, rt.now()), durationSeconds: plan.role.durationSeconds, webIdentityToken };

@@ -327,6 +327,24 @@ export interface NetworkFacts {
   errors: Array<{ message: string; fix: string | undefined }>;
 }
 
+/** One endpoint ssohelper needs and what a request to it met: any HTTP answer means it is reachable. */
+export interface Reachability {
+  /** "the portal (sso)", "sign-in (OIDC)", "STS". */
+  what: string;
+  url: string;
+  /** Where the URL came from (AWS_ENDPOINT_URL_SSO, sso_region eu-west-1...). */
+  origin: string;
+  failure?: { message: string; hint: string | undefined };
+}
+
+export function checkReachable(endpoints: readonly Reachability[]): Check[] {
+  return endpoints.map((e) =>
+    e.failure
+      ? fail('network', `${e.what} at ${e.url} (from ${e.origin}) cannot be reached: ${e.failure.message}`, e.failure.hint)
+      : ok('network', `${e.what} answers at ${e.url}`),
+  );
+}
+
 export function checkNetwork(n: NetworkFacts): Check[] {
   const checks: Check[] = [];
   for (const e of n.errors) checks.push(fail('network', e.message, e.fix));

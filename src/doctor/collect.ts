@@ -4,11 +4,14 @@ import { execFile } from 'node:child_process';
 import { constants, promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { readToken, tokenCachePath, tokenCacheKey } from '../cache/token.ts';
+import { configuredEndpoint, defaultEndpoint, endpointOrigin } from '../config/endpoints.ts';
+import type { IniSection } from '../config/ini.ts';
 import { type AwsConfig, stringValue } from '../config/model.ts';
 import { resolveSsoProfile, resolveSsoSession, selectProfileName } from '../config/profile.ts';
 import { readConfigText } from '../config/load.ts';
 import { ConfigError } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
+import { httpClient, requestTo } from '../net/client.ts';
 import { type Endpoint, endpointFor } from '../sso/clients.ts';
 import { statusReport } from '../status/collect.ts';
 import { didYouMean } from '../util/suggest.ts';
@@ -22,10 +25,12 @@ import {
   checkNetwork,
   checkProfiles,
   checkConsoleSessions,
+  checkReachable,
   checkSessions,
   checkShadowing,
   type FileFacts,
   type NetworkFacts,
+  type Reachability,
 } from './checks.ts';
 import { cold, lazy } from '../util/load.ts';
 
@@ -78,16 +83,17 @@ async function tokenFileProblems(config: AwsConfig): Promise<Map<string, string 
 
 async function clockChecks(rt: Runtime, config: AwsConfig, profile: string | undefined, sessionName: string | undefined): Promise<Check[]> {
   // One request, to the session in question (or the first one), with its token when there is one.
-  let target: { endpoint: Endpoint; tokenKey: { sessionName: string | undefined; startUrl: string }; label: string } | undefined;
+  let target: { endpoint: Endpoint; endpoints: Endpoint[]; tokenKey: { sessionName: string | undefined; startUrl: string }; label: string } | undefined;
   try {
     if (profile !== undefined && !sessionName) {
       const p = resolveSsoProfile(config, profile, rt.env);
-      target = { endpoint: endpointFor(rt, p, 'sso'), tokenKey: { sessionName: undefined, startUrl: p.startUrl }, label: `profile ${profile}` };
+      target = { endpoint: endpointFor(rt, p, 'sso'), endpoints: serviceEndpoints(rt, config, p, config.profiles.get(profile)), tokenKey: { sessionName: undefined, startUrl: p.startUrl }, label: `profile ${profile}` };
     } else {
       const name = sessionName ?? [...config.ssoSessions.keys()].sort()[0];
       if (name !== undefined) {
         const s = resolveSsoSession(config, name, rt.env);
-        target = { endpoint: endpointFor(rt, s, 'sso'), tokenKey: { sessionName: name, startUrl: s.startUrl }, label: `sso-session ${name}` };
+        const section = profile === undefined ? undefined : config.profiles.get(profile);
+        target = { endpoint: endpointFor(rt, s, 'sso'), endpoints: serviceEndpoints(rt, config, s, section), tokenKey: { sessionName: name, startUrl: s.startUrl }, label: `sso-session ${name}` };
       }
     }
   } catch {
@@ -99,6 +105,7 @@ async function clockChecks(rt: Runtime, config: AwsConfig, profile: string | und
   const { portalDate } = await lazy(() => import('../sso/probe.ts'));
   const probe = await portalDate(target.endpoint, valid).catch((err: Error) => ({ date: undefined, tokenAccepted: undefined, error: err.message }));
   const checks = checkClock({ endpoint: target.endpoint.url, portalDate: probe.date, localNow: rt.now(), ...(probe.error ? { error: probe.error } : {}) });
+  checks.push(...checkReachable(await Promise.all(target.endpoints.map((e) => reach(rt, e)))));
   if (probe.tokenAccepted === false) {
     checks.push({
       area: 'sessions',
@@ -108,6 +115,41 @@ async function clockChecks(rt: Runtime, config: AwsConfig, profile: string | und
     });
   }
   return checks;
+}
+
+/** The portal, the sign-in service and STS of a session (STS in the profile's region, else the session's). */
+function serviceEndpoints(rt: Runtime, config: AwsConfig, s: Parameters<typeof endpointFor>[1], profile: IniSection | undefined): Endpoint[] {
+  const region = rt.env.AWS_REGION || rt.env.AWS_DEFAULT_REGION || stringValue(profile, 'region') || s.ssoRegion;
+  const sts = configuredEndpoint('sts', rt.env, config, profile) ?? defaultEndpoint('sts', region);
+  return [endpointFor(rt, s, 'sso'), endpointFor(rt, s, 'oidc'), { url: sts, region, network: endpointFor(rt, s, 'sso').network, service: 'sts' }];
+}
+
+const SERVICE_NAMES = { sso: 'the portal (sso)', 'sso-oidc': 'sign-in (OIDC)', sts: 'STS', signin: 'console sign-in' } as const;
+/** Ends a probe of an address that swallows packets long before the 60 s connect timeout. */
+const REACH_TIMEOUT_MS = 10_000;
+
+/** One GET of the endpoint's root: any HTTP answer, even 404, proves the way there works. */
+async function reach(rt: Runtime, endpoint: Endpoint): Promise<Reachability> {
+  const what = SERVICE_NAMES[endpoint.service];
+  const origin = endpointOrigin(endpoint.service, endpoint.url, endpoint.region, rt.env);
+  try {
+    const http = await httpClient(endpoint.network);
+    await http.send({ ...requestTo(new URL(endpoint.url), 'GET'), path: '/', signal: AbortSignal.timeout(REACH_TIMEOUT_MS) }, 64 * 1024);
+    return { what, url: endpoint.url, origin };
+  } catch (err) {
+    const { describeNetworkFailure } = await lazy(() => import('../net/failure.ts'));
+    const network = describeNetworkFailure(err);
+    const aborted = (err as Error).name === 'AbortError';
+    return {
+      what,
+      url: endpoint.url,
+      origin,
+      failure: {
+        message: network?.message ?? (aborted ? `no connection within ${REACH_TIMEOUT_MS / 1000} s` : (err as Error).message),
+        hint: (err as { hint?: string }).hint ?? network?.hint ?? 'check your network connection and proxy settings (HTTPS_PROXY)',
+      },
+    };
+  }
 }
 
 async function cacheEntries(rt: Runtime): Promise<FileFacts[]> {

@@ -18,11 +18,15 @@ export interface NetContext {
   readTimeoutMs: number;
 }
 
-export type NetworkFailureKind = 'proxyAuth' | 'proxyUnreachable' | 'proxyTunnel' | 'dns' | 'certificate' | 'tls' | 'timeout' | 'connection';
+export type NetworkFailureKind = 'proxyAuth' | 'proxyUnreachable' | 'proxyTunnel' | 'dns' | 'certificate' | 'tls' | 'timeout' | 'refused' | 'connection';
 
 export interface NetworkFailure {
   kind: NetworkFailureKind;
-  /** False for what a retry cannot fix: a name that does not resolve, a refused proxy, TLS. */
+  /**
+   * False for what waiting cannot fix: a name that does not resolve, a refused connection, a
+   * refused proxy, TLS. Such a failure gets at most a few quick tries (sso/call.ts), never the
+   * retry budget: a credential_process caller would hang for nothing.
+   */
   retryable: boolean;
   message: string;
   hint: string;
@@ -84,7 +88,8 @@ const CERTIFICATE_PROBLEMS: Record<string, string> = {
 };
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_NONAME', 'EAI_FAIL', 'EAI_NODATA']);
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL', ...DNS_CODES]);
-const CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ERR_STREAM_PREMATURE_CLOSE']);
+const REFUSED_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+const CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE']);
 
 /** The network failure behind an SDK error, or undefined when it is not one (an API error). */
 export function describeNetworkFailure(err: unknown): NetworkFailure | undefined {
@@ -169,11 +174,21 @@ export function describeNetworkFailure(err: unknown): NetworkFailure | undefined
       hint: `check your network${proxy ? ' and the proxy' : ''}; the limit is ${connecting ? 'cli_connect_timeout' : 'cli_read_timeout'} in the profile (seconds, default 60)`,
     };
   }
+  // Nothing listens there, or no route leads there: a server that is restarting is back within
+  // the quick tries; anything else (a wrong endpoint, a port of a stopped tunnel) is not.
+  if (REFUSED_CODES.has(code)) {
+    return {
+      kind: 'refused',
+      retryable: false,
+      message: `cannot connect to ${where}: ${code === 'ECONNREFUSED' ? 'the connection was refused' : `the host is unreachable (${code})`}`,
+      hint: 'check the endpoint (sso_region, AWS_ENDPOINT_URL_*) and your network connection; if your network needs a proxy, set HTTPS_PROXY',
+    };
+  }
   if (CONNECTION_CODES.has(code) || /socket hang up/.test(message)) {
     return {
       kind: 'connection',
       retryable: true,
-      message: `the connection to ${where}${viaProxy} failed: ${code === 'ECONNREFUSED' ? 'connection refused' : message}`,
+      message: `the connection to ${where}${viaProxy} failed: ${message}`,
       hint: proxy ? `check the proxy ${proxy.display} (${proxy.source})` : 'check your network connection; if your network needs a proxy, set HTTPS_PROXY',
     };
   }

@@ -1,9 +1,10 @@
 // Every account and role a session can use, listed as fast as the portal allows and no faster.
 // The portal limits listing calls per second per user; a few hundred accounts mean a few hundred
-// calls. Calls go out from a small pool, spaced by a pacer that starts near the documented rate,
-// backs off when the portal answers 429 and creeps back up while calls succeed, so a large
-// organisation finishes with few throttled calls, and the ones that happen are retried.
+// calls. Calls go out from a small pool, spaced by a pacer (pacer.ts) that starts at the
+// documented rate, steps down when the portal answers 429 and grows back while calls succeed, so
+// a large organisation finishes near the portal's limit, and throttled calls are retried.
 import type { Account } from '../sso/portal.ts';
+import { onSuccess, onThrottle, type PaceState, startPace, takeSlot } from '../net/pacer.ts';
 
 export interface Assignment {
   accountId: string;
@@ -27,38 +28,34 @@ export interface Clock {
 
 const realClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
-/**
- * Spaces calls at least `intervalMs` apart (additive decrease of the interval on success,
- * doubling on a throttle), shared by every worker.
- */
+/** One process's pacer (pacer.ts's arithmetic over a clock), shared by every worker of a listing. */
 export class Pacer {
-  intervalMs: number;
-  private readonly floorMs: number;
-  private readonly ceilingMs: number;
-  private next = 0;
+  private state: PaceState;
   private readonly clock: Clock;
 
-  constructor(options: { callsPerSecond: number; ceilingMs?: number; clock?: Clock }) {
-    this.floorMs = 1000 / options.callsPerSecond;
-    this.intervalMs = this.floorMs;
-    this.ceilingMs = options.ceilingMs ?? 2_000;
+  constructor(options: { callsPerSecond: number; clock?: Clock }) {
     this.clock = options.clock ?? realClock;
+    this.state = startPace(options.callsPerSecond, this.clock.now());
   }
 
-  /** Waits for this caller's slot. Slots are handed out in call order. */
-  async slot(): Promise<void> {
-    const now = this.clock.now();
-    const at = Math.max(now, this.next);
-    this.next = at + this.intervalMs;
-    if (at > now) await this.clock.sleep(at - now);
+  get rate(): number {
+    return this.state.rate;
   }
 
-  throttled(): void {
-    this.intervalMs = Math.min(this.ceilingMs, this.intervalMs * 2);
-  }
-
-  succeeded(): void {
-    this.intervalMs = Math.max(this.floorMs, this.intervalMs - this.floorMs / 10);
+  /** Runs `attempt` in this caller's slot, and learns from how it ended. */
+  async run<T>(attempt: () => Promise<T>, isThrottle: (err: unknown) => boolean): Promise<T> {
+    const slot = takeSlot(this.state, this.clock.now());
+    this.state = slot.state;
+    const wait = slot.at - this.clock.now();
+    if (wait > 0) await this.clock.sleep(wait);
+    try {
+      const result = await attempt();
+      this.state = onSuccess(this.state, this.clock.now());
+      return result;
+    } catch (err) {
+      if (isThrottle(err)) this.state = onThrottle(this.state, this.clock.now(), slot.at);
+      throw err;
+    }
   }
 }
 

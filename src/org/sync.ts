@@ -16,12 +16,13 @@ import { classify } from '../sso/errors.ts';
 import { listAccountRoles, listAccounts } from '../sso/portal.ts';
 import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
+import { statusLine, stderrIsTerminal } from '../tui/waiting.ts';
 import { type Assignment, type ListingProgress, listAssignments, Pacer } from './listing.ts';
 import { checkTemplate, DEFAULT_TEMPLATE } from './naming.ts';
 import { defaultRegion, planSync, type SyncPlan } from './plan.ts';
 
-/** The portal's documented listing rate is about 20 calls a second; start a little under it. */
-const START_CALLS_PER_SECOND = 15;
+/** The portal's documented listing rate, about 20 calls a second: the pacer starts there. */
+const START_CALLS_PER_SECOND = 20;
 
 export interface SyncOptions {
   template: string | undefined;
@@ -46,23 +47,16 @@ export interface SyncResult {
 export async function listSessionAssignments(rt: Runtime, ref: SessionRef, onProgress?: ListingProgress): Promise<Assignment[]> {
   const token = await usableToken(rt, ref);
   const pacer = new Pacer({ callsPerSecond: START_CALLS_PER_SECOND });
+  const line = statusLine(rt.stderr, stderrIsTerminal);
   const api: SsoApi = {
     rt,
     endpoint: endpointFor(rt, ref, 'sso'),
     loginRequired: () => loginRequired(ref, `the SSO session for ${describeSession(ref)} is no longer valid (it was revoked or has expired)`),
-    async pace(attempt) {
-      await pacer.slot();
-      try {
-        const result = await attempt();
-        pacer.succeeded();
-        return result;
-      } catch (err) {
-        if (classify(err).kind === 'throttled') pacer.throttled();
-        throw err;
-      }
-    },
+    pace: (attempt) => pacer.run(attempt, (err) => classify(err).kind === 'throttled'),
+    waiting: line.waiting,
   };
-  const list = await listAssignments({
+  const list = await listAssignments(
+    {
     listAccounts: () => listAccounts(api, token.accessToken),
     // An account whose assignment went away between the two listings has no roles now.
     listAccountRoles: (accountId) =>
@@ -70,8 +64,11 @@ export async function listSessionAssignments(rt: Runtime, ref: SessionRef, onPro
         if (err instanceof SsoApiError && err.kind === 'forbidden') return [];
         throw err;
       }),
-  }, undefined, onProgress);
-  rt.debug(`listed ${list.length} accounts; pacing ended at ${Math.round(pacer.intervalMs)}ms between calls`);
+    },
+    undefined,
+    onProgress ?? ((done, total) => line.progress('listing accounts', done, total)),
+  ).finally(line.end);
+  rt.debug(`listed ${list.length} accounts; the pacer ended at ${pacer.rate.toFixed(1)} calls/s`);
   return saneAssignments(list, (what) => rt.stderr(`ssohelper: warning: the portal listed ${what}; left out\n`));
 }
 

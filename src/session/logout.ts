@@ -59,7 +59,7 @@ function endpointFor(rt: Runtime, config: AwsConfig, region: unknown): Endpoint 
   if (typeof region !== 'string' || !REGION.test(region)) return undefined;
   try {
     const network = networkOf(rt, profileNetwork(config, selectProfileName(undefined, rt.env)));
-    return { url: resolveEndpoint('sso', region, rt.env, config, undefined), region, network };
+    return { url: resolveEndpoint('sso', region, rt.env, config, undefined), region, network, service: 'sso' };
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@
 // of a session's portal and OIDC service.
 import type { SSOOIDCClient } from '@aws-sdk/client-sso-oidc';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { Service } from '../config/endpoints.ts';
 import type { ProfileNetwork } from '../config/network.ts';
 import { httpClient, type Network, networkOf } from '../net/client.ts';
 import type { Runtime } from '../runtime.ts';
@@ -14,6 +15,8 @@ export interface Endpoint {
   url: string;
   region: string;
   network: Network;
+  /** Which service's settings named the URL: failure messages say which setting to check. */
+  service: Service;
 }
 
 /** The endpoint of a session's portal (`sso`) or OIDC service, with the runtime's network. */
@@ -22,7 +25,7 @@ export function endpointFor(
   s: { endpoints: { sso: string; oidc: string }; ssoRegion: string; network: ProfileNetwork | undefined },
   service: 'sso' | 'oidc',
 ): Endpoint {
-  return { url: s.endpoints[service], region: s.ssoRegion, network: networkOf(rt, s.network) };
+  return { url: s.endpoints[service], region: s.ssoRegion, network: networkOf(rt, s.network), service: service === 'sso' ? 'sso' : 'sso-oidc' };
 }
 
 /** What every client gets besides its endpoint. */

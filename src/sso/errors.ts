@@ -11,6 +11,8 @@ export type FailureKind =
   | 'network'
   /** The network failed in a way retrying cannot fix (see networkFailure). */
   | 'unreachable'
+  /** Nothing answers at the endpoint's address: worth a quick second look, not the budget. */
+  | 'refused'
   | 'invalidGrant'
   | 'invalidClient'
   | 'pending'
@@ -49,7 +51,7 @@ const BY_NAME: Record<string, FailureKind> = {
   InternalServerException: 'server',
 };
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
 
 export function classify(err: unknown): Classified {
   const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -57,7 +59,7 @@ export function classify(err: unknown): Classified {
   const status = e?.$metadata?.httpStatusCode;
   const message = e?.message ?? String(err);
   const network = describeNetworkFailure(err);
-  if (network) return { kind: network.retryable ? 'network' : 'unreachable', name, status, message: network.message, network };
+  if (network) return { kind: network.retryable ? 'network' : network.kind === 'refused' ? 'refused' : 'unreachable', name, status, message: network.message, network };
   let kind: FailureKind = BY_NAME[name] ?? 'other';
   if (kind === 'other') {
     if (status === 429) kind = 'throttled';
@@ -78,7 +80,8 @@ export function networkFailure(
   e: { code?: string } | undefined,
   name: string,
   message: string,
-): 'network' | 'unreachable' | undefined {
+): 'network' | 'refused' | undefined {
+  if (e?.code === 'ECONNREFUSED') return 'refused';
   if ((e?.code && NETWORK_CODES.has(e.code)) || name === 'TimeoutError' || name === 'RequestTimeout' || /socket hang up|ECONN|EAI_AGAIN|ETIMEDOUT/.test(message)) {
     return 'network';
   }

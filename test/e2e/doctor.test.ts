@@ -204,3 +204,18 @@ test('status --check exits 4 while a configured session needs a login, 0 after',
   r = await run(['status', '--check'], fx.env);
   expectFailure(r, 4, /^ssohelper: the SSO session for sso-session "corp" is no longer valid \(it was revoked or has ended\): ssohelper login --sso-session corp$/m);
 });
+
+test('an unreachable portal, sign-in or STS endpoint is a problem (exit 1) naming the setting it came from', async () => {
+  await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
+  const healthy = await doctor();
+  assert.match(healthy.stdout, /^✓ the portal \(sso\) answers at http:\/\/127\.0\.0\.1:\d+$/m);
+  assert.match(healthy.stdout, /^✓ sign-in \(OIDC\) answers at /m);
+  assert.match(healthy.stdout, /^✓ STS answers at /m);
+  // Port 9 (discard): nothing listens there on a test machine, so connecting is refused.
+  const dead = 'http://127.0.0.1:9';
+  for (const [variable, what] of [['AWS_ENDPOINT_URL_SSO', 'the portal \\(sso\\)'], ['AWS_ENDPOINT_URL_SSO_OIDC', 'sign-in \\(OIDC\\)'], ['AWS_ENDPOINT_URL_STS', 'STS']] as const) {
+    const r = await doctor({ [variable]: dead });
+    assert.equal(r.code, 1, describe(r));
+    assert.match(r.stdout, new RegExp(`^✗ ${what} at http://127\\.0\\.0\\.1:9 \\(from ${variable}\\) cannot be reached: cannot connect to 127\\.0\\.0\\.1:9: the connection was refused$`, 'm'), variable);
+  }
+});

@@ -65,7 +65,7 @@ suite('console sessions (login_session)', () => {
       seedConsoleSession(fx.home, issued, { expiresInSeconds: 60 });
       fx.emu.endConsoleSession(issued.refreshToken, reason);
       const r = await run(['get', 'console'], env());
-      expectFailure(r, 4, new RegExp(`${reason}[\s\S]*aws login --profile console`));
+      expectFailure(r, 4, new RegExp(`${reason}[\\s\\S]*aws login --profile console`));
     }
   });
 

@@ -15,6 +15,12 @@ export interface Knobs {
    * Token bucket holding one second's worth; 0 rejects every call. Empty = unlimited.
    */
   throttle: Record<string, number>;
+  /**
+   * How `throttle` counts: `bucket` (a token bucket of one second's worth, refused calls free) or
+   * `window` (at most the rate in any second, refused calls counted too: a client that keeps
+   * calling above the limit keeps being refused). AWS does not say which its services use.
+   */
+  throttleShape: 'bucket' | 'window';
   credentialTtlSeconds: number;
   accessTokenTtlSeconds: number;
   /** Lifetime of a client registration (clientSecretExpiresAt). */
@@ -43,6 +49,7 @@ export function defaultKnobs(): Knobs {
   return {
     latencyMs: 0,
     throttle: {},
+    throttleShape: 'bucket',
     credentialTtlSeconds: 3600,
     accessTokenTtlSeconds: 3600,
     registrationTtlSeconds: 90 * 24 * 3600,
@@ -74,6 +81,9 @@ export function applyKnobs(knobs: Knobs, update: Record<string, unknown>): void 
       const rates = value as Record<string, unknown>;
       if (Object.values(rates).some((r) => typeof r !== 'number' || !(r >= 0))) throw bad();
       knobs.throttle = { ...(rates as Record<string, number>) };
+    } else if (k === 'throttleShape') {
+      if (value !== 'bucket' && value !== 'window') throw bad();
+      knobs.throttleShape = value;
     } else if (k === 'hiddenAccounts') {
       if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw bad();
       knobs.hiddenAccounts = [...(value as string[])];
@@ -279,6 +289,8 @@ export class State {
   readonly now: () => number;
   readonly defaultUser: string;
   private buckets = new Map<string, { tokens: number; at: number }>();
+  /** The `window` shape's attempts of the last second, by throttle key. */
+  private windows = new Map<string, number[]>();
   private bucketConfig = '';
   private deviceWaiters: ((d: DeviceAuthorization) => void)[] = [];
 
@@ -536,15 +548,25 @@ export class State {
 
   /** True if the throttle knob lets this call through (and charges its buckets). */
   admit(operation: string, subOperation: string | undefined): boolean {
-    const config = JSON.stringify(this.knobs.throttle);
+    const config = JSON.stringify([this.knobs.throttle, this.knobs.throttleShape]);
     if (config !== this.bucketConfig) {
       this.buckets.clear();
+      this.windows.clear();
       this.bucketConfig = config;
     }
     const now = this.now();
     // `List*` is one bucket for ListAccounts and ListAccountRoles together (the portal's listing rate).
     const group = operation.startsWith('List') ? 'List*' : undefined;
     const keys = [operation, subOperation, group, '*'].filter((k): k is string => k !== undefined && k in this.knobs.throttle);
+    if (this.knobs.throttleShape === 'window') {
+      // Every attempt counts, admitted or not.
+      const full = keys.map((key) => {
+        const seen = (this.windows.get(key) ?? []).filter((t) => t > now - 1000);
+        this.windows.set(key, [...seen, now]);
+        return seen.length >= (this.knobs.throttle[key] as number);
+      });
+      return !full.some(Boolean);
+    }
     const buckets = keys.map((key) => {
       const rate = this.knobs.throttle[key];
       const capacity = rate === 0 ? 0 : Math.max(1, rate);

@@ -67,7 +67,7 @@ describe('one factory builds every SDK client', () => {
     const lines: string[] = [];
     const network: Network = { env: {}, profile: undefined, debug: (m) => lines.push(m) };
     const built = [
-      (await oidcClient({ url: 'https://oidc.eu-west-1.amazonaws.com', region: 'eu-west-1', network })).client,
+      (await oidcClient({ url: 'https://oidc.eu-west-1.amazonaws.com', region: 'eu-west-1', network, service: 'sso-oidc' })).client,
       (await stsClient({ region: 'eu-west-1', network })).client,
     ];
     const http = await httpClient(network);

@@ -190,6 +190,23 @@ describe('portal (client-sso)', () => {
     await get();
   });
 
+  test('the window shape counts refused attempts too: calling on above the limit keeps the door shut', async () => {
+    const { accessToken } = emu.issueSession();
+    const get = () => sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }));
+    emu.setKnobs({ throttle: { GetRoleCredentials: 2 }, throttleShape: 'window' });
+    await get();
+    clock.advance(400);
+    await get();
+    await rejectsWith(get(), 'TooManyRequestsException', 429);
+    // A token bucket would have refilled one call by now; the window still holds three attempts.
+    clock.advance(700);
+    await rejectsWith(get(), 'TooManyRequestsException', 429);
+    clock.advance(1001);
+    await get();
+    assert.throws(() => emu.setKnobs({ throttleShape: 'leaky' as 'window' }), /bad value for knob throttleShape/);
+    emu.resetKnobs();
+  });
+
   test('failNext injects statuses; the SDK retries a 503 and succeeds', async () => {
     const { accessToken } = emu.issueSession();
     emu.resetCounters();

@@ -196,6 +196,13 @@ describe('network failures', () => {
     const unknownProxy = fail({ code: 'ENOTFOUND' }, context({ proxy: viaProxy }));
     assert.match(unknownProxy?.message ?? '', /its host name proxy\.corp does not resolve/);
 
+    for (const code of ['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']) {
+      const direct = fail({ code }, context());
+      assert.equal(direct?.kind, 'refused', code);
+      assert.equal(direct?.retryable, false, `${code}: waiting does not fix it (sso/call.ts gives it two quick tries)`);
+      assert.match(direct?.message ?? '', /cannot connect to oidc\.eu-west-1\.amazonaws\.com:443: /);
+    }
+
     const auth = fail({ code: 'ERR_PROXY_TUNNEL', statusCode: 407 }, context({ proxy: viaProxy }));
     assert.equal(auth?.kind, 'proxyAuth');
     assert.equal(auth?.retryable, false);
@@ -229,7 +236,6 @@ describe('network failures', () => {
     assert.match(connect?.message ?? '', /could not connect to .* within 2 s/);
     assert.match(connect?.hint ?? '', /cli_connect_timeout/);
     assert.ok(fail({ code: 'ECONNRESET' }, context())?.retryable);
-    assert.ok(fail({ code: 'ECONNREFUSED' }, context())?.retryable, 'a refused direct connection may be a restarting server');
     assert.ok(fail({ code: 'ERR_PROXY_TUNNEL', statusCode: 502 }, context({ proxy: viaProxy }))?.retryable);
     assert.equal(fail({ code: 'ERR_PROXY_TUNNEL', statusCode: 403 }, context({ proxy: viaProxy }))?.retryable, false);
   });

@@ -143,21 +143,21 @@ test('unifiedDiff equals diff -u on the same inputs', () => {
   }
 });
 
-test('Pacer spaces calls, doubles the gap on a throttle and shrinks it back on success', async () => {
+test('Pacer runs calls in slots at its rate, and a throttled call lowers the rate for the workers after it', async () => {
   let now = 0;
   const slept: number[] = [];
   const clock = { now: () => now, sleep: async (ms: number) => { slept.push(ms); now += ms; } };
   const pacer = new Pacer({ callsPerSecond: 10, clock });
-  await pacer.slot();
-  await pacer.slot();
-  await pacer.slot();
+  const ok = () => Promise.resolve('ok');
+  const isThrottle = (err: unknown) => (err as Error).message === '429';
+  assert.deepEqual(await Promise.all([pacer.run(ok, isThrottle), pacer.run(ok, isThrottle), pacer.run(ok, isThrottle)]), ['ok', 'ok', 'ok']);
+  // The fake clock moves on as each sleeps: every call waits 100 ms after the one before it.
   assert.deepEqual(slept, [100, 100]);
-  pacer.throttled();
-  assert.equal(pacer.intervalMs, 200);
-  for (let i = 0; i < 20; i++) pacer.succeeded();
-  assert.equal(pacer.intervalMs, 100, 'never faster than the rate it started at');
-  for (let i = 0; i < 10; i++) pacer.throttled();
-  assert.equal(pacer.intervalMs, 2000, 'capped');
+  await assert.rejects(pacer.run(() => Promise.reject(new Error('429')), isThrottle));
+  assert.ok(pacer.rate < 10, `${pacer.rate}`);
+  const before = pacer.rate;
+  await assert.rejects(pacer.run(() => Promise.reject(new Error('500')), isThrottle));
+  assert.equal(pacer.rate, before, 'only a throttle slows the pacer');
 });
 
 test('pool keeps order and never runs more than asked at once; listAssignments drops role-less and duplicate accounts', async () => {

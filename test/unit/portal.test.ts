@@ -50,7 +50,7 @@ const server = new Recorder();
 before(() => server.start());
 after(() => server.stop());
 
-const api = (url = server.url) => ({ rt, endpoint: { url, region: 'eu-west-1', network: networkOf(rt, undefined) }, budgetMs: 0 });
+const api = (url = server.url) => ({ rt, endpoint: { url, region: 'eu-west-1', network: networkOf(rt, undefined), service: 'sso' as const }, budgetMs: 0 });
 const sdk = (url = server.url) =>
   new SSOClient({ region: 'eu-west-1', endpoint: url, maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 

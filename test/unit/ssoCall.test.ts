@@ -7,7 +7,7 @@ import { SsoApiError, ssoCall } from '../../src/sso/call.ts';
 import { networkOf } from '../../src/net/client.ts';
 
 const rt = createRuntime({ env: { SSOHELPER_RETRY_TIMEOUT: '5' }, debug: false, stderr: () => undefined, interactive: () => false });
-const endpoint = { url: 'http://127.0.0.1:9', region: 'eu-west-1', network: networkOf(rt, undefined) };
+const endpoint = { url: 'http://127.0.0.1:9', region: 'eu-west-1', network: networkOf(rt, undefined), service: 'sso' as const };
 
 function sdkError(name: string, status: number | undefined, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status }, ...extra });
@@ -32,7 +32,7 @@ test('a budget of 0 makes exactly one attempt, and the failure is our own servic
   }).catch((e: unknown) => e);
   assert.equal(calls, 1);
   assert.ok(err instanceof SsoApiError);
-  assert.equal(err.kind, 'network');
+  assert.equal(err.kind, 'refused');
   assert.equal(err.exitCode, 6);
 });
 
@@ -64,4 +64,33 @@ test('attemptTimeoutMs ends an attempt that gets no answer, as a network failure
   assert.ok(err instanceof SsoApiError, String(err));
   assert.equal(err.kind, 'network');
   assert.match(err.message, /CreateToken failed: no answer within 0.05s/);
+});
+
+test('a refused connection gets two quick retries, not the budget, and names the setting of the endpoint', async () => {
+  // A port nothing listens on: the real HTTP client, a real refusal.
+  const { createServer } = await import('node:net');
+  const server = createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise((r) => server.close(r));
+  const url = `http://127.0.0.1:${port}`;
+  const lines: string[] = [];
+  const patient = createRuntime({ env: { SSOHELPER_RETRY_TIMEOUT: '600', AWS_ENDPOINT_URL_SSO: url }, debug: true, stderr: (t) => lines.push(t), interactive: () => false });
+  const { getRoleCredentials } = await import('../../src/sso/portal.ts');
+  const err = await getRoleCredentials({ rt: patient, endpoint: { url, region: 'eu-west-1', network: networkOf(patient, undefined), service: 'sso' } }, 'token', '111111111111', 'ReadOnly').catch((e: unknown) => e);
+  assert.ok(err instanceof SsoApiError, String(err));
+  assert.equal(err.kind, 'refused');
+  assert.equal(err.exitCode, 6);
+  assert.match(err.message, new RegExp(`failed after 3 attempts: cannot connect to 127\\.0\\.0\\.1:${port}: the connection was refused \\(${url.replace(/\./g, '\\.')}, from AWS_ENDPOINT_URL_SSO\\)`));
+  assert.equal(lines.filter((l) => /retry \d+ in/.test(l)).length, 2, lines.join(''));
+});
+
+test('a throttle or a 5xx keeps the retry budget: more than the quick tries of a refusal', async () => {
+  let calls = 0;
+  await ssoCall({ rt, endpoint }, 'ListAccounts', async () => {
+    calls++;
+    if (calls < 6) throw sdkError('TooManyRequestsException', 429);
+    return 'ok';
+  });
+  assert.equal(calls, 6);
 });
