@@ -65,8 +65,19 @@ suite('console sessions (login_session)', () => {
       seedConsoleSession(fx.home, issued, { expiresInSeconds: 60 });
       fx.emu.endConsoleSession(issued.refreshToken, reason);
       const r = await run(['get', 'console'], env());
-      expectFailure(r, 4, new RegExp(`${reason}[^]*aws login --profile console`));
+      expectFailure(r, 4, new RegExp(`${reason}[\\s\\S]*aws login --profile console`));
     }
+  });
+
+  test('a session without permission to renew: its keys while they last, then exit 5', async () => {
+    const issued = fx.emu.issueConsoleSession();
+    seedConsoleSession(fx.home, issued, { expiresInSeconds: 60 });
+    fx.emu.endConsoleSession(issued.refreshToken, 'INSUFFICIENT_PERMISSIONS');
+    const r = await run(['get', 'console'], env());
+    assert.equal(processJson(r).AccessKeyId, issued.accessToken.accessKeyId);
+    assert.match(r.stderr, /warning: could not refresh/);
+    seedConsoleSession(fx.home, issued, { expiresInSeconds: -1 });
+    expectFailure(await run(['get', 'console'], env()), 5, /may not renew its keys \(INSUFFICIENT_PERMISSIONS\)[\s\S]*CreateOAuth2Token/);
   });
 
   test('a refresh that fails otherwise while the keys still work: they are used, with a warning', async () => {
@@ -75,16 +86,16 @@ suite('console sessions (login_session)', () => {
     fx.emu.failNext('CreateOAuth2Token', 400, 2, 'ValidationException');
     const r = await run(['get', 'console'], env());
     assert.equal(processJson(r).AccessKeyId, issued.accessToken.accessKeyId);
-    assert.match(r.stderr, /warning: could not refresh the console session[^]*valid for/);
+    assert.match(r.stderr, /warning: could not refresh the console session[\s\S]*valid for/);
     // Expired keys and a failing service: the failure itself, exit 6.
     seedConsoleSession(fx.home, issued, { expiresInSeconds: -10 });
     expectFailure(await run(['get', 'console'], env()), 6, /refreshing the console session/);
   });
 
   test('no cache file: exit 4 naming aws login; no region and no endpoint: exit 3', async () => {
-    expectFailure(await run(['get', 'console'], env()), 4, /no usable console session "arn:aws:iam::111111111111:user\/alice"[^]*aws login --profile console/);
+    expectFailure(await run(['get', 'console'], env()), 4, /no usable console session "arn:aws:iam::111111111111:user\/alice"[\s\S]*aws login --profile console/);
     seedConsoleSession(fx.home, fx.emu.issueConsoleSession(), { expiresInSeconds: 60 });
-    expectFailure(await run(['get', 'no-region'], fx.env), 3, /names no sign-in region[^]*add region/);
+    expectFailure(await run(['get', 'no-region'], fx.env), 3, /names no sign-in region[\s\S]*add region/);
   });
 
   test('--refresh refreshes again with the rotated token, never the spent one', async () => {
@@ -132,7 +143,7 @@ suite('console sessions in status, logout and doctor', () => {
 
   test('doctor checks them: present with keys, or missing with the command that signs in', async () => {
     const missing = await run(['doctor', 'console'], env());
-    assert.match(missing.stdout + missing.stderr, /console session arn:aws:iam::111111111111:user\/alice \(profile console, no-region\): no usable session file[^]*aws login --profile console/);
+    assert.match(missing.stdout + missing.stderr, /console session arn:aws:iam::111111111111:user\/alice \(profile console, no-region\): no usable session file[\s\S]*aws login --profile console/);
     seedConsoleSession(fx.home, fx.emu.issueConsoleSession(), { expiresInSeconds: 600 });
     const present = await run(['doctor', 'console'], env());
     assert.match(present.stdout + present.stderr, /console session arn:aws:iam::111111111111:user\/alice \(profile console, no-region\): keys valid for 9m \d+s, renewed on use/);
@@ -140,5 +151,5 @@ suite('console sessions in status, logout and doctor', () => {
 });
 
 test('ssohelper login for a console-session profile names aws login', async () => {
-  expectFailure(await run(['login', '--profile', 'console'], env()), 3, /profile "console" is a console session[^]*aws login --profile console/);
+  expectFailure(await run(['login', '--profile', 'console'], env()), 3, /profile "console" is a console session[\s\S]*aws login --profile console/);
 });
