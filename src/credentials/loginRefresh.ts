@@ -10,7 +10,7 @@ import { type LoginRefresh, type LoginSession, serializeRefreshedSession } from 
 import { isSafeCredentialValue } from '../cache/role.ts';
 import { loginSessionLockName, withLock } from '../cache/lock.ts';
 import { sectionName } from '../config/credentialProfile.ts';
-import { ConfigError, LoginRequiredError, ServiceError } from '../errors.ts';
+import { AccessDeniedError, ConfigError, LoginRequiredError, ServiceError } from '../errors.ts';
 import { writeFileAtomic } from '../fs/files.ts';
 import { mask, type Runtime } from '../runtime.ts';
 import { type SsoApiError, ssoCall } from '../sso/call.ts';
@@ -69,6 +69,13 @@ async function refreshed(rt: Runtime, plan: LoginPlan, path: string, session: Lo
       throw new LoginRequiredError(`the console session "${plan.login.sessionName}" of profile "${plan.profileName}" ${why} (${reason})`, `run: aws login --profile ${plan.profileName}`, { cause: err });
     }
     const left = session.credentials.expiration.getTime() - rt.now();
+    if (reason === 'INSUFFICIENT_PERMISSIONS' && left <= 0) {
+      throw new AccessDeniedError(
+        `the console session "${plan.login.sessionName}" of profile "${plan.profileName}" may not renew its keys (INSUFFICIENT_PERMISSIONS)`,
+        `its identity needs permission for the sign-in service's CreateOAuth2Token; then: aws login --profile ${plan.profileName}`,
+        { cause: err },
+      );
+    }
     // The SDKs keep using keys that still work; so do we, saying why they will not last.
     if (left > 0 && !(err instanceof ConfigError)) {
       rt.stderr(`ssohelper: warning: could not refresh the console session "${plan.login.sessionName}" (${(err as Error).message}); using its current keys, valid for ${humanDuration(left)}\n`);

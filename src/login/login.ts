@@ -67,7 +67,7 @@ export async function performLogin(rt: Runtime, s: SessionRef, options: LoginOpt
     await withLock(rt, tokenLockName(tokenCacheHash(s)), `saving the SSO token for ${describeSession(s)}`, () => writeToken(path, token));
     rt.debug(`token ${mask(token.accessToken)} written to ${path}`);
     // The new login may come with other roles: the next `list --remote` asks the portal.
-    await forgetListing(rt, s);
+    await forgetListing(rt, tokenCacheHash(s));
     ui.say(
       `ssohelper: logged in to ${s.startUrl}${s.sessionName ? ` (sso-session ${s.sessionName})` : ''}; ` +
         `the token is valid for ${humanDuration(issued.expiresInSeconds * 1000)}` +

@@ -19,8 +19,13 @@ export interface CachedListing {
   assignments: Assignment[];
 }
 
+/** Named as the session's token file is (its hash), so a logout finds it from the token alone. */
 export function listingPath(rt: Runtime, session: { sessionName: string | undefined; startUrl: string }): string {
-  return join(rt.paths.accountsDir, `${tokenCacheHash(session)}.json`);
+  return listingPathOf(rt, tokenCacheHash(session));
+}
+
+function listingPathOf(rt: Runtime, tokenHash: string): string {
+  return join(rt.paths.accountsDir, `${tokenHash}.json`);
 }
 
 /** The file's text for `assignments`, listed at `now`. */
@@ -88,9 +93,12 @@ export async function writeListing(rt: Runtime, session: SessionRef, assignments
   });
 }
 
-/** A login may bring other roles: the next listing asks the portal. */
-export async function forgetListing(rt: Runtime, session: { sessionName: string | undefined; startUrl: string }): Promise<void> {
-  await removeFile(listingPath(rt, session)).catch(() => undefined);
+/**
+ * A login may bring other roles (the next listing asks the portal); a logout leaves nothing of
+ * the session. By the hash of the session's token file.
+ */
+export async function forgetListing(rt: Runtime, tokenHash: string): Promise<void> {
+  await removeFile(listingPathOf(rt, tokenHash)).catch(() => undefined);
 }
 
 export interface SessionAccounts {

@@ -16,6 +16,7 @@ import type { Runtime } from '../runtime.ts';
 import { networkOf } from '../net/client.ts';
 import { type Endpoint, endpointFor as sessionEndpoint } from '../sso/clients.ts';
 import { logout as logoutApi } from '../sso/portal.ts';
+import { forgetListing } from '../org/accountsCache.ts';
 
 export interface LogoutResult {
   /** What each removed token was, for the message: session name or start URL. */
@@ -80,6 +81,7 @@ export async function logoutAll(rt: Runtime, config: AwsConfig): Promise<LogoutR
   const removed = await Promise.all(
     tokenFiles.map(async (f) => {
       if (!(await revokeAndRemove(rt, f, endpointFor(rt, config, f.data?.region)))) return undefined;
+      await forgetListing(rt, f.hash);
       const k = names.get(f.hash);
       return k?.sessionName ? `sso-session ${k.sessionName}` : String(f.data?.startUrl ?? f.path);
     }),
@@ -98,6 +100,7 @@ export async function logoutSession(rt: Runtime, config: AwsConfig, s: SessionRe
   const tokenFiles = await readCacheDir(rt.paths.ssoCacheDir, 'SSO token cache file');
   const file = tokenFiles.find((f) => f.hash === hash);
   const tokens = file && (await revokeAndRemove(rt, file, sessionEndpoint(rt, s, 'sso'))) ? [describeSession(s)] : [];
+  await forgetListing(rt, hash);
   const roleFiles = await roleFilesAfterTokens(rt);
   const ours = new Set(
     [...knownRoles(config, rt.env)]

@@ -160,3 +160,14 @@ test('on a terminal the listing shows one line of progress, removed when done; o
   const piped = await run(['list', '--remote', '--refresh', '--sso-session', 'corp'], env);
   assert.equal(piped.stderr, '');
 });
+
+test('a logout removes the kept listing of its session', async () => {
+  const home = makeHome();
+  await seedToken(home, emu.issueSession({ ttlSeconds: 3600 }));
+  const env = cleanEnv(home.dir, emu.url);
+  assert.equal((await run(['list', '--remote', '--sso-session', 'corp'], env)).code, 0);
+  assert.equal(readdirSync(accountsDir(home.dir)).length, 1);
+  const r = await run(['logout', '--sso-session', 'corp'], env);
+  assert.equal(r.code, 0, describe(r));
+  assert.deepEqual(readdirSync(accountsDir(home.dir)), []);
+});

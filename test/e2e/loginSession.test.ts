@@ -69,6 +69,17 @@ suite('console sessions (login_session)', () => {
     }
   });
 
+  test('a session without permission to renew: its keys while they last, then exit 5', async () => {
+    const issued = fx.emu.issueConsoleSession();
+    seedConsoleSession(fx.home, issued, { expiresInSeconds: 60 });
+    fx.emu.endConsoleSession(issued.refreshToken, 'INSUFFICIENT_PERMISSIONS');
+    const r = await run(['get', 'console'], env());
+    assert.equal(processJson(r).AccessKeyId, issued.accessToken.accessKeyId);
+    assert.match(r.stderr, /warning: could not refresh/);
+    seedConsoleSession(fx.home, issued, { expiresInSeconds: -1 });
+    expectFailure(await run(['get', 'console'], env()), 5, /may not renew its keys \(INSUFFICIENT_PERMISSIONS\)[\s\S]*CreateOAuth2Token/);
+  });
+
   test('a refresh that fails otherwise while the keys still work: they are used, with a warning', async () => {
     const issued = fx.emu.issueConsoleSession();
     seedConsoleSession(fx.home, issued, { expiresInSeconds: 120 });

@@ -127,7 +127,7 @@ function checkProof(state: State, req: Request, htu: string): string {
   }
   if (header.typ !== 'dpop+jwt' || header.alg !== 'ES256') throw bad('typ must be dpop+jwt and alg ES256');
   const jwk = header.jwk as Record<string, unknown> | undefined;
-  if (!jwk || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || 'd' in jwk) throw bad('jwk must be a public P-256 key');
+  if (jwk?.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || 'd' in jwk) throw bad('jwk must be a public P-256 key');
   let ok = false;
   try {
     const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' });

@@ -28,7 +28,6 @@ export function seedConsoleSession(home: Home, file: ConsoleSessionFile, options
   return path;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: tests read nested fields of a file the SDKs own
-export function readConsoleSession(home: Home): Record<string, any> {
+export function readConsoleSession(home: Home): ConsoleSessionFile & Record<string, unknown> {
   return JSON.parse(readFileSync(consoleSessionPath(home), 'utf8'));
 }
