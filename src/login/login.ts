@@ -15,7 +15,7 @@ import { deviceLogin } from './device.ts';
 import type { FlowContext } from './flow.ts';
 import { planLogin } from './plan.ts';
 import { loginUi } from './ui.ts';
-import { forgetListing } from '../org/accountsCache.ts';
+import { forgetListing } from '../cache/listing.ts';
 
 export interface LoginOptions {
   useDeviceCode: boolean;

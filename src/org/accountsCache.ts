@@ -3,12 +3,12 @@
 // alone (0600, written atomically, refused when someone else could have written it), and what
 // it holds is checked as strictly as the portal's own answer: it ends up on a terminal.
 import { lazy } from '../util/load.ts';
-import { join } from 'node:path';
-import { tokenCacheHash } from '../cache/token.ts';
-import { readCacheFile, removeFile, writeFileAtomic } from '../fs/files.ts';
+import { listingPath } from '../cache/listing.ts';
+import { readCacheFile, writeFileAtomic } from '../fs/files.ts';
 import type { Runtime } from '../runtime.ts';
 import type { SessionRef } from '../session/ref.ts';
 import type { Assignment } from './listing.ts';
+
 
 /** How long a listing is used before the portal is asked again. */
 export const LISTING_MAX_AGE_MS = 24 * 3_600_000;
@@ -17,15 +17,6 @@ const VERSION = 1;
 export interface CachedListing {
   listedAt: number;
   assignments: Assignment[];
-}
-
-/** Named as the session's token file is (its hash), so a logout finds it from the token alone. */
-export function listingPath(rt: Runtime, session: { sessionName: string | undefined; startUrl: string }): string {
-  return listingPathOf(rt, tokenCacheHash(session));
-}
-
-function listingPathOf(rt: Runtime, tokenHash: string): string {
-  return join(rt.paths.accountsDir, `${tokenHash}.json`);
 }
 
 /** The file's text for `assignments`, listed at `now`. */
@@ -91,14 +82,6 @@ export async function writeListing(rt: Runtime, session: SessionRef, assignments
   await writeFileAtomic(listingPath(rt, session), serializeListing(session, assignments, rt.now())).catch((err) => {
     rt.debug(`could not save the account listing: ${err instanceof Error ? err.message : err}`);
   });
-}
-
-/**
- * A login may bring other roles (the next listing asks the portal); a logout leaves nothing of
- * the session. By the hash of the session's token file.
- */
-export async function forgetListing(rt: Runtime, tokenHash: string): Promise<void> {
-  await removeFile(listingPathOf(rt, tokenHash)).catch(() => undefined);
 }
 
 export interface SessionAccounts {

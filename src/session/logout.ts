@@ -16,7 +16,7 @@ import type { Runtime } from '../runtime.ts';
 import { networkOf } from '../net/client.ts';
 import { type Endpoint, endpointFor as sessionEndpoint } from '../sso/clients.ts';
 import { logout as logoutApi } from '../sso/portal.ts';
-import { forgetListing } from '../org/accountsCache.ts';
+import { forgetListing } from '../cache/listing.ts';
 
 export interface LogoutResult {
   /** What each removed token was, for the message: session name or start URL. */
