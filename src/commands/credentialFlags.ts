@@ -70,7 +70,18 @@ export function credentialRequest(rt: Runtime, args: ParsedArgs, command: string
     if (minTtlMs > MAX_MIN_TTL_MS) throw new UsageError(`${command}: --min-ttl ${minTtlText} is longer than the 12 hours a role session can last`);
   }
   const wantsLogin = booleanFlag(args, 'login') || switchSetting(rt.env, 'SSOHELPER_LOGIN');
-  return { profileName: name, fromEnvironment: fromEnvironment || named === undefined, minTtlMs, login: wantsLogin ? (profile, since) => loginOnDemand(rt, profile, since) : undefined };
+  return { profileName: name, fromEnvironment: fromEnvironment || named === undefined, pick: PICKING.has(command) ? () => pickOnTerminal(rt, command) : undefined, minTtlMs, login: wantsLogin ? (profile, since) => loginOnDemand(rt, profile, since) : undefined };
+}
+
+/** Commands a person types, where a missing profile may be chosen from a list. */
+const PICKING = new Set(['env', 'exec', 'console']);
+
+// From the hot entry (env), this import hands the run to the full program before anything is
+// locked or sent, so the picker never sits in the hot bundle.
+async function pickOnTerminal(rt: Runtime, command: string): Promise<string | undefined> {
+  const { pickProfile } = await fullProgram(() => import('../tui/picker.ts'));
+  const { listProfiles } = await fullProgram(() => import('../status/profiles.ts'));
+  return pickProfile(rt, `profile for ${command}`, () => listProfiles(rt));
 }
 
 // Kept inside the callback: from the hot entry, asking for a login hands the run over to the

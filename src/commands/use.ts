@@ -11,6 +11,7 @@ import { HOOK_VARIABLE } from '../shell/hooks.ts';
 import { clearOutput, useOutput } from '../shell/variables.ts';
 import { chosenRegion, CREDENTIAL_FLAGS, credentialRequest, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
 import { credentialSource } from '../credentials/profileSource.ts';
+import { lazy } from '../util/load.ts';
 
 const FORMAT_OF: Record<Shell, Exclude<Format, 'process'>> = { bash: 'env', zsh: 'env', fish: 'fish', powershell: 'powershell' };
 
@@ -84,6 +85,9 @@ export function likelyShell(env: Env, platform: NodeJS.Platform): Shell {
 }
 
 /** With no PROFILE: the picker on a terminal; without one, say how to name it. */
-async function pickedProfile(_rt: Runtime): Promise<string> {
-  throw new UsageError('use: which profile?', 'name one: ssohelper use PROFILE   (ssohelper list shows your profiles)');
+async function pickedProfile(rt: Runtime): Promise<string> {
+  const [{ pickProfile }, { listProfiles }] = await Promise.all([lazy(() => import('../tui/picker.ts')), lazy(() => import('../status/profiles.ts'))]);
+  const name = await pickProfile(rt, 'profile for this shell', () => listProfiles(rt));
+  if (name === undefined) throw new UsageError('use: which profile? (no terminal to choose one on)', 'name one: ssohelper use PROFILE   (ssohelper list shows your profiles)');
+  return name;
 }

@@ -18,6 +18,11 @@ export interface CredentialRequest {
   profileName: string;
   /** The name came from the environment, not the command line: botocore's web identity variables then apply. */
   fromEnvironment: boolean;
+  /**
+   * For commands a person runs (env, exec, console): when no profile was named, none comes from
+   * the environment and the config has no default one, a choice on the terminal (undefined: none).
+   */
+  pick?: () => Promise<string | undefined>;
   /** Asked for explicitly (--min-ttl); undefined: the default, which the cache path applies. */
   minTtlMs: number | undefined;
   /** Undefined: an expired session fails with LoginRequiredError (exit 2). */
@@ -30,9 +35,17 @@ export interface CredentialSource {
 }
 
 export async function credentialSource(rt: Runtime, request: CredentialRequest): Promise<CredentialSource> {
-  const name = request.profileName;
+  let name = request.profileName;
   const config = await loadConfig(rt.paths);
-  const profile = resolveProfile(config, name, rt.env, request.fromEnvironment);
+  let profile: ResolvedProfile;
+  try {
+    profile = resolveProfile(config, name, rt.env, request.fromEnvironment);
+  } catch (err) {
+    const picked = err instanceof ConfigError && request.pick && request.fromEnvironment && name === 'default' && !config.profiles.has(name) ? await request.pick() : undefined;
+    if (picked === undefined) throw err;
+    name = picked;
+    profile = resolveProfile(config, name, rt.env, false);
+  }
   const shadow = config.credentialProfiles.get(name);
   if (profile.plan.kind === 'sso' && shadow?.has('aws_access_key_id')) {
     rt.stderr(`ssohelper: warning: ${config.credentialsFile} also has keys for profile "${name}"; some AWS SDKs will use those instead of SSO\n`);
