@@ -1,6 +1,7 @@
 // What ssohelper costs from start to exit, against the floor of any Node CLI, in one run:
 //   floor   the embedded Node 24 running nothing (node -e 0)
 //   hot     dist/ssohelper get bench, fresh role-credential cache
+//   prompt  dist/ssohelper prompt in a shell that holds keys from `use` (what a prompt engine runs)
 //   cold    the same with no cached entry: lock, one GetRoleCredentials (the local emulator
 //           answers at once), atomic write, release
 //   https   cold against the emulator over https, its test CA in AWS_CA_BUNDLE (what a real
@@ -343,6 +344,9 @@ async function main(): Promise<number> {
 
   const floor = [node, '-e', '0'];
   const get = [exe, 'get', FIXTURE.profile];
+  const promptArgv = [exe, 'prompt'];
+  // A shell that `use` switched: the marker, the keys and their expiry, as the hook leaves them.
+  const promptEnv = { ...hotEnv, SSOHELPER_PROFILE: FIXTURE.profile, AWS_ACCESS_KEY_ID: 'ASIABENCH', SSOHELPER_EXPIRES: String(Math.floor(Date.now() / 1000) + 3000) };
   const awsArgv = [aws, 'configure', 'export-credentials', '--profile', FIXTURE.profile, '--format', 'process'];
   const withAws = awsRounds > 0 && existsSync(aws);
   if (awsRounds > 0 && !withAws) note(`${aws} not found: AWS CLI v2 left out (apt-get install awscli)`);
@@ -358,6 +362,8 @@ async function main(): Promise<number> {
     const https0 = await run(get, env);
     if (https0.status !== 0 || !hasCredentials(https0.stdout)) throw new Error(`cold get over https failed: ${https0.stdout}${https0.stderr}`);
   }
+  const prompt0 = await run(promptArgv, promptEnv);
+  if (prompt0.status !== 0 || !prompt0.stdout.startsWith(`${FIXTURE.profile} `)) throw new Error(`prompt failed: ${prompt0.stdout}${prompt0.stderr}`);
   const tls0 = await run(bareTls, { BARE_CA: ca.caFile });
   if (tls0.status !== 0) throw new Error(`the bare TLS request failed: ${tls0.stderr}`);
   if (withAws) {
@@ -368,13 +374,15 @@ async function main(): Promise<number> {
   const hotLoads = loadedBy(node, join(resolve(exe, '..'), HOT_FILE), ['get', FIXTURE.profile], hotEnv);
 
   const load0 = loadavg()[0]!;
-  const kinds = ['floor', 'hot', 'cold', 'https', 'extra', 'tls', ...(withAws ? ['aws'] : [])] as const;
-  const argvOf = (k: string) => (k === 'floor' ? floor : k === 'aws' ? awsArgv : k === 'tls' ? bareTls : get);
+  const kinds = ['floor', 'hot', 'prompt', 'cold', 'https', 'extra', 'tls', ...(withAws ? ['aws'] : [])] as const;
+  const argvOf = (k: string) => (k === 'floor' ? floor : k === 'aws' ? awsArgv : k === 'tls' ? bareTls : k === 'prompt' ? promptArgv : get);
   const envOf = (k: string) =>
-    ({ cold: coldEnv, https: httpsEnv, extra: extraEnv, tls: { BARE_CA: ca.caFile } } as Record<string, Record<string, string>>)[k] ?? hotEnv;
+    ({ cold: coldEnv, https: httpsEnv, extra: extraEnv, tls: { BARE_CA: ca.caFile }, prompt: promptEnv } as Record<string, Record<string, string>>)[k] ?? hotEnv;
   const samples: Record<string, RunResult[]> = Object.fromEntries(kinds.map((k) => [k, []]));
   const pairs: Array<{
     hot: number;
+    prompt: number;
+    promptCpu: number;
     cold: number;
     coldMinusFloor: number;
     httpsMinusFloor: number;
@@ -401,6 +409,8 @@ async function main(): Promise<number> {
     const fc = got.floor!.cpuMs;
     pairs.push({
       hot: got.hot!.wallNs / f,
+      prompt: got.prompt!.wallNs / f,
+      promptCpu: got.prompt!.cpuMs / fc,
       cold: got.cold!.wallNs / f,
       coldMinusFloor: ms(got.cold!.wallNs - f),
       httpsMinusFloor: ms(got.https!.wallNs - f),
@@ -453,6 +463,8 @@ async function main(): Promise<number> {
     peakRssMiB: Object.fromEntries(kinds.map((k) => [k, { median: round(median(rss(k))), max: round(Math.max(...rss(k))) }])),
     perRound: {
       hotOverFloor: summary(pairs.map((p) => p.hot), 3),
+      promptOverFloor: summary(pairs.map((p) => p.prompt), 3),
+      promptOverFloorCpu: summary(pairs.map((p) => p.promptCpu), 3),
       coldOverFloor: summary(pairs.map((p) => p.cold), 2),
       coldMinusFloorMs: summary(pairs.map((p) => p.coldMinusFloor)),
       httpsMinusFloorMs: summary(pairs.map((p) => p.httpsMinusFloor)),
@@ -516,6 +528,7 @@ async function main(): Promise<number> {
       return `${k.padEnd(6)} ${pad(w[k]!.median.toFixed(1), 10)} ${pad(w[k]!.p10.toFixed(1), 7)} ${pad(w[k]!.p90.toFixed(1), 7)} ${pad(report.peakRssMiB[k]!.median.toFixed(1), 8)}  ${cmd.map((a) => a.replace(`${root}/`, '').replace(`${tmp}/`, '')).join(' ')}${what[k] ?? ''}`;
     }),
     `per round: hot/floor median ${report.perRound.hotOverFloor.median.toFixed(3)} (p10 ${report.perRound.hotOverFloor.p10}, p90 ${report.perRound.hotOverFloor.p90}); cold - floor median ${report.perRound.coldMinusFloorMs.median} ms (p10 ${report.perRound.coldMinusFloorMs.p10}, p90 ${report.perRound.coldMinusFloorMs.p90}); cold/floor ${report.perRound.coldOverFloor.median}`,
+    `per round: prompt/floor median ${report.perRound.promptOverFloor.median.toFixed(3)} (p10 ${report.perRound.promptOverFloor.p10}, p90 ${report.perRound.promptOverFloor.p90}); CPU ${report.perRound.promptOverFloorCpu.median.toFixed(3)}`,
     `per round, CPU time (user+sys): hot/floor median ${report.perRound.hotOverFloorCpu.median.toFixed(3)} (p10 ${report.perRound.hotOverFloorCpu.p10}, p90 ${report.perRound.hotOverFloorCpu.p90}); cold/floor ${report.perRound.coldOverFloorCpu.median}; medians floor ${report.cpuMs.floor!.median} ms, hot ${report.cpuMs.hot!.median} ms, cold ${report.cpuMs.cold!.median} ms`,
     `per round, ms over the floor (median): cold over http ${report.perRound.coldMinusFloorMs.median}; cold over https ${report.perRound.httpsMinusFloorMs.median} (AWS_CA_BUNDLE), ${report.perRound.extraMinusFloorMs.median} (NODE_EXTRA_CA_CERTS); bare Node TLS request ${report.perRound.tlsMinusFloorMs.median}`,
     `per round, CPU time: cold over https - bare Node TLS request median ${report.perRound.httpsMinusTlsCpuMs.median} ms (p10 ${report.perRound.httpsMinusTlsCpuMs.p10}, p90 ${report.perRound.httpsMinusTlsCpuMs.p90})`,
