@@ -33,9 +33,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { COLD_FILE, FULL_FILE, HOT_FILE } from '../src/boot/embedded.ts';
 import { Emulator } from '../test/emulator/server.ts';
-import { tempDir } from '../test/helpers/temp.ts';
+import { tempDir } from './lib/temp.ts';
 import { makeTestCa } from '../test/helpers/tls.ts';
-import { loadedBy } from './build.ts';
+import { loadedBy } from './lib/probe.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from './fixture.ts';
 
 const root = resolve(import.meta.dirname, '..');

@@ -17,7 +17,11 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSy
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COLD_FILE, FULL_FILE, SDK_FILE } from '../src/boot/embedded.ts';
-import { bundle, checkFullBundle, checkHotPath, HOT_FILE, makeSea, type Scripts, SENTINEL_FUSE, smoke } from './build.ts';
+import { bundle, checkFullBundle } from './lib/bundle.ts';
+import type { Scripts } from './lib/codeCache.ts';
+import { HOT_FILE, SENTINEL_FUSE } from './lib/common.ts';
+import { checkHotPath } from './lib/probe.ts';
+import { makeSea, smoke } from './lib/sea.ts';
 import { adhocSign } from './lib/machoSign.ts';
 import { peInfo, stripSignature, withChecksum } from './lib/pe.ts';
 

@@ -7,7 +7,7 @@ import { appendFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadedBy, probedArgs, probeReport } from '../../scripts/build.ts';
+import { loadedBy, probedArgs, probeReport } from '../../scripts/lib/probe.ts';
 import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from '../../scripts/fixture.ts';
 import { assumeRoleCachePath, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
 import { COLD_FILE, FULL_FILE, HOT_FILE } from '../../src/boot/embedded.ts';

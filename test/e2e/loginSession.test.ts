@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadedBy } from '../../scripts/build.ts';
+import { loadedBy } from '../../scripts/lib/probe.ts';
 import { COLD_FILE, FULL_FILE, HOT_FILE } from '../../src/boot/embedded.ts';
 import { describe as suite, test } from 'node:test';
 import { useEmulator } from '../helpers/fixture.ts';

@@ -1,5 +1,5 @@
 // The suite leaves nothing in the temp folder: every temporary directory of the tests, their
-// helpers and the build/bench scripts comes from tempDir() (test/helpers/temp.ts), which removes
+// helpers and the build/bench scripts comes from tempDir() (scripts/lib/temp.ts), which removes
 // it when the process ends, whether it returns, throws, or is stopped by a signal.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -11,7 +11,7 @@ import { sources } from '../../scripts/lib/sources.ts';
 import { ROOT } from '../helpers/run.ts';
 import { tempDir } from '../helpers/temp.ts';
 
-const HELPER = join(ROOT, 'test', 'helpers', 'temp.ts');
+const HELPER = join(ROOT, 'scripts', 'lib', 'temp.ts');
 
 const sourceFiles = (dir: string) => sources(dir, /\.(ts|js|cjs|mjs|py|sh)$/);
 
@@ -27,7 +27,7 @@ test('no test, helper or script makes a temporary directory or file except throu
         if (made.test(line)) offenders.push(`${relative(ROOT, file)}:${i + 1}: ${line.trim()}`);
       });
   }
-  assert.deepEqual(offenders, [], 'use tempDir() from test/helpers/temp.ts, which removes the directory when the process ends');
+  assert.deepEqual(offenders, [], 'use tempDir() from scripts/lib/temp.ts (tests: test/helpers/temp.ts), which removes the directory when the process ends');
 });
 
 /** A process that makes a temporary directory under `parent`, prints it, then `then`s. */
