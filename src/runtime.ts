@@ -96,6 +96,8 @@ const SETTINGS = {
   SSOHELPER_LOCK_TIMEOUT: { kind: 'seconds', defaultMs: 60_000 },
   SSOHELPER_RETRY_TIMEOUT: { kind: 'seconds', defaultMs: 25_000 },
   SSOHELPER_PROCESS_TIMEOUT: { kind: 'seconds', defaultMs: 300_000 },
+  /** One request, from sending to the last byte of the answer, however the bytes trickle in. */
+  SSOHELPER_REQUEST_TIMEOUT: { kind: 'seconds', defaultMs: 60_000 },
   SSOHELPER_LOGIN: { kind: 'switch' },
   SSOHELPER_DEBUG: { kind: 'switch' },
   SSOHELPER_USE_SYSTEM_CA: { kind: 'switch' },
@@ -124,6 +126,11 @@ export function checkSettings(env: Env): void {
 /** A duration setting given in seconds, e.g. SSOHELPER_LOCK_TIMEOUT, in milliseconds. */
 export function secondsSetting(rt: Runtime, name: SecondsName): number {
   return secondsFrom(rt.env, name);
+}
+
+/** The same from an environment alone, for code that has no runtime (the network settings). */
+export function secondsFromEnv(env: Env, name: SecondsName): number {
+  return secondsFrom(env, name);
 }
 
 function secondsFrom(env: Env, name: SecondsName): number {

@@ -23,6 +23,7 @@ const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['SSOHELPER_LOCK_TIMEOUT', 'seconds to wait for another ssohelper process (default 60)'],
   ['SSOHELPER_RETRY_TIMEOUT', 'seconds to keep retrying throttled or failed AWS calls (default 25)'],
   ['SSOHELPER_PROCESS_TIMEOUT', "seconds a profile's credential_process may run (default 300)"],
+  ['SSOHELPER_REQUEST_TIMEOUT', 'seconds one AWS request may take, answer included (default 60)'],
   ['SSOHELPER_LOGIN', '1: get, env and export-credentials log in when the session has expired (as --login)'],
   ['BROWSER', 'command(s) that open the login URL, as in Python (list separated like PATH; %s = the URL)'],
   ['SSOHELPER_DEBUG', '1: same as --debug'],

@@ -162,6 +162,15 @@ export function describeNetworkFailure(err: unknown): NetworkFailure | undefined
       hint: 'check that the endpoint URL is https:// on an https port, and that nothing on the way alters TLS',
     };
   }
+  if (e.name === 'TimeoutError' && /SSOHELPER_REQUEST_TIMEOUT/.test(message)) {
+    // Bytes kept coming, too slowly or without end: waiting longer or asking again will not help.
+    return {
+      kind: 'timeout',
+      retryable: false,
+      message: `${where}${viaProxy} did not finish its answer within the request time limit`,
+      hint: 'the limit is SSOHELPER_REQUEST_TIMEOUT (seconds, default 60); check the endpoint and any proxy on the way',
+    };
+  }
   if (e.name === 'TimeoutError' || code === 'ETIMEDOUT') {
     const connecting = /establish a connection/.test(message);
     const limit = connecting ? context.connectTimeoutMs : context.readTimeoutMs;

@@ -156,7 +156,7 @@ export class HttpClient {
     const reader = new AnswerReader({ method: r.method, maxBodyBytes: maxBytes });
     socket.ref();
     try {
-      await readAnswer(socket, bytes, reader, { readTimeoutMs: this.settings.readTimeoutMs, signal: r.signal });
+      await readAnswer(socket, bytes, reader, { readTimeoutMs: this.settings.readTimeoutMs, requestTimeoutMs: this.settings.requestTimeoutMs, signal: r.signal });
     } catch (err) {
       socket.destroy();
       const code = (err as NodeJS.ErrnoException).code;
@@ -275,15 +275,25 @@ export class HttpClient {
 
 /**
  * Writes `bytes` and feeds what comes back to `reader` until it has a whole answer. Fails on a
- * socket error, an end before that, silence longer than the read timeout, or the caller's
- * abort; the caller decides what becomes of the socket either way.
+ * socket error, an end before that, silence longer than the read timeout, an answer not whole
+ * within the request timeout (bytes that trickle in reset only the read timeout), or the
+ * caller's abort; the caller decides what becomes of the socket either way.
  */
-function readAnswer(socket: Socket, bytes: Buffer, reader: AnswerReader, o: { readTimeoutMs?: number; signal?: AbortSignal | undefined }): Promise<void> {
+function readAnswer(
+  socket: Socket,
+  bytes: Buffer,
+  reader: AnswerReader,
+  o: { readTimeoutMs?: number; requestTimeoutMs?: number; signal?: AbortSignal | undefined },
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     let settled = false;
+    const deadline = o.requestTimeoutMs
+      ? setTimeout(() => settle(timeoutError(`no whole answer within ${o.requestTimeoutMs} ms (SSOHELPER_REQUEST_TIMEOUT)`)), o.requestTimeoutMs)
+      : undefined;
     const settle = (err?: Error) => {
       if (settled) return;
       settled = true;
+      clearTimeout(deadline);
       socket.removeListener('data', onData);
       socket.removeListener('end', onEnd);
       socket.removeListener('close', onEnd);

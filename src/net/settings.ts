@@ -1,10 +1,10 @@
 // What the user's settings say about the network: which CA bundle (AWS_CA_BUNDLE, then the
 // profile's ca_bundle, as the AWS CLI reads them), whether to add the operating system's trust
-// store, and the connect and read timeouts. Pure; reading the bundle is trust.ts's job.
+// store, and the connect, read and whole-request timeouts. Pure; reading the bundle is trust.ts's job.
 import { type Env, expandHome } from '../config/files.ts';
 import type { ProfileNetwork } from '../config/network.ts';
 import { ConfigError } from '../errors.ts';
-import { parseSwitch, switchSetting } from '../runtime.ts';
+import { parseSwitch, secondsFromEnv, switchSetting } from '../runtime.ts';
 
 /** The AWS CLI's defaults for cli_connect_timeout and cli_read_timeout. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
@@ -16,6 +16,12 @@ export interface NetworkSettings {
   /** 0 means no limit (as the AWS CLI's 0). */
   connectTimeoutMs: number;
   readTimeoutMs: number;
+  /**
+   * From sending a request to the last byte of its answer (SSOHELPER_REQUEST_TIMEOUT): a server
+   * that keeps sending a byte at a time never trips the read timeout, and must not hold a lock
+   * for ever.
+   */
+  requestTimeoutMs: number;
 }
 
 export function networkSettings(env: Env, profile: ProfileNetwork | undefined): NetworkSettings {
@@ -32,6 +38,7 @@ export function networkSettings(env: Env, profile: ProfileNetwork | undefined): 
       env.NODE_USE_SYSTEM_CA === '1',
     connectTimeoutMs: seconds(profile?.connectTimeout, `cli_connect_timeout in ${where}`),
     readTimeoutMs: seconds(profile?.readTimeout, `cli_read_timeout in ${where}`),
+    requestTimeoutMs: secondsFromEnv(env, 'SSOHELPER_REQUEST_TIMEOUT'),
   };
 }
 

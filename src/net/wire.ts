@@ -37,6 +37,10 @@ export interface Answer extends AnswerHead {
 
 /** Larger heads are not an AWS endpoint talking. */
 export const MAX_HEAD_BYTES = 64 * 1024;
+/** Interim answers before the real one: a server has no reason to send more than a couple. */
+export const MAX_INTERIM_ANSWERS = 8;
+/** Trailer lines after a chunked body: we read none of them, and take no endless list. */
+export const MAX_TRAILER_LINES = 32;
 
 export class WireError extends Error {
   readonly code = 'ERR_HTTP_WIRE';
@@ -55,6 +59,8 @@ export class AnswerReader {
   private readonly parts: Buffer[] = [];
   private size = 0;
   private chunk: { left: number } | 'size' | 'data-end' | 'trailers' = 'size';
+  private interimAnswers = 0;
+  private trailerLines = 0;
   private finished = false;
   /** Bytes received after the answer's end (the start of a tunnel, for CONNECT). */
   rest: Buffer = Buffer.alloc(0);
@@ -142,8 +148,11 @@ export class AnswerReader {
       const value = line.slice(colon + 1).trim();
       headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
     }
-    // 1xx answers are interim (100 Continue, 103 Early Hints); the real one follows.
-    if (status >= 100 && status < 200 && status !== 101) return true;
+    // 1xx answers are interim (100 Continue, 103 Early Hints); the real one follows, soon.
+    if (status >= 100 && status < 200 && status !== 101) {
+      if (++this.interimAnswers > MAX_INTERIM_ANSWERS) throw new WireError(`more than ${MAX_INTERIM_ANSWERS} interim (1xx) answers`);
+      return true;
+    }
     const http10 = statusLine[1] === '0';
     const connection = (headers.connection ?? '').toLowerCase().split(/\s*,\s*/);
     const keepAlive = http10 ? connection.includes('keep-alive') : !connection.includes('close');
@@ -183,7 +192,11 @@ export class AnswerReader {
       }
       const line = this.buffered.subarray(0, eol).toString('latin1');
       this.buffered = this.buffered.subarray(eol + 2);
-      if (this.chunk === 'trailers') return line === '' ? this.finish(this.buffered) : true;
+      if (this.chunk === 'trailers') {
+        if (line === '') return this.finish(this.buffered);
+        if (++this.trailerLines > MAX_TRAILER_LINES) throw new WireError(`more than ${MAX_TRAILER_LINES} trailer lines`);
+        return true;
+      }
       const m = /^([0-9a-fA-F]{1,8})[ \t]*(?:;.*)?$/.exec(line);
       if (!m) throw new WireError(`malformed chunk size ${JSON.stringify(line.slice(0, 20))}`);
       const left = Number.parseInt(m[1] as string, 16);

@@ -150,3 +150,24 @@ describe('the HTTP client', () => {
     http.destroy();
   });
 });
+
+describe('a server that never finishes', () => {
+  test('an answer that trickles in a byte at a time is cut at the request deadline, though the read timeout never fires', async () => {
+    const { createServer: tcp } = await import('node:net');
+    const trickle = tcp((socket) => {
+      socket.on('error', () => undefined);
+      socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n');
+      const t = setInterval(() => socket.write('1\r\nx\r\n'), 50);
+      socket.on('close', () => clearInterval(t));
+    });
+    await new Promise<void>((r) => trickle.listen(0, '127.0.0.1', r));
+    const trickPort = (trickle.address() as { port: number }).port;
+    const http = new HttpClient({}, { ...networkSettings({}, undefined), readTimeoutMs: 5_000, requestTimeoutMs: 600 }, undefined, { debug: () => undefined });
+    try {
+      await assert.rejects(http.send({ ...req('/'), port: trickPort }), (err: Error) => err.name === 'TimeoutError' && /SSOHELPER_REQUEST_TIMEOUT/.test(err.message));
+    } finally {
+      http.destroy();
+      trickle.close();
+    }
+  });
+});

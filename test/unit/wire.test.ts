@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import fc from 'fast-check';
-import { AnswerReader, MAX_HEAD_BYTES, requestBytes } from '../../src/net/wire.ts';
+import { AnswerReader, MAX_HEAD_BYTES, MAX_INTERIM_ANSWERS, MAX_TRAILER_LINES, requestBytes } from '../../src/net/wire.ts';
 
 function read(wire: string | Buffer, options: { method?: string; maxBodyBytes?: number; headOnly?: boolean } = {}, pieces?: number[]) {
   const bytes = typeof wire === 'string' ? Buffer.from(wire, 'latin1') : wire;
@@ -39,6 +39,15 @@ describe('reading answers', () => {
         assert.equal(read('HTTP/1.1 200 OK\r\nContent-Length: 7\r\n\r\n{"a":1}', {}, pieces).answer().body.toString(), '{"a":1}');
       }),
     );
+  });
+
+  test('endless interim answers and endless trailer lines are refused, not read for ever', () => {
+    const interim = 'HTTP/1.1 100 Continue\r\n\r\n';
+    assert.equal(read(`${interim.repeat(MAX_INTERIM_ANSWERS)}HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n`).answer().status, 200);
+    assert.throws(() => read(interim.repeat(MAX_INTERIM_ANSWERS + 1)), /more than 8 interim \(1xx\) answers/);
+    const chunked = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\nx\r\n0\r\n';
+    assert.equal(read(`${chunked}${'X-T: 1\r\n'.repeat(MAX_TRAILER_LINES)}\r\n`).answer().body.toString(), 'x');
+    assert.throws(() => read(`${chunked}${'X-T: 1\r\n'.repeat(MAX_TRAILER_LINES + 1)}`), /more than 32 trailer lines/);
   });
 
   test('interim 1xx answers are skipped; 204, 304 and HEAD have no body', () => {
