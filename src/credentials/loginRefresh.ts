@@ -19,7 +19,7 @@ import { errorCode } from '../sso/portal.ts';
 import { parseJsonObject } from '../util/pyjson.ts';
 import { humanDuration, isoString } from '../util/time.ts';
 import type { CredentialOptions } from './freshness.ts';
-import { type LoginPlan, readLoginSession, usableLoginKeys } from './login.ts';
+import { type LoginPlan, readLoginSession, usableLoginKeys } from './loginKeys.ts';
 import type { AwsCredentials } from './model.ts';
 import { version } from '../util/version.ts';
 

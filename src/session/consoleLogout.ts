@@ -8,7 +8,7 @@ import { sectionName } from '../config/credentialProfile.ts';
 import { type AwsConfig, stringValue } from '../config/model.ts';
 import { ConfigError } from '../errors.ts';
 import { removeFile } from '../fs/files.ts';
-import { loginSessionPath } from '../credentials/login.ts';
+import { loginSessionPath } from '../credentials/loginKeys.ts';
 import type { Runtime } from '../runtime.ts';
 import { consoleSessionStatus, type ConsoleSessionStatus, knownConsoleSessions } from '../status/consoleSessions.ts';
 

@@ -7,7 +7,7 @@ import { loginCachePath, parseLoginSession, serializeRefreshedSession } from '..
 import { resolveProfile } from '../../src/config/credentialProfile.ts';
 import { parseIni } from '../../src/config/ini.ts';
 import { buildConfig } from '../../src/config/model.ts';
-import { usableLoginKeys } from '../../src/credentials/login.ts';
+import { usableLoginKeys } from '../../src/credentials/loginKeys.ts';
 import { dpopKey, dpopProof, parseTokenAnswer, signinEndpoint } from '../../src/credentials/loginRefresh.ts';
 import { ConfigError, ServiceError } from '../../src/errors.ts';
 import { createRuntime } from '../../src/runtime.ts';
