@@ -11,7 +11,7 @@ import { otherScriptsLoadable } from './boot/embedded.ts';
 import { interruptible } from './boot/signals.ts';
 import { checkSettings, createRuntime, debugRequested } from './runtime.ts';
 import { didYouMean } from './util/suggest.ts';
-import { type Stream, terminal } from './tui/terminal.ts';
+import { type Stream, terminal } from './terminal.ts';
 
 function unknownCommand(name: string): UsageError {
   const guess = didYouMean(name, COMMANDS.map((c) => c.name));

@@ -2,7 +2,7 @@
 // the code can be run against a temporary HOME, a local emulator and captured output.
 import { type AwsPaths, awsPaths, type Env } from './config/files.ts';
 import { UsageError } from './errors.ts';
-import { type Terminal, terminal } from './tui/terminal.ts';
+import { type Terminal, terminal } from './terminal.ts';
 
 export interface Runtime {
   env: Env;

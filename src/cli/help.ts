@@ -3,7 +3,7 @@ import type { Command } from '../cli/command.ts';
 import { EXIT_DESCRIPTIONS, EXIT_LABELS, EXIT_ONLY_FOR } from '../errors.ts';
 import { renderTable } from '../format/table.ts';
 import { reflow, wrapCommand, wrapUsage } from '../format/wrap.ts';
-import { DEFAULT_WIDTH } from '../tui/terminal.ts';
+import { DEFAULT_WIDTH } from '../terminal.ts';
 import { type FlagSpec, GLOBAL_FLAGS } from './args.ts';
 import { version } from '../util/version.ts';
 

@@ -1,6 +1,6 @@
 // `doctor` for a person: one line per check, ✓ / ✗ / !, with the fix indented below.
 import type { Check } from './checks.ts';
-import { marks } from '../tui/terminal.ts';
+import { marks } from '../terminal.ts';
 import { count } from '../util/plural.ts';
 
 /** `colour`: ✓ green, ✗ red, ! yellow (stdout is a terminal that wants colour). */

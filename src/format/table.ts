@@ -1,6 +1,6 @@
 // The one table layout for people to read (list, status, help): columns padded to their widest
 // cell, two spaces apart, the last column never padded and no trailing blanks.
-import { visibleLength } from '../tui/terminal.ts';
+import { visibleLength } from '../terminal.ts';
 import { wrapWords } from './wrap.ts';
 
 export interface TableOptions {

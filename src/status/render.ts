@@ -1,7 +1,7 @@
 // `ssohelper status` for a person: a table to read at a glance; the JSON form is the report itself.
 import { INIT_COMMAND } from '../config/profile.ts';
 import type { SessionStatus, StatusReport } from './report.ts';
-import { DEFAULT_WIDTH } from '../tui/terminal.ts';
+import { DEFAULT_WIDTH } from '../terminal.ts';
 import { reflow } from '../format/wrap.ts';
 import { humanDuration } from '../util/time.ts';
 import { renderTable } from '../format/table.ts';

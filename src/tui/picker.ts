@@ -5,7 +5,6 @@
 // prompt library: the whole of it is this file (about 7 KB), loaded only when a list opens.
 import type { Runtime } from '../runtime.ts';
 import { InterruptedError } from '../errors.ts';
-import type { ProfileEntry } from '../status/profiles.ts';
 import { humanDuration } from '../util/time.ts';
 
 export interface PickerRow {
@@ -18,8 +17,17 @@ export function terminalDevices(platform: NodeJS.Platform): { input: string; out
   return platform === 'win32' ? { input: 'CONIN$', output: 'CONOUT$' } : { input: '/dev/tty', output: '/dev/tty' };
 }
 
+/** What the picker needs of a profile (status/profiles.ts's ProfileEntry has it). */
+export interface PickableProfile {
+  name: string;
+  kind: string;
+  accountId: string | null;
+  roleName: string | null;
+  secondsLeft: number | null;
+}
+
 /** One row a profile: account and role for SSO, the kind otherwise, and cached time left. */
-export function pickerRows(entries: readonly ProfileEntry[]): PickerRow[] {
+export function pickerRows(entries: readonly PickableProfile[]): PickerRow[] {
   return entries
     .filter((e) => e.kind !== 'sso-session' && e.kind !== 'invalid')
     .map((e) => {
@@ -147,7 +155,7 @@ export function renderPicker(title: string, state: PickerState, rows: readonly P
  * profile to choose. Esc or Ctrl-C: InterruptedError (exit 130). `profiles` gives the rows
  * (status/profiles.ts's listProfiles), read only once a terminal is there.
  */
-export async function pickProfile(rt: Runtime, title: string, profiles: () => Promise<ProfileEntry[]>): Promise<string | undefined> {
+export async function pickProfile(rt: Runtime, title: string, profiles: () => Promise<PickableProfile[]>): Promise<string | undefined> {
   // A person sees stderr: with it redirected (scripts, tests, credential_process) nobody is there.
   if (!rt.terminal.isTty('stderr')) return undefined;
   const fs = process.getBuiltinModule('node:fs');

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { withLock } from '../../src/cache/lock.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { clock, progress, progressText } from '../../src/tui/progress.ts';
-import { PLAIN, terminal } from '../../src/tui/terminal.ts';
+import { PLAIN, terminal } from '../../src/terminal.ts';
 import { tempDir } from '../helpers/temp.ts';
 
 function runtime(options: { tty: boolean; term?: string; now?: () => number }) {

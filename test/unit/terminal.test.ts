@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { renderTable } from '../../src/format/table.ts';
 import { reflow, wrapCommand, wrapUsage, wrapWords } from '../../src/format/wrap.ts';
-import { marks, paint, terminal, type TerminalProbe, visibleLength } from '../../src/tui/terminal.ts';
+import { marks, paint, terminal, type TerminalProbe, visibleLength } from '../../src/terminal.ts';
 
 const probe = (ttys: number[], columns?: number): TerminalProbe => ({ isatty: (fd) => ttys.includes(fd), columns: () => columns });
 const longest = (text: string) => Math.max(...text.split('\n').map((l) => visibleLength(l)));

@@ -1,7 +1,7 @@
 // Terminal facts for the commands that talk to a person: which streams are terminals, how wide
 // they are, and whether colour and cursor movement are welcome. Read once, lazily (checking a
 // TTY loads node:tty, which the cached `get` must not pay for), and injectable for tests.
-import type { Env } from '../config/files.ts';
+import type { Env } from './config/files.ts';
 
 export type Stream = 'stdout' | 'stderr';
 
