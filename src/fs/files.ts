@@ -6,6 +6,7 @@ import {
   closeSync,
   constants,
   fchmodSync,
+  fchownSync,
   fstatSync,
   fsyncSync,
   lstatSync,
@@ -13,6 +14,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   realpathSync,
   renameSync,
   rmSync,
@@ -21,7 +23,7 @@ import {
   unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ConfigError, oneLine } from '../errors.ts';
 
 /** Larger than any real cache file; a bigger one is not something we or the AWS tools wrote. */
@@ -217,6 +219,12 @@ export interface WriteOptions extends ReplaceOptions {
   /** Mode of the new file; 0600 unless given. */
   mode?: number;
   /**
+   * Group of the new file, as the file it replaces had it; unset, the system's default. When
+   * the group cannot be kept, nothing is written: a silently changed group would lock its
+   * members out, or let in others.
+   */
+  gid?: number;
+  /**
    * Flush the data to the disk before the rename (fsync): for what cannot be had again (a token,
    * a config file). A cache entry that can be fetched again skips it (0.5 to 4 ms here, once
    * 200 ms); a crash may then lose the entry, and readers check every entry they read.
@@ -226,7 +234,7 @@ export interface WriteOptions extends ReplaceOptions {
 
 /** Replaces `path` with `data` so readers see the old or the new file, never half. */
 export async function writeFileAtomic(path: string, data: string, options: WriteOptions = {}): Promise<void> {
-  const { mode = 0o600, durable = true } = options;
+  const { mode = 0o600, durable = true, gid } = options;
   const dir = dirname(path);
   await ensurePrivateDir(dir);
   // Unguessable names are not needed: O_EXCL below refuses any file already there, and the
@@ -238,7 +246,8 @@ export async function writeFileAtomic(path: string, data: string, options: Write
   try {
     // O_EXCL refuses to open through a planted symlink; rename then replaces any link at `path`.
     fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
-    if (mode !== 0o600) fchmodSync(fd, mode); // after creation, so the umask cannot narrow it
+    if (gid !== undefined && fstatSync(fd).gid !== gid) keepGroup(fd, gid, path);
+    if (mode !== 0o600) fchmodSync(fd, mode); // after creation, so the umask cannot narrow it; after chown, which may clear set-id bits
     writeFileSync(fd, data, 'utf8');
     if (durable) fsyncSync(fd);
     closeSync(fd);
@@ -248,11 +257,23 @@ export async function writeFileAtomic(path: string, data: string, options: Write
     inFlight.delete(temp);
     if (fd !== undefined) closeQuietly(fd);
     rmSync(temp, { force: true });
-    throw fileError(err, path, 'file', 'write');
+    throw err instanceof ConfigError ? err : fileError(err, path, 'file', 'write');
   }
   inFlight.delete(temp);
   // Leftovers of writes killed between write and rename, in the directory we just wrote to.
   await sweepTempFiles(dir);
+}
+
+function keepGroup(fd: number, gid: number, path: string): void {
+  try {
+    fchownSync(fd, -1, gid);
+  } catch (err) {
+    throw new ConfigError(
+      `cannot keep the group (gid ${gid}) of ${path}: ${failureReason(err)}; refusing to rewrite it with another group`,
+      `you are not a member of group ${gid}: run as a member, or give the file your group first (chgrp $(id -g) ${path})`,
+      { cause: err },
+    );
+  }
 }
 
 function closeQuietly(fd: number): void {
@@ -346,27 +367,50 @@ function fileError(err: unknown, path: string, what: string, verb: string): Conf
   return new ConfigError(`cannot ${verb} ${what} ${path}: ${failureReason(err)}`, code === 'EACCES' || code === 'EPERM' ? `check its owner and mode: ls -l ${path}` : undefined, { cause: err });
 }
 
+/** The most links followed from one path, as Linux's own limit. */
+const MAX_LINK_HOPS = 40;
+
 /**
- * Rewrites a file the user owns (the AWS config) atomically, keeping its mode. A symlink (a
- * dotfiles checkout) is followed to its target, which is replaced, so the link survives, but
- * only when the target belongs to the user: never into someone else's file.
+ * Where a write to `path` lands: the path itself, or the end of its chain of symlinks, which
+ * may not exist yet (a dotfiles manager links the config before its first write).
+ */
+function linkEnd(path: string, what: string): string {
+  let current = path;
+  for (let hops = 0; hops <= MAX_LINK_HOPS; hops++) {
+    let link: Stats;
+    try {
+      link = lstatSync(current);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return current;
+      throw fileError(err, path, what, 'read');
+    }
+    if (!link.isSymbolicLink()) return hops === 0 ? current : realpathSync(current);
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  throw new ConfigError(`${what} ${path} is a chain of more than ${MAX_LINK_HOPS} symbolic links`, `check where it points: ls -l ${path}`);
+}
+
+/**
+ * Rewrites a file the user owns (the AWS config) atomically, keeping its mode and group. A
+ * symlink (a dotfiles checkout) is followed to its target, which is replaced, so the link
+ * survives, but only when the target belongs to the user: never into someone else's file. A
+ * link whose target does not exist yet gets its target created, in a directory that must be
+ * the user's as for every write (writeFileAtomic).
  */
 export async function writeUserFile(path: string, data: string, what: string): Promise<void> {
-  let target = path;
-  let mode = 0o600;
+  const target = linkEnd(path, what);
+  let keep: { mode: number; gid?: number } = { mode: 0o600 };
   try {
-    const link = lstatSync(path);
-    if (link.isSymbolicLink()) target = realpathSync(path);
     const stat = statSync(target);
     if (!stat.isFile()) throw new ConfigError(`${what} ${path} is not a regular file`, 'move it away; it should be a file');
     const uid = process.getuid?.();
     if (uid !== undefined && stat.uid !== uid) {
       throw new ConfigError(`${what} ${target} belongs to another user (uid ${stat.uid}); refusing to rewrite it`, `fix it: chown $(id -u) ${target}`);
     }
-    mode = stat.mode & 0o7777;
+    keep = { mode: stat.mode & 0o7777, ...(uid !== undefined && { gid: stat.gid }) };
   } catch (err) {
     if (err instanceof ConfigError) throw err;
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError(err, path, what, 'read');
   }
-  await writeFileAtomic(target, data, { mode });
+  await writeFileAtomic(target, data, keep);
 }

@@ -2,6 +2,8 @@
 // retry can help, and the setting that fixes it. Pure: the handler labels each error with where
 // it happened (attachContext) and this reads the label and Node's error codes.
 
+import { proxySecrets } from './proxy.ts';
+
 export interface HttpTarget {
   host: string;
   port: number;
@@ -42,23 +44,11 @@ const CONTEXT = Symbol.for('ssohelper.net');
 export function attachContext(err: unknown, context: NetContext, proxyUrl: string | undefined): unknown {
   if (typeof err !== 'object' || err === null) return err;
   const e = err as { message?: unknown; stack?: unknown; [CONTEXT]?: NetContext };
-  const secrets = proxyUrl ? secretsOf(proxyUrl) : [];
+  const secrets = proxyUrl ? proxySecrets(proxyUrl) : [];
   if (typeof e.message === 'string') e.message = scrub(e.message, secrets);
   if (typeof e.stack === 'string') e.stack = scrub(e.stack, secrets);
   e[CONTEXT] ??= context;
   return err;
-}
-
-function secretsOf(proxyUrl: string): string[] {
-  const m = /^[a-z]+:\/\/([^@/]*)@/i.exec(proxyUrl);
-  if (!m) return [];
-  const userinfo = m[1] as string;
-  const password = userinfo.includes(':') ? userinfo.slice(userinfo.indexOf(':') + 1) : '';
-  let decoded = password;
-  try {
-    decoded = decodeURIComponent(password);
-  } catch {}
-  return [userinfo, password, decoded].filter((s) => s.length > 0);
 }
 
 // Node's advice for an untrusted certificate names a flag that users of the executable cannot

@@ -8,7 +8,7 @@ import { ConfigError } from '../errors.ts';
 export interface ProxyServer {
   /** Scheme, credentials (still percent-encoded), host and port; http.ts takes Basic credentials from it. */
   url: string;
-  /** For messages and --debug: the URL with the password masked. */
+  /** For messages and --debug: the URL with all of its userinfo masked (a user name may be an API key). */
   display: string;
   /** The variable it came from, e.g. HTTPS_PROXY. */
   source: string;
@@ -48,15 +48,37 @@ export function parseProxy(raw: string, source: string): ProxyServer {
   }
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   const hostPort = `${url.hostname}${url.port ? `:${url.port}` : ''}`;
-  const userinfo = url.username || url.password ? `${decodeURIComponent(url.username)}${url.password ? ':****' : ''}@` : '';
+  const hasUserinfo = url.username !== '' || url.password !== '';
   return {
-    url: `${url.protocol}//${url.username || url.password ? `${url.username}:${url.password}@` : ''}${hostPort}`,
-    display: `${url.protocol}//${userinfo}${hostPort}`,
+    url: `${url.protocol}//${hasUserinfo ? `${url.username}:${url.password}@` : ''}${hostPort}`,
+    display: `${url.protocol}//${hasUserinfo ? '****@' : ''}${hostPort}`,
     source,
     host: url.hostname.replace(/^\[|\]$/g, ''),
     port,
-    hasCredentials: url.username !== '' || url.password !== '',
+    hasCredentials: hasUserinfo,
   };
+}
+
+/**
+ * Every form in which a proxy URL's userinfo could reach a text: whole, and user name and
+ * password each as written and percent-decoded. All of it is secret: some proxies take an API
+ * key as the user name. Longest first, so that a part never leaves the rest of a whole behind.
+ */
+export function proxySecrets(proxyUrl: string): string[] {
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^@/]*)@/i.exec(proxyUrl)?.[1];
+  if (!userinfo) return [];
+  const colon = userinfo.indexOf(':');
+  const parts = colon < 0 ? [userinfo] : [userinfo.slice(0, colon), userinfo.slice(colon + 1)];
+  const forms = [userinfo, ...parts, ...parts.map(decoded)].filter((s) => s.length > 0);
+  return [...new Set(forms)].sort((a, b) => b.length - a.length);
+}
+
+function decoded(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 /** The proxy variables in effect must be usable URLs: checked before any request is made. */

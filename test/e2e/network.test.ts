@@ -184,7 +184,7 @@ suite('proxies', () => {
     processJson(await run(['get', 'dev'], envFor(endpoint, { HTTP_PROXY: authProxy.urlWith(PROXY_USER, PROXY_PASSWORD) })));
     assert.equal(authProxy.counters.forward, 1);
     const r = await run(['get', 'dev', '--refresh'], envFor(endpoint, { HTTP_PROXY: authProxy.urlWith(PROXY_USER, 'wrong') }));
-    expectFailure(r, 6, /the proxy http:\/\/alice@corp:\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTP_PROXY\) refused the request: proxy authentication required \(HTTP 407\)/);
+    expectFailure(r, 6, /the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTP_PROXY\) refused the request: proxy authentication required \(HTTP 407\)/);
     assert.equal(authProxy.counters.rejected, 1, 'one attempt');
   });
 
@@ -193,15 +193,27 @@ suite('proxies', () => {
     const r = await run(['get', 'dev', '--debug'], env);
     processJson(r);
     assert.deepEqual(authProxy.counters.authorizations, [`Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`]);
-    assert.match(r.stderr, /via proxy http:\/\/alice@corp:\*\*\*\*@127\.0\.0\.1:\d+ \(HTTPS_PROXY\)/);
-    for (const form of [PROXY_PASSWORD, encodeURIComponent(PROXY_PASSWORD)]) assert.ok(!r.stderr.includes(form), 'password in --debug output');
+    assert.match(r.stderr, /via proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(HTTPS_PROXY\)/);
+    for (const form of [PROXY_PASSWORD, encodeURIComponent(PROXY_PASSWORD), PROXY_USER, encodeURIComponent(PROXY_USER)]) assert.ok(!r.stderr.includes(form), 'userinfo in --debug output');
+  });
+
+  test('a proxy URL with only a user name (an API key) never shows it, in --debug or in errors', async () => {
+    const key = 'APIKEY-5f2b9c0e71';
+    const rejected = await run(['get', 'dev', '--debug'], envFor(viaName(), { HTTPS_PROXY: authProxy.url.replace('://', `://${key}@`), AWS_CA_BUNDLE: ca.caFile }));
+    assert.equal(rejected.code, 6, describe(rejected));
+    assert.match(rejected.stderr, /via proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(HTTPS_PROXY\)/);
+    assert.match(rejected.stderr, /the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) refused the request/);
+    const dead = await run(['get', 'dev', '--debug'], envFor(viaName(), { HTTPS_PROXY: deadProxyUrl.replace('://', `://${key}@`), AWS_CA_BUNDLE: ca.caFile }));
+    assert.equal(dead.code, 6, describe(dead));
+    assert.match(dead.stderr, /cannot connect to the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+/);
+    for (const r of [rejected, dead]) assert.ok(!`${r.stdout}${r.stderr}`.includes(key), `the key in the output:\n${describe(r)}`);
   });
 
   test('a 407 has its own message, is not retried, and does not show the password', async () => {
     const wrong = 'not-the-password';
     const r = await run(['get', 'dev', '--debug'], envFor(viaName(), { HTTPS_PROXY: authProxy.urlWith(PROXY_USER, wrong), AWS_CA_BUNDLE: ca.caFile }));
     assert.equal(r.code, 6, describe(r));
-    assert.match(r.stderr, /the proxy http:\/\/alice@corp:\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) refused the request: proxy authentication required \(HTTP 407\)/);
+    assert.match(r.stderr, /the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) refused the request: proxy authentication required \(HTTP 407\)/);
     assert.match(r.stderr, /check the user name and password in HTTPS_PROXY/);
     assert.ok(!r.stderr.includes(wrong), 'password in output');
     assert.equal(authProxy.counters.rejected, 1, 'one attempt');

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { useEmulator } from '../helpers/fixture.ts';
 import { SESSION, SSO_REGION, START_URL, seedToken } from '../helpers/home.ts';
 import { addBulkAccounts, addCollidingAccounts, PROD_EU, PROD_EU_2 } from '../helpers/org.ts';
-import { describe, expectFailure, run } from '../helpers/run.ts';
+import { BIN, collect, describe, expectFailure, run } from '../helpers/run.ts';
+import { tempDir } from '../helpers/temp.ts';
 
 const SESSION_SECTION = `[sso-session ${SESSION}]\nsso_start_url = ${START_URL}\nsso_region = ${SSO_REGION}\nsso_registration_scopes = sso:account:access\n`;
 // The user's own text: comments, odd spacing, a hand-written profile whose name a generated
@@ -106,6 +108,71 @@ test('CRLF files stay CRLF; the mode and a symlinked config survive', async () =
   const once = text;
   await sync();
   assert.equal(readFileSync(real, 'utf8'), once);
+});
+
+const asRoot = process.getuid?.() === 0;
+const DAEMON_GID = 1; // the group `daemon` on every Linux; this user (root) is no member of it by default, but root may chown
+const NOBODY = 65534;
+
+test('the config keeps its group as well as its mode', { skip: !asRoot && 'needs root to give a file another group' }, async () => {
+  await seedToken(fx.home, fx.emu.issueSession());
+  chownSync(fx.home.configFile, -1, DAEMON_GID);
+  chmodSync(fx.home.configFile, 0o640);
+  await sync();
+  const after = statSync(fx.home.configFile);
+  assert.match(config(), /# BEGIN ssohelper sync/);
+  assert.equal(after.gid, DAEMON_GID, 'the group is kept');
+  assert.equal(after.mode & 0o777, 0o640, 'the mode is kept');
+});
+
+test('a user who cannot give the new file the config\'s group is refused, and the config is untouched', { skip: !asRoot && 'needs root to run as another user' }, async () => {
+  await seedToken(fx.home, fx.emu.issueSession());
+  chownSync(fx.home.configFile, NOBODY, DAEMON_GID);
+  chmodSync(fx.home.configFile, 0o640);
+  const owned = (dir: string): void => {
+    chownSync(dir, NOBODY, NOBODY);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) owned(path);
+      else if (path !== fx.home.configFile) chownSync(path, NOBODY, NOBODY);
+    }
+  };
+  owned(fx.home.dir);
+  const before = readFileSync(fx.home.configFile, 'utf8');
+  const r = await collect(spawn(BIN, ['sync'], { env: fx.env, uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] }));
+  expectFailure(r, 3, /cannot keep the group \(gid 1\) of .*config: permission denied; refusing to rewrite it with another group/);
+  assert.equal(readFileSync(fx.home.configFile, 'utf8'), before);
+  assert.equal(statSync(fx.home.configFile).gid, DAEMON_GID);
+  assert.deepEqual(readdirSync(join(fx.home.dir, '.aws')).filter((n) => n.endsWith('.tmp')), [], 'no temp file left');
+});
+
+test('a dangling config symlink (a dotfiles manager before its first sync) stays a link, and its target is created', async () => {
+  await seedToken(fx.home, fx.emu.issueSession());
+  const real = join(fx.home.dir, 'dotfiles', 'aws', 'config');
+  mkdirSync(dirname(real), { recursive: true, mode: 0o700 });
+  rmSync(fx.home.configFile);
+  symlinkSync('../dotfiles/aws/config', fx.home.configFile);
+  const r = await run(['init', '--start-url', START_URL, '--sso-region', SSO_REGION], fx.env);
+  assert.equal(r.code, 0, describe(r));
+  assert.ok(lstatSync(fx.home.configFile).isSymbolicLink(), 'the link is kept');
+  assert.equal(readlinkSync(fx.home.configFile), '../dotfiles/aws/config');
+  assert.ok(lstatSync(real).isFile());
+  assert.equal(statSync(real).mode & 0o777, 0o600);
+  assert.match(readFileSync(real, 'utf8'), /^\[sso-session corp\]\nsso_start_url = https:\/\/corp\.awsapps\.com\/start\n[\s\S]*# BEGIN ssohelper sync --sso-session corp/);
+});
+
+test('a dangling config symlink into a directory others can write to is refused, and nothing is created', async () => {
+  await seedToken(fx.home, fx.emu.issueSession());
+  const shared = tempDir('ssohelper-shared-');
+  chmodSync(shared, 0o1777);
+  const real = join(shared, 'config');
+  rmSync(fx.home.configFile);
+  symlinkSync(real, fx.home.configFile);
+  const r = await run(['init', '--start-url', START_URL, '--sso-region', SSO_REGION], fx.env);
+  expectFailure(r, 3, /is writable by everyone/);
+  assert.ok(lstatSync(fx.home.configFile).isSymbolicLink(), 'the link is kept');
+  assert.ok(!existsSync(real), 'nothing written there');
+  assert.deepEqual(readdirSync(shared), []);
 });
 
 test('without --prune a profile for a role that is gone is kept and reported stale; --prune removes it; --dry-run prints the diff and writes nothing', async () => {

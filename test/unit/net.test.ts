@@ -33,7 +33,8 @@ describe('proxy choice', () => {
     assert.equal(p.port, 3128);
     const withAuth = parseProxy('http://us%40er:p%40ss%3Aword@proxy.corp:8080', 'HTTPS_PROXY');
     assert.equal(withAuth.url, 'http://us%40er:p%40ss%3Aword@proxy.corp:8080');
-    assert.equal(withAuth.display, 'http://us@er:****@proxy.corp:8080');
+    assert.equal(withAuth.display, 'http://****@proxy.corp:8080');
+    assert.equal(parseProxy('http://APIKEY@proxy.corp:3128', 'HTTPS_PROXY').display, 'http://****@proxy.corp:3128', 'a user name alone may be a key');
     assert.ok(withAuth.hasCredentials);
     assert.doesNotMatch(withAuth.display, /p%40ss|p@ss/);
     assert.equal(parseProxy('http://proxy.corp', 'X').port, 80);
@@ -173,7 +174,7 @@ describe('network failures', () => {
     readTimeoutMs: 60_000,
     ...over,
   });
-  const viaProxy = { display: 'http://me:****@proxy.corp:3128', source: 'HTTPS_PROXY', hasCredentials: true };
+  const viaProxy = { display: 'http://****@proxy.corp:3128', source: 'HTTPS_PROXY', hasCredentials: true };
   const fail = (props: Record<string, unknown>, ctx: NetContext, proxyUrl?: string) =>
     describeNetworkFailure(attachContext(Object.assign(new Error(String(props.message ?? 'x')), props), ctx, proxyUrl));
 
@@ -191,7 +192,7 @@ describe('network failures', () => {
     const refused = fail({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:3128' }, context({ proxy: viaProxy }));
     assert.equal(refused?.kind, 'proxyUnreachable');
     assert.equal(refused?.retryable, false);
-    assert.match(refused?.message ?? '', /cannot connect to the proxy http:\/\/me:\*\*\*\*@proxy\.corp:3128 \(from HTTPS_PROXY\): the connection was refused/);
+    assert.match(refused?.message ?? '', /cannot connect to the proxy http:\/\/\*\*\*\*@proxy\.corp:3128 \(from HTTPS_PROXY\): the connection was refused/);
 
     const unknownProxy = fail({ code: 'ENOTFOUND' }, context({ proxy: viaProxy }));
     assert.match(unknownProxy?.message ?? '', /its host name proxy\.corp does not resolve/);
@@ -244,5 +245,11 @@ describe('network failures', () => {
     const err = Object.assign(new Error('tunnel via http://me:p%40ss@proxy.corp:3128 failed (p@ss)'), { code: 'ECONNRESET' });
     attachContext(err, context({ proxy: viaProxy }), 'http://me:p%40ss@proxy.corp:3128');
     assert.doesNotMatch(`${err.message}\n${err.stack}`, /p%40ss|p@ss/);
+  });
+
+  test('a user name alone is scrubbed too, as written and decoded', () => {
+    const err = Object.assign(new Error('tunnel via http://KEY%2F123@proxy.corp:3128 failed (KEY/123)'), { code: 'ECONNRESET' });
+    attachContext(err, context({ proxy: viaProxy }), 'http://KEY%2F123@proxy.corp:3128');
+    assert.doesNotMatch(`${err.message}\n${err.stack}`, /KEY/);
   });
 });
