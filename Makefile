@@ -43,13 +43,14 @@ DESTDIR ?=
 # means node_modules matches the lock file.
 DEPS_STAMP := node_modules/.package-lock.json
 
-.PHONY: build bundle test test-serial typecheck lint check bench demo dist test-dist test-tools clean deps aws-cli install help
+.PHONY: build bundle test test-serial typecheck lint format check bench demo dist test-dist test-tools clean deps aws-cli install help
 
 help:
 	@echo 'make build      bundle src/main.ts (dist/ssohelper.cjs) and make the single executable dist/ssohelper'
 	@echo 'make test       build (+ AWS CLI v2 if missing), then every test/**/*.test.ts with Node 24'
 	@echo '                (heavy *.serial.test.ts files last, one at a time)'
-	@echo 'make check      typecheck + lint + test'
+	@echo 'make check      typecheck + lint (biome linter and formatter, import cycles) + test'
+	@echo 'make format     format the code with biome (120 columns)'
 	@echo 'make bench      hot-path timings: ssohelper vs bare node vs AWS CLI v2 (BENCH_RUNS=40)'
 	@echo 'make demo       build, then scripts/demo.ts against the local emulator'
 	@echo 'make dist       release files in dist/release: five executables (Node 26 SEA), the npm tarball,'
@@ -102,10 +103,15 @@ test-serial: build aws-cli
 typecheck: deps
 	$(NODE) node_modules/typescript/bin/tsc -p . --noEmit
 
-# Biome, then no import cycles under src/ (scripts/import-cycles.ts).
+# Biome's linter and formatter (a file the formatter would change fails: `make format` fixes
+# it), then no import cycles under src/ (scripts/import-cycles.ts).
 lint: deps
 	$(NODE) node_modules/@biomejs/biome/bin/biome lint .
+	$(NODE) node_modules/@biomejs/biome/bin/biome format .
 	$(NODE) scripts/import-cycles.ts src
+
+format: deps
+	$(NODE) node_modules/@biomejs/biome/bin/biome format --write .
 
 check: typecheck lint test
 
