@@ -135,7 +135,11 @@ driver.on('error', (e) => {
 const driverLines = createInterface({ input: driver.stdout })[Symbol.asyncIterator]();
 
 /** Starts `n` copies at once; resolves when all have exited. Child wall times count from the first start. */
-async function runMany(argv: string[], env: Record<string, string>, n: number): Promise<{ totalNs: number; runs: RunResult[] }> {
+async function runMany(
+  argv: string[],
+  env: Record<string, string>,
+  n: number,
+): Promise<{ totalNs: number; runs: RunResult[] }> {
   driver.stdin.write(`${JSON.stringify({ argv, env, count: n })}\n`);
   const next = await driverLines.next();
   if (next.done) throw new Error(`the ${python} driver exited`);
@@ -158,7 +162,11 @@ function quantile(xs: number[], q: number): number {
 const median = (xs: number[]) => quantile(xs, 0.5);
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const ms = (ns: number) => ns / 1e6;
-const summary = (xs: number[], d = 1) => ({ median: round(median(xs), d), p10: round(quantile(xs, 0.1), d), p90: round(quantile(xs, 0.9), d) });
+const summary = (xs: number[], d = 1) => ({
+  median: round(median(xs), d),
+  p10: round(quantile(xs, 0.1), d),
+  p90: round(quantile(xs, 0.9), d),
+});
 
 // ---- fixtures
 
@@ -175,12 +183,15 @@ s.on('end', () => process.exit(0));
  * `sync` of `accounts` accounts (one role each) against a limit of 20 listing calls a second:
  * seconds, calls, throttled attempts, and the ratio of the time to calls / limit.
  */
-async function syncBench(accounts: number): Promise<{ accounts: number; seconds: number; calls: number; throttled: number; ratio: number } | null> {
+async function syncBench(
+  accounts: number,
+): Promise<{ accounts: number; seconds: number; calls: number; throttled: number; ratio: number } | null> {
   if (accounts === 0) return null;
   const limit = 20;
   const emu = await Emulator.start();
   try {
-    for (let i = 0; i < accounts; i++) emu.assign(String(100000000000 + i), 'ReadOnly', { accountName: `account-${i}` });
+    for (let i = 0; i < accounts; i++)
+      emu.assign(String(100000000000 + i), 'ReadOnly', { accountName: `account-${i}` });
     const home = join(tmp, 'sync');
     writeConfig(home);
     await writeSsoToken(home, emu.issueSession({ ttlSeconds: 8 * 3600 }));
@@ -268,7 +279,10 @@ process.stdout.write(JSON.stringify(out));
 function startupWork(): Record<string, { medianUs: number }> | null {
   const samples: Record<string, number[]> = {};
   for (let i = 0; i < startupRuns; i++) {
-    const r = spawnSync(node, ['--input-type=module', '-e', STARTUP_PROBE], { env: childEnv(hotHome, 'http://127.0.0.1:9'), encoding: 'utf8' });
+    const r = spawnSync(node, ['--input-type=module', '-e', STARTUP_PROBE], {
+      env: childEnv(hotHome, 'http://127.0.0.1:9'),
+      encoding: 'utf8',
+    });
     if (r.status !== 0) {
       note(`startup probe failed: ${r.stderr}`);
       return null;
@@ -295,7 +309,10 @@ const PHASES: Array<[string, RegExp]> = [
   ['cache written', /ms fetched .*, expires/],
 ];
 
-async function coldPhases(env: Record<string, string>, n: number): Promise<Array<{ phase: string; meanMs: number }> | null> {
+async function coldPhases(
+  env: Record<string, string>,
+  n: number,
+): Promise<Array<{ phase: string; meanMs: number }> | null> {
   const at: number[][] = PHASES.map(() => []);
   const total: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -346,7 +363,12 @@ async function main(): Promise<number> {
   const get = [exe, 'get', FIXTURE.profile];
   const promptArgv = [exe, 'prompt'];
   // A shell that `use` switched: the marker, the keys and their expiry, as the hook leaves them.
-  const promptEnv = { ...hotEnv, SSOHELPER_PROFILE: FIXTURE.profile, AWS_ACCESS_KEY_ID: 'ASIABENCH', SSOHELPER_EXPIRES: String(Math.floor(Date.now() / 1000) + 3000) };
+  const promptEnv = {
+    ...hotEnv,
+    SSOHELPER_PROFILE: FIXTURE.profile,
+    AWS_ACCESS_KEY_ID: 'ASIABENCH',
+    SSOHELPER_EXPIRES: String(Math.floor(Date.now() / 1000) + 3000),
+  };
   const awsArgv = [aws, 'configure', 'export-credentials', '--profile', FIXTURE.profile, '--format', 'process'];
   const withAws = awsRounds > 0 && existsSync(aws);
   if (awsRounds > 0 && !withAws) note(`${aws} not found: AWS CLI v2 left out (apt-get install awscli)`);
@@ -356,14 +378,17 @@ async function main(): Promise<number> {
   if (hot0.status !== 0 || !hasFixtureKey(hot0.stdout)) throw new Error(`hot get failed: ${hot0.stdout}${hot0.stderr}`);
   dropCache();
   const cold0 = await run(get, coldEnv);
-  if (cold0.status !== 0 || !hasCredentials(cold0.stdout)) throw new Error(`cold get failed: ${cold0.stdout}${cold0.stderr}`);
+  if (cold0.status !== 0 || !hasCredentials(cold0.stdout))
+    throw new Error(`cold get failed: ${cold0.stdout}${cold0.stderr}`);
   for (const env of [httpsEnv, extraEnv]) {
     dropCache(httpsHome);
     const https0 = await run(get, env);
-    if (https0.status !== 0 || !hasCredentials(https0.stdout)) throw new Error(`cold get over https failed: ${https0.stdout}${https0.stderr}`);
+    if (https0.status !== 0 || !hasCredentials(https0.stdout))
+      throw new Error(`cold get over https failed: ${https0.stdout}${https0.stderr}`);
   }
   const prompt0 = await run(promptArgv, promptEnv);
-  if (prompt0.status !== 0 || !prompt0.stdout.startsWith(`${FIXTURE.profile} `)) throw new Error(`prompt failed: ${prompt0.stdout}${prompt0.stderr}`);
+  if (prompt0.status !== 0 || !prompt0.stdout.startsWith(`${FIXTURE.profile} `))
+    throw new Error(`prompt failed: ${prompt0.stdout}${prompt0.stderr}`);
   const tls0 = await run(bareTls, { BARE_CA: ca.caFile });
   if (tls0.status !== 0) throw new Error(`the bare TLS request failed: ${tls0.stderr}`);
   if (withAws) {
@@ -375,9 +400,15 @@ async function main(): Promise<number> {
 
   const load0 = loadavg()[0]!;
   const kinds = ['floor', 'hot', 'prompt', 'cold', 'https', 'extra', 'tls', ...(withAws ? ['aws'] : [])] as const;
-  const argvOf = (k: string) => (k === 'floor' ? floor : k === 'aws' ? awsArgv : k === 'tls' ? bareTls : k === 'prompt' ? promptArgv : get);
+  const argvOf = (k: string) =>
+    k === 'floor' ? floor : k === 'aws' ? awsArgv : k === 'tls' ? bareTls : k === 'prompt' ? promptArgv : get;
   const envOf = (k: string) =>
-    ({ cold: coldEnv, https: httpsEnv, extra: extraEnv, tls: { BARE_CA: ca.caFile }, prompt: promptEnv } as Record<string, Record<string, string>>)[k] ?? hotEnv;
+    (
+      ({ cold: coldEnv, https: httpsEnv, extra: extraEnv, tls: { BARE_CA: ca.caFile }, prompt: promptEnv }) as Record<
+        string,
+        Record<string, string>
+      >
+    )[k] ?? hotEnv;
   const samples: Record<string, RunResult[]> = Object.fromEntries(kinds.map((k) => [k, []]));
   const pairs: Array<{
     hot: number;
@@ -426,7 +457,14 @@ async function main(): Promise<number> {
 
   // The herd: one cold call, herdSize cold calls at once, and herdSize bare Node starts at once
   // (what the machine needs just to start that many processes), in turn.
-  const herdRows: Array<{ single: number; herd: number; floorHerd: number; herdCpu: number; requests: number; failed: number }> = [];
+  const herdRows: Array<{
+    single: number;
+    herd: number;
+    floorHerd: number;
+    herdCpu: number;
+    requests: number;
+    failed: number;
+  }> = [];
   const herdFailures: string[] = [];
   for (let h = 0; h < herds; h++) {
     dropCache();
@@ -434,7 +472,8 @@ async function main(): Promise<number> {
     dropCache();
     const before = emulator.counters.GetRoleCredentials;
     const many = await runMany(get, coldEnv, herdSize);
-    for (const r of many.runs) if (r.status !== 0 || !hasCredentials(r.stdout)) herdFailures.push(`exit ${r.status}: ${r.stderr.trim()}`);
+    for (const r of many.runs)
+      if (r.status !== 0 || !hasCredentials(r.stdout)) herdFailures.push(`exit ${r.status}: ${r.stderr.trim()}`);
     const floors = await runMany(floor, hotEnv, herdSize);
     herdRows.push({
       single: ms(single.wallNs),
@@ -453,26 +492,49 @@ async function main(): Promise<number> {
 
   const wall = (k: string) => samples[k]!.map((r) => ms(r.wallNs));
   const rss = (k: string) => samples[k]!.map((r) => r.maxRssKb / 1024);
-  const size = (f: string) => (existsSync(join(resolve(exe, '..'), f)) ? statSync(join(resolve(exe, '..'), f)).size : null);
+  const size = (f: string) =>
+    existsSync(join(resolve(exe, '..'), f)) ? statSync(join(resolve(exe, '..'), f)).size : null;
   const report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, loadavg1m: { start: round(load0, 2), end: round(load1, 2) } },
     node: process.version,
     rounds,
-    wallMs: Object.fromEntries(kinds.map((k) => [k, { runs: samples[k]!.length, ...summary(wall(k)), min: round(Math.min(...wall(k))) }])),
-    peakRssMiB: Object.fromEntries(kinds.map((k) => [k, { median: round(median(rss(k))), max: round(Math.max(...rss(k))) }])),
+    wallMs: Object.fromEntries(
+      kinds.map((k) => [k, { runs: samples[k]!.length, ...summary(wall(k)), min: round(Math.min(...wall(k))) }]),
+    ),
+    peakRssMiB: Object.fromEntries(
+      kinds.map((k) => [k, { median: round(median(rss(k))), max: round(Math.max(...rss(k))) }]),
+    ),
     perRound: {
-      hotOverFloor: summary(pairs.map((p) => p.hot), 3),
-      promptOverFloor: summary(pairs.map((p) => p.prompt), 3),
-      promptOverFloorCpu: summary(pairs.map((p) => p.promptCpu), 3),
-      coldOverFloor: summary(pairs.map((p) => p.cold), 2),
+      hotOverFloor: summary(
+        pairs.map((p) => p.hot),
+        3,
+      ),
+      promptOverFloor: summary(
+        pairs.map((p) => p.prompt),
+        3,
+      ),
+      promptOverFloorCpu: summary(
+        pairs.map((p) => p.promptCpu),
+        3,
+      ),
+      coldOverFloor: summary(
+        pairs.map((p) => p.cold),
+        2,
+      ),
       coldMinusFloorMs: summary(pairs.map((p) => p.coldMinusFloor)),
       httpsMinusFloorMs: summary(pairs.map((p) => p.httpsMinusFloor)),
       extraMinusFloorMs: summary(pairs.map((p) => p.extraMinusFloor)),
       tlsMinusFloorMs: summary(pairs.map((p) => p.tlsMinusFloor)),
       httpsMinusTlsCpuMs: summary(pairs.map((p) => p.httpsMinusTlsCpu)),
-      hotOverFloorCpu: summary(pairs.map((p) => p.hotCpu), 3),
-      coldOverFloorCpu: summary(pairs.map((p) => p.coldCpu), 2),
+      hotOverFloorCpu: summary(
+        pairs.map((p) => p.hotCpu),
+        3,
+      ),
+      coldOverFloorCpu: summary(
+        pairs.map((p) => p.coldCpu),
+        2,
+      ),
     },
     cpuMs: Object.fromEntries(kinds.map((k) => [k, summary(samples[k]!.map((r) => r.cpuMs))])),
     coldRequestsPerCall: round(coldRequests / (rounds + 3), 2),
@@ -506,7 +568,10 @@ async function main(): Promise<number> {
     },
   };
   const ok =
-    hotConnections === 0 && !report.hotPath.fullProgramLoaded && !report.hotPath.coldScriptLoaded && herdRows.every((r) => r.failed === 0);
+    hotConnections === 0 &&
+    !report.hotPath.fullProgramLoaded &&
+    !report.hotPath.coldScriptLoaded &&
+    herdRows.every((r) => r.failed === 0);
 
   if (opts.json) {
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -542,11 +607,19 @@ async function main(): Promise<number> {
     );
   }
   for (const f of report.herd?.failures ?? []) out.push(`  herd failure: ${f}`);
-  if (sync) out.push(`sync: ${sync.accounts} accounts in ${sync.seconds} s, ${sync.calls} listing calls at 20/s (${sync.throttled} throttled attempts): ${sync.ratio} times the floor of calls / limit`);
-  if (phases) out.push(`cold call phases (--debug, so in the full program; mean of 15): ${phases.map((p) => `${p.phase} ${p.meanMs}`).join(' | ')} ms`);
+  if (sync)
+    out.push(
+      `sync: ${sync.accounts} accounts in ${sync.seconds} s, ${sync.calls} listing calls at 20/s (${sync.throttled} throttled attempts): ${sync.ratio} times the floor of calls / limit`,
+    );
+  if (phases)
+    out.push(
+      `cold call phases (--debug, so in the full program; mean of 15): ${phases.map((p) => `${p.phase} ${p.meanMs}`).join(' | ')} ms`,
+    );
   if (startup) {
     out.push(
-      `startup work (CPU time of the first call in a fresh process, from the sources, median of ${startupRuns}): ${Object.entries(startup)
+      `startup work (CPU time of the first call in a fresh process, from the sources, median of ${startupRuns}): ${Object.entries(
+        startup,
+      )
         .map(([k, v]) => `${k} ${v.medianUs} us`)
         .join(', ')}`,
     );

@@ -12,17 +12,12 @@
 // The SEA step takes seconds and ~1 GB of memory (postject), so it is skipped when its inputs
 // are the same as last time (dist/.sea-stamp).
 import { BuildError, fail, hostNode, log, root, seconds, versionString } from './lib/common.ts';
-import { bundle, checkFullBundle, } from './lib/bundle.ts';
+import { bundle, checkFullBundle } from './lib/bundle.ts';
 import { checkHotPath } from './lib/probe.ts';
 import { makeSea, smoke } from './lib/sea.ts';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  COLD_FILE,
-  FULL_FILE,
-  SDK_FILE,
-} from '../src/boot/embedded.ts';
-
+import { COLD_FILE, FULL_FILE, SDK_FILE } from '../src/boot/embedded.ts';
 
 async function main(): Promise<void> {
   const { values: opts } = parseArgs({
@@ -35,7 +30,8 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  if (process.versions.node.split('.')[0] !== '24') fail(`run this with node_modules/.bin/node (Node 24), not ${process.execPath} ${process.version}`);
+  if (process.versions.node.split('.')[0] !== '24')
+    fail(`run this with node_modules/.bin/node (Node 24), not ${process.execPath} ${process.version}`);
   const outdir = resolve(root, opts.outdir);
   const t0 = performance.now();
   const version = opts['version-string'] ?? versionString();
@@ -44,11 +40,20 @@ async function main(): Promise<void> {
   if (!opts['skip-checks']) {
     const wrapped = checkFullBundle(full, sdk);
     const builtins = checkHotPath(outdir);
-    log(`lazy: no SDK code in ${FULL_FILE}, ${wrapped} SDK modules wrapped in ${SDK_FILE}; a cached 'get' loads ${builtins.length} builtins, no package, neither ${COLD_FILE} nor ${FULL_FILE}`);
+    log(
+      `lazy: no SDK code in ${FULL_FILE}, ${wrapped} SDK modules wrapped in ${SDK_FILE}; a cached 'get' loads ${builtins.length} builtins, no package, neither ${COLD_FILE} nor ${FULL_FILE}`,
+    );
   }
   if (!opts['bundle-only']) {
     const exe = join(outdir, 'ssohelper');
-    await makeSea({ node: hostNode, baseBinary: hostNode, out: exe, scripts: { hot: hot.code, full: full.code, sdk: sdk.code, cold: cold.code }, codeCache: true, force: opts.force });
+    await makeSea({
+      node: hostNode,
+      baseBinary: hostNode,
+      out: exe,
+      scripts: { hot: hot.code, full: full.code, sdk: sdk.code, cold: cold.code },
+      codeCache: true,
+      force: opts.force,
+    });
     smoke(exe, version);
   }
   log(`done in ${seconds(t0)}`);
@@ -60,4 +65,3 @@ if (import.meta.main) {
     process.exit(1);
   });
 }
-

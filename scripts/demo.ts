@@ -22,7 +22,10 @@ const home = makeHome();
 try {
   emu.assign('111111111111', 'ReadOnly');
   await seedToken(home, emu.issueSession({ ttlSeconds: 8 * 3600, refreshable: true }));
-  appendFileSync(home.configFile, `\n[profile terraform]\ncredential_process = ${BIN} get dev\nregion = eu-central-1\n`);
+  appendFileSync(
+    home.configFile,
+    `\n[profile terraform]\ncredential_process = ${BIN} get dev\nregion = eu-central-1\n`,
+  );
   const env = cleanEnv(home.dir, emu.url);
 
   step(`A logged-in SSO session in ${home.dir} (emulator at ${emu.url})`);
@@ -34,7 +37,9 @@ try {
     const r = await run(['get', 'dev'], env);
     if (r.code !== 0) throw new Error(r.stderr);
     show('ssohelper get dev', i === 0 ? r.stdout.replace(/("SessionToken": ")(.{16})[^"]*/, '$1$2…') : '');
-    process.stdout.write(`   (${(performance.now() - t0).toFixed(0)} ms, GetRoleCredentials calls so far: ${emu.counters.GetRoleCredentials})\n`);
+    process.stdout.write(
+      `   (${(performance.now() - t0).toFixed(0)} ms, GetRoleCredentials calls so far: ${emu.counters.GetRoleCredentials})\n`,
+    );
   }
 
   step('ssohelper env: for eval in bash/zsh (and --format powershell | fish | windows-cmd)');
@@ -50,8 +55,11 @@ try {
     'print(s.client("sts").get_caller_identity()["Arn"])',
   ].join('\n');
   // Asynchronous: the emulator that answers botocore runs in this process.
-  const { stdout: arn } = await promisify(execFile)('python3', ['-c', script], { env: { ...env, AWS_CONFIG_FILE: home.configFile }, encoding: 'utf8' });
-  show('python3 -c "boto3.Session(profile_name=\'terraform\').client(\'sts\').get_caller_identity()"', arn);
+  const { stdout: arn } = await promisify(execFile)('python3', ['-c', script], {
+    env: { ...env, AWS_CONFIG_FILE: home.configFile },
+    encoding: 'utf8',
+  });
+  show("python3 -c \"boto3.Session(profile_name='terraform').client('sts').get_caller_identity()\"", arn);
   process.stdout.write("\nThe emulator's STS verified the SigV4 signature made with ssohelper's credentials.\n");
 
   step('ssohelper exec: run any command with the credentials in its environment (no shell, its exit status)');

@@ -13,7 +13,18 @@
 // that made it). The darwin executables get an ad-hoc signature (scripts/lib/machoSign.ts).
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COLD_FILE, FULL_FILE, SDK_FILE } from '../src/boot/embedded.ts';
@@ -95,7 +106,12 @@ function fail(msg: string): never {
 }
 
 function run(file: string, args: string[], options: { cwd?: string; quiet?: boolean } = {}): string {
-  const r = spawnSync(file, args, { cwd: options.cwd ?? root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(file, args, {
+    cwd: options.cwd ?? root,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (r.status !== 0) {
     process.stderr.write(`${r.stdout}${r.stderr}`);
     fail(`${file} ${args.join(' ')} exited ${r.status ?? r.signal}`);
@@ -125,9 +141,12 @@ function baseRuntime(t: Target, cacheDir: string): string {
   if (existsSync(tarball) && integrityOf(readFileSync(tarball)) !== t.integrity) rmSync(tarball);
   if (!existsSync(tarball)) {
     log(`fetch ${t.pkg}@${NODE_VERSION}`);
-    const out = run('npm', ['pack', `${t.pkg}@${NODE_VERSION}`, '--pack-destination', cacheDir, '--json', '--silent'], { quiet: true });
+    const out = run('npm', ['pack', `${t.pkg}@${NODE_VERSION}`, '--pack-destination', cacheDir, '--json', '--silent'], {
+      quiet: true,
+    });
     const reported = (JSON.parse(out) as { integrity: string }[])[0]?.integrity;
-    if (reported !== t.integrity) fail(`${t.pkg}@${NODE_VERSION}: the registry reports integrity ${reported}, pinned ${t.integrity}`);
+    if (reported !== t.integrity)
+      fail(`${t.pkg}@${NODE_VERSION}: the registry reports integrity ${reported}, pinned ${t.integrity}`);
     rmSync(unpacked, { recursive: true, force: true });
   }
   const actual = integrityOf(readFileSync(tarball));
@@ -195,12 +214,26 @@ interface PackageJson {
 function npmPackage(scripts: Scripts, work: string, out: string): string {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
   if (pkg.private) fail('package.json is private');
-  if (pkg.dependencies && Object.keys(pkg.dependencies).length > 0) fail('package.json has runtime dependencies; the bundle must hold everything');
+  if (pkg.dependencies && Object.keys(pkg.dependencies).length > 0)
+    fail('package.json has runtime dependencies; the bundle must hold everything');
   const stage = join(work, 'npm');
   rmSync(stage, { recursive: true, force: true });
   mkdirSync(join(stage, 'bin'), { recursive: true });
   const published: Record<string, unknown> = {};
-  for (const key of ['name', 'version', 'description', 'keywords', 'homepage', 'bugs', 'license', 'author', 'repository', 'bin', 'files', 'engines']) {
+  for (const key of [
+    'name',
+    'version',
+    'description',
+    'keywords',
+    'homepage',
+    'bugs',
+    'license',
+    'author',
+    'repository',
+    'bin',
+    'files',
+    'engines',
+  ]) {
     if (pkg[key] !== undefined) published[key] = pkg[key];
   }
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(published, null, 2)}\n`);
@@ -213,13 +246,20 @@ function npmPackage(scripts: Scripts, work: string, out: string): string {
   writeFileSync(join(stage, 'bin', FULL_FILE), scripts.full);
   writeFileSync(join(stage, 'bin', SDK_FILE), scripts.sdk);
   for (const f of ['README.md', 'LICENSE']) copyFileSync(join(root, f), join(stage, f));
-  const report = JSON.parse(run('npm', ['pack', '--pack-destination', out, '--json', '--silent', '--ignore-scripts'], { cwd: stage, quiet: true })) as {
+  const report = JSON.parse(
+    run('npm', ['pack', '--pack-destination', out, '--json', '--silent', '--ignore-scripts'], {
+      cwd: stage,
+      quiet: true,
+    }),
+  ) as {
     filename: string;
     unpackedSize: number;
     files: { path: string }[];
   }[];
   const info = report[0]!;
-  log(`npm: ${info.filename} (${info.files.map((f) => f.path).join(', ')}; ${(info.unpackedSize / 1024 / 1024).toFixed(2)} MiB unpacked)`);
+  log(
+    `npm: ${info.filename} (${info.files.map((f) => f.path).join(', ')}; ${(info.unpackedSize / 1024 / 1024).toFixed(2)} MiB unpacked)`,
+  );
   return join(out, info.filename);
 }
 
@@ -238,7 +278,11 @@ export function fillTemplate(template: string, values: Record<string, string>): 
 
 /** Template values from SHA256SUMS: VERSION, URL_BASE, and SHA256_<TARGET> per executable. */
 export function templateValues(sums: string, version: string, urlBase: string): Record<string, string> {
-  const values: Record<string, string> = { VERSION: version, URL_BASE: urlBase.replaceAll('@VERSION@', version), NODE_VERSION };
+  const values: Record<string, string> = {
+    VERSION: version,
+    URL_BASE: urlBase.replaceAll('@VERSION@', version),
+    NODE_VERSION,
+  };
   for (const line of sums.trim().split('\n')) {
     const [hash, name] = line.split(/\s+\*?/);
     const t = TARGETS.find((x) => x.file === name);
@@ -253,7 +297,11 @@ async function main(): Promise<void> {
       out: { type: 'string', default: 'dist/release' },
       only: { type: 'string' },
       // Where the release files will be downloaded from; @VERSION@ is replaced.
-      'url-base': { type: 'string', default: process.env.SSOHELPER_RELEASE_URL ?? 'https://github.com/ssohelper/ssohelper/releases/download/v@VERSION@' },
+      'url-base': {
+        type: 'string',
+        default:
+          process.env.SSOHELPER_RELEASE_URL ?? 'https://github.com/ssohelper/ssohelper/releases/download/v@VERSION@',
+      },
     },
     strict: true,
   });
@@ -263,7 +311,8 @@ async function main(): Promise<void> {
   const cacheDir = resolve(root, 'dist/.runtimes');
   const only = opts.only?.split(',');
   const targets = TARGETS.filter((t) => !only || only.includes(t.name));
-  if (only && targets.length !== only.length) fail(`--only: known targets are ${TARGETS.map((t) => t.name).join(', ')}`);
+  if (only && targets.length !== only.length)
+    fail(`--only: known targets are ${TARGETS.map((t) => t.name).join(', ')}`);
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
 
   rmSync(work, { recursive: true, force: true });
@@ -276,7 +325,12 @@ async function main(): Promise<void> {
 
   // The same bundles as the local build, with the same checks, versioned as the release.
   const bundles = await bundle(work, pkg.version);
-  const scripts: Scripts = { hot: bundles.hot.code, full: bundles.full.code, sdk: bundles.sdk.code, cold: bundles.cold.code };
+  const scripts: Scripts = {
+    hot: bundles.hot.code,
+    full: bundles.full.code,
+    sdk: bundles.sdk.code,
+    cold: bundles.cold.code,
+  };
   checkFullBundle(bundles.full, bundles.sdk);
   checkHotPath(work);
 
@@ -293,7 +347,9 @@ async function main(): Promise<void> {
     chmodSync(final, 0o755);
     rmSync(exe);
     files.push(final);
-    log(`${t.file}: ${(statSync(final).size / 1024 / 1024).toFixed(1)} MiB in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+    log(
+      `${t.file}: ${(statSync(final).size / 1024 / 1024).toFixed(1)} MiB in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+    );
   }
   // The one executable that runs here: the release version, the full program from its cache.
   const linux = files.find((f) => f.endsWith('ssohelper-linux-x64'));
@@ -308,11 +364,16 @@ async function main(): Promise<void> {
     mkdirSync(packaging, { recursive: true });
     for (const name of readdirSync(join(root, 'packaging'))) {
       if (!name.endsWith('.in')) continue;
-      writeFileSync(join(packaging, name.slice(0, -3)), fillTemplate(readFileSync(join(root, 'packaging', name), 'utf8'), values));
+      writeFileSync(
+        join(packaging, name.slice(0, -3)),
+        fillTemplate(readFileSync(join(root, 'packaging', name), 'utf8'), values),
+      );
     }
     log(`packaging: ${relative(root, packaging)}/`);
   }
-  log(`${relative(root, out)}: ${files.length} files + SHA256SUMS in ${((performance.now() - t0) / 1000).toFixed(1)} s (Node ${NODE_VERSION})`);
+  log(
+    `${relative(root, out)}: ${files.length} files + SHA256SUMS in ${((performance.now() - t0) / 1000).toFixed(1)} s (Node ${NODE_VERSION})`,
+  );
 }
 
 if (import.meta.main) await main();

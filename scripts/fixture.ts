@@ -60,7 +60,17 @@ export function hasFixtureKey(stdout: string): boolean {
 }
 
 /** An SSO login for the fixture's session, as `aws sso login` would have written it. */
-export async function writeSsoToken(home: string, t: { accessToken: string; expiresAt: Date; clientId?: string; clientSecret?: string; registrationExpiresAt?: Date; refreshToken?: string }): Promise<void> {
+export async function writeSsoToken(
+  home: string,
+  t: {
+    accessToken: string;
+    expiresAt: Date;
+    clientId?: string;
+    clientSecret?: string;
+    registrationExpiresAt?: Date;
+    refreshToken?: string;
+  },
+): Promise<void> {
   await writeToken(tokenCachePath(join(home, '.aws/sso/cache'), FIXTURE.session), {
     startUrl: FIXTURE.startUrl,
     region: FIXTURE.region,

@@ -14,7 +14,6 @@ import { sources } from './lib/sources.ts';
 const root = resolve(import.meta.dirname, '..');
 const dir = resolve(root, process.argv[2] ?? 'src');
 
-
 // `import x, { y } from '…'`, `export { y } from '…'`, `export * from '…'`, `import '…'`,
 // `import('…')`; the clause is kept to tell type-only imports apart.
 const STATIC = /^\s*(import|export)\s+([^'";]*?)\s*from\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]/gm;
@@ -24,7 +23,10 @@ function typeOnly(keyword: string, clause: string): boolean {
   if (/^type\s/.test(clause)) return true;
   const braces = /^\{([^}]*)\}$/.exec(clause.trim());
   if (!braces || keyword === 'export') return false;
-  const names = (braces[1] as string).split(',').map((n) => n.trim()).filter(Boolean);
+  const names = (braces[1] as string)
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
   return names.length > 0 && names.every((n) => n.startsWith('type '));
 }
 
@@ -33,7 +35,9 @@ export function importGraph(files: string[]): Map<string, string[]> {
   const graph = new Map<string, string[]>();
   for (const file of files) {
     // Comments could hold example imports; strip them first (strings rarely look like imports).
-    const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+    const text = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '');
     const targets = new Set<string>();
     for (const m of text.matchAll(STATIC)) {
       const spec = m[3] ?? m[4];
@@ -41,7 +45,10 @@ export function importGraph(files: string[]): Map<string, string[]> {
       targets.add(resolve(dirname(file), spec));
     }
     for (const m of text.matchAll(DYNAMIC)) if (m[1]?.startsWith('.')) targets.add(resolve(dirname(file), m[1]));
-    graph.set(file, [...targets].filter((t) => files.includes(t)));
+    graph.set(
+      file,
+      [...targets].filter((t) => files.includes(t)),
+    );
   }
   return graph;
 }
@@ -123,11 +130,15 @@ if (import.meta.main) {
   const roomCycles = cycles(rooms);
   const show = (f: string) => relative(root, f);
   if (found.length === 0 && roomCycles.length === 0) {
-    process.stdout.write(`import-cycles: ${graph.size} modules in ${rooms.size} folders under ${show(dir)}, no import cycle between modules or folders\n`);
+    process.stdout.write(
+      `import-cycles: ${graph.size} modules in ${rooms.size} folders under ${show(dir)}, no import cycle between modules or folders\n`,
+    );
   } else {
     for (const c of found) process.stderr.write(`import cycle: ${loop(graph, c).map(show).join(' -> ')}\n`);
     for (const c of roomCycles) process.stderr.write(`folder cycle: ${loop(rooms, c).join(' -> ')}\n`);
-    process.stderr.write(`import-cycles: ${found.length + roomCycles.length} cycle(s); break them (move the shared part into a leaf module, or down a floor)\n`);
+    process.stderr.write(
+      `import-cycles: ${found.length + roomCycles.length} cycle(s); break them (move the shared part into a leaf module, or down a floor)\n`,
+    );
     process.exit(1);
   }
 }

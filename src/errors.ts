@@ -26,7 +26,10 @@ export const EXIT_DESCRIPTIONS: ReadonlyArray<readonly [number, string]> = [
   [EXIT.ok, 'success'],
   [EXIT.internal, 'internal error (a bug: please report it with --debug output)'],
   [EXIT.usage, 'usage error: unknown command, flag or bad flag value'],
-  [EXIT.config, 'configuration error: profile, sso-session or a local file is missing or invalid, or a credential_process loops'],
+  [
+    EXIT.config,
+    'configuration error: profile, sso-session or a local file is missing or invalid, or a credential_process loops',
+  ],
   [EXIT.loginRequired, 'login required: the SSO session is missing, expired or revoked'],
   [EXIT.accessDenied, 'access denied: no access to that account or role'],
   [EXIT.service, 'service or network error, including throttling that outlasted the retries'],
@@ -154,9 +157,10 @@ export function describeFailure(err: unknown, debug: boolean): { exitCode: numbe
   }
   const message = err instanceof Error ? err.message : String(err);
   let text = `ssohelper: internal error: ${oneLine(message)}\n`;
-  text += debug && err instanceof Error && err.stack
-    ? `${err.stack}\n`
-    : '  run again with --debug for details, and please report it\n';
+  text +=
+    debug && err instanceof Error && err.stack
+      ? `${err.stack}\n`
+      : '  run again with --debug for details, and please report it\n';
   return { exitCode: EXIT.internal, text };
 }
 

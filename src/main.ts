@@ -14,8 +14,14 @@ import { didYouMean } from './util/suggest.ts';
 import { type Stream, terminal } from './terminal.ts';
 
 function unknownCommand(name: string): UsageError {
-  const guess = didYouMean(name, COMMANDS.map((c) => c.name));
-  return new UsageError(`unknown command "${name}"${guess ? `: ${guess}` : ''}`, `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`);
+  const guess = didYouMean(
+    name,
+    COMMANDS.map((c) => c.name),
+  );
+  return new UsageError(
+    `unknown command "${name}"${guess ? `: ${guess}` : ''}`,
+    `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`,
+  );
 }
 
 function helpWidth(stream: Stream): number {
@@ -41,7 +47,11 @@ async function main(argv: string[]): Promise<number> {
     }
     const command = findCommand(first);
     if (!command) {
-      if (first.startsWith('-')) throw new UsageError(`expected a command before ${first}`, `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`);
+      if (first.startsWith('-'))
+        throw new UsageError(
+          `expected a command before ${first}`,
+          `commands: ${COMMANDS.map((c) => c.name).join(', ')} (see: ssohelper --help)`,
+        );
       throw unknownCommand(first);
     }
     const args = parseCommandArgs(rest, command.flags, command.maxPositionals, command.name, command.optionsEndAt);
@@ -74,7 +84,8 @@ async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const { exitCode, text } = describeFailure(err, debug);
     write(STDERR, text);
-    if (exitCode === EXIT.config && process.env.SSOHELPER_PROCESS_CHAIN !== undefined) write(STDOUT, CHAIN_CONFIG_FAILURE);
+    if (exitCode === EXIT.config && process.env.SSOHELPER_PROCESS_CHAIN !== undefined)
+      write(STDOUT, CHAIN_CONFIG_FAILURE);
     return exitCode;
   }
 }

@@ -62,7 +62,9 @@ export function createRuntime(options: {
     paths: awsPaths(options.env, platform),
     now: options.now ?? Date.now,
     debugEnabled: options.debug,
-    debug: options.debug ? (message) => options.stderr(`ssohelper[debug] +${Date.now() - start}ms ${message}\n`) : () => undefined,
+    debug: options.debug
+      ? (message) => options.stderr(`ssohelper[debug] +${Date.now() - start}ms ${message}\n`)
+      : () => undefined,
     stderr: options.stderr,
     stdout: options.stdout ?? (() => undefined),
     get interactive() {
@@ -103,7 +105,9 @@ const SETTINGS = {
   SSOHELPER_USE_SYSTEM_CA: { kind: 'switch' },
 } as const;
 
-type SecondsName = { [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K]['kind'] extends 'seconds' ? K : never }[keyof typeof SETTINGS];
+type SecondsName = {
+  [K in keyof typeof SETTINGS]: (typeof SETTINGS)[K]['kind'] extends 'seconds' ? K : never;
+}[keyof typeof SETTINGS];
 type SwitchName = Exclude<keyof typeof SETTINGS, SecondsName>;
 
 /**
@@ -138,7 +142,11 @@ function secondsFrom(env: Env, name: SecondsName): number {
   const raw = env[name]?.trim();
   if (!raw) return defaultMs;
   const seconds = Number(raw);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new UsageError(`${name}="${raw}" is not a positive number of seconds`, `unset it to use the default of ${defaultMs / 1000}`);
+  if (!Number.isFinite(seconds) || seconds <= 0)
+    throw new UsageError(
+      `${name}="${raw}" is not a positive number of seconds`,
+      `unset it to use the default of ${defaultMs / 1000}`,
+    );
   return seconds * 1000;
 }
 

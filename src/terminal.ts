@@ -58,7 +58,12 @@ export function terminal(env: Env, probe: TerminalProbe = realProbe()): Terminal
 }
 
 /** A terminal that is no terminal: pipes everywhere, 80 columns, no escape codes. */
-export const PLAIN: Terminal = { isTty: () => false, width: () => DEFAULT_WIDTH, fancy: () => false, colour: () => false };
+export const PLAIN: Terminal = {
+  isTty: () => false,
+  width: () => DEFAULT_WIDTH,
+  fancy: () => false,
+  colour: () => false,
+};
 
 const CODES = { green: 32, red: 31, yellow: 33, bold: 1, dim: 2 } as const;
 export type Style = keyof typeof CODES;

@@ -1,10 +1,8 @@
 // The four bundles (esbuild): the plugins that keep the hot and cold scripts small and turn
 // import() into the right kind of load, and the check that the full bundle holds no SDK code.
 import { FULL_ENTRY, HOT_ENTRY, fail, log, mib, root, seconds, writeIfChanged } from './common.ts';
-import {
-  mkdirSync,
-} from 'node:fs';
-import { dirname, join, relative, } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import {
   COLD_ENTRIES,
@@ -16,13 +14,15 @@ import {
   SHARED_MODULES,
 } from '../../src/boot/embedded.ts';
 
-
 export const HANDOVER_MODULE = join(root, 'src/boot/handover.ts');
 
 /** A relative or absolute import's target, repo-relative; undefined for a builtin or a package. */
 export function targetOf(args: { path: string; importer: string; resolveDir: string }): string | undefined {
   if (!args.path.startsWith('.') && !args.path.startsWith('/')) return undefined;
-  return relative(root, args.path.startsWith('/') ? args.path : join(args.resolveDir || dirname(args.importer), args.path));
+  return relative(
+    root,
+    args.path.startsWith('/') ? args.path : join(args.resolveDir || dirname(args.importer), args.path),
+  );
 }
 
 /**
@@ -31,7 +31,10 @@ export function targetOf(args: { path: string; importer: string; resolveDir: str
  * (`inside`, cold script only) stays; every other one becomes a call to handover(): the code
  * behind it lives only in the full bundle, which redoes the whole run.
  */
-export function dynamicImportPlugin(cold: { entries: string[]; shared: string[] } | undefined, inside: Set<string> | undefined): Plugin {
+export function dynamicImportPlugin(
+  cold: { entries: string[]; shared: string[] } | undefined,
+  inside: Set<string> | undefined,
+): Plugin {
   return {
     name: 'dynamic-imports',
     setup(b) {
@@ -90,7 +93,13 @@ export const sdkChunkPlugin: Plugin = {
   setup(b) {
     b.onResolve({ filter: /^@(aws-sdk|smithy|aws-crypto)\// }, (args) => {
       if (args.kind !== 'dynamic-import' || !SDK_PACKAGES.includes(args.path)) {
-        return { errors: [{ text: `${args.path} (from ${relative(root, args.importer)}): the full program may only import() the SDK packages in SDK_PACKAGES (src/boot/embedded.ts)` }] };
+        return {
+          errors: [
+            {
+              text: `${args.path} (from ${relative(root, args.importer)}): the full program may only import() the SDK packages in SDK_PACKAGES (src/boot/embedded.ts)`,
+            },
+          ],
+        };
       }
       return { path: args.path, namespace: 'sdk-chunk' };
     });
@@ -104,7 +113,10 @@ export const sdkChunkPlugin: Plugin = {
 
 /** The SDK bundle's entry: each package behind a getter, so that loading one runs only its code. */
 export function sdkEntry(): string {
-  return SDK_PACKAGES.map((p) => `Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => require(${JSON.stringify(p)}) });`).join('\n');
+  return SDK_PACKAGES.map(
+    (p) =>
+      `Object.defineProperty(exports, ${JSON.stringify(p)}, { enumerable: true, get: () => require(${JSON.stringify(p)}) });`,
+  ).join('\n');
 }
 
 export interface Bundle {
@@ -114,10 +126,18 @@ export interface Bundle {
 }
 
 /** One bundle; with `write` false only its metafile and code are wanted, nothing is written. */
-export async function esbuild(entry: string | { contents: string; name: string }, outfile: string, version: string, plugins: Plugin[], write = true): Promise<Bundle> {
+export async function esbuild(
+  entry: string | { contents: string; name: string },
+  outfile: string,
+  version: string,
+  plugins: Plugin[],
+  write = true,
+): Promise<Bundle> {
   const t0 = performance.now();
   const result = await build({
-    ...(typeof entry === 'string' ? { entryPoints: [join(root, entry)] } : { stdin: { contents: entry.contents, resolveDir: root, sourcefile: entry.name, loader: 'js' as const } }),
+    ...(typeof entry === 'string'
+      ? { entryPoints: [join(root, entry)] }
+      : { stdin: { contents: entry.contents, resolveDir: root, sourcefile: entry.name, loader: 'js' as const } }),
     outfile,
     bundle: true,
     platform: 'node',
@@ -149,7 +169,9 @@ export async function esbuild(entry: string | { contents: string; name: string }
   if (!write) return { path: outfile, code: out.text, metafile: result.metafile };
   const changed = writeIfChanged(outfile, out.contents);
   writeIfChanged(outfile.replace(/\.cjs$/, '.meta.json'), JSON.stringify(result.metafile));
-  log(`bundle: ${relative(root, outfile)} ${mib(out.contents.length)} in ${seconds(t0)}${changed ? '' : ' (unchanged)'}`);
+  log(
+    `bundle: ${relative(root, outfile)} ${mib(out.contents.length)} in ${seconds(t0)}${changed ? '' : ' (unchanged)'}`,
+  );
   return { path: outfile, code: out.text, metafile: result.metafile };
 }
 
@@ -163,21 +185,41 @@ export function bundledInputs(metafile: Metafile): string[] {
 }
 
 /** The four bundles into outdir; target-independent. Fails if the hot or cold one holds any package. */
-export async function bundle(outdir: string, version: string): Promise<{ hot: Bundle; full: Bundle; sdk: Bundle; cold: Bundle }> {
+export async function bundle(
+  outdir: string,
+  version: string,
+): Promise<{ hot: Bundle; full: Bundle; sdk: Bundle; cold: Bundle }> {
   mkdirSync(outdir, { recursive: true });
   // First what the hot bundle holds when every import() hands over: the modules it shares.
-  const alone = await esbuild(HOT_ENTRY, join(outdir, HOT_FILE), version, [dynamicImportPlugin(undefined, undefined)], false);
+  const alone = await esbuild(
+    HOT_ENTRY,
+    join(outdir, HOT_FILE),
+    version,
+    [dynamicImportPlugin(undefined, undefined)],
+    false,
+  );
   const hotModules = new Set(bundledInputs(alone.metafile).filter((p) => p.startsWith('src/')));
   const misplaced = COLD_ENTRIES.filter((m) => hotModules.has(m));
-  if (misplaced.length > 0) fail(`the hot bundle imports ${misplaced.join(', ')} statically; a COLD_ENTRIES module must be reached only by import()`);
+  if (misplaced.length > 0)
+    fail(
+      `the hot bundle imports ${misplaced.join(', ')} statically; a COLD_ENTRIES module must be reached only by import()`,
+    );
   const coldEntry = `${COLD_ENTRIES.map((m, i) => `import * as m${i} from ${JSON.stringify(`./${m}`)};`).join('\n')}\nmodule.exports = { ${COLD_ENTRIES.map((m, i) => `${JSON.stringify(m)}: m${i}`).join(', ')} };`;
   const [cold, full, sdk] = await Promise.all([
-    esbuild({ contents: coldEntry, name: 'cold-entry.js' }, join(outdir, COLD_FILE), version, [sharedPlugin(hotModules), dynamicImportPlugin(undefined, new Set(COLD_ENTRIES))]),
+    esbuild({ contents: coldEntry, name: 'cold-entry.js' }, join(outdir, COLD_FILE), version, [
+      sharedPlugin(hotModules),
+      dynamicImportPlugin(undefined, new Set(COLD_ENTRIES)),
+    ]),
     esbuild(FULL_ENTRY, join(outdir, FULL_FILE), version, [sdkChunkPlugin]),
     esbuild({ contents: sdkEntry(), name: 'sdk-entry.js' }, join(outdir, SDK_FILE), version, []),
   ]);
-  const shared = Object.keys(cold.metafile.inputs).filter((p) => p.startsWith('shared:')).map((p) => p.slice('shared:'.length)).sort();
-  const hot = await esbuild(HOT_ENTRY, join(outdir, HOT_FILE), version, [dynamicImportPlugin({ entries: COLD_ENTRIES, shared }, undefined)]);
+  const shared = Object.keys(cold.metafile.inputs)
+    .filter((p) => p.startsWith('shared:'))
+    .map((p) => p.slice('shared:'.length))
+    .sort();
+  const hot = await esbuild(HOT_ENTRY, join(outdir, HOT_FILE), version, [
+    dynamicImportPlugin({ entries: COLD_ENTRIES, shared }, undefined),
+  ]);
   const leaked = bundledInputs(hot.metafile).filter((p) => p.startsWith('src/') && !hotModules.has(p));
   if (leaked.length > 0) fail(`cold modules ended up in the hot bundle: ${leaked.join(', ')}`);
   for (const [name, b, hint] of [
@@ -198,7 +240,8 @@ export const SDK_INPUT = /node_modules\/(@aws-sdk|@smithy|@aws-crypto)\//;
  */
 export function checkFullBundle(full: Bundle, sdk: Bundle): number {
   const inFull = bundledInputs(full.metafile).filter((p) => SDK_INPUT.test(p));
-  if (inFull.length > 0) fail(`${FULL_FILE} holds SDK code; it belongs in ${SDK_FILE}:\n  ${inFull.slice(0, 10).join('\n  ')}`);
+  if (inFull.length > 0)
+    fail(`${FULL_FILE} holds SDK code; it belongs in ${SDK_FILE}:\n  ${inFull.slice(0, 10).join('\n  ')}`);
   const sdkInputs = bundledInputs(sdk.metafile).filter((p) => SDK_INPUT.test(p));
   const unwrapped = sdkInputs.filter((p) => !sdk.code.includes(`${JSON.stringify(p)}(`));
   if (sdkInputs.length === 0 || unwrapped.length > 0) {
@@ -206,4 +249,3 @@ export function checkFullBundle(full: Bundle, sdk: Bundle): number {
   }
   return sdkInputs.length;
 }
-

@@ -1,27 +1,13 @@
 // V8 code caches for the embedded scripts, trained by running each on what it serves.
 import { fail } from './common.ts';
-import { spawn, } from 'node:child_process';
-import {
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, } from 'node:path';
-import {
-  COLD_FILE,
-  type EMBEDDED,
-  FULL_FILE,
-  HOT_FILE,
-  SDK_FILE,
-  wrapScript,
-} from '../../src/boot/embedded.ts';
+import { join } from 'node:path';
+import { COLD_FILE, type EMBEDDED, FULL_FILE, HOT_FILE, SDK_FILE, wrapScript } from '../../src/boot/embedded.ts';
 import { FIXTURE, roleCacheFile, writeConfig, writeSsoToken } from '../fixture.ts';
 import { tempDir } from './temp.ts';
-
 
 const TRAINER = join(import.meta.dirname, 'trainers', 'hot.cjs');
 
@@ -49,18 +35,38 @@ export async function trainedCodeCache(
   const out = join(dir, `${filename}.cache`);
   writeFileSync(src, wrapScript(code));
   const what = `${filename} (${runs === 'compile' ? runs : runs.map((r) => r.join(' ')).join('; ')})`;
-  return runTrainer(node, TRAINER, { ...env, TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: filename, TRAIN_DIR: dir, TRAIN_ARGS: runs === 'compile' ? runs : JSON.stringify(runs) }, out, what);
+  return runTrainer(
+    node,
+    TRAINER,
+    {
+      ...env,
+      TRAIN_SOURCE: src,
+      TRAIN_OUT: out,
+      TRAIN_FILENAME: filename,
+      TRAIN_DIR: dir,
+      TRAIN_ARGS: runs === 'compile' ? runs : JSON.stringify(runs),
+    },
+    out,
+    what,
+  );
 }
 
 /** Runs a trainer program in a child `node` (async: the stub server here must answer it) and reads the cache it wrote. */
 /** Runs a trainer program file (scripts/lib/trainers/) in `node`; the cache it wrote. */
-export async function runTrainer(node: string, program: string, env: Record<string, string>, out: string, what: string): Promise<Buffer> {
+export async function runTrainer(
+  node: string,
+  program: string,
+  env: Record<string, string>,
+  out: string,
+  what: string,
+): Promise<Buffer> {
   const child = spawn(node, [program], { env: { ...env, PATH: '/nonexistent' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const status = await new Promise<number | null>((ok) => child.on('close', ok));
-  if (status !== 0 || !existsSync(out)) fail(`the code-cache training run of ${what} failed with exit ${status}:\n${output}`);
+  if (status !== 0 || !existsSync(out))
+    fail(`the code-cache training run of ${what} failed with exit ${status}:\n${output}`);
   return readFileSync(out);
 }
 
@@ -74,7 +80,13 @@ export type Scripts = Record<keyof typeof EMBEDDED, string>;
  */
 const COLD_TRAINER = join(import.meta.dirname, 'trainers', 'cold.cjs');
 
-export async function trainedColdCache(node: string, scripts: Scripts, work: string, args: string[], env: Record<string, string>): Promise<Buffer> {
+export async function trainedColdCache(
+  node: string,
+  scripts: Scripts,
+  work: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<Buffer> {
   const dir = join(work, 'cold-training');
   mkdirSync(dir, { recursive: true });
   const hot = join(dir, HOT_FILE);
@@ -84,7 +96,15 @@ export async function trainedColdCache(node: string, scripts: Scripts, work: str
   writeFileSync(hot, scripts.hot);
   writeFileSync(cold, scripts.cold);
   writeFileSync(src, wrapScript(scripts.cold));
-  const trainerEnv = { ...env, TRAIN_HOT: hot, TRAIN_COLD: cold, TRAIN_SOURCE: src, TRAIN_OUT: out, TRAIN_FILENAME: COLD_FILE, TRAIN_ARGS: JSON.stringify(args) };
+  const trainerEnv = {
+    ...env,
+    TRAIN_HOT: hot,
+    TRAIN_COLD: cold,
+    TRAIN_SOURCE: src,
+    TRAIN_OUT: out,
+    TRAIN_FILENAME: COLD_FILE,
+    TRAIN_ARGS: JSON.stringify(args),
+  };
   return runTrainer(node, COLD_TRAINER, trainerEnv, out, `${COLD_FILE} (${args.join(' ')})`);
 }
 
@@ -124,7 +144,9 @@ export async function codeCaches(node: string, scripts: Scripts, work: string): 
     rmSync(roleCacheFile(home));
     // A first get (the hot bundle's part of it: the miss, the write, the output), then a cached
     // one from the entry it wrote.
-    const hot = await trainedCodeCache(node, scripts.hot, HOT_FILE, work, [get, get], env, { [COLD_FILE]: scripts.cold });
+    const hot = await trainedCodeCache(node, scripts.hot, HOT_FILE, work, [get, get], env, {
+      [COLD_FILE]: scripts.cold,
+    });
     const sdk = await trainedCodeCache(node, scripts.sdk, SDK_FILE, work, 'compile', {});
     return { hot, full, sdk, cold };
   } finally {
@@ -132,4 +154,3 @@ export async function codeCaches(node: string, scripts: Scripts, work: string): 
     rmSync(home, { recursive: true, force: true });
   }
 }
-

@@ -1,21 +1,9 @@
 // What every build step shares: where the tree is, the Node that runs the steps, messages, and
 // writes that leave no half-written file.
-import { execFileSync, } from 'node:child_process';
-import {
-  existsSync,
-  readFileSync,
-  realpathSync,
-  renameSync,
-  writeFileSync,
-} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, realpathSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import {
-  COLD_FILE,
-  FULL_FILE,
-  HOT_FILE,
-  SDK_FILE,
-} from '../../src/boot/embedded.ts';
-
+import { COLD_FILE, FULL_FILE, HOT_FILE, SDK_FILE } from '../../src/boot/embedded.ts';
 
 export const root = resolve(import.meta.dirname, '..', '..');
 export const SENTINEL_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
@@ -75,5 +63,3 @@ export function writeIfChanged(path: string, data: string | Uint8Array): boolean
   writeAtomic(path, next);
   return true;
 }
-
-

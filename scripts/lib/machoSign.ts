@@ -82,7 +82,8 @@ function parse(file: Buffer): Layout {
     if (at + 8 > 32 + sizeofcmds) throw new MachOError(`load command ${i} runs past sizeofcmds`);
     const cmd = file.readUInt32LE(at);
     const cmdsize = file.readUInt32LE(at + 4);
-    if (cmdsize < 8 || cmdsize % 8 !== 0 || at + cmdsize > 32 + sizeofcmds) throw new MachOError(`load command ${i} has a bad size ${cmdsize}`);
+    if (cmdsize < 8 || cmdsize % 8 !== 0 || at + cmdsize > 32 + sizeofcmds)
+      throw new MachOError(`load command ${i} has a bad size ${cmdsize}`);
     if (cmd === LC_SEGMENT_64) {
       const name = file.toString('latin1', at + 8, at + 24).replace(/\0.*$/s, '');
       const fileoff = Number(file.readBigUInt64LE(at + 40));
@@ -95,7 +96,8 @@ function parse(file: Buffer): Layout {
         const size = Number(file.readBigUInt64LE(sect + 40));
         // Zero-fill sections (bss) have an offset but no bytes in the file.
         const type = file.readUInt32LE(sect + 64) & 0xff;
-        if (offset > 0 && size > 0 && type !== 0x1 && type !== 0xc && type !== 0x12) firstDataOffset = Math.min(firstDataOffset, offset);
+        if (offset > 0 && size > 0 && type !== 0x1 && type !== 0xc && type !== 0x12)
+          firstDataOffset = Math.min(firstDataOffset, offset);
       }
     } else if (cmd === LC_CODE_SIGNATURE) {
       codeSignature = { cmdOffset: at, dataoff: file.readUInt32LE(at + 8), datasize: file.readUInt32LE(at + 12) };
@@ -124,7 +126,11 @@ function emptyRequirements(): Buffer {
 export function pageHashes(bytes: Buffer, codeLimit: number): Buffer[] {
   const hashes: Buffer[] = [];
   for (let off = 0; off < codeLimit; off += PAGE_SIZE) {
-    hashes.push(createHash('sha256').update(bytes.subarray(off, Math.min(off + PAGE_SIZE, codeLimit))).digest());
+    hashes.push(
+      createHash('sha256')
+        .update(bytes.subarray(off, Math.min(off + PAGE_SIZE, codeLimit)))
+        .digest(),
+    );
   }
   return hashes;
 }
@@ -146,9 +152,11 @@ export function adhocSign(input: Buffer, identifier: string): Buffer {
   let codeLimit: number;
   if (layout.codeSignature) {
     codeLimit = layout.codeSignature.dataoff;
-    if (codeLimit < linkedit.fileoff || codeLimit > input.length) throw new MachOError('the existing signature lies outside __LINKEDIT');
+    if (codeLimit < linkedit.fileoff || codeLimit > input.length)
+      throw new MachOError('the existing signature lies outside __LINKEDIT');
   } else {
-    if (linkeditEnd !== input.length) throw new MachOError(`__LINKEDIT ends at ${linkeditEnd}, not at the end of the file (${input.length})`);
+    if (linkeditEnd !== input.length)
+      throw new MachOError(`__LINKEDIT ends at ${linkeditEnd}, not at the end of the file (${input.length})`);
     codeLimit = align(linkeditEnd, 16);
   }
 
@@ -158,8 +166,10 @@ export function adhocSign(input: Buffer, identifier: string): Buffer {
   let sigCmd = layout.codeSignature?.cmdOffset;
   if (sigCmd === undefined) {
     sigCmd = 32 + layout.sizeofcmds;
-    if (sigCmd + 16 > layout.firstDataOffset) throw new MachOError('no room after the load commands for LC_CODE_SIGNATURE');
-    if (!out.subarray(sigCmd, sigCmd + 16).equals(Buffer.alloc(16))) throw new MachOError('the space after the load commands is not free');
+    if (sigCmd + 16 > layout.firstDataOffset)
+      throw new MachOError('no room after the load commands for LC_CODE_SIGNATURE');
+    if (!out.subarray(sigCmd, sigCmd + 16).equals(Buffer.alloc(16)))
+      throw new MachOError('the space after the load commands is not free');
     out.writeUInt32LE(LC_CODE_SIGNATURE, sigCmd);
     out.writeUInt32LE(16, sigCmd + 4);
     out.writeUInt32LE(layout.ncmds + 1, 16);
@@ -209,7 +219,10 @@ export function adhocSign(input: Buffer, identifier: string): Buffer {
   cd.writeBigUInt64BE(BigInt(text.filesize), 72); // execSegLimit
   cd.writeBigUInt64BE(BigInt(layout.filetype === MH_EXECUTE ? CS_EXECSEG_MAIN_BINARY : 0), 80);
   ident.copy(cd, identOffset);
-  createHash('sha256').update(requirements).digest().copy(cd, hashOffset - CSSLOT_REQUIREMENTS * HASH_SIZE);
+  createHash('sha256')
+    .update(requirements)
+    .digest()
+    .copy(cd, hashOffset - CSSLOT_REQUIREMENTS * HASH_SIZE);
   pageHashes(out, codeLimit).forEach((h, i) => {
     h.copy(cd, hashOffset + i * HASH_SIZE);
   });

@@ -61,8 +61,13 @@ export function withChecksum(file: Buffer): Buffer {
 export function stripSignature(file: Buffer): Buffer {
   const info = peInfo(file);
   if (info.security.size === 0) return Buffer.from(file);
-  if (info.security.offset + info.security.size !== file.length) throw new PeError('the certificate table is not at the end of the file');
+  if (info.security.offset + info.security.size !== file.length)
+    throw new PeError('the certificate table is not at the end of the file');
   const out = Buffer.from(file.subarray(0, info.security.offset));
-  out.fill(0, info.optionalHeader + 112 + SECURITY_DIRECTORY * 8, info.optionalHeader + 112 + SECURITY_DIRECTORY * 8 + 8);
+  out.fill(
+    0,
+    info.optionalHeader + 112 + SECURITY_DIRECTORY * 8,
+    info.optionalHeader + 112 + SECURITY_DIRECTORY * 8 + 8,
+  );
   return withChecksum(out);
 }

@@ -1,6 +1,6 @@
 // The single executable: the SEA blob, injection into the base binary, and the smoke check.
 import { SEA_MAIN_ENTRY, SENTINEL_FUSE, fail, log, mib, root, seconds, writeAtomic } from './common.ts';
-import { type Scripts, codeCaches, } from './codeCache.ts';
+import { type Scripts, codeCaches } from './codeCache.ts';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -16,12 +16,9 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { build, } from 'esbuild';
-import {
-  EMBEDDED,
-} from '../../src/boot/embedded.ts';
+import { build } from 'esbuild';
+import { EMBEDDED } from '../../src/boot/embedded.ts';
 import { tempDir } from './temp.ts';
-
 
 /** The SEA's main script (src/boot/seaMain.ts): a few lines that run the hot bundle asset. */
 export async function seaMainCode(): Promise<string> {
@@ -74,7 +71,9 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
     .update(readFileSync(join(root, 'scripts/build.ts')))
     .update(readFileSync(join(root, 'src/boot/embedded.ts')))
     .update(JSON.stringify({ settings, postject: o.postjectArgs ?? [] }))
-    .update(`${o.node}\0${stat(o.node).size}\0${stat(o.node).mtimeMs}\0${o.baseBinary}\0${stat(o.baseBinary).size}\0${stat(o.baseBinary).mtimeMs}`)
+    .update(
+      `${o.node}\0${stat(o.node).size}\0${stat(o.node).mtimeMs}\0${o.baseBinary}\0${stat(o.baseBinary).size}\0${stat(o.baseBinary).mtimeMs}`,
+    )
     .digest('hex');
   const stampPath = `${o.out}.sea-stamp`;
   if (!o.force && existsSync(o.out) && existsSync(stampPath) && readFileSync(stampPath, 'utf8') === stamp) {
@@ -90,7 +89,8 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
   // Leftovers of builds killed outright (SIGKILL, power loss) are ~250 MB each.
   for (const name of readdirSync(outdir)) {
     const p = join(outdir, name);
-    if (name.startsWith('.sea-') && Date.now() - statSync(p).mtimeMs > 3600_000) rmSync(p, { recursive: true, force: true });
+    if (name.startsWith('.sea-') && Date.now() - statSync(p).mtimeMs > 3600_000)
+      rmSync(p, { recursive: true, force: true });
   }
   // Removed on every way out: here when done or failed, by tempDir at exit or on a signal.
   const work = tempDir('.sea-', outdir);
@@ -125,7 +125,15 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
     const tBlob = performance.now();
     copyFileSync(o.baseBinary, exe);
     chmodSync(exe, 0o755);
-    run(o.node, [join(root, 'node_modules/postject/dist/cli.js'), exe, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SENTINEL_FUSE, ...(o.postjectArgs ?? [])]);
+    run(o.node, [
+      join(root, 'node_modules/postject/dist/cli.js'),
+      exe,
+      'NODE_SEA_BLOB',
+      blob,
+      '--sentinel-fuse',
+      SENTINEL_FUSE,
+      ...(o.postjectArgs ?? []),
+    ]);
     // postject flips the fuse from :0 to :1; unflipped, the binary would start as plain node.
     if (!readFileSync(exe).includes(`${SENTINEL_FUSE}:1`)) fail('postject did not flip the SEA fuse');
     // Copied once more before it is put in place. postject writes the whole file in one large
@@ -139,7 +147,9 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
     renameSync(final, o.out);
     writeAtomic(stampPath, stamp);
     const blobSecs = ((tBlob - t0) / 1000).toFixed(2);
-    log(`sea: ${relative(root, o.out)} ${mib(statSync(o.out).size)} in ${seconds(t0)} (blob ${blobSecs} s, base ${relative(root, o.baseBinary) || o.baseBinary})`);
+    log(
+      `sea: ${relative(root, o.out)} ${mib(statSync(o.out).size)} in ${seconds(t0)} (blob ${blobSecs} s, base ${relative(root, o.baseBinary) || o.baseBinary})`,
+    );
     return true;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -148,16 +158,23 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
 
 /** The built executable on this machine: version, and the full program from its code cache. */
 export function smoke(exe: string, version: string): void {
-  const r = spawnSync(exe, ['--version'], { encoding: 'utf8', env: { PATH: '/nonexistent', SSOHELPER_DEBUG: '1' }, timeout: 30_000 });
+  const r = spawnSync(exe, ['--version'], {
+    encoding: 'utf8',
+    env: { PATH: '/nonexistent', SSOHELPER_DEBUG: '1' },
+    timeout: 30_000,
+  });
   if (r.status !== 0 || !r.stdout.includes(version)) {
-    fail(`'${relative(root, exe)} --version' exited ${r.status ?? r.signal} and printed ${JSON.stringify(r.stdout.trim())}; expected ${version}\n${r.stderr}`);
+    fail(
+      `'${relative(root, exe)} --version' exited ${r.status ?? r.signal} and printed ${JSON.stringify(r.stdout.trim())}; expected ${version}\n${r.stderr}`,
+    );
   }
   // The hot entry reports how both bundles were loaded when debugging.
   const how = /hot script loaded from (.*)/.exec(r.stderr)?.[1] ?? 'unknown';
-  if (how !== 'asset+cache, full program from asset+cache') fail(`'${relative(root, exe)} --version': hot script loaded from ${how}, expected both from asset+cache`);
+  if (how !== 'asset+cache, full program from asset+cache')
+    fail(`'${relative(root, exe)} --version': hot script loaded from ${how}, expected both from asset+cache`);
   // And the full program compiles the other two to see whether their caches are taken.
   const others = /ssohelper\[debug\] (cold script from .*)/.exec(r.stderr)?.[1] ?? 'unknown';
-  if (others !== 'cold script from asset+cache, SDK from asset+cache') fail(`'${relative(root, exe)} --version': ${others}, expected both from asset+cache`);
+  if (others !== 'cold script from asset+cache, SDK from asset+cache')
+    fail(`'${relative(root, exe)} --version': ${others}, expected both from asset+cache`);
   log(`smoke: ${relative(root, exe)} --version -> ${r.stdout.trim()} (hot script loaded from ${how}; ${others})`);
 }
-

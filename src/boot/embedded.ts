@@ -37,7 +37,14 @@ export const SDK_PACKAGES = ['@aws-sdk/client-sso-oidc', '@aws-sdk/client-sts'];
  * from a script of their own, so a cached answer neither reads nor compiles them. A token
  * refresh, a login or a role chain still hands over (the SDK, the browser, STS).
  */
-export const COLD_ENTRIES = ['src/credentials/refill.ts', 'src/credentials/fetch.ts', 'src/net/http.ts', 'src/net/settings.ts', 'src/net/trust.ts', 'src/net/proxy.ts'];
+export const COLD_ENTRIES = [
+  'src/credentials/refill.ts',
+  'src/credentials/fetch.ts',
+  'src/net/http.ts',
+  'src/net/settings.ts',
+  'src/net/trust.ts',
+  'src/net/proxy.ts',
+];
 
 /** Where the hot bundle hands its modules to the cold script (scripts/build.ts, sharedPlugin). */
 export const SHARED_MODULES = 'ssohelper.sharedModules';
@@ -74,10 +81,16 @@ function compileEmbedded(s: EmbeddedScript): { script: import('node:vm').Script;
     // Built without code caches (a base binary for another platform): V8 compiles from source.
   }
   const script = new vm.Script(wrapScript(sea.getAsset(s.asset, 'utf8')), { filename: s.file, cachedData });
-  return { script, loadedFrom: !cachedData ? 'asset' : script.cachedDataRejected ? 'asset, cache rejected' : 'asset+cache' };
+  return {
+    script,
+    loadedFrom: !cachedData ? 'asset' : script.cachedDataRejected ? 'asset, cache rejected' : 'asset+cache',
+  };
 }
 
-function loadEmbedded(s: EmbeddedScript, require: (id: string) => unknown): { loadedFrom: LoadedFrom; exports: unknown } {
+function loadEmbedded(
+  s: EmbeddedScript,
+  require: (id: string) => unknown,
+): { loadedFrom: LoadedFrom; exports: unknown } {
   const { script, loadedFrom } = compileEmbedded(s);
   const module = { exports: {} };
   script.runInThisContext()(module.exports, require, module, s.file, '.');

@@ -73,9 +73,13 @@ hotAnswer(argv, debug).then(
     }
     try {
       const how = runFullProgram();
-      if (debug) write(STDERR, `ssohelper[debug] hot script loaded from ${hotLoadedFrom()}, full program from ${how}\n`);
+      if (debug)
+        write(STDERR, `ssohelper[debug] hot script loaded from ${hotLoadedFrom()}, full program from ${how}\n`);
     } catch (err) {
-      write(STDERR, `ssohelper: this installation is broken: cannot load the full program (${(err as Error).message}); reinstall it\n`);
+      write(
+        STDERR,
+        `ssohelper: this installation is broken: cannot load the full program (${(err as Error).message}); reinstall it\n`,
+      );
       process.exit(EXIT.internal);
     }
   },

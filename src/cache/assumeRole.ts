@@ -31,7 +31,8 @@ export interface AssumedRole extends RoleCredentials {
 /** botocore's cache-key inputs for a role profile: web identity sends fewer arguments. */
 export function roleCacheArgs(plan: { kind: 'assumeRole' | 'webIdentity'; role: AssumeRoleSettings }): AssumeRoleArgs {
   const { roleArn, roleSessionName, externalId, durationSeconds, mfa } = plan.role;
-  if (plan.kind === 'webIdentity') return { roleArn, roleSessionName, externalId: undefined, durationSeconds: undefined };
+  if (plan.kind === 'webIdentity')
+    return { roleArn, roleSessionName, externalId: undefined, durationSeconds: undefined };
   return { roleArn, roleSessionName, externalId, durationSeconds, serialNumber: mfa?.serial };
 }
 
@@ -79,7 +80,11 @@ export function parseAssumedRole(text: string): AssumedRole | undefined {
   // Older AWS CLIs do not record AccountId; the ARN has it.
   const credentials = parseCachedCredentials(doc?.Credentials, /^arn:[^:]+:sts::(\d{12}):/.exec(arn)?.[1] ?? '');
   if (!credentials) return undefined;
-  return { ...credentials, assumedRoleArn: arn, assumedRoleId: typeof user?.AssumedRoleId === 'string' ? user.AssumedRoleId : '' };
+  return {
+    ...credentials,
+    assumedRoleArn: arn,
+    assumedRoleId: typeof user?.AssumedRoleId === 'string' ? user.AssumedRoleId : '',
+  };
 }
 
 export async function readAssumedRole(path: string, warn: Warn): Promise<AssumedRole | undefined> {

@@ -96,7 +96,8 @@ export async function withLock<T>(
           );
         }
         if (attempt === 0) rt.debug(`waiting for lock ${name}`);
-        if (!stopNotice && rt.now() - waitStarted >= QUIET_WAIT_MS && rt.terminal.fancy('stderr')) stopNotice = await waitNotice(rt, what, waitStarted);
+        if (!stopNotice && rt.now() - waitStarted >= QUIET_WAIT_MS && rt.terminal.fancy('stderr'))
+          stopNotice = await waitNotice(rt, what, waitStarted);
         await new Promise((r) => setTimeout(r, 5 + Math.random() * Math.min(250, 20 * 1.5 ** attempt)));
         const done = await whileWaiting?.();
         if (done !== undefined) {

@@ -52,19 +52,35 @@ export function parseLoginSession(text: string): LoginSession | undefined {
   const expiration = parseTimestamp(t.expiresAt);
   const { accountId } = t;
   if (
-    !expiration || !isSafeCredentialValue(t.accessKeyId) || !isSafeCredentialValue(t.secretAccessKey) || !isSafeCredentialValue(t.sessionToken) ||
-    typeof accountId !== 'string' || !ACCOUNT.test(accountId)
+    !expiration ||
+    !isSafeCredentialValue(t.accessKeyId) ||
+    !isSafeCredentialValue(t.secretAccessKey) ||
+    !isSafeCredentialValue(t.sessionToken) ||
+    typeof accountId !== 'string' ||
+    !ACCOUNT.test(accountId)
   ) {
     return undefined;
   }
   const { clientId, refreshToken, dpopKey, signInRegion } = doc;
-  if (typeof clientId !== 'string' || !OPAQUE.test(clientId) || typeof refreshToken !== 'string' || !OPAQUE.test(refreshToken)) return undefined;
+  if (
+    typeof clientId !== 'string' ||
+    !OPAQUE.test(clientId) ||
+    typeof refreshToken !== 'string' ||
+    !OPAQUE.test(refreshToken)
+  )
+    return undefined;
   if (typeof dpopKey !== 'string' || !PEM.test(dpopKey)) return undefined;
   // The SDKs ignore an empty or non-string signInRegion; a malformed one must not reach a host name.
   const region = typeof signInRegion === 'string' && signInRegion !== '' ? signInRegion : undefined;
   if (region !== undefined && !REGION.test(region)) return undefined;
   return {
-    credentials: { accessKeyId: t.accessKeyId, secretAccessKey: t.secretAccessKey, sessionToken: t.sessionToken, expiration, accountId },
+    credentials: {
+      accessKeyId: t.accessKeyId,
+      secretAccessKey: t.secretAccessKey,
+      sessionToken: t.sessionToken,
+      expiration,
+      accountId,
+    },
     clientId,
     refreshToken,
     dpopKey,

@@ -46,7 +46,11 @@ export async function noteLostRefresh(stateDir: string, tokenHash: string, deadR
 }
 
 /** Whether `refreshToken` (the one in the token file) is known to have been used up. */
-export async function isLostRefresh(stateDir: string, tokenHash: string, refreshToken: string | undefined): Promise<boolean> {
+export async function isLostRefresh(
+  stateDir: string,
+  tokenHash: string,
+  refreshToken: string | undefined,
+): Promise<boolean> {
   if (!refreshToken) return false;
   const text = await readTextFile(lostPath(stateDir, tokenHash), 'ssohelper state file').catch(() => undefined);
   return text?.trim() === sha1Hex(refreshToken);

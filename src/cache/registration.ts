@@ -33,7 +33,13 @@ export type RegistrationKind = 'pkce' | 'device';
 export const REGISTRATION_RENEW_WINDOW_MS = 15 * 60_000;
 
 export function registrationCacheKey(k: RegistrationKey): string {
-  const args = { tool: 'botocore', startUrl: k.startUrl, region: k.ssoRegion, scopes: k.scopes, session_name: k.sessionName };
+  const args = {
+    tool: 'botocore',
+    startUrl: k.startUrl,
+    region: k.ssoRegion,
+    scopes: k.scopes,
+    session_name: k.sessionName,
+  };
   return sha1Hex(pyDumps(args, { sortKeys: true }));
 }
 
@@ -56,8 +62,21 @@ export function parseRegistration(text: string): Registration | undefined {
   const o = parseJsonObject(text);
   if (!o) return undefined;
   const expiresAt = parseTimestamp(o.expiresAt);
-  if (typeof o.clientId !== 'string' || !o.clientId || typeof o.clientSecret !== 'string' || !o.clientSecret || !expiresAt) return undefined;
-  return { clientId: o.clientId, clientSecret: o.clientSecret, expiresAt, scopes: stringList(o.scopes), grantTypes: stringList(o.grantTypes) };
+  if (
+    typeof o.clientId !== 'string' ||
+    !o.clientId ||
+    typeof o.clientSecret !== 'string' ||
+    !o.clientSecret ||
+    !expiresAt
+  )
+    return undefined;
+  return {
+    clientId: o.clientId,
+    clientSecret: o.clientSecret,
+    expiresAt,
+    scopes: stringList(o.scopes),
+    grantTypes: stringList(o.grantTypes),
+  };
 }
 
 function stringList(v: unknown): string[] | undefined {
@@ -78,7 +97,12 @@ export async function writeRegistration(path: string, r: Registration): Promise<
  * (a PKCE client must have the authorization_code grant, a device-flow client must not, as the
  * AWS CLI decides), and registered with the scopes we are about to ask for.
  */
-export function registrationFits(r: Registration, kind: RegistrationKind, wantedScopes: readonly string[] | undefined, now: number): boolean {
+export function registrationFits(
+  r: Registration,
+  kind: RegistrationKind,
+  wantedScopes: readonly string[] | undefined,
+  now: number,
+): boolean {
   if (r.expiresAt.getTime() - now < REGISTRATION_RENEW_WINDOW_MS) return false;
   const forPkce = r.grantTypes?.includes('authorization_code') ?? false;
   if ((kind === 'pkce') !== forPkce) return false;

@@ -60,7 +60,12 @@ export function parseCachedCredentials(value: unknown, accountId: string): RoleC
   const c = value as Record<string, unknown> | undefined;
   if (!c || typeof c !== 'object' || Array.isArray(c)) return undefined;
   const expiration = parseTimestamp(c.Expiration);
-  if (!expiration || !isSafeCredentialValue(c.AccessKeyId) || !isSafeCredentialValue(c.SecretAccessKey) || !isSafeCredentialValue(c.SessionToken)) {
+  if (
+    !expiration ||
+    !isSafeCredentialValue(c.AccessKeyId) ||
+    !isSafeCredentialValue(c.SecretAccessKey) ||
+    !isSafeCredentialValue(c.SessionToken)
+  ) {
     return undefined;
   }
   return {

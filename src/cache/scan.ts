@@ -85,7 +85,12 @@ export function knownSessions(config: AwsConfig): Map<string, KnownSession> {
     if (entry) entry.profiles.push(profile);
     else {
       const region = section.get('sso_region');
-      known.set(hash, { sessionName: undefined, startUrl, region: typeof region === 'string' ? region : undefined, profiles: [profile] });
+      known.set(hash, {
+        sessionName: undefined,
+        startUrl,
+        region: typeof region === 'string' ? region : undefined,
+        profiles: [profile],
+      });
     }
   }
   return known;
@@ -112,7 +117,14 @@ export function knownRoles(config: AwsConfig, env: Env): Map<string, KnownRole> 
     const hash = roleCacheKey(p);
     const entry = known.get(hash);
     if (entry) entry.profiles.push(name);
-    else known.set(hash, { profiles: [name], accountId: p.accountId, roleName: p.roleName, sessionName: p.sessionName, startUrl: p.startUrl });
+    else
+      known.set(hash, {
+        profiles: [name],
+        accountId: p.accountId,
+        roleName: p.roleName,
+        sessionName: p.sessionName,
+        startUrl: p.startUrl,
+      });
   }
   return known;
 }

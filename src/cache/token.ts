@@ -19,8 +19,16 @@ export interface SsoToken {
   extra: Record<string, unknown>;
 }
 
-const KNOWN = ['startUrl', 'region', 'accessToken', 'expiresAt', 'clientId', 'clientSecret', 'registrationExpiresAt', 'refreshToken'];
-
+const KNOWN = [
+  'startUrl',
+  'region',
+  'accessToken',
+  'expiresAt',
+  'clientId',
+  'clientSecret',
+  'registrationExpiresAt',
+  'refreshToken',
+];
 
 /** New-style sessions key by session name, legacy profiles by the exact start URL string. */
 export function tokenCacheKey(session: { sessionName: string | undefined; startUrl: string }): string {
@@ -106,7 +114,10 @@ export async function writeToken(path: string, token: SsoToken): Promise<void> {
 /** A token can be refreshed when it carries a refresh token and a live client registration. */
 export function isRefreshable(token: SsoToken, now: number): boolean {
   return Boolean(
-    token.refreshToken && token.clientId && token.clientSecret &&
-      token.registrationExpiresAt && token.registrationExpiresAt.getTime() > now,
+    token.refreshToken &&
+      token.clientId &&
+      token.clientSecret &&
+      token.registrationExpiresAt &&
+      token.registrationExpiresAt.getTime() > now,
   );
 }

@@ -37,7 +37,13 @@ export const GLOBAL_FLAGS: FlagSpec[] = [
  * (Node 24.21, first call in a fresh process) against 0.01 ms for this loop, on a path of about
  * 30 ms; it also lacks what exec needs (options end at the command) and did-you-mean.
  */
-export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositionals: number, command: string, optionsEndAt?: OptionsEnd): ParsedArgs {
+export function parseCommandArgs(
+  argv: string[],
+  flags: FlagSpec[],
+  maxPositionals: number,
+  command: string,
+  optionsEndAt?: OptionsEnd,
+): ParsedArgs {
   const specs = [...flags, ...GLOBAL_FLAGS];
   const result: ParsedArgs = { flags: {}, positionals: [] };
   const fail = (message: string): never => {
@@ -64,9 +70,16 @@ export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositiona
     const name = long ? arg.slice(2, eq < 0 ? undefined : eq) : arg.slice(1);
     const spec = specs.find((f) => (long ? f.name === name : f.short === name));
     if (!spec) {
-      const guess = long ? didYouMean(name, specs.map((f) => f.name)) : undefined;
+      const guess = long
+        ? didYouMean(
+            name,
+            specs.map((f) => f.name),
+          )
+        : undefined;
       const meant = guess ? undefined : flagMeant(long ? `--${name}` : arg, specs);
-      fail(`unknown option ${long ? `--${name}` : arg}${guess ? `: ${guess.replace(/"([^"]+)"/g, '"--$1"')}` : meant ? `: use ${meant}` : ''}`);
+      fail(
+        `unknown option ${long ? `--${name}` : arg}${guess ? `: ${guess.replace(/"([^"]+)"/g, '"--$1"')}` : meant ? `: use ${meant}` : ''}`,
+      );
     }
     const flag = spec as FlagSpec;
     if (flag.type === 'boolean') {
@@ -82,7 +95,9 @@ export function parseCommandArgs(argv: string[], flags: FlagSpec[], maxPositiona
       }
       if (flag.values && !flag.values.includes(value)) {
         const meant = flag.meant?.[value.toLowerCase()];
-        const hint = meant ? `for ${value}, use --${flag.name} ${meant} (see: ssohelper ${command} --help)` : `see: ssohelper ${command} --help`;
+        const hint = meant
+          ? `for ${value}, use --${flag.name} ${meant} (see: ssohelper ${command} --help)`
+          : `see: ssohelper ${command} --help`;
         throw new UsageError(`${command}: unknown ${flag.name} "${value}"; choose ${choices(flag.values)}`, hint);
       }
       result.flags[flag.name] = value;
@@ -102,7 +117,8 @@ function choices(values: readonly string[]): string {
  * spelling this command has for the same thing, if it has one.
  */
 function flagMeant(given: string, specs: FlagSpec[]): string | undefined {
-  const has = (name: string, value?: string) => specs.some((f) => f.name === name && (value === undefined || !f.values || f.values.includes(value)));
+  const has = (name: string, value?: string) =>
+    specs.some((f) => f.name === name && (value === undefined || !f.values || f.values.includes(value)));
   const candidates: Record<string, string[]> = {
     '--json': ['--output json', '--format process'],
     '-o': ['--output', '--format'],

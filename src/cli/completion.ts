@@ -30,7 +30,8 @@ function takesProfile(command: Command): boolean {
 
 function valuesFor(flag: FlagSpec, command: Command, sources: CompletionSources): Promise<Candidate[]> | Candidate[] {
   if (flag.values) return flag.values.map((v) => ({ value: v, description: '' }));
-  const names = (list: Promise<string[]>, what: string) => list.then((ns) => ns.map((n) => ({ value: n, description: what })));
+  const names = (list: Promise<string[]>, what: string) =>
+    list.then((ns) => ns.map((n) => ({ value: n, description: what })));
   if (flag.name === 'profile') return names(sources.profiles(), 'profile');
   // `init --sso-session` names a new session: nothing to offer.
   if (flag.name === 'sso-session' && command.name !== 'init') return names(sources.ssoSessions(), 'sso-session');
@@ -41,7 +42,12 @@ function valuesFor(flag: FlagSpec, command: Command, sources: CompletionSources)
  * Candidates for `current`, the word under the cursor, after `words` (the words between the
  * program name and the cursor). Only candidates starting with `current` are returned.
  */
-export async function complete(commands: readonly Command[], typed: readonly string[], typedCurrent: string, sources: CompletionSources): Promise<Candidate[]> {
+export async function complete(
+  commands: readonly Command[],
+  typed: readonly string[],
+  typedCurrent: string,
+  sources: CompletionSources,
+): Promise<Candidate[]> {
   // bash splits `--format=p` at the "=" (COMP_WORDBREAKS) into `--format`, `=`, `p`: read that
   // as the flag followed by its value. With the cursor right after the "=", the "=" is the word
   // bash replaces, so the candidates keep it in front.
@@ -78,12 +84,17 @@ export async function complete(commands: readonly Command[], typed: readonly str
     return values.map((c) => ({ ...c, value: prefix + c.value })).filter((c) => c.value.startsWith(current));
   }
   const previous = words[words.length - 1] ?? '';
-  const pending = previous.startsWith('--') && !previous.includes('=') ? flags.find((f) => f.name === previous.slice(2)) : undefined;
+  const pending =
+    previous.startsWith('--') && !previous.includes('=') ? flags.find((f) => f.name === previous.slice(2)) : undefined;
   if (pending?.type === 'string') return matching(await valuesFor(pending, command, sources));
 
   if (current.startsWith('-')) {
     const used = new Set(words.filter((w) => w.startsWith('--')).map((w) => w.slice(2).split('=')[0]));
-    return matching(flags.filter((f) => !used.has(f.name) || f.name === 'help').map((f) => ({ value: `--${f.name}`, description: f.description })));
+    return matching(
+      flags
+        .filter((f) => !used.has(f.name) || f.name === 'help')
+        .map((f) => ({ value: `--${f.name}`, description: f.description })),
+    );
   }
   // Positionals so far: words after the command that are neither flags nor flag values.
   let positionals = 0;
@@ -96,7 +107,8 @@ export async function complete(commands: readonly Command[], typed: readonly str
       positionals++;
     }
   }
-  if (positionals === 0 && takesProfile(command)) return matching(await valuesFor({ name: 'profile', type: 'string', description: '' }, command, sources));
+  if (positionals === 0 && takesProfile(command))
+    return matching(await valuesFor({ name: 'profile', type: 'string', description: '' }, command, sources));
   return [];
 }
 
@@ -106,7 +118,8 @@ export function renderCandidates(shell: Shell, candidates: readonly Candidate[])
   return candidates
     .map((c) => {
       if (shell === 'bash') return clean(c.value);
-      if (shell === 'zsh') return `${clean(c.value).replace(/\\/g, '\\\\').replace(/:/g, '\\:')}:${clean(c.description)}`;
+      if (shell === 'zsh')
+        return `${clean(c.value).replace(/\\/g, '\\\\').replace(/:/g, '\\:')}:${clean(c.description)}`;
       return c.description ? `${clean(c.value)}\t${clean(c.description)}` : clean(c.value);
     })
     .map((line) => `${line}\n`)

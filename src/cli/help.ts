@@ -7,12 +7,14 @@ import { DEFAULT_WIDTH } from '../terminal.ts';
 import { type FlagSpec, GLOBAL_FLAGS } from './args.ts';
 import { version } from '../util/version.ts';
 
-
 const ENVIRONMENT: ReadonlyArray<readonly [string, string]> = [
   ['AWS_PROFILE, AWS_DEFAULT_PROFILE', 'profile used when none is given'],
   ['AWS_CONFIG_FILE', 'config file (default ~/.aws/config)'],
   ['AWS_SHARED_CREDENTIALS_FILE', 'credentials file (default ~/.aws/credentials)'],
-  ['AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL', 'endpoint overrides, as in the AWS CLI'],
+  [
+    'AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL',
+    'endpoint overrides, as in the AWS CLI',
+  ],
   ['AWS_ENDPOINT_URL_SIGNIN', 'sign-in federation endpoint used by console'],
   ['AWS_IGNORE_CONFIGURED_ENDPOINT_URLS', 'true: ignore all endpoint overrides'],
   ['AWS_REGION, AWS_DEFAULT_REGION, AWS_STS_REGIONAL_ENDPOINTS', 'where role chains call STS'],
@@ -48,7 +50,10 @@ function table(rows: ReadonlyArray<readonly [string, string]>, width: number): s
 }
 
 function flagRows(flags: FlagSpec[]): Array<[string, string]> {
-  return flags.map((f) => [`${f.short ? `-${f.short}, ` : ''}--${f.name}${f.valueName ? ` ${f.valueName}` : ''}`, f.description]);
+  return flags.map((f) => [
+    `${f.short ? `-${f.short}, ` : ''}--${f.name}${f.valueName ? ` ${f.valueName}` : ''}`,
+    f.description,
+  ]);
 }
 
 /** Every line within `width` columns: the terminal's, or 80 for a pipe or a file. */
@@ -59,9 +64,15 @@ export function mainHelp(commands: readonly Command[], width = DEFAULT_WIDTH): s
     'Usage: ssohelper COMMAND [options]',
     '',
     'Commands:',
-    table(commands.map((c) => [c.name, c.summary]), width),
+    table(
+      commands.map((c) => [c.name, c.summary]),
+      width,
+    ),
     '',
-    reflow('Getting started: one command writes the sso-session, logs in and adds a profile for every account and role (ssohelper sync keeps them current); on a terminal it asks for what you leave out:', width),
+    reflow(
+      'Getting started: one command writes the sso-session, logs in and adds a profile for every account and role (ssohelper sync keeps them current); on a terminal it asks for what you leave out:',
+      width,
+    ),
     ...wrapCommand('ssohelper init --start-url https://my-org.awsapps.com/start --sso-region eu-west-1', width),
     '',
     'A minimal ~/.aws/config, if you would rather write it yourself:',
@@ -71,7 +82,10 @@ export function mainHelp(commands: readonly Command[], width = DEFAULT_WIDTH): s
     table([...flagRows(GLOBAL_FLAGS), ['--version', 'print the version']], width),
     '',
     'Exit codes:',
-    table(EXIT_DESCRIPTIONS.map(([code, text]) => [String(code), text]), width),
+    table(
+      EXIT_DESCRIPTIONS.map(([code, text]) => [String(code), text]),
+      width,
+    ),
     '',
     'Environment:',
     table(ENVIRONMENT, width),
@@ -100,7 +114,9 @@ export function commandHelp(command: Command, width = DEFAULT_WIDTH): string {
 
 /** The codes `command` can end with, from the one table in errors.ts. */
 export function exitCodesOf(command: string): string[] {
-  return EXIT_DESCRIPTIONS.filter(([code]) => (EXIT_ONLY_FOR[code] ?? command) === command).map(([code]) => `${code} ${EXIT_LABELS[code] ?? ''}`.trimEnd());
+  return EXIT_DESCRIPTIONS.filter(([code]) => (EXIT_ONLY_FOR[code] ?? command) === command).map(([code]) =>
+    `${code} ${EXIT_LABELS[code] ?? ''}`.trimEnd(),
+  );
 }
 
 /** `lead` and the items, comma-separated, broken between items to stay within `width`. */

@@ -1,12 +1,20 @@
 import type { Command } from '../cli/command.ts';
 import { envOutput } from '../shell/variables.ts';
-import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialsFor, formatFlag, PROFILE_FLAG, REGION_FLAGS } from './credentialFlags.ts';
-
+import {
+  chosenFormat,
+  chosenRegion,
+  CREDENTIAL_FLAGS,
+  credentialsFor,
+  formatFlag,
+  PROFILE_FLAG,
+  REGION_FLAGS,
+} from './credentialFlags.ts';
 
 export const env: Command = {
   name: 'env',
   summary: 'print credentials as shell variable assignments',
-  usage: 'ssohelper env [PROFILE] [--format FORMAT] [--region REGION | --no-region] [--min-ttl DURATION] [--refresh] [--login]',
+  usage:
+    'ssohelper env [PROFILE] [--format FORMAT] [--region REGION | --no-region] [--min-ttl DURATION] [--refresh] [--login]',
   description: [
     'Prints AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN and',
     'AWS_CREDENTIAL_EXPIRATION for your shell, then AWS_REGION and AWS_DEFAULT_REGION when',

@@ -5,7 +5,16 @@ import type { Env } from '../config/files.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 import { PROFILE_VARIABLE } from '../shell/held.ts';
 import type { ExecTarget } from '../exec/run.ts';
-import { chosenFormat, chosenRegion, CREDENTIAL_FLAGS, credentialRequest, formatFlag, PROFILE_FLAG, REGION_FLAGS, SHELL_FORMATS } from './credentialFlags.ts';
+import {
+  chosenFormat,
+  chosenRegion,
+  CREDENTIAL_FLAGS,
+  credentialRequest,
+  formatFlag,
+  PROFILE_FLAG,
+  REGION_FLAGS,
+  SHELL_FORMATS,
+} from './credentialFlags.ts';
 import { lazy } from '../util/load.ts';
 
 export interface ExecWords extends Omit<ExecTarget, 'command'> {
@@ -27,7 +36,11 @@ export function execTarget(args: ParsedArgs): ExecWords {
   let profile: string | undefined;
   let command: string[];
   if (args.beforeSeparator !== undefined) {
-    if (args.beforeSeparator > 1) throw new UsageError(`exec: expected at most one PROFILE before --, got: ${words.slice(0, args.beforeSeparator).join(' ')}`, 'see: ssohelper exec --help');
+    if (args.beforeSeparator > 1)
+      throw new UsageError(
+        `exec: expected at most one PROFILE before --, got: ${words.slice(0, args.beforeSeparator).join(' ')}`,
+        'see: ssohelper exec --help',
+      );
     profile = words[0] !== undefined && args.beforeSeparator === 1 ? words[0] : undefined;
     command = words.slice(args.beforeSeparator);
   } else if (flag !== undefined) {
@@ -37,7 +50,8 @@ export function execTarget(args: ParsedArgs): ExecWords {
     command = words.slice(1);
   }
   const [file, ...rest] = command;
-  if (file === '') throw new UsageError('exec: the command is an empty word', 'e.g. ssohelper exec dev -- terraform plan');
+  if (file === '')
+    throw new UsageError('exec: the command is an empty word', 'e.g. ssohelper exec dev -- terraform plan');
   const profileFromFirstWord = args.beforeSeparator === undefined && flag === undefined && profile !== undefined;
   return { profile: assertProfileArgs(profile, flag), command: file, args: rest, profileFromFirstWord };
 }
@@ -51,19 +65,24 @@ export function userShell(env: Env, platform: NodeJS.Platform): string {
 function parsePort(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const port = /^\d{1,5}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(port >= 1 && port <= 65535)) throw new UsageError(`serve: --port "${text}" is not a port number (1-65535)`, 'leave --port out to use a free port');
+  if (!(port >= 1 && port <= 65535))
+    throw new UsageError(
+      `serve: --port "${text}" is not a port number (1-65535)`,
+      'leave --port out to use a free port',
+    );
   return port;
 }
 
 export const exec: Command = {
   name: 'exec',
   summary: 'run a command with credentials; --server keeps a job of any length supplied',
-  usage: 'ssohelper exec [PROFILE] [--server] [--min-ttl DURATION] [--refresh] [--login] [--region REGION | --no-region] [--nested] [--] [COMMAND [ARGS...]]',
+  usage:
+    'ssohelper exec [PROFILE] [--server] [--min-ttl DURATION] [--refresh] [--login] [--region REGION | --no-region] [--nested] [--] [COMMAND [ARGS...]]',
   description: [
     'Runs COMMAND (found on PATH, no shell) with your environment plus the variables `env`',
     'prints, and SSOHELPER_PROFILE=<profile>; AWS_PROFILE and AWS_DEFAULT_PROFILE are removed',
     'so the job uses exactly these credentials. Its stdin, stdout and stderr are yours, its exit',
-    'status is ssohelper\'s (128+N when a signal N killed it), and SIGINT, SIGTERM, SIGHUP and',
+    "status is ssohelper's (128+N when a signal N killed it), and SIGINT, SIGTERM, SIGHUP and",
     'SIGQUIT are passed on to it. Exit 127: command not found; 126: it cannot be executed.',
     '',
     'Keys in the environment expire with the role session (1 hour by default). With --server',
@@ -83,7 +102,11 @@ export const exec: Command = {
   ],
   flags: [
     PROFILE_FLAG,
-    { name: 'server', type: 'boolean', description: 'serve fresh credentials to the job from a local endpoint instead of fixed keys' },
+    {
+      name: 'server',
+      type: 'boolean',
+      description: 'serve fresh credentials to the job from a local endpoint instead of fixed keys',
+    },
     ...REGION_FLAGS,
     { name: 'nested', type: 'boolean', description: 'allow running inside another exec job for a different profile' },
     ...CREDENTIAL_FLAGS,
@@ -119,15 +142,25 @@ export const exec: Command = {
  */
 function commandTakenForProfile(err: unknown, words: ExecWords, env: Env): unknown {
   const fromEnv = env.AWS_PROFILE || env.AWS_DEFAULT_PROFILE || env[PROFILE_VARIABLE];
-  if (!(err instanceof ConfigError) || !words.profileFromFirstWord || !fromEnv || !err.message.startsWith(`profile "${words.profile}" `)) return err;
+  if (
+    !(err instanceof ConfigError) ||
+    !words.profileFromFirstWord ||
+    !fromEnv ||
+    !err.message.startsWith(`profile "${words.profile}" `)
+  )
+    return err;
   const command = [words.profile, ...(words.command !== undefined ? [words.command] : []), ...words.args].join(' ');
-  return new ConfigError(err.message, `to run "${words.profile}" with profile ${fromEnv} from the environment, put -- before it: ssohelper exec -- ${command}`);
+  return new ConfigError(
+    err.message,
+    `to run "${words.profile}" with profile ${fromEnv} from the environment, put -- before it: ssohelper exec -- ${command}`,
+  );
 }
 
 export const serve: Command = {
   name: 'serve',
   summary: 'run a local credential endpoint (for IDEs and long-lived shells) until interrupted',
-  usage: 'ssohelper serve [PROFILE] [--port N] [--format FORMAT] [--min-ttl DURATION] [--refresh] [--login] [--region REGION | --no-region]',
+  usage:
+    'ssohelper serve [PROFILE] [--port N] [--format FORMAT] [--min-ttl DURATION] [--refresh] [--login] [--region REGION | --no-region]',
   description: [
     'Starts the credential endpoint that `exec --server` gives its job, without a job: prints',
     'AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN (a new random token',
@@ -138,7 +171,12 @@ export const serve: Command = {
   examples: ['ssohelper serve dev', 'ssohelper serve dev --port 9911 --format fish'],
   flags: [
     PROFILE_FLAG,
-    { name: 'port', type: 'string', valueName: 'N', description: 'listen on this port of 127.0.0.1 (default: a free one)' },
+    {
+      name: 'port',
+      type: 'string',
+      valueName: 'N',
+      description: 'listen on this port of 127.0.0.1 (default: a free one)',
+    },
     formatFlag('env', SHELL_FORMATS),
     ...REGION_FLAGS,
     ...CREDENTIAL_FLAGS,
@@ -149,7 +187,13 @@ export const serve: Command = {
     const format = chosenFormat(args, 'env');
     // The flag's values leave process out; this only narrows the type.
     if (format === 'process') throw new UsageError('serve: --format process does not apply; choose a shell format');
-    const request = { port, format, region: chosenRegion(args, 'serve'), credentials: credentialRequest(rt, args, 'serve'), refresh: booleanFlag(args, 'refresh') };
+    const request = {
+      port,
+      format,
+      region: chosenRegion(args, 'serve'),
+      credentials: credentialRequest(rt, args, 'serve'),
+      refresh: booleanFlag(args, 'refresh'),
+    };
     const { runServe } = await lazy(() => import('../exec/run.ts'));
     return { stdout: '', exitCode: await runServe(rt, request) };
   },

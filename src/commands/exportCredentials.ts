@@ -7,7 +7,8 @@ import { fullProgram } from '../util/load.ts';
 export const exportCredentials: Command = {
   name: 'export-credentials',
   summary: 'drop-in for `aws configure export-credentials`',
-  usage: 'ssohelper export-credentials [--profile PROFILE] [--format FORMAT] [--min-ttl DURATION] [--refresh] [--login]',
+  usage:
+    'ssohelper export-credentials [--profile PROFILE] [--format FORMAT] [--min-ttl DURATION] [--refresh] [--login]',
   description: [
     'Prints role credentials exactly as `aws configure export-credentials` does, byte for byte,',
     'in any of its formats (fish included), so scripts can switch without other changes.',
@@ -22,7 +23,10 @@ export const exportCredentials: Command = {
     if (args.positionals[0] === undefined && stringFlag(args, 'profile') === undefined && rt.env.AWS_ACCESS_KEY_ID) {
       // The AWS CLI's credential chain puts the environment first unless --profile is given.
       const { environmentCredentials } = await fullProgram(() => import('../credentials/source.ts'));
-      return formatCredentials(environmentCredentials(rt, 'the environment variables AWS_ACCESS_KEY_ID and friends'), format);
+      return formatCredentials(
+        environmentCredentials(rt, 'the environment variables AWS_ACCESS_KEY_ID and friends'),
+        format,
+      );
     }
     const { creds } = await credentialsFor(rt, args, 'export-credentials');
     return formatCredentials(creds, format);

@@ -16,7 +16,11 @@ export const get: Command = {
     '  [profile dev]',
     '  credential_process = ssohelper get dev-sso',
   ].join('\n'),
-  examples: ['ssohelper get dev-sso', 'ssohelper get --profile dev-sso --min-ttl 2h', 'ssohelper get dev-sso --login   (signs in first when the session has expired)'],
+  examples: [
+    'ssohelper get dev-sso',
+    'ssohelper get --profile dev-sso --min-ttl 2h',
+    'ssohelper get dev-sso --login   (signs in first when the session has expired)',
+  ],
   flags: [PROFILE_FLAG, ...CREDENTIAL_FLAGS],
   maxPositionals: 1,
   async run(rt, args) {

@@ -18,7 +18,25 @@ import { use } from './use.ts';
 
 const completion = completionCommand(() => COMMANDS);
 
-export const COMMANDS: readonly Command[] = [get, env, exportCredentials, use, login, logout, status, list, exec, serve, consoleCommand, init, sync, doctor, hook, prompt, completion];
+export const COMMANDS: readonly Command[] = [
+  get,
+  env,
+  exportCredentials,
+  use,
+  login,
+  logout,
+  status,
+  list,
+  exec,
+  serve,
+  consoleCommand,
+  init,
+  sync,
+  doctor,
+  hook,
+  prompt,
+  completion,
+];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name);

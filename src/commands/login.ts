@@ -8,7 +8,11 @@ import { lazy } from '../util/load.ts';
 
 /** How to sign in; init signs in too and takes the same flags. */
 export const LOGIN_FLAGS: FlagSpec[] = [
-  { name: 'use-device-code', type: 'boolean', description: 'use the device code flow (approve on any device) instead of the browser redirect' },
+  {
+    name: 'use-device-code',
+    type: 'boolean',
+    description: 'use the device code flow (approve on any device) instead of the browser redirect',
+  },
   { name: 'no-browser', type: 'boolean', description: 'do not open a browser; print the URL to open' },
 ];
 
@@ -16,10 +20,21 @@ export const LOGIN_FLAGS: FlagSpec[] = [
  * Signs in to `session` as the login flags ask (login, init). Another process's login to the
  * same session that outlasts the lock wait is a lock timeout (exit 7); `hint` says what next.
  */
-export async function signIn(rt: Runtime, session: SessionRef, args: ParsedArgs, started: number, hint: string): Promise<void> {
+export async function signIn(
+  rt: Runtime,
+  session: SessionRef,
+  args: ParsedArgs,
+  started: number,
+  hint: string,
+): Promise<void> {
   const { loginOnce } = await lazy(() => import('../login/login.ts'));
-  const options = { useDeviceCode: booleanFlag(args, 'use-device-code'), noBrowser: booleanFlag(args, 'no-browser'), onDemand: false };
-  if (!(await loginOnce(rt, session, options, started))) throw new LockTimeoutError('another ssohelper process is still logging in to this session', hint);
+  const options = {
+    useDeviceCode: booleanFlag(args, 'use-device-code'),
+    noBrowser: booleanFlag(args, 'no-browser'),
+    onDemand: false,
+  };
+  if (!(await loginOnce(rt, session, options, started)))
+    throw new LockTimeoutError('another ssohelper process is still logging in to this session', hint);
 }
 
 export const login: Command = {
@@ -38,10 +53,25 @@ export const login: Command = {
     'display and no BROWSER, the URL is only printed. A browser sign-in that is not finished',
     'within 10 minutes is abandoned. Ctrl-C stops a login and saves nothing.',
   ].join('\n'),
-  examples: ['ssohelper login --sso-session corp', 'ssohelper login --profile dev --use-device-code', 'ssh host ssohelper login --no-browser'],
+  examples: [
+    'ssohelper login --sso-session corp',
+    'ssohelper login --profile dev --use-device-code',
+    'ssh host ssohelper login --no-browser',
+  ],
   flags: [
-    { name: 'profile', type: 'string', valueName: 'PROFILE', description: 'log in to the SSO session of this profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, then "default")' },
-    { name: 'sso-session', type: 'string', valueName: 'NAME', description: 'log in to this [sso-session NAME] directly' },
+    {
+      name: 'profile',
+      type: 'string',
+      valueName: 'PROFILE',
+      description:
+        'log in to the SSO session of this profile (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, then "default")',
+    },
+    {
+      name: 'sso-session',
+      type: 'string',
+      valueName: 'NAME',
+      description: 'log in to this [sso-session NAME] directly',
+    },
     ...LOGIN_FLAGS,
   ],
   maxPositionals: 0,
@@ -49,7 +79,12 @@ export const login: Command = {
     const started = rt.now();
     const { loginTarget } = await lazy(() => import('../session/target.ts'));
     const config = await loadConfig(rt.paths);
-    const session = loginTarget(config, { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') }, rt.env, 'login');
+    const session = loginTarget(
+      config,
+      { profile: stringFlag(args, 'profile'), ssoSession: stringFlag(args, 'sso-session') },
+      rt.env,
+      'login',
+    );
     await signIn(rt, session, args, started, 'wait for it to finish, or stop it and run the login again');
     return '';
   },

@@ -17,13 +17,18 @@ export const logout: Command = {
     'it. Credentials already handed out stay valid at AWS until they expire.',
     '',
     'Console sessions (`aws login`, profiles with login_session) are kept by a plain logout, which',
-    'names each with the command that removes it: --profile PROFILE deletes that profile\'s',
+    "names each with the command that removes it: --profile PROFILE deletes that profile's",
     'session file in ~/.aws/login/cache, as `aws logout --profile PROFILE` does.',
   ].join('\n'),
   examples: ['ssohelper logout', 'ssohelper logout --sso-session corp', 'ssohelper logout --profile console'],
   flags: [
     { name: 'sso-session', type: 'string', valueName: 'NAME', description: 'log out of this sso-session only' },
-    { name: 'profile', type: 'string', valueName: 'PROFILE', description: 'remove this profile\'s console session (aws login) only' },
+    {
+      name: 'profile',
+      type: 'string',
+      valueName: 'PROFILE',
+      description: "remove this profile's console session (aws login) only",
+    },
   ],
   maxPositionals: 0,
   async run(rt, args) {
@@ -34,14 +39,22 @@ export const logout: Command = {
       if (sessionName !== undefined) throw new UsageError('logout: use --sso-session or --profile, not both');
       const { logoutConsoleSession } = await lazy(() => import('../login/consoleLogout.ts'));
       const { sessionName: name, removed } = await logoutConsoleSession(rt, config, consoleProfile);
-      rt.stderr(removed ? `ssohelper: removed the console session ${name} (profile ${consoleProfile})\n` : `ssohelper: no console session ${name} to remove (profile ${consoleProfile})\n`);
+      rt.stderr(
+        removed
+          ? `ssohelper: removed the console session ${name} (profile ${consoleProfile})\n`
+          : `ssohelper: no console session ${name} to remove (profile ${consoleProfile})\n`,
+      );
       return '';
     }
     const { logoutAll, logoutSession } = await lazy(() => import('../session/logout.ts'));
     let result: Awaited<ReturnType<typeof logoutAll>>;
     if (sessionName !== undefined) {
       const { loginTarget } = await lazy(() => import('../session/target.ts'));
-      result = await logoutSession(rt, config, loginTarget(config, { profile: undefined, ssoSession: sessionName }, rt.env, 'logout'));
+      result = await logoutSession(
+        rt,
+        config,
+        loginTarget(config, { profile: undefined, ssoSession: sessionName }, rt.env, 'logout'),
+      );
     } else {
       result = await logoutAll(rt, config);
     }
@@ -56,7 +69,9 @@ export const logout: Command = {
       const { cachedConsoleSessions } = await lazy(() => import('../login/consoleLogout.ts'));
       for (const c of await cachedConsoleSessions(rt, config)) {
         const remove = c.profiles[0] ? `ssohelper logout --profile ${c.profiles[0]}` : `rm ${c.cacheFile}`;
-        rt.stderr(`ssohelper: kept the console session ${c.sessionName ?? c.cacheFile} (aws login); to remove it: ${remove}\n`);
+        rt.stderr(
+          `ssohelper: kept the console session ${c.sessionName ?? c.cacheFile} (aws login); to remove it: ${remove}\n`,
+        );
       }
     }
     return '';

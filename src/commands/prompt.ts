@@ -14,7 +14,7 @@ export const prompt: Command = {
     'AWS_CREDENTIAL_EXPIRATION): no file, no network. For prompt engines such as starship;',
     'with the shell hook, $SSOHELPER_PROMPT holds the same text without running anything.',
   ].join('\n'),
-  examples: ['ssohelper prompt', 'PS1=\'$(ssohelper prompt) \'"$PS1"   (the hook\'s $SSOHELPER_PROMPT runs nothing)'],
+  examples: ['ssohelper prompt', "PS1='$(ssohelper prompt) '\"$PS1\"   (the hook's $SSOHELPER_PROMPT runs nothing)"],
   flags: [],
   maxPositionals: 0,
   async run(rt) {

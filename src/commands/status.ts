@@ -14,7 +14,7 @@ export const status: Command = {
     'time left. Then lists every SSO session in the token cache (~/.aws/sso/cache) and every sso-session in the',
     'config: start URL, SSO region, time left, whether it renews itself, and when the next login',
     'is needed; then the cached role credentials (~/.aws/cli/cache) with their time left.',
-    'With PROFILE, only that profile\'s session and credentials. Reads only: nothing is refreshed,',
+    "With PROFILE, only that profile's session and credentials. Reads only: nothing is refreshed,",
     'written or locked. --output json prints the same as a stable JSON document.',
     '',
     '--check is for scripts and CI: it prints nothing (unless --output json), names on stderr',
@@ -23,10 +23,24 @@ export const status: Command = {
     'session revoked or ended by IAM Identity Center needs a login too. A portal it cannot reach',
     'leaves the verdict to the cache, with a warning; a token due for renewal is renewed first.',
   ].join('\n'),
-  examples: ['ssohelper status', 'ssohelper status dev --output json | jq .sessions[0].secondsLeft', 'ssohelper status --check || ssohelper login'],
+  examples: [
+    'ssohelper status',
+    'ssohelper status dev --output json | jq .sessions[0].secondsLeft',
+    'ssohelper status --check || ssohelper login',
+  ],
   flags: [
-    { name: 'output', type: 'string', valueName: 'FORMAT', description: 'text (default) or json', values: ['text', 'json'] },
-    { name: 'check', type: 'boolean', description: 'exit 4 when any configured session needs a login, asking the portal (prints nothing)' },
+    {
+      name: 'output',
+      type: 'string',
+      valueName: 'FORMAT',
+      description: 'text (default) or json',
+      values: ['text', 'json'],
+    },
+    {
+      name: 'check',
+      type: 'boolean',
+      description: 'exit 4 when any configured session needs a login, asking the portal (prints nothing)',
+    },
   ],
   maxPositionals: 1,
   async run(rt, args) {
@@ -37,24 +51,43 @@ export const status: Command = {
       // Sessions only the cache knows (another start URL, long gone) are not the user's concern.
       const configured = report.sessions.filter((s) => s.sessionName !== null || s.profiles.length > 0);
       const due = configured.filter((s) => s.loginRequired);
-      for (const s of due) rt.stderr(`ssohelper: ${s.sessionName ? `sso-session ${s.sessionName}` : `profile ${s.profiles[0]}`} needs a login: ${s.loginCommand}\n`);
+      for (const s of due)
+        rt.stderr(
+          `ssohelper: ${s.sessionName ? `sso-session ${s.sessionName}` : `profile ${s.profiles[0]}`} needs a login: ${s.loginCommand}\n`,
+        );
       // The cache calls these valid: only the portal knows whether they still are.
-      const [{ loadConfig }, { loginTarget }, { portalRefusal }] = await Promise.all([lazy(() => import('../config/load.ts')), lazy(() => import('../session/target.ts')), lazy(() => import('../status/check.ts'))]);
+      const [{ loadConfig }, { loginTarget }, { portalRefusal }] = await Promise.all([
+        lazy(() => import('../config/load.ts')),
+        lazy(() => import('../session/target.ts')),
+        lazy(() => import('../status/check.ts')),
+      ]);
       const config = await loadConfig(rt.paths);
       let refused = 0;
       for (const s of configured.filter((c) => !c.loginRequired)) {
-        const ref = loginTarget(config, s.sessionName ? { profile: undefined, ssoSession: s.sessionName } : { profile: s.profiles[0], ssoSession: undefined }, rt.env, 'status');
+        const ref = loginTarget(
+          config,
+          s.sessionName
+            ? { profile: undefined, ssoSession: s.sessionName }
+            : { profile: s.profiles[0], ssoSession: undefined },
+          rt.env,
+          'status',
+        );
         const refusal = await portalRefusal(rt, ref);
         if (!refusal) continue;
         refused++;
         rt.stderr(`ssohelper: ${refusal.message}: ${s.loginCommand}\n`);
       }
-      return { stdout: output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : '', exitCode: due.length + refused > 0 ? EXIT.loginRequired : EXIT.ok };
+      return {
+        stdout: output === 'json' ? `${JSON.stringify(report, null, 2)}\n` : '',
+        exitCode: due.length + refused > 0 ? EXIT.loginRequired : EXIT.ok,
+      };
     }
     const shell = thisShell(rt);
     if (output === 'json') return `${JSON.stringify({ ...report, shell }, null, 2)}\n`;
     const { renderStatus } = await lazy(() => import('../status/render.ts'));
-    const line = shell ? `this shell: ${shell.profile}${shell.expiresAt ? `, ${shell.secondsLeft > 0 ? `${shortTimeLeft(new Date(shell.expiresAt), new Date(rt.now()))} left` : 'expired'}` : ''}\n\n` : '';
+    const line = shell
+      ? `this shell: ${shell.profile}${shell.expiresAt ? `, ${shell.secondsLeft > 0 ? `${shortTimeLeft(new Date(shell.expiresAt), new Date(rt.now()))} left` : 'expired'}` : ''}\n\n`
+      : '';
     return line + renderStatus(report, rt.terminal.width('stdout'));
   },
 };
@@ -64,5 +97,9 @@ function thisShell(rt: Runtime): { profile: string; expiresAt: string | null; se
   const held = heldKeys(rt.env);
   if (!held) return null;
   const expiresAt = held.expiresAt ? `${held.expiresAt.toISOString().slice(0, 19)}Z` : null;
-  return { profile: held.profile, expiresAt, secondsLeft: held.expiresAt ? Math.floor((held.expiresAt.getTime() - rt.now()) / 1000) : 0 };
+  return {
+    profile: held.profile,
+    expiresAt,
+    secondsLeft: held.expiresAt ? Math.floor((held.expiresAt.getTime() - rt.now()) / 1000) : 0,
+  };
 }

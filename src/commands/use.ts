@@ -13,14 +13,20 @@ import { chosenRegion, CREDENTIAL_FLAGS, credentialRequest, PROFILE_FLAG, REGION
 import { credentialSource } from '../credentials/profileSource.ts';
 import { lazy } from '../util/load.ts';
 
-const FORMAT_OF: Record<Shell, Exclude<Format, 'process'>> = { bash: 'env', zsh: 'env', fish: 'fish', powershell: 'powershell' };
+const FORMAT_OF: Record<Shell, Exclude<Format, 'process'>> = {
+  bash: 'env',
+  zsh: 'env',
+  fish: 'fish',
+  powershell: 'powershell',
+};
 
 export const use: Command = {
   name: 'use',
   summary: 'switch the shell you are in to a profile (needs the shell hook)',
-  usage: 'ssohelper use [PROFILE] [--region REGION | --no-region] [--min-ttl DURATION] [--refresh] [--login] | use --clear',
+  usage:
+    'ssohelper use [PROFILE] [--region REGION | --no-region] [--min-ttl DURATION] [--refresh] [--login] | use --clear',
   description: [
-    'Puts the profile\'s keys, their expiration, its region and SSOHELPER_PROFILE into the',
+    "Puts the profile's keys, their expiration, its region and SSOHELPER_PROFILE into the",
     'current shell, and removes AWS_PROFILE and AWS_DEFAULT_PROFILE, so every tool started',
     'from it uses that role. A profile that fails leaves the shell exactly as it was. Without',
     'a PROFILE, a list of your profiles opens on a terminal (type to filter, Enter chooses).',
@@ -53,7 +59,9 @@ export const use: Command = {
     const region = regionOf(source.profile.region);
     if (!booleanFlag(args, 'quiet')) {
       const left = shortTimeLeft(creds.expiration, new Date(rt.now()));
-      rt.stderr(`ssohelper: this shell now uses profile "${profileName}"${region ? ` in ${region}` : ''}${left ? `, keys valid for ${left}` : ''}\n`);
+      rt.stderr(
+        `ssohelper: this shell now uses profile "${profileName}"${region ? ` in ${region}` : ''}${left ? `, keys valid for ${left}` : ''}\n`,
+      );
     }
     return useOutput({ profileName, creds, region }, format);
   },
@@ -79,15 +87,22 @@ const HOOK_LINES: Record<Shell, string> = {
 
 /** The user's shell as far as the environment tells: $SHELL's name, PowerShell on Windows. */
 export function likelyShell(env: Env, platform: NodeJS.Platform): Shell {
-  if (platform === 'win32' || env.PSModulePath !== undefined && !env.SHELL) return 'powershell';
+  if (platform === 'win32' || (env.PSModulePath !== undefined && !env.SHELL)) return 'powershell';
   const name = (env.SHELL ?? '').split('/').pop() ?? '';
   return isShell(name) ? name : 'bash';
 }
 
 /** With no PROFILE: the picker on a terminal; without one, say how to name it. */
 async function pickedProfile(rt: Runtime): Promise<string> {
-  const [{ pickProfile }, { listProfiles }] = await Promise.all([lazy(() => import('../tui/picker.ts')), lazy(() => import('../status/profiles.ts'))]);
+  const [{ pickProfile }, { listProfiles }] = await Promise.all([
+    lazy(() => import('../tui/picker.ts')),
+    lazy(() => import('../status/profiles.ts')),
+  ]);
   const name = await pickProfile(rt, 'profile for this shell', () => listProfiles(rt));
-  if (name === undefined) throw new UsageError('use: which profile? (no terminal to choose one on)', 'name one: ssohelper use PROFILE   (ssohelper list shows your profiles)');
+  if (name === undefined)
+    throw new UsageError(
+      'use: which profile? (no terminal to choose one on)',
+      'name one: ssohelper use PROFILE   (ssohelper list shows your profiles)',
+    );
   return name;
 }

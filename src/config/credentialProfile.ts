@@ -42,7 +42,14 @@ export type CredentialSourceName = 'Environment' | 'Ec2InstanceMetadata' | 'EcsC
 
 export type CredentialPlan =
   | { kind: 'sso'; profileName: string; sso: SsoProfile }
-  | { kind: 'static'; profileName: string; file: string; accessKeyId: string; secretAccessKey: string; sessionToken: string | undefined }
+  | {
+      kind: 'static';
+      profileName: string;
+      file: string;
+      accessKeyId: string;
+      secretAccessKey: string;
+      sessionToken: string | undefined;
+    }
   | { kind: 'process'; profileName: string; command: string }
   | { kind: 'source'; profileName: string; source: CredentialSourceName }
   | { kind: 'login'; profileName: string; login: LoginSettings }
@@ -63,8 +70,22 @@ const SESSION_NAME = /^[\w+=,.@-]{2,64}$/;
 const MFA_SERIAL = /^[\w+=/:,.@-]{9,256}$/;
 // Where `sts_regional_endpoints = legacy` still means the global endpoint (botocore's list).
 const LEGACY_GLOBAL_REGIONS = new Set([
-  'ap-northeast-1', 'ap-south-1', 'ap-southeast-1', 'ap-southeast-2', 'aws-global', 'ca-central-1', 'eu-central-1',
-  'eu-north-1', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'sa-east-1', 'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
+  'ap-northeast-1',
+  'ap-south-1',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'aws-global',
+  'ca-central-1',
+  'eu-central-1',
+  'eu-north-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'sa-east-1',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
 ]);
 
 export function sectionName(profile: string): string {
@@ -72,7 +93,11 @@ export function sectionName(profile: string): string {
 }
 
 // botocore reads these in place of the profile's keys unless a profile was named explicitly.
-const WEB_IDENTITY_VARIABLES = { web_identity_token_file: 'AWS_WEB_IDENTITY_TOKEN_FILE', role_arn: 'AWS_ROLE_ARN', role_session_name: 'AWS_ROLE_SESSION_NAME' };
+const WEB_IDENTITY_VARIABLES = {
+  web_identity_token_file: 'AWS_WEB_IDENTITY_TOKEN_FILE',
+  role_arn: 'AWS_ROLE_ARN',
+  role_session_name: 'AWS_ROLE_SESSION_NAME',
+};
 
 /**
  * The named profile, resolved into the providers that produce its credentials. `fromEnvironment`
@@ -81,7 +106,9 @@ const WEB_IDENTITY_VARIABLES = { web_identity_token_file: 'AWS_WEB_IDENTITY_TOKE
  */
 export function resolveProfile(config: AwsConfig, name: string, env: Env, fromEnvironment = false): ResolvedProfile {
   const webIdentityEnv = fromEnvironment ? env : {};
-  const profile = config.profiles.get(name) ?? (webIdentityEnv.AWS_WEB_IDENTITY_TOKEN_FILE && name === 'default' ? (new Map() as IniSection) : undefined);
+  const profile =
+    config.profiles.get(name) ??
+    (webIdentityEnv.AWS_WEB_IDENTITY_TOKEN_FILE && name === 'default' ? (new Map() as IniSection) : undefined);
   if (!profile) {
     // resolveSsoProfile owns the "not found" message with its list of known profiles.
     resolveSsoProfile(config, name, env);
@@ -89,7 +116,9 @@ export function resolveProfile(config: AwsConfig, name: string, env: Env, fromEn
   }
   const region = stringValue(profile, 'region');
   if (region && !REGION.test(region)) {
-    throw new ConfigError(`profile "${name}" has region "${region}", which is not an AWS region name like us-east-1 (in ${config.configFile})`);
+    throw new ConfigError(
+      `profile "${name}" has region "${region}", which is not an AWS region name like us-east-1 (in ${config.configFile})`,
+    );
   }
   const sts = stsEndpoint(config, profile, name, env);
   const visited = [name];
@@ -116,12 +145,22 @@ function profilePlan(config: AwsConfig, name: string, env: Env, topLevel: boolea
     return { kind: 'sso', profileName: name, sso: resolveSsoProfile(config, name, env) };
   }
   const fromCredentialsFile = config.credentialProfiles.get(name);
-  if (fromCredentialsFile?.has('aws_access_key_id')) return staticPlan(name, fromCredentialsFile, config.credentialsFile);
+  if (fromCredentialsFile?.has('aws_access_key_id'))
+    return staticPlan(name, fromCredentialsFile, config.credentialsFile);
   // botocore's LoginProvider: after the credentials file, before credential_process.
   const loginSession = stringValue(profile, 'login_session');
   if (loginSession) {
     const region = stringValue(profile, 'region');
-    return { kind: 'login', profileName: name, login: { sessionName: loginSession, region, endpoint: configuredEndpoint('signin', env, config, profile), network: profileNetwork(config, name) } };
+    return {
+      kind: 'login',
+      profileName: name,
+      login: {
+        sessionName: loginSession,
+        region,
+        endpoint: configuredEndpoint('signin', env, config, profile),
+        network: profileNetwork(config, name),
+      },
+    };
   }
   const command = stringValue(profile, 'credential_process');
   if (command) return { kind: 'process', profileName: name, command };
@@ -134,18 +173,34 @@ function profilePlan(config: AwsConfig, name: string, env: Env, topLevel: boolea
 }
 
 /** Web identity, from the profile or (when `env` holds them) botocore's variables, key by key. */
-function webIdentityPlan(config: AwsConfig, name: string, profile: IniSection, env: Env, sts: StsEndpoint): CredentialPlan | undefined {
-  const setting = (key: keyof typeof WEB_IDENTITY_VARIABLES) => env[WEB_IDENTITY_VARIABLES[key]] ?? stringValue(profile, key);
+function webIdentityPlan(
+  config: AwsConfig,
+  name: string,
+  profile: IniSection,
+  env: Env,
+  sts: StsEndpoint,
+): CredentialPlan | undefined {
+  const setting = (key: keyof typeof WEB_IDENTITY_VARIABLES) =>
+    env[WEB_IDENTITY_VARIABLES[key]] ?? stringValue(profile, key);
   const tokenFile = setting('web_identity_token_file');
   if (!tokenFile) return undefined;
   const variables = Object.values(WEB_IDENTITY_VARIABLES).filter((v) => env[v] !== undefined);
   const where = `[${sectionName(name)}] in ${config.configFile}${variables.length > 0 ? ` and ${variables.join(', ')}` : ''}`;
   const roleArn = setting('role_arn');
   if (!roleArn || !ROLE_ARN.test(roleArn)) {
-    throw new ConfigError(`profile "${name}" has web_identity_token_file but role_arn "${roleArn ?? ''}" is not an IAM role ARN like arn:aws:iam::123456789012:role/Name (${where})`);
+    throw new ConfigError(
+      `profile "${name}" has web_identity_token_file but role_arn "${roleArn ?? ''}" is not an IAM role ARN like arn:aws:iam::123456789012:role/Name (${where})`,
+    );
   }
   const roleSessionName = sessionName(setting('role_session_name'), name, where);
-  const role = { roleArn, roleSessionName, externalId: undefined, durationSeconds: durationSeconds(profile, name, where), mfa: undefined, sts };
+  const role = {
+    roleArn,
+    roleSessionName,
+    externalId: undefined,
+    durationSeconds: durationSeconds(profile, name, where),
+    mfa: undefined,
+    sts,
+  };
   return { kind: 'webIdentity', profileName: name, role, tokenFile };
 }
 
@@ -154,23 +209,36 @@ function staticPlan(name: string, section: IniSection, file: string): Credential
   const secretAccessKey = stringValue(section, 'aws_secret_access_key');
   if (!accessKeyId || !secretAccessKey) {
     const missing = accessKeyId ? 'aws_secret_access_key' : 'aws_access_key_id';
-    throw new ConfigError(`profile "${name}" has partial credentials: ${missing} is missing (in ${file})`, `add ${missing} next to the other key in [${name}]`);
+    throw new ConfigError(
+      `profile "${name}" has partial credentials: ${missing} is missing (in ${file})`,
+      `add ${missing} next to the other key in [${name}]`,
+    );
   }
   // botocore looks for the older aws_security_token first.
   const sessionToken = stringValue(section, 'aws_security_token') ?? stringValue(section, 'aws_session_token');
   return { kind: 'static', profileName: name, file, accessKeyId, secretAccessKey, sessionToken };
 }
 
-function assumeRolePlan(config: AwsConfig, name: string, env: Env, sts: StsEndpoint, visited: string[]): CredentialPlan {
+function assumeRolePlan(
+  config: AwsConfig,
+  name: string,
+  env: Env,
+  sts: StsEndpoint,
+  visited: string[],
+): CredentialPlan {
   const profile = config.profiles.get(name) as IniSection;
   const where = `[${sectionName(name)}] in ${config.configFile}`;
   const roleArn = stringValue(profile, 'role_arn');
   if (!roleArn || !ROLE_ARN.test(roleArn)) {
-    throw new ConfigError(`profile "${name}" has role_arn "${roleArn ?? ''}", which is not an IAM role ARN like arn:aws:iam::123456789012:role/Name (${where})`);
+    throw new ConfigError(
+      `profile "${name}" has role_arn "${roleArn ?? ''}", which is not an IAM role ARN like arn:aws:iam::123456789012:role/Name (${where})`,
+    );
   }
   const mfaSerial = stringValue(profile, 'mfa_serial');
   if (mfaSerial !== undefined && !MFA_SERIAL.test(mfaSerial)) {
-    throw new ConfigError(`profile "${name}" has mfa_serial "${mfaSerial}", which is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice or a hardware serial like GAHT12345678 (${where})`);
+    throw new ConfigError(
+      `profile "${name}" has mfa_serial "${mfaSerial}", which is not an MFA device ARN like arn:aws:iam::123456789012:mfa/alice or a hardware serial like GAHT12345678 (${where})`,
+    );
   }
   const sourceProfile = stringValue(profile, 'source_profile');
   const credentialSource = stringValue(profile, 'credential_source');
@@ -178,7 +246,10 @@ function assumeRolePlan(config: AwsConfig, name: string, env: Env, sts: StsEndpo
     throw new ConfigError(`profile "${name}" has both source_profile and credential_source; keep one (${where})`);
   }
   if (!sourceProfile && !credentialSource) {
-    throw new ConfigError(`profile "${name}" has role_arn but neither source_profile nor credential_source (${where})`, 'add source_profile = <the profile to assume the role from>');
+    throw new ConfigError(
+      `profile "${name}" has role_arn but neither source_profile nor credential_source (${where})`,
+      'add source_profile = <the profile to assume the role from>',
+    );
   }
   const role: AssumeRoleSettings = {
     roleArn,
@@ -190,14 +261,24 @@ function assumeRolePlan(config: AwsConfig, name: string, env: Env, sts: StsEndpo
   };
   if (credentialSource) {
     if (!(CREDENTIAL_SOURCES as readonly string[]).includes(credentialSource)) {
-      throw new ConfigError(`profile "${name}" has credential_source "${credentialSource}", which is not one of ${CREDENTIAL_SOURCES.join(', ')} (${where})`);
+      throw new ConfigError(
+        `profile "${name}" has credential_source "${credentialSource}", which is not one of ${CREDENTIAL_SOURCES.join(', ')} (${where})`,
+      );
     }
-    return { kind: 'assumeRole', profileName: name, role, source: { kind: 'source', profileName: name, source: credentialSource as CredentialSourceName } };
+    return {
+      kind: 'assumeRole',
+      profileName: name,
+      role,
+      source: { kind: 'source', profileName: name, source: credentialSource as CredentialSourceName },
+    };
   }
   const source = sourceProfile as string;
   const sourceSection = config.profiles.get(source);
   if (!sourceSection) {
-    throw new ConfigError(`profile "${name}" names source_profile "${source}", which does not exist in ${config.configFile} or ${config.credentialsFile}`, `add a [${sectionName(source)}] section, or fix source_profile in [${sectionName(name)}]`);
+    throw new ConfigError(
+      `profile "${name}" names source_profile "${source}", which does not exist in ${config.configFile} or ${config.credentialsFile}`,
+      `add a [${sectionName(source)}] section, or fix source_profile in [${sectionName(name)}]`,
+    );
   }
   if (visited.includes(source)) {
     // A profile may name itself to use its own keys; any other repeat is a loop.
@@ -209,15 +290,18 @@ function assumeRolePlan(config: AwsConfig, name: string, env: Env, sts: StsEndpo
     }
   }
   visited.push(source);
-  const sourcePlan = hasStaticKeys(sourceSection) || !hasRoleConfig(sourceSection)
-    ? profilePlan(config, source, env, false, sts)
-    : assumeRolePlan(config, source, env, sts, visited);
+  const sourcePlan =
+    hasStaticKeys(sourceSection) || !hasRoleConfig(sourceSection)
+      ? profilePlan(config, source, env, false, sts)
+      : assumeRolePlan(config, source, env, sts, visited);
   return { kind: 'assumeRole', profileName: name, role, source: sourcePlan };
 }
 
 function sessionName(value: string | undefined, name: string, where: string): string | undefined {
   if (value !== undefined && !SESSION_NAME.test(value)) {
-    throw new ConfigError(`profile "${name}" has role_session_name "${value}": use 2 to 64 letters, digits or any of _+=,.@- (${where})`);
+    throw new ConfigError(
+      `profile "${name}" has role_session_name "${value}": use 2 to 64 letters, digits or any of _+=,.@- (${where})`,
+    );
   }
   return value;
 }
@@ -227,7 +311,9 @@ function durationSeconds(profile: IniSection, name: string, where: string): numb
   if (text === undefined) return undefined;
   const value = /^\s*\+?\d+\s*$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < 900 || value > 43_200) {
-    throw new ConfigError(`profile "${name}" has duration_seconds "${text}": use a whole number of seconds from 900 to 43200 (${where})`);
+    throw new ConfigError(
+      `profile "${name}" has duration_seconds "${text}": use a whole number of seconds from 900 to 43200 (${where})`,
+    );
   }
   return value;
 }
@@ -239,9 +325,13 @@ function durationSeconds(profile: IniSection, name: string, where: string): numb
  */
 function stsEndpoint(config: AwsConfig, profile: IniSection, name: string, env: Env): StsEndpoint {
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || stringValue(profile, 'region');
-  const mode = (env.AWS_STS_REGIONAL_ENDPOINTS || stringValue(profile, 'sts_regional_endpoints') || 'regional').trim().toLowerCase();
+  const mode = (env.AWS_STS_REGIONAL_ENDPOINTS || stringValue(profile, 'sts_regional_endpoints') || 'regional')
+    .trim()
+    .toLowerCase();
   if (mode !== 'regional' && mode !== 'legacy') {
-    throw new ConfigError(`sts_regional_endpoints "${mode}" (profile "${name}" or AWS_STS_REGIONAL_ENDPOINTS) must be regional or legacy`);
+    throw new ConfigError(
+      `sts_regional_endpoints "${mode}" (profile "${name}" or AWS_STS_REGIONAL_ENDPOINTS) must be regional or legacy`,
+    );
   }
   const network = profileNetwork(config, name);
   const configured = configuredEndpoint('sts', env, config, profile);

@@ -30,9 +30,12 @@ export function defaultEndpoint(service: Service, region: string): string {
  */
 export function endpointOrigin(service: Service, url: string, region: string, env: Env): string {
   const bare = url.replace(/\/+$/, '');
-  const variable = [SERVICE_KEYS[service].env, 'AWS_ENDPOINT_URL'].find((name) => env[name]?.trim().replace(/\/+$/, '') === bare);
+  const variable = [SERVICE_KEYS[service].env, 'AWS_ENDPOINT_URL'].find(
+    (name) => env[name]?.trim().replace(/\/+$/, '') === bare,
+  );
   if (variable) return variable;
-  if (bare === defaultEndpoint(service, region)) return service === 'sts' ? `the region ${region}` : `sso_region ${region}`;
+  if (bare === defaultEndpoint(service, region))
+    return service === 'sts' ? `the region ${region}` : `sso_region ${region}`;
   return 'endpoint_url or a services section in the config file';
 }
 
@@ -47,18 +50,27 @@ export function resolveEndpoint(
 }
 
 /** The endpoint the variables or the config name for `service`, if any. */
-export function configuredEndpoint(service: Service, env: Env, config: AwsConfig, profile: IniSection | undefined): string | undefined {
+export function configuredEndpoint(
+  service: Service,
+  env: Env,
+  config: AwsConfig,
+  profile: IniSection | undefined,
+): string | undefined {
   const keys = SERVICE_KEYS[service];
   const ignore =
     isTrue(env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) ||
-    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === undefined && isTrue(stringValue(profile, 'ignore_configured_endpoint_urls')));
+    (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS === undefined &&
+      isTrue(stringValue(profile, 'ignore_configured_endpoint_urls')));
   if (!ignore) {
     const servicesName = stringValue(profile, 'services');
     const nested = servicesName ? config.services.get(servicesName)?.get(keys.config) : undefined;
     const candidates: Array<[string | undefined, string]> = [
       [env[keys.env], `the ${keys.env} variable`],
       [env.AWS_ENDPOINT_URL, 'the AWS_ENDPOINT_URL variable'],
-      [typeof nested === 'object' ? nested.get('endpoint_url') : undefined, `[services ${servicesName}] in ${config.configFile}`],
+      [
+        typeof nested === 'object' ? nested.get('endpoint_url') : undefined,
+        `[services ${servicesName}] in ${config.configFile}`,
+      ],
       [stringValue(profile, 'endpoint_url'), `endpoint_url in ${config.configFile}`],
     ];
     for (const [value, source] of candidates) {
@@ -77,7 +89,10 @@ function checkUrl(value: string, source: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`the endpoint URL "${value}" from ${source} is not a valid URL`, 'fix it, or unset it to use the AWS default');
+    throw new ConfigError(
+      `the endpoint URL "${value}" from ${source} is not a valid URL`,
+      'fix it, or unset it to use the AWS default',
+    );
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw new ConfigError(`the endpoint URL "${value}" from ${source} must start with https:// or http://`);

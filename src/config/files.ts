@@ -37,7 +37,9 @@ export function expandPath(path: string, env: Env, platform: NodeJS.Platform = p
 
 /** A leading `~` (alone, or before a separator of this OS) becomes the home directory, as Python's expanduser does. */
 export function expandHome(path: string, env: Env, platform: NodeJS.Platform = process.platform): string {
-  return path === '~' || path.startsWith('~/') || (platform === 'win32' && path.startsWith('~\\')) ? homeDir(env, platform) + path.slice(1) : path;
+  return path === '~' || path.startsWith('~/') || (platform === 'win32' && path.startsWith('~\\'))
+    ? homeDir(env, platform) + path.slice(1)
+    : path;
 }
 
 export interface AwsPaths {

@@ -44,7 +44,10 @@ export function parseIni(text: string): Map<string, IniSection> {
   // Python reads the file as UTF-8, where a byte order mark is an ordinary character that
   // makes line 1 neither a header nor a setting: botocore cannot read such a file.
   if (text.startsWith('\uFEFF')) {
-    throw new IniSyntaxError('the file starts with a byte order mark (BOM), which the AWS CLI cannot read; save it as UTF-8 without BOM', 1);
+    throw new IniSyntaxError(
+      'the file starts with a byte order mark (BOM), which the AWS CLI cannot read; save it as UTF-8 without BOM',
+      1,
+    );
   }
   const raw = new Map<string, Map<string, RawOption>>();
   const defaults = new Map<string, RawOption>();
@@ -89,7 +92,8 @@ export function parseIni(text: string): Map<string, IniSection> {
     }
     if (!current) throw new IniSyntaxError('a setting appears before any [section] header', lineNo);
     const option = OPTION.exec(value);
-    if (!option || option[1] === '') throw new IniSyntaxError(`cannot parse "${truncate(value)}": expected key = value`, lineNo);
+    if (!option || option[1] === '')
+      throw new IniSyntaxError(`cannot parse "${truncate(value)}": expected key = value`, lineNo);
     const key = (option[1] as string).replace(TRAILING, '').toLowerCase();
     if (current.has(key)) throw new IniSyntaxError(`key "${key}" appears twice in [${currentName}]`, lineNo);
     current.set(key, { parts: [pyStrip(option[3] as string)], line: lineNo });
@@ -114,7 +118,8 @@ function parseNested(value: string, section: string, key: string, line: number):
     const trimmed = pyStrip(part);
     if (!trimmed) continue;
     const eq = trimmed.indexOf('=');
-    if (eq < 0) throw new IniSyntaxError(`nested setting "${truncate(trimmed)}" under ${key} in [${section}] has no "="`, line);
+    if (eq < 0)
+      throw new IniSyntaxError(`nested setting "${truncate(trimmed)}" under ${key} in [${section}] has no "="`, line);
     nested.set(pyStrip(trimmed.slice(0, eq)), pyStrip(trimmed.slice(eq + 1)));
   }
   return nested;

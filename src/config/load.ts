@@ -14,7 +14,10 @@ export function readConfigText(path: string, what: 'config file' | 'credentials 
 }
 
 export async function loadConfig(paths: AwsPaths): Promise<AwsConfig> {
-  const [configText, credentialsText] = await Promise.all([readConfigText(paths.configFile, 'config file'), readConfigText(paths.credentialsFile, 'credentials file')]);
+  const [configText, credentialsText] = await Promise.all([
+    readConfigText(paths.configFile, 'config file'),
+    readConfigText(paths.credentialsFile, 'credentials file'),
+  ]);
   return buildConfig(parseFile(configText, paths.configFile), parseFile(credentialsText, paths.credentialsFile), {
     configFile: paths.configFile,
     credentialsFile: paths.credentialsFile,
@@ -27,7 +30,10 @@ function parseFile(text: string | undefined, path: string): Map<string, IniSecti
     return parseIni(text);
   } catch (err) {
     if (err instanceof IniSyntaxError) {
-      throw new ConfigError(`${path}${err.line ? `, line ${err.line}` : ''}: ${err.message}`, 'fix the file; the AWS CLI rejects it too');
+      throw new ConfigError(
+        `${path}${err.line ? `, line ${err.line}` : ''}: ${err.message}`,
+        'fix the file; the AWS CLI rejects it too',
+      );
     }
     throw err;
   }

@@ -62,11 +62,18 @@ function blocksOf(lines: Line[], file: string): Block[] {
     const begin = markerSession(line.text, BEGIN);
     const end = markerSession(line.text, END);
     if (begin !== undefined) {
-      if (open) throw markerError(file, i, `a second BEGIN marker inside the block of sso-session ${open.session} (line ${open.begin + 1})`);
-      if (blocks.some((b) => b.session === begin)) throw markerError(file, i, `a second managed block for sso-session ${begin}`);
+      if (open)
+        throw markerError(
+          file,
+          i,
+          `a second BEGIN marker inside the block of sso-session ${open.session} (line ${open.begin + 1})`,
+        );
+      if (blocks.some((b) => b.session === begin))
+        throw markerError(file, i, `a second managed block for sso-session ${begin}`);
       open = { session: begin, begin: i };
     } else if (end !== undefined) {
-      if (!open || open.session !== end) throw markerError(file, i, `an END marker for sso-session ${end} without its BEGIN marker`);
+      if (!open || open.session !== end)
+        throw markerError(file, i, `an END marker for sso-session ${end} without its BEGIN marker`);
       blocks.push({ ...open, end: i });
       open = undefined;
     }
@@ -76,19 +83,32 @@ function blocksOf(lines: Line[], file: string): Block[] {
 }
 
 function markerError(file: string, index: number, what: string): ConfigError {
-  return new ConfigError(`${file}, line ${index + 1}: ${what}`, 'restore the marker comments (or delete the whole block) and run sync again; nothing was written');
+  return new ConfigError(
+    `${file}, line ${index + 1}: ${what}`,
+    'restore the marker comments (or delete the whole block) and run sync again; nothing was written',
+  );
 }
 
 /** Every managed block in the file, with the generated profiles inside each. */
-export function readBlocks(text: string, file: string): Array<Block & { profiles: GeneratedProfile[]; sectionNames: string[] }> {
+export function readBlocks(
+  text: string,
+  file: string,
+): Array<Block & { profiles: GeneratedProfile[]; sectionNames: string[] }> {
   const lines = splitLines(text);
   return blocksOf(lines, file).map((block) => {
-    const inner = lines.slice(block.begin + 1, block.end).map((l) => l.text).join('\n');
+    const inner = lines
+      .slice(block.begin + 1, block.end)
+      .map((l) => l.text)
+      .join('\n');
     let sections: ReturnType<typeof parseIni>;
     try {
       sections = parseIni(inner);
     } catch (err) {
-      if (err instanceof IniSyntaxError) throw new ConfigError(`${file}, line ${block.begin + 1 + err.line}: ${err.message}`, 'fix the file; the AWS CLI rejects it too');
+      if (err instanceof IniSyntaxError)
+        throw new ConfigError(
+          `${file}, line ${block.begin + 1 + err.line}: ${err.message}`,
+          'fix the file; the AWS CLI rejects it too',
+        );
       throw err;
     }
     const profiles: GeneratedProfile[] = [];
@@ -99,7 +119,12 @@ export function readBlocks(text: string, file: string): Array<Block & { profiles
       const region = values.get('region');
       // A section edited beyond recognition is dropped; sync writes it afresh if still assigned.
       if (!name || typeof accountId !== 'string' || typeof roleName !== 'string') continue;
-      profiles.push({ name, accountId, roleName, region: typeof region === 'string' && region !== '' ? region : undefined });
+      profiles.push({
+        name,
+        accountId,
+        roleName,
+        region: typeof region === 'string' && region !== '' ? region : undefined,
+      });
     }
     return { ...block, profiles, sectionNames: [...sections.keys()] };
   });
@@ -109,7 +134,12 @@ export function renderBlock(session: string, profiles: readonly GeneratedProfile
   const sections = [...profiles]
     .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
     .map((p) => {
-      const lines = [`[profile ${p.name}]`, `sso_session = ${session}`, `sso_account_id = ${p.accountId}`, `sso_role_name = ${p.roleName}`];
+      const lines = [
+        `[profile ${p.name}]`,
+        `sso_session = ${session}`,
+        `sso_account_id = ${p.accountId}`,
+        `sso_role_name = ${p.roleName}`,
+      ];
       if (p.region) lines.push(`region = ${p.region}`);
       return lines.join(eol) + eol;
     });

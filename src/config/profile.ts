@@ -51,8 +51,11 @@ export function resolveSsoProfile(config: AwsConfig, name: string, env: Env): Ss
   const profile = config.profiles.get(name);
   if (!profile) throw profileNotFound(config, name, env);
 
-  const isSso = stringValue(profile, 'sso_role_name') || stringValue(profile, 'sso_account_id') ||
-    stringValue(profile, 'sso_session') || stringValue(profile, 'sso_start_url');
+  const isSso =
+    stringValue(profile, 'sso_role_name') ||
+    stringValue(profile, 'sso_account_id') ||
+    stringValue(profile, 'sso_session') ||
+    stringValue(profile, 'sso_start_url');
   if (!isSso) throw notSso(config, name, profile);
 
   const sessionName = stringValue(profile, 'sso_session');
@@ -96,7 +99,9 @@ export function resolveSsoProfile(config: AwsConfig, name: string, env: Env): Ss
     );
   }
   if (!ACCOUNT_ID.test(accountId)) {
-    throw new ConfigError(`profile "${name}" has sso_account_id "${accountId}", which is not a 12-digit AWS account ID (in ${config.configFile})`);
+    throw new ConfigError(
+      `profile "${name}" has sso_account_id "${accountId}", which is not a 12-digit AWS account ID (in ${config.configFile})`,
+    );
   }
   checkUrl(startUrl, name, config);
   checkRegion(ssoRegion, 'sso_region', name, config);
@@ -128,7 +133,9 @@ export function resolveSsoSession(config: AwsConfig, sessionName: string, env: E
     const guess = didYouMean(sessionName, known);
     throw new ConfigError(
       `sso-session "${sessionName}" does not exist in ${config.configFile}${guess ? `: ${guess}` : ''}`,
-      known.length > 0 ? `known sso-sessions: ${known.join(', ')}` : `create it: ssohelper init --sso-session ${sessionName} --start-url URL --sso-region REGION`,
+      known.length > 0
+        ? `known sso-sessions: ${known.join(', ')}`
+        : `create it: ssohelper init --sso-session ${sessionName} --start-url URL --sso-region REGION`,
     );
   }
   const startUrl = stringValue(session, 'sso_start_url');
@@ -157,7 +164,10 @@ export function resolveSsoSession(config: AwsConfig, sessionName: string, env: E
 
 /** Comma list, items trimmed, empties dropped (botocore's rule). */
 export function parseScopes(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
 }
 
 /** Every profile that resolves as SSO, for listings; broken ones are skipped, not fatal. */
@@ -173,7 +183,13 @@ function sectionName(profile: string): string {
 }
 
 /** Every key both sections set must have the same value in both, as botocore requires. */
-function checkConsistent(config: AwsConfig, name: string, profile: IniSection, session: IniSection, sessionName: string): void {
+function checkConsistent(
+  config: AwsConfig,
+  name: string,
+  profile: IniSection,
+  session: IniSection,
+  sessionName: string,
+): void {
   for (const [key, shared] of session) {
     const own = profile.get(key);
     if (own === undefined || sameValue(own, shared)) continue;
@@ -195,7 +211,12 @@ function show(v: IniValue): string {
 
 function profileNotFound(config: AwsConfig, name: string, env: Env): ConfigError {
   // A name the environment supplies looks like a typo on the command line unless we say where it came from.
-  const origin = env.AWS_PROFILE === name ? ' (from AWS_PROFILE)' : !env.AWS_PROFILE && env.AWS_DEFAULT_PROFILE === name ? ' (from AWS_DEFAULT_PROFILE)' : '';
+  const origin =
+    env.AWS_PROFILE === name
+      ? ' (from AWS_PROFILE)'
+      : !env.AWS_PROFILE && env.AWS_DEFAULT_PROFILE === name
+        ? ' (from AWS_DEFAULT_PROFILE)'
+        : '';
   if (config.profiles.size === 0) {
     return new ConfigError(
       `profile "${name}"${origin} not found: ${config.configFile} has no profiles (or does not exist)`,
@@ -208,7 +229,10 @@ function profileNotFound(config: AwsConfig, name: string, env: Env): ConfigError
   const sso = ssoProfileNames(config);
   const known = sso.length > 0 ? sso : [...config.profiles.keys()].sort();
   const kind = sso.length > 0 ? 'SSO profiles' : 'profiles';
-  const hint = known.length <= 12 ? `${kind} there: ${known.join(', ')}` : `${known.length} ${kind} there: ssohelper list shows them`;
+  const hint =
+    known.length <= 12
+      ? `${kind} there: ${known.join(', ')}`
+      : `${known.length} ${kind} there: ssohelper list shows them`;
   return new ConfigError(message, hint);
 }
 
@@ -217,13 +241,19 @@ function notSso(config: AwsConfig, name: string, profile: IniSection): ConfigErr
   let hint = `add sso_session, sso_account_id and sso_role_name to [${sectionName(name)}]`;
   if (process) hint = `it uses credential_process (${process}); run ssohelper with the SSO profile that command names`;
   else if (stringValue(profile, 'aws_access_key_id')) hint = 'it holds static keys; ssohelper serves SSO profiles only';
-  else if (stringValue(profile, 'role_arn')) hint = `it assumes a role with no SSO sign-in behind it (web identity or keys): there is no session to log in to; ssohelper get ${name} serves its credentials`;
-  return new ConfigError(`profile "${name}" is not an SSO profile (no sso_account_id or sso_role_name in ${config.configFile})`, hint);
+  else if (stringValue(profile, 'role_arn'))
+    hint = `it assumes a role with no SSO sign-in behind it (web identity or keys): there is no session to log in to; ssohelper get ${name} serves its credentials`;
+  return new ConfigError(
+    `profile "${name}" is not an SSO profile (no sso_account_id or sso_role_name in ${config.configFile})`,
+    hint,
+  );
 }
 
 function checkUrl(url: string, owner: string, config: AwsConfig): void {
   if (!/^https?:\/\/[^\s/]+/i.test(url)) {
-    throw new ConfigError(`${owner.startsWith('sso-session') ? owner : `profile "${owner}"`} has sso_start_url "${url}", which is not an https:// URL (in ${config.configFile})`);
+    throw new ConfigError(
+      `${owner.startsWith('sso-session') ? owner : `profile "${owner}"`} has sso_start_url "${url}", which is not an https:// URL (in ${config.configFile})`,
+    );
   }
 }
 

@@ -20,7 +20,10 @@ export interface HttpAnswer {
  */
 export async function getText(network: Network, url: string): Promise<HttpAnswer> {
   const target = new URL(url);
-  const [http, { describeNetworkFailure }] = await Promise.all([httpClient(network), lazy(() => import('../net/failure.ts'))]);
+  const [http, { describeNetworkFailure }] = await Promise.all([
+    httpClient(network),
+    lazy(() => import('../net/failure.ts')),
+  ]);
   try {
     // The answer is a sign-in token of a few hundred bytes.
     const answer = await http.fetchText(requestTo(target, 'GET', { accept: 'application/json' }), 64 * 1024);
@@ -28,11 +31,19 @@ export async function getText(network: Network, url: string): Promise<HttpAnswer
   } catch (err) {
     const failure = describeNetworkFailure(err);
     if (failure) throw new ServiceError(failure.message, failure.hint);
-    throw new ServiceError(`cannot reach the sign-in endpoint ${target.host}: ${(err as Error).message.replace(target.search, '')}`, 'check your network; AWS_ENDPOINT_URL_SIGNIN overrides the endpoint');
+    throw new ServiceError(
+      `cannot reach the sign-in endpoint ${target.host}: ${(err as Error).message.replace(target.search, '')}`,
+      'check your network; AWS_ENDPOINT_URL_SIGNIN overrides the endpoint',
+    );
   }
 }
 
-export async function signinToken(rt: Runtime, network: Network, federation: string, creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string }): Promise<string> {
+export async function signinToken(
+  rt: Runtime,
+  network: Network,
+  federation: string,
+  creds: { accessKeyId: string; secretAccessKey: string; sessionToken: string },
+): Promise<string> {
   const host = new URL(federation).host;
   rt.debug(`getSigninToken at ${host} (session credentials not shown)`);
   const answer = await getText(network, signinTokenRequest(federation, creds));
@@ -43,7 +54,8 @@ export async function signinToken(rt: Runtime, network: Network, federation: str
       'try again with --refresh for new credentials; if it persists, the role may not allow console sign-in',
     );
   }
-  if (answer.status !== 200) throw new ServiceError(`the sign-in endpoint ${host} answered HTTP ${answer.status}`, 'try again later');
+  if (answer.status !== 200)
+    throw new ServiceError(`the sign-in endpoint ${host} answered HTTP ${answer.status}`, 'try again later');
   const token = parseSigninToken(answer.body);
   if (!token) throw new ServiceError(`the sign-in endpoint ${host} did not answer with a sign-in token`);
   return token;
@@ -81,9 +93,15 @@ export async function runConsole(rt: Runtime, request: ConsoleRequest): Promise<
     );
     return `${url}\n`;
   }
-  const [{ browserCommands, openBrowser }, { noBrowserReason }] = await Promise.all([lazy(() => import('../login/browser.ts')), lazy(() => import('../login/plan.ts'))]);
+  const [{ browserCommands, openBrowser }, { noBrowserReason }] = await Promise.all([
+    lazy(() => import('../login/browser.ts')),
+    lazy(() => import('../login/plan.ts')),
+  ]);
   const surroundings = { platform: rt.platform, env: rt.env };
-  const opened = noBrowserReason(surroundings) && !rt.env.BROWSER?.trim() ? undefined : await openBrowser(rt, browserCommands(url, surroundings));
+  const opened =
+    noBrowserReason(surroundings) && !rt.env.BROWSER?.trim()
+      ? undefined
+      : await openBrowser(rt, browserCommands(url, surroundings));
   if (!opened) {
     throw new ConfigError(
       `could not open a browser for the console (${noBrowserReason(surroundings) ?? 'no opener worked'})`,

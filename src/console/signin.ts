@@ -10,8 +10,10 @@ export interface Partition {
 
 /** The sign-in and console hosts of each partition, by region prefix. */
 export function partitionOf(region: string | undefined): Partition {
-  if (region?.startsWith('cn-')) return { signin: 'https://signin.amazonaws.cn', console: 'https://console.amazonaws.cn' };
-  if (region?.startsWith('us-gov-')) return { signin: 'https://signin.amazonaws-us-gov.com', console: 'https://console.amazonaws-us-gov.com' };
+  if (region?.startsWith('cn-'))
+    return { signin: 'https://signin.amazonaws.cn', console: 'https://console.amazonaws.cn' };
+  if (region?.startsWith('us-gov-'))
+    return { signin: 'https://signin.amazonaws-us-gov.com', console: 'https://console.amazonaws-us-gov.com' };
   if (!region) return { signin: 'https://signin.aws.amazon.com', console: 'https://console.aws.amazon.com' };
   return { signin: `https://${region}.signin.aws.amazon.com`, console: `https://${region}.console.aws.amazon.com` };
 }
@@ -21,15 +23,24 @@ export function partitionOf(region: string | undefined): Partition {
  * (the AWS Sign-In service's id in the SDKs), as AWS_ENDPOINT_URL_SSO does for the portal.
  */
 export function federationUrl(region: string | undefined, env: Env): string {
-  const override = env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === 'true' ? undefined : env.AWS_ENDPOINT_URL_SIGNIN?.trim();
+  const override =
+    env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.trim().toLowerCase() === 'true'
+      ? undefined
+      : env.AWS_ENDPOINT_URL_SIGNIN?.trim();
   if (override) {
     let url: URL;
     try {
       url = new URL(override);
     } catch {
-      throw new ConfigError(`the endpoint URL "${override}" from the AWS_ENDPOINT_URL_SIGNIN variable is not a valid URL`, 'fix it, or unset it to use the AWS default');
+      throw new ConfigError(
+        `the endpoint URL "${override}" from the AWS_ENDPOINT_URL_SIGNIN variable is not a valid URL`,
+        'fix it, or unset it to use the AWS default',
+      );
     }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError(`the endpoint URL "${override}" from the AWS_ENDPOINT_URL_SIGNIN variable must start with https:// or http://`);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new ConfigError(
+        `the endpoint URL "${override}" from the AWS_ENDPOINT_URL_SIGNIN variable must start with https:// or http://`,
+      );
     return `${override.replace(/\/+$/, '')}/federation`;
   }
   return `${partitionOf(region).signin}/federation`;
@@ -38,7 +49,8 @@ export function federationUrl(region: string | undefined, env: Env): string {
 /** Where the browser lands: --destination (a console URL, or a path on the console), else the console home of the region. */
 export function consoleDestination(region: string | undefined, destination: string | undefined): string {
   const base = partitionOf(region).console;
-  if (destination === undefined) return region ? `${base}/console/home?region=${encodeURIComponent(region)}` : `${base}/console/home`;
+  if (destination === undefined)
+    return region ? `${base}/console/home?region=${encodeURIComponent(region)}` : `${base}/console/home`;
   if (destination.startsWith('/')) return `${base}${destination}`;
   let url: URL | undefined;
   try {
@@ -47,7 +59,10 @@ export function consoleDestination(region: string | undefined, destination: stri
     url = undefined;
   }
   if (url?.protocol !== 'https:') {
-    throw new UsageError(`console: --destination "${destination}" is neither an https:// URL nor a path on the console`, 'e.g. --destination /s3/home or --destination https://console.aws.amazon.com/ec2/home');
+    throw new UsageError(
+      `console: --destination "${destination}" is neither an https:// URL nor a path on the console`,
+      'e.g. --destination /s3/home or --destination https://console.aws.amazon.com/ec2/home',
+    );
   }
   return destination;
 }
@@ -63,7 +78,11 @@ export interface SessionCredentials {
  * GetFederationToken credentials; a role session's console session follows the role session.
  */
 export function signinTokenRequest(federation: string, c: SessionCredentials): string {
-  const session = JSON.stringify({ sessionId: c.accessKeyId, sessionKey: c.secretAccessKey, sessionToken: c.sessionToken });
+  const session = JSON.stringify({
+    sessionId: c.accessKeyId,
+    sessionKey: c.secretAccessKey,
+    sessionToken: c.sessionToken,
+  });
   return `${federation}?Action=getSigninToken&Session=${encodeURIComponent(session)}`;
 }
 

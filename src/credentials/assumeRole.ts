@@ -3,7 +3,14 @@
 // with an MFA code when the profile names a device, whose answer goes into the AWS CLI's
 // assume-role cache. Web identity shares the cache: its token file replaces the source.
 import { join } from 'node:path';
-import { type AssumedRole, assumeRoleCacheKey, readAssumedRole, roleCacheArgs, sessionName, writeAssumedRole } from '../cache/assumeRole.ts';
+import {
+  type AssumedRole,
+  assumeRoleCacheKey,
+  readAssumedRole,
+  roleCacheArgs,
+  sessionName,
+  writeAssumedRole,
+} from '../cache/assumeRole.ts';
 import { type CredentialPlan, sectionName } from '../config/credentialProfile.ts';
 import { AccessDeniedError, ConfigError, ServiceError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
@@ -27,7 +34,10 @@ export function assumeRoleSlot(rt: Runtime, plan: RolePlan, resolve: Resolve): C
     tooShortHint: `lower --min-ttl, or raise duration_seconds in [${sectionName(plan.profileName)}] (up to the role's maximum session duration)`,
     read: (path) => readAssumedRole(path, rt.stderr),
     write: writeAssumedRole,
-    fetchNew: async () => (plan.kind === 'webIdentity' ? (await fullProgram(() => import('./webIdentity.ts'))).fetchWithWebIdentity(rt, plan) : fetchAssumedRole(rt, plan, resolve)),
+    fetchNew: async () =>
+      plan.kind === 'webIdentity'
+        ? (await fullProgram(() => import('./webIdentity.ts'))).fetchWithWebIdentity(rt, plan)
+        : fetchAssumedRole(rt, plan, resolve),
   };
 }
 
@@ -38,15 +48,24 @@ async function fetchAssumedRole(rt: Runtime, plan: AssumeRolePlan, resolve: Reso
   const { assumeRole } = await fullProgram(() => import('../sso/sts.ts'));
   const { ssoCall, SsoApiError } = await fullProgram(() => import('../sso/call.ts'));
   const { networkOf } = await fullProgram(() => import('../net/client.ts'));
-  const endpoint = { url: plan.role.sts.url, region: plan.role.sts.region, network: networkOf(rt, plan.role.sts.network), service: 'sts' as const };
+  const endpoint = {
+    url: plan.role.sts.url,
+    region: plan.role.sts.region,
+    network: networkOf(rt, plan.role.sts.network),
+    service: 'sts' as const,
+  };
   const target = `${plan.role.roleArn} (profile "${plan.profileName}")`;
   let source = await resolve(rt, plan.source, { minTtlMs: DEFAULT_MIN_TTL_MS, refresh: false });
   // Asked for once the source credentials are at hand, so a source that needs a login costs no code.
   const mfa = plan.role.mfa;
-  const tokenCode = mfa ? await (await fullProgram(() => import('./mfa.ts'))).mfaCode(rt, plan.profileName, mfa) : undefined;
+  const tokenCode = mfa
+    ? await (await fullProgram(() => import('./mfa.ts'))).mfaCode(rt, plan.profileName, mfa)
+    : undefined;
   const args = { ...roleCacheArgs(plan), roleSessionName: sessionName(plan.role, rt.now()), tokenCode };
   const call = (source: AwsCredentials) => {
-    rt.debug(`AssumeRole ${plan.role.roleArn} at ${plan.role.sts.url} (${plan.role.sts.region}) with ${mask(source.accessKeyId)}`);
+    rt.debug(
+      `AssumeRole ${plan.role.roleArn} at ${plan.role.sts.url} (${plan.role.sts.region}) with ${mask(source.accessKeyId)}`,
+    );
     return ssoCall({ rt, endpoint }, `AssumeRole ${target}`, () => assumeRole(endpoint, source, args));
   };
   for (let refetched = false; ; refetched = true) {
@@ -75,7 +94,9 @@ function explain(err: SsoApiError, plan: AssumeRolePlan, target: string, rejecte
     // Not retried: a code is good once, and asking again would surprise a herd of waiting callers.
     return new AccessDeniedError(
       `STS refused the MFA code for ${mfa.serial} while assuming ${target}: ${detail}`,
-      mfa.process ? `check that mfa_process prints the current code of ${mfa.serial}` : `run the command again and type the code ${mfa.serial} shows now; check mfa_serial in [${sectionName(plan.profileName)}]`,
+      mfa.process
+        ? `check that mfa_process prints the current code of ${mfa.serial}`
+        : `run the command again and type the code ${mfa.serial} shows now; check mfa_serial in [${sectionName(plan.profileName)}]`,
       { cause: err.cause },
     );
   }
@@ -87,14 +108,29 @@ function explain(err: SsoApiError, plan: AssumeRolePlan, target: string, rejecte
     );
   }
   if (rejected) {
-    const fix = plan.source.kind === 'static' ? `check the keys in ${plan.source.file}` : `check the credentials of profile "${plan.source.profileName}"`;
-    return new ConfigError(`STS rejected the credentials of ${who} while assuming ${target}: ${err.errorName}: ${detail}`, fix, { cause: err.cause });
+    const fix =
+      plan.source.kind === 'static'
+        ? `check the keys in ${plan.source.file}`
+        : `check the credentials of profile "${plan.source.profileName}"`;
+    return new ConfigError(
+      `STS rejected the credentials of ${who} while assuming ${target}: ${err.errorName}: ${detail}`,
+      fix,
+      { cause: err.cause },
+    );
   }
   if (err.errorName === 'ValidationError') {
-    return new ConfigError(`STS refused to assume ${target}: ${detail}`, `check duration_seconds, role_session_name and external_id in [${sectionName(plan.profileName)}]`, { cause: err.cause });
+    return new ConfigError(
+      `STS refused to assume ${target}: ${detail}`,
+      `check duration_seconds, role_session_name and external_id in [${sectionName(plan.profileName)}]`,
+      { cause: err.cause },
+    );
   }
   if (err.errorName === 'RegionDisabledException') {
-    return new ServiceError(`STS is not activated in region ${plan.role.sts.region} for ${target}: ${detail}`, 'activate it in the IAM account settings, or set region (or AWS_REGION) to a region where it is', { cause: err.cause });
+    return new ServiceError(
+      `STS is not activated in region ${plan.role.sts.region} for ${target}: ${detail}`,
+      'activate it in the IAM account settings, or set region (or AWS_REGION) to a region where it is',
+      { cause: err.cause },
+    );
   }
   return err;
 }

@@ -8,7 +8,11 @@ import type { ExpiringCredentials } from '../types/credentials.ts';
 import { isoString } from '../util/time.ts';
 import { cold } from '../util/load.ts';
 
-export async function cachedCredentials<C extends ExpiringCredentials>(rt: Runtime, slot: CacheSlot<C>, options: CredentialOptions): Promise<C> {
+export async function cachedCredentials<C extends ExpiringCredentials>(
+  rt: Runtime,
+  slot: CacheSlot<C>,
+  options: CredentialOptions,
+): Promise<C> {
   if (!options.refresh) {
     const cached = await slot.read(slot.path);
     if (cached && isFresh(cached, rt.now(), options.minTtlMs)) {

@@ -10,7 +10,8 @@ import { lazy } from '../util/load.ts';
 
 const ECS_HOST = 'http://169.254.170.2';
 // Hosts botocore accepts for a plain-http full URI: loopback, and the ECS and EKS agents.
-const ALLOWED_HTTP_HOSTS = /^(127(\.\d{1,3}){3}|\[::1\]|localhost|169\.254\.170\.2|169\.254\.170\.23|\[fd00:ec2::23\])$/;
+const ALLOWED_HTTP_HOSTS =
+  /^(127(\.\d{1,3}){3}|\[::1\]|localhost|169\.254\.170\.2|169\.254\.170\.23|\[fd00:ec2::23\])$/;
 const MAX_BODY = 64 * 1024;
 const ATTEMPTS = 3;
 
@@ -21,7 +22,10 @@ export function containerEndpoint(env: Runtime['env'], profileName: string): URL
   const what = `profile "${profileName}" uses credential_source = EcsContainer`;
   if (relative) return new URL(`${ECS_HOST}${relative.startsWith('/') ? '' : '/'}${relative}`);
   if (!full) {
-    throw new ConfigError(`${what}, but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set`, 'run it inside the container, or with `ssohelper serve` providing the endpoint');
+    throw new ConfigError(
+      `${what}, but neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set`,
+      'run it inside the container, or with `ssohelper serve` providing the endpoint',
+    );
   }
   let url: URL;
   try {
@@ -30,7 +34,9 @@ export function containerEndpoint(env: Runtime['env'], profileName: string): URL
     throw new ConfigError(`${what}, but AWS_CONTAINER_CREDENTIALS_FULL_URI "${full}" is not a URL`);
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && ALLOWED_HTTP_HOSTS.test(url.hostname))) {
-    throw new ConfigError(`${what}, but AWS_CONTAINER_CREDENTIALS_FULL_URI "${full}" must be https, or http to a loopback or container-agent address`);
+    throw new ConfigError(
+      `${what}, but AWS_CONTAINER_CREDENTIALS_FULL_URI "${full}" must be https, or http to a loopback or container-agent address`,
+    );
   }
   return url;
 }
@@ -39,8 +45,11 @@ export async function containerCredentials(rt: Runtime, profileName: string): Pr
   const url = containerEndpoint(rt.env, profileName);
   const headers: Record<string, string> = { accept: 'application/json' };
   const tokenFile = rt.env.AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE;
-  const token = tokenFile ? (await readTextFile(tokenFile, 'container authorization token file'))?.trim() : rt.env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
-  if (tokenFile && !token) throw new ConfigError(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${tokenFile} is missing or empty`);
+  const token = tokenFile
+    ? (await readTextFile(tokenFile, 'container authorization token file'))?.trim()
+    : rt.env.AWS_CONTAINER_AUTHORIZATION_TOKEN;
+  if (tokenFile && !token)
+    throw new ConfigError(`AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE ${tokenFile} is missing or empty`);
   if (token) headers.authorization = token;
   const what = `the container credential endpoint ${url.origin}${url.pathname} (credential_source of profile "${profileName}")`;
   for (let attempt = 1; ; attempt++) {

@@ -25,11 +25,16 @@ export async function fetchWithToken(rt: Runtime, profile: SsoProfile): Promise<
   const api: SsoApi = {
     rt,
     endpoint,
-    loginRequired: () => loginRequired(session, `the SSO session for profile "${profile.profileName}" is no longer valid (it was revoked or has expired)`),
+    loginRequired: () =>
+      loginRequired(
+        session,
+        `the SSO session for profile "${profile.profileName}" is no longer valid (it was revoked or has expired)`,
+      ),
     pace: budget.pace,
     waiting: line.waiting,
   };
-  const call = (accessToken: string) => getRoleCredentials(api, accessToken, profile.accountId, profile.roleName).catch((err) => denied(err, profile));
+  const call = (accessToken: string) =>
+    getRoleCredentials(api, accessToken, profile.accountId, profile.roleName).catch((err) => denied(err, profile));
   const token = await usableToken(rt, session);
   try {
     return await call(token.accessToken).finally(line.end);
@@ -37,7 +42,8 @@ export async function fetchWithToken(rt: Runtime, profile: SsoProfile): Promise<
     if (!(err instanceof LoginRequiredError)) throw err;
     // Someone may have logged in again since we read the token: look once more.
     const reread = await readToken(tokenPath(rt, session), rt.stderr);
-    if (reread && reread.accessToken !== token.accessToken && reread.expiresAt.getTime() > rt.now()) return call(reread.accessToken);
+    if (reread && reread.accessToken !== token.accessToken && reread.expiresAt.getTime() > rt.now())
+      return call(reread.accessToken);
     throw err;
   }
 }
@@ -70,5 +76,8 @@ export async function loggedOutMeanwhile(rt: Runtime, profile: SsoProfile, path:
     // no token: logged out
   }
   await removeFile(path).catch(() => undefined);
-  throw loginRequired(session, `logged out of ${describeSession(session)} while credentials for profile "${profile.profileName}" were being fetched; they were not kept`);
+  throw loginRequired(
+    session,
+    `logged out of ${describeSession(session)} while credentials for profile "${profile.profileName}" were being fetched; they were not kept`,
+  );
 }

@@ -12,7 +12,11 @@ import { type LoginPlan, usableLoginKeys } from './loginWindow.ts';
 
 export type { LoginPlan };
 
-export async function loginCredentials(rt: Runtime, plan: LoginPlan, options: CredentialOptions): Promise<AwsCredentials> {
+export async function loginCredentials(
+  rt: Runtime,
+  plan: LoginPlan,
+  options: CredentialOptions,
+): Promise<AwsCredentials> {
   const path = loginSessionPath(rt, plan.login.sessionName);
   if (!options.refresh) {
     const session = await readLoginSession(rt, path);

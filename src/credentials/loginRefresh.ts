@@ -31,7 +31,12 @@ const DEFAULT_EXPIRES_IN_S = 900;
 // The sign-in service's reasons for which only a new `aws login` helps.
 const RELOGIN_REASONS = new Set(['TOKEN_EXPIRED', 'USER_CREDENTIALS_CHANGED']);
 
-export async function refreshLogin(rt: Runtime, plan: LoginPlan, path: string, options: CredentialOptions): Promise<AwsCredentials> {
+export async function refreshLogin(
+  rt: Runtime,
+  plan: LoginPlan,
+  path: string,
+  options: CredentialOptions,
+): Promise<AwsCredentials> {
   const name = plan.login.sessionName;
   const started = rt.now();
   let before: LoginSession | undefined;
@@ -40,7 +45,9 @@ export async function refreshLogin(rt: Runtime, plan: LoginPlan, path: string, o
   const doneMeanwhile = async (): Promise<AwsCredentials | undefined> => {
     const s = await readLoginSession(rt, path);
     if (!s || !usableLoginKeys(s, rt.now(), options)) return undefined;
-    return !options.refresh || (before !== undefined && s.refreshToken !== before.refreshToken) ? s.credentials : undefined;
+    return !options.refresh || (before !== undefined && s.refreshToken !== before.refreshToken)
+      ? s.credentials
+      : undefined;
   };
   const refresh = async (): Promise<AwsCredentials> => {
     const again = await doneMeanwhile();
@@ -50,23 +57,48 @@ export async function refreshLogin(rt: Runtime, plan: LoginPlan, path: string, o
     }
     const session = await readLoginSession(rt, path);
     if (!session) {
-      throw new LoginRequiredError(`no usable console session "${name}" for profile "${plan.profileName}" (looked for ${path})`, `run: aws login --profile ${plan.profileName}`);
+      throw new LoginRequiredError(
+        `no usable console session "${name}" for profile "${plan.profileName}" (looked for ${path})`,
+        `run: aws login --profile ${plan.profileName}`,
+      );
     }
     return refreshed(rt, plan, path, session, options, started);
   };
-  return withLock(rt, loginSessionLockName(basename(path, '.json')), `refreshing the console session ${name}`, refresh, undefined, options.refresh ? undefined : doneMeanwhile);
+  return withLock(
+    rt,
+    loginSessionLockName(basename(path, '.json')),
+    `refreshing the console session ${name}`,
+    refresh,
+    undefined,
+    options.refresh ? undefined : doneMeanwhile,
+  );
 }
 
-async function refreshed(rt: Runtime, plan: LoginPlan, path: string, session: LoginSession, options: CredentialOptions, started: number): Promise<AwsCredentials> {
+async function refreshed(
+  rt: Runtime,
+  plan: LoginPlan,
+  path: string,
+  session: LoginSession,
+  options: CredentialOptions,
+  started: number,
+): Promise<AwsCredentials> {
   const endpoint = signinEndpoint(rt, plan, session);
   let answer: LoginRefresh;
   try {
     answer = await createToken(rt, endpoint, session);
   } catch (err) {
-    const reason = (err as SsoApiError).errorName === 'AccessDeniedException' ? ((err as { cause?: { error?: unknown } }).cause?.error as string | undefined) : undefined;
+    const reason =
+      (err as SsoApiError).errorName === 'AccessDeniedException'
+        ? ((err as { cause?: { error?: unknown } }).cause?.error as string | undefined)
+        : undefined;
     if (reason && RELOGIN_REASONS.has(reason)) {
-      const why = reason === 'TOKEN_EXPIRED' ? 'has expired' : 'ended because the password or credentials of its user changed';
-      throw new LoginRequiredError(`the console session "${plan.login.sessionName}" of profile "${plan.profileName}" ${why} (${reason})`, `run: aws login --profile ${plan.profileName}`, { cause: err });
+      const why =
+        reason === 'TOKEN_EXPIRED' ? 'has expired' : 'ended because the password or credentials of its user changed';
+      throw new LoginRequiredError(
+        `the console session "${plan.login.sessionName}" of profile "${plan.profileName}" ${why} (${reason})`,
+        `run: aws login --profile ${plan.profileName}`,
+        { cause: err },
+      );
     }
     const left = session.credentials.expiration.getTime() - rt.now();
     if (reason === 'INSUFFICIENT_PERMISSIONS' && left <= 0) {
@@ -78,14 +110,24 @@ async function refreshed(rt: Runtime, plan: LoginPlan, path: string, session: Lo
     }
     // The SDKs keep using keys that still work; so do we, saying why they will not last.
     if (left > 0 && !(err instanceof ConfigError)) {
-      rt.stderr(`ssohelper: warning: could not refresh the console session "${plan.login.sessionName}" (${(err as Error).message}); using its current keys, valid for ${humanDuration(left)}\n`);
+      rt.stderr(
+        `ssohelper: warning: could not refresh the console session "${plan.login.sessionName}" (${(err as Error).message}); using its current keys, valid for ${humanDuration(left)}\n`,
+      );
       return session.credentials;
     }
     throw err;
   }
   await writeFileAtomic(path, serializeRefreshedSession(session, answer));
-  rt.debug(`console session refreshed: ${mask(answer.accessKeyId)}, expires ${isoString(answer.expiration)}, written to ${path} (${rt.now() - started}ms)`);
-  const credentials = { accessKeyId: answer.accessKeyId, secretAccessKey: answer.secretAccessKey, sessionToken: answer.sessionToken, expiration: answer.expiration, accountId: session.credentials.accountId };
+  rt.debug(
+    `console session refreshed: ${mask(answer.accessKeyId)}, expires ${isoString(answer.expiration)}, written to ${path} (${rt.now() - started}ms)`,
+  );
+  const credentials = {
+    accessKeyId: answer.accessKeyId,
+    secretAccessKey: answer.secretAccessKey,
+    sessionToken: answer.sessionToken,
+    expiration: answer.expiration,
+    accountId: session.credentials.accountId,
+  };
   const lifetime = answer.expiration.getTime() - rt.now();
   if (options.minTtlRequired && lifetime < options.minTtlMs) {
     throw new ConfigError(
@@ -100,9 +142,13 @@ async function refreshed(rt: Runtime, plan: LoginPlan, path: string, session: Lo
 export function signinEndpoint(rt: Runtime, plan: LoginPlan, session: LoginSession): Endpoint {
   const region = session.signInRegion ?? plan.login.region;
   const network = networkOf(rt, plan.login.network);
-  if (plan.login.endpoint) return { url: plan.login.endpoint, region: region ?? 'us-east-1', network, service: 'signin' };
+  if (plan.login.endpoint)
+    return { url: plan.login.endpoint, region: region ?? 'us-east-1', network, service: 'signin' };
   if (!region) {
-    throw new ConfigError(`the console session of profile "${plan.profileName}" names no sign-in region, and the profile has no region`, `add region = <the region you ran aws login in> to [${sectionName(plan.profileName)}]`);
+    throw new ConfigError(
+      `the console session of profile "${plan.profileName}" names no sign-in region, and the profile has no region`,
+      `add region = <the region you ran aws login in> to [${sectionName(plan.profileName)}]`,
+    );
   }
   return { url: `https://${region}.${signinDomain(region)}`, region, network, service: 'signin' };
 }
@@ -119,7 +165,11 @@ async function createToken(rt: Runtime, endpoint: Endpoint, session: LoginSessio
   const base = new URL(endpoint.url);
   const path = `${base.pathname.replace(/\/+$/, '')}/v1/token`;
   const htu = `${base.protocol}//${base.host}${path}`;
-  const body = JSON.stringify({ clientId: session.clientId, grantType: 'refresh_token', refreshToken: session.refreshToken });
+  const body = JSON.stringify({
+    clientId: session.clientId,
+    grantType: 'refresh_token',
+    refreshToken: session.refreshToken,
+  });
   rt.debug(`CreateOAuth2Token at ${htu} with refresh token ${mask(session.refreshToken)}`);
   const doc = await ssoCall({ rt, endpoint }, `refreshing the console session at ${endpoint.url}`, async (signal) => {
     const answer = await http.fetchText(
@@ -144,7 +194,9 @@ async function createToken(rt: Runtime, endpoint: Endpoint, session: LoginSessio
     if (answer.status >= 200 && answer.status < 300 && parsed) return parsed;
     const message = typeof parsed?.message === 'string' ? parsed.message.slice(0, 500) : `HTTP ${answer.status}`;
     throw Object.assign(new Error(message), {
-      name: errorCode(answer.headers['x-amzn-errortype'], parsed) ?? (answer.status < 300 ? 'MalformedAnswer' : 'UnknownError'),
+      name:
+        errorCode(answer.headers['x-amzn-errortype'], parsed) ??
+        (answer.status < 300 ? 'MalformedAnswer' : 'UnknownError'),
       error: typeof parsed?.error === 'string' ? parsed.error : undefined,
       $metadata: { httpStatusCode: answer.status },
     });
@@ -154,14 +206,23 @@ async function createToken(rt: Runtime, endpoint: Endpoint, session: LoginSessio
 
 /** The answer's keys and rotated refresh token, checked before any of it reaches a file or a shell. */
 export function parseTokenAnswer(doc: Record<string, unknown>, now: number, url: string): LoginRefresh {
-  const token = (typeof doc.accessToken === 'object' && doc.accessToken !== null ? doc.accessToken : {}) as Record<string, unknown>;
+  const token = (typeof doc.accessToken === 'object' && doc.accessToken !== null ? doc.accessToken : {}) as Record<
+    string,
+    unknown
+  >;
   const { accessKeyId, secretAccessKey, sessionToken } = token;
   const { refreshToken, expiresIn } = doc;
   const seconds = expiresIn === undefined || expiresIn === null ? DEFAULT_EXPIRES_IN_S : expiresIn;
   if (
-    !isSafeCredentialValue(accessKeyId) || !isSafeCredentialValue(secretAccessKey) || !isSafeCredentialValue(sessionToken) ||
-    typeof refreshToken !== 'string' || !/^[\x21-\x7e]{1,16384}$/.test(refreshToken) ||
-    typeof seconds !== 'number' || !Number.isSafeInteger(seconds) || seconds <= 0 || seconds > 86_400
+    !isSafeCredentialValue(accessKeyId) ||
+    !isSafeCredentialValue(secretAccessKey) ||
+    !isSafeCredentialValue(sessionToken) ||
+    typeof refreshToken !== 'string' ||
+    !/^[\x21-\x7e]{1,16384}$/.test(refreshToken) ||
+    typeof seconds !== 'number' ||
+    !Number.isSafeInteger(seconds) ||
+    seconds <= 0 ||
+    seconds > 86_400
   ) {
     throw new ServiceError(`the sign-in service at ${url} returned a malformed token answer`);
   }
@@ -174,7 +235,11 @@ export function dpopKey(pem: string): KeyObject {
   try {
     key = createPrivateKey({ key: pem, format: 'pem', type: 'sec1' });
   } catch (err) {
-    throw new ConfigError(`the console session's dpopKey is not a readable EC private key: ${(err as Error).message}`, 'sign in again: aws login', { cause: err });
+    throw new ConfigError(
+      `the console session's dpopKey is not a readable EC private key: ${(err as Error).message}`,
+      'sign in again: aws login',
+      { cause: err },
+    );
   }
   if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
     throw new ConfigError("the console session's dpopKey is not a P-256 key", 'sign in again: aws login');

@@ -21,11 +21,21 @@ export async function mfaCode(rt: Runtime, profileName: string, mfa: MfaSettings
     const { runConfiguredCommand } = await lazy(() => import('./process.ts'));
     const what = `the mfa_process of profile "${profileName}"`;
     const code = (await runConfiguredCommand(rt, mfa.process, 'mfa_process', what)).trim();
-    if (!CODE.test(code)) throw new ServiceError(`${what} did not print a 6-digit code on stdout`, `run it yourself to see what it prints: ${mfa.process}`);
+    if (!CODE.test(code))
+      throw new ServiceError(
+        `${what} did not print a 6-digit code on stdout`,
+        `run it yourself to see what it prints: ${mfa.process}`,
+      );
     return code;
   }
-  const code = await promptOnTerminal(rt, `MFA code for ${mfa.serial} (profile ${profileName}): `, () => noTerminal(profileName, mfa.serial));
-  if (!CODE.test(code)) throw new ConfigError(`what was typed is not an MFA code: ${mfa.serial} needs the 6 digits its device shows now; nothing was sent to STS`, 'run the command again');
+  const code = await promptOnTerminal(rt, `MFA code for ${mfa.serial} (profile ${profileName}): `, () =>
+    noTerminal(profileName, mfa.serial),
+  );
+  if (!CODE.test(code))
+    throw new ConfigError(
+      `what was typed is not an MFA code: ${mfa.serial} needs the 6 digits its device shows now; nothing was sent to STS`,
+      'run the command again',
+    );
   return code;
 }
 
@@ -38,7 +48,9 @@ function noTerminal(profileName: string, serial: string): ConfigError {
 
 /** Where the controlling terminal is opened: the console devices on Windows. */
 export function terminalDevices(platform: NodeJS.Platform): { input: string; output: string } {
-  return platform === 'win32' ? { input: '\\\\.\\CONIN$', output: '\\\\.\\CONOUT$' } : { input: '/dev/tty', output: '/dev/tty' };
+  return platform === 'win32'
+    ? { input: '\\\\.\\CONIN$', output: '\\\\.\\CONOUT$' }
+    : { input: '/dev/tty', output: '/dev/tty' };
 }
 
 /** What a keystroke does to the line typed so far: done, cancelled, or the new line. */

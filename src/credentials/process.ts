@@ -34,7 +34,10 @@ export function processChain(env: Runtime['env'], profileName: string): string[]
       `a profile's credential_process must name another profile, e.g. credential_process = ssohelper get ${profileName}-sso`,
     );
   }
-  if (seen.length >= MAX_DEPTH) throw new ConfigError(`credential_process calls are nested ${seen.length} deep (${seen.join(' -> ')} -> ${profileName}); giving up`);
+  if (seen.length >= MAX_DEPTH)
+    throw new ConfigError(
+      `credential_process calls are nested ${seen.length} deep (${seen.join(' -> ')} -> ${profileName}); giving up`,
+    );
   return [...seen, profileName];
 }
 
@@ -43,9 +46,15 @@ export async function processCredentials(rt: Runtime, profileName: string, comma
   const env = { ...rt.env, [CHAIN_VARIABLE]: JSON.stringify(processChain(rt.env, profileName)) };
   const stdout = await runConfiguredCommand(rt, command, 'credential_process', what, env);
   const doc = parseJsonObject(stdout);
-  if (!doc) throw new ServiceError(`${what} did not print a JSON object on stdout`, `run it yourself to see what it prints: ${command}`);
+  if (!doc)
+    throw new ServiceError(
+      `${what} did not print a JSON object on stdout`,
+      `run it yourself to see what it prints: ${command}`,
+    );
   if (doc.Version !== 1) {
-    throw new ServiceError(`${what} printed Version ${JSON.stringify(doc.Version ?? null)}; only Version 1 is supported`);
+    throw new ServiceError(
+      `${what} printed Version ${JSON.stringify(doc.Version ?? null)}; only Version 1 is supported`,
+    );
   }
   return checkedCredentials(doc, rt.now(), what);
 }
@@ -55,22 +64,38 @@ export async function processCredentials(rt: Runtime, profileName: string, comma
  * stdout (at most 1 MiB, within SSOHELPER_PROCESS_TIMEOUT) returned; stdin and stderr are the
  * user's.
  */
-export function runConfiguredCommand(rt: Runtime, command: string, key: string, what: string, env: Record<string, string | undefined> = rt.env): Promise<string> {
+export function runConfiguredCommand(
+  rt: Runtime,
+  command: string,
+  key: string,
+  what: string,
+  env: Record<string, string | undefined> = rt.env,
+): Promise<string> {
   // botocore's compat_shell_split: the C runtime's rules on Windows, shlex elsewhere.
   const argv = rt.platform === 'win32' ? windowsShellSplit(command) : shellSplit(command);
-  if (!argv || argv.length === 0) throw new ConfigError(`${what} (${command}) is not a valid command line: check its quotes`);
+  if (!argv || argv.length === 0)
+    throw new ConfigError(`${what} (${command}) is not a valid command line: check its quotes`);
   rt.debug(`running ${what}: ${argv[0]}`);
   return runCommand(argv, env, what, secondsSetting(rt, 'SSOHELPER_PROCESS_TIMEOUT'), key);
 }
 
-function runCommand(argv: string[], env: Record<string, string | undefined>, what: string, timeoutMs: number, key: string): Promise<string> {
+function runCommand(
+  argv: string[],
+  env: Record<string, string | undefined>,
+  what: string,
+  timeoutMs: number,
+  key: string,
+): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(argv[0] as string, argv.slice(1), { env, stdio: ['inherit', 'pipe', 'inherit'] });
     const chunks: Buffer[] = [];
     let size = 0;
     let failure: Error | undefined;
     const timer = setTimeout(() => {
-      failure = new ServiceError(`${what} did not finish within ${Math.round(timeoutMs / 1000)}s`, 'SSOHELPER_PROCESS_TIMEOUT sets the limit in seconds');
+      failure = new ServiceError(
+        `${what} did not finish within ${Math.round(timeoutMs / 1000)}s`,
+        'SSOHELPER_PROCESS_TIMEOUT sets the limit in seconds',
+      );
       child.kill('SIGTERM');
     }, timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => {
@@ -83,15 +108,33 @@ function runCommand(argv: string[], env: Record<string, string | undefined>, wha
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       const missing = err.code === 'ENOENT' || err.code === 'EACCES';
-      reject(missing ? new ConfigError(`${what} cannot be run: ${argv[0]}: ${err.code === 'ENOENT' ? 'no such command' : 'permission denied'}`, `fix ${key} in your config`) : err);
+      reject(
+        missing
+          ? new ConfigError(
+              `${what} cannot be run: ${argv[0]}: ${err.code === 'ENOENT' ? 'no such command' : 'permission denied'}`,
+              `fix ${key} in your config`,
+            )
+          : err,
+      );
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
       if (failure) return reject(failure);
       if (code !== 0 && Buffer.concat(chunks).toString('utf8') === CHAIN_CONFIG_FAILURE) {
-        return reject(new ConfigError(`${what} failed: the ssohelper it runs refused for the configuration reason above`, 'fix credential_process in your config'));
+        return reject(
+          new ConfigError(
+            `${what} failed: the ssohelper it runs refused for the configuration reason above`,
+            'fix credential_process in your config',
+          ),
+        );
       }
-      if (code !== 0) return reject(new ServiceError(`${what} failed (${signal ? `killed by ${signal}` : `exit status ${code}`})`, 'its own message, if any, is above'));
+      if (code !== 0)
+        return reject(
+          new ServiceError(
+            `${what} failed (${signal ? `killed by ${signal}` : `exit status ${code}`})`,
+            'its own message, if any, is above',
+          ),
+        );
       resolve(Buffer.concat(chunks).toString('utf8'));
     });
   });
@@ -121,8 +164,12 @@ export function checkedCredentials(
   let expirationText: string | undefined;
   if (doc.Expiration !== undefined && doc.Expiration !== null) {
     expiration = parseTimestamp(doc.Expiration);
-    if (!expiration) throw new ServiceError(`${what} gave ${names.Expiration} ${JSON.stringify(doc.Expiration)}, which is not an ISO 8601 time`);
-    if (expiration.getTime() <= now) throw new ServiceError(`${what} gave credentials that expired at ${isoString(expiration)}`);
+    if (!expiration)
+      throw new ServiceError(
+        `${what} gave ${names.Expiration} ${JSON.stringify(doc.Expiration)}, which is not an ISO 8601 time`,
+      );
+    if (expiration.getTime() <= now)
+      throw new ServiceError(`${what} gave credentials that expired at ${isoString(expiration)}`);
     expirationText = pythonIsoformat(doc.Expiration as string);
   }
   return {

@@ -41,14 +41,23 @@ export async function credentialSource(rt: Runtime, request: CredentialRequest):
   try {
     profile = resolveProfile(config, name, rt.env, request.fromEnvironment);
   } catch (err) {
-    const picked = err instanceof ConfigError && request.pick && request.fromEnvironment && name === 'default' && !config.profiles.has(name) ? await request.pick() : undefined;
+    const picked =
+      err instanceof ConfigError &&
+      request.pick &&
+      request.fromEnvironment &&
+      name === 'default' &&
+      !config.profiles.has(name)
+        ? await request.pick()
+        : undefined;
     if (picked === undefined) throw err;
     name = picked;
     profile = resolveProfile(config, name, rt.env, false);
   }
   const shadow = config.credentialProfiles.get(name);
   if (profile.plan.kind === 'sso' && shadow?.has('aws_access_key_id')) {
-    rt.stderr(`ssohelper: warning: ${config.credentialsFile} also has keys for profile "${name}"; some AWS SDKs will use those instead of SSO\n`);
+    rt.stderr(
+      `ssohelper: warning: ${config.credentialsFile} also has keys for profile "${name}"; some AWS SDKs will use those instead of SSO\n`,
+    );
   }
   const minTtlRequired = request.minTtlMs !== undefined;
   const minTtlMs = request.minTtlMs ?? DEFAULT_MIN_TTL_MS;
@@ -71,7 +80,10 @@ export async function credentialSource(rt: Runtime, request: CredentialRequest):
       // The cached kinds enforce it themselves; a process or the environment cannot be asked again.
       const left = creds.expiration ? creds.expiration.getTime() - rt.now() : Number.POSITIVE_INFINITY;
       if (minTtlRequired && left < minTtlMs) {
-        throw new ConfigError(`credentials for profile "${name}" are valid for ${humanDuration(left)}, less than the ${humanDuration(minTtlMs)} asked for`, 'lower --min-ttl');
+        throw new ConfigError(
+          `credentials for profile "${name}" are valid for ${humanDuration(left)}, less than the ${humanDuration(minTtlMs)} asked for`,
+          'lower --min-ttl',
+        );
       }
       return creds;
     },

@@ -12,7 +12,11 @@ import { ssoSlot } from './roleCredentials.ts';
 import type { AwsCredentials } from '../types/credentials.ts';
 import { fullProgram } from '../util/load.ts';
 
-export async function credentialsOf(rt: Runtime, plan: CredentialPlan, options: CredentialOptions): Promise<AwsCredentials> {
+export async function credentialsOf(
+  rt: Runtime,
+  plan: CredentialPlan,
+  options: CredentialOptions,
+): Promise<AwsCredentials> {
   switch (plan.kind) {
     case 'sso':
       return cachedCredentials(rt, ssoSlot(rt, plan.sso), options);
@@ -20,7 +24,12 @@ export async function credentialsOf(rt: Runtime, plan: CredentialPlan, options: 
     case 'webIdentity':
       return cachedCredentials(rt, assumeRoleSlot(rt, plan, credentialsOf), options);
     case 'static':
-      return { accessKeyId: plan.accessKeyId, secretAccessKey: plan.secretAccessKey, sessionToken: plan.sessionToken, expiration: undefined };
+      return {
+        accessKeyId: plan.accessKeyId,
+        secretAccessKey: plan.secretAccessKey,
+        sessionToken: plan.sessionToken,
+        expiration: undefined,
+      };
     case 'process': {
       const { processCredentials } = await fullProgram(() => import('./process.ts'));
       return processCredentials(rt, plan.profileName, plan.command);

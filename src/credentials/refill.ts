@@ -8,12 +8,20 @@ import { type CredentialOptions, isFresh } from './freshness.ts';
 import type { CacheSlot } from './model.ts';
 import type { ExpiringCredentials } from '../types/credentials.ts';
 
-export async function refillUnderLock<C extends ExpiringCredentials>(rt: Runtime, slot: CacheSlot<C>, options: CredentialOptions): Promise<C> {
+export async function refillUnderLock<C extends ExpiringCredentials>(
+  rt: Runtime,
+  slot: CacheSlot<C>,
+  options: CredentialOptions,
+): Promise<C> {
   const started = rt.now();
   // Another process may have fetched them while we waited for the lock.
   const fetchedMeanwhile = async () => {
     const again = await slot.read(slot.path);
-    return again && isFresh(again, rt.now(), options.minTtlMs) && (!options.refresh || (await writtenSince(slot.path, started))) ? again : undefined;
+    return again &&
+      isFresh(again, rt.now(), options.minTtlMs) &&
+      (!options.refresh || (await writtenSince(slot.path, started)))
+      ? again
+      : undefined;
   };
   const refill = async () => {
     const again = await fetchedMeanwhile();

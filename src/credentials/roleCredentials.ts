@@ -25,6 +25,10 @@ export function ssoSlot(rt: Runtime, profile: SsoProfile): CacheSlot<RoleCredent
   };
 }
 
-export function roleCredentials(rt: Runtime, profile: SsoProfile, options: CredentialOptions): Promise<RoleCredentials> {
+export function roleCredentials(
+  rt: Runtime,
+  profile: SsoProfile,
+  options: CredentialOptions,
+): Promise<RoleCredentials> {
   return cachedCredentials(rt, ssoSlot(rt, profile), options);
 }

@@ -6,7 +6,11 @@ import { checkedCredentials } from './process.ts';
 import type { AwsCredentials } from '../types/credentials.ts';
 import { lazy } from '../util/load.ts';
 
-export async function sourceCredentials(rt: Runtime, profileName: string, source: CredentialSourceName): Promise<AwsCredentials> {
+export async function sourceCredentials(
+  rt: Runtime,
+  profileName: string,
+  source: CredentialSourceName,
+): Promise<AwsCredentials> {
   if (source === 'EcsContainer') {
     const { containerCredentials } = await lazy(() => import('./container.ts'));
     return containerCredentials(rt, profileName);
@@ -38,6 +42,11 @@ export function environmentCredentials(rt: Runtime, what: string): AwsCredential
     },
     rt.now(),
     what,
-    { AccessKeyId: 'AWS_ACCESS_KEY_ID', SecretAccessKey: 'AWS_SECRET_ACCESS_KEY', SessionToken: 'AWS_SESSION_TOKEN', Expiration: 'AWS_CREDENTIAL_EXPIRATION' },
+    {
+      AccessKeyId: 'AWS_ACCESS_KEY_ID',
+      SecretAccessKey: 'AWS_SECRET_ACCESS_KEY',
+      SessionToken: 'AWS_SESSION_TOKEN',
+      Expiration: 'AWS_CREDENTIAL_EXPIRATION',
+    },
   );
 }

@@ -1,7 +1,15 @@
 // Keeps the SSO access token usable: read the shared cache, refresh it near expiry under a
 // cross-process lock (refresh tokens rotate, so two concurrent refreshes would break each
 // other), and fall back to the old token while it still works.
-import { isRefreshable, readToken, type SsoToken, tokenCacheHash, tokenCacheKey, tokenCachePath, writeToken } from '../cache/token.ts';
+import {
+  isRefreshable,
+  readToken,
+  type SsoToken,
+  tokenCacheHash,
+  tokenCacheKey,
+  tokenCachePath,
+  writeToken,
+} from '../cache/token.ts';
 import { tokenLockName, withLock } from '../cache/lock.ts';
 import { LockTimeoutError, LoginRequiredError, ServiceError, SsoHelperError } from '../errors.ts';
 import { mask, type Runtime } from '../runtime.ts';
@@ -30,9 +38,15 @@ export function loginRequired(s: SessionRef, reason: string): LoginRequiredError
 export async function usableToken(rt: Runtime, s: SessionRef): Promise<SsoToken> {
   const path = tokenPath(rt, s);
   const token = await readToken(path, rt.stderr);
-  if (!token) throw loginRequired(s, `no SSO login found for ${describeSession(s)}${s.profileName ? ` (profile "${s.profileName}")` : ''}`);
+  if (!token)
+    throw loginRequired(
+      s,
+      `no SSO login found for ${describeSession(s)}${s.profileName ? ` (profile "${s.profileName}")` : ''}`,
+    );
   const left = token.expiresAt.getTime() - rt.now();
-  rt.debug(`token ${mask(token.accessToken)} from ${path}: ${humanDuration(left)} left, refreshable=${isRefreshable(token, rt.now())}`);
+  rt.debug(
+    `token ${mask(token.accessToken)} from ${path}: ${humanDuration(left)} left, refreshable=${isRefreshable(token, rt.now())}`,
+  );
   if (left > TOKEN_REFRESH_WINDOW_MS) return token;
   if (isRefreshable(token, rt.now())) {
     if (left > 0 && (await inRefreshCooldown(rt.paths.stateDir, tokenCacheHash(s), rt.now()))) {
@@ -42,7 +56,10 @@ export async function usableToken(rt: Runtime, s: SessionRef): Promise<SsoToken>
     return refreshUnderLock(rt, s, path, left > 0 ? token : undefined);
   }
   if (left > 0) return token;
-  throw loginRequired(s, `the SSO session for ${describeSession(s)} expired ${humanDuration(-left)} ago and cannot be refreshed`);
+  throw loginRequired(
+    s,
+    `the SSO session for ${describeSession(s)} expired ${humanDuration(-left)} ago and cannot be refreshed`,
+  );
 }
 
 /**
@@ -50,14 +67,25 @@ export async function usableToken(rt: Runtime, s: SessionRef): Promise<SsoToken>
  * (another process is already refreshing; the old token serves meanwhile), and a failure costs
  * one attempt instead of the retry budget.
  */
-async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string, stillValid: SsoToken | undefined): Promise<SsoToken> {
+async function refreshUnderLock(
+  rt: Runtime,
+  s: SessionRef,
+  path: string,
+  stillValid: SsoToken | undefined,
+): Promise<SsoToken> {
   const what = `refreshing the SSO token for ${describeSession(s)}`;
   // Loaded before the lock and outside every catch below: in the hot entry this import is where
   // the run hands over to the full program (src/boot/handover.ts), which must happen before
   // anything is locked, asked or noted, and must not pass for a failed refresh.
   const { refreshAccessToken: refresh } = await fullProgram(() => import('../sso/oidc.ts'));
   try {
-    return await withLock(rt, tokenLockName(tokenCacheHash(s)), what, () => refreshLocked(rt, s, path, refresh), stillValid ? 0 : undefined);
+    return await withLock(
+      rt,
+      tokenLockName(tokenCacheHash(s)),
+      what,
+      () => refreshLocked(rt, s, path, refresh),
+      stillValid ? 0 : undefined,
+    );
   } catch (err) {
     if (!(stillValid && err instanceof LockTimeoutError)) throw err;
     rt.debug('another process is refreshing the token; using the current one');
@@ -65,7 +93,12 @@ async function refreshUnderLock(rt: Runtime, s: SessionRef, path: string, stillV
   }
 }
 
-async function refreshLocked(rt: Runtime, s: SessionRef, path: string, refresh: typeof refreshAccessToken): Promise<SsoToken> {
+async function refreshLocked(
+  rt: Runtime,
+  s: SessionRef,
+  path: string,
+  refresh: typeof refreshAccessToken,
+): Promise<SsoToken> {
   // Another process may have refreshed while we waited.
   const current = await readToken(path, rt.stderr);
   if (!current) throw loginRequired(s, `the SSO login for ${describeSession(s)} was removed (logged out?)`);
@@ -81,7 +114,11 @@ async function refreshLocked(rt: Runtime, s: SessionRef, path: string, refresh: 
   let issued: IssuedToken;
   try {
     issued = await refresh(
-      { rt, endpoint: endpointFor(rt, s, 'oidc'), ...(left > 0 ? { budgetMs: 0, attemptTimeoutMs: STILL_VALID_REFRESH_MS } : {}) },
+      {
+        rt,
+        endpoint: endpointFor(rt, s, 'oidc'),
+        ...(left > 0 ? { budgetMs: 0, attemptTimeoutMs: STILL_VALID_REFRESH_MS } : {}),
+      },
       { clientId: current.clientId as string, clientSecret: current.clientSecret as string },
       current.refreshToken as string,
     );
@@ -93,7 +130,12 @@ async function refreshLocked(rt: Runtime, s: SessionRef, path: string, refresh: 
         rt.debug('refresh token was used by another program; using the token it wrote');
         return reread;
       }
-      return stillValidOr(rt, s, current, loginRequired(s, `the SSO session for ${describeSession(s)} can no longer be refreshed (${err.errorName})`));
+      return stillValidOr(
+        rt,
+        s,
+        current,
+        loginRequired(s, `the SSO session for ${describeSession(s)} can no longer be refreshed (${err.errorName})`),
+      );
     }
     if (left > 0) await noteRefreshFailure(rt.paths.stateDir, hash, (err as Error).message);
     return stillValidOr(rt, s, current, err as Error);
@@ -119,7 +161,9 @@ async function refreshLocked(rt: Runtime, s: SessionRef, path: string, refresh: 
  * still uses the new token), and note it so `status` stops promising the session renews itself.
  */
 async function notSaved(rt: Runtime, s: SessionRef, old: SsoToken, err: unknown): Promise<void> {
-  const noted = old.refreshToken ? await noteLostRefresh(rt.paths.stateDir, tokenCacheHash(s), old.refreshToken) : false;
+  const noted = old.refreshToken
+    ? await noteLostRefresh(rt.paths.stateDir, tokenCacheHash(s), old.refreshToken)
+    : false;
   const reason = err instanceof SsoHelperError ? err.message : String(err);
   const { ours } = loginCommands(s);
   rt.stderr(
@@ -134,5 +178,11 @@ function stillValidOr(rt: Runtime, s: SessionRef, token: SsoToken, failure: Erro
     return token;
   }
   if (failure instanceof ServiceError) throw failure;
-  throw failure ?? loginRequired(s, `the SSO session for ${describeSession(s)} expired ${humanDuration(-left)} ago and cannot be refreshed`);
+  throw (
+    failure ??
+    loginRequired(
+      s,
+      `the SSO session for ${describeSession(s)} expired ${humanDuration(-left)} ago and cannot be refreshed`,
+    )
+  );
 }

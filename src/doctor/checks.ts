@@ -25,8 +25,18 @@ export interface Check {
 }
 
 const ok = (area: string, message: string): Check => ({ area, verdict: 'ok', message });
-const warn = (area: string, message: string, fix?: string): Check => ({ area, verdict: 'warn', message, ...(fix ? { fix } : {}) });
-const fail = (area: string, message: string, fix?: string): Check => ({ area, verdict: 'fail', message, ...(fix ? { fix } : {}) });
+const warn = (area: string, message: string, fix?: string): Check => ({
+  area,
+  verdict: 'warn',
+  message,
+  ...(fix ? { fix } : {}),
+});
+const fail = (area: string, message: string, fix?: string): Check => ({
+  area,
+  verdict: 'fail',
+  message,
+  ...(fix ? { fix } : {}),
+});
 
 export interface ConfigFacts {
   configFile: string;
@@ -64,7 +74,10 @@ export function checkFiles(f: ConfigFacts): { checks: Check[]; config: AwsConfig
   let configSections = new Map<string, IniSection>();
   let credentialSections = new Map<string, IniSection>();
   let parsed = true;
-  for (const [text, file, isConfig] of [[f.configText, f.configFile, true], [f.credentialsText, f.credentialsFile, false]] as const) {
+  for (const [text, file, isConfig] of [
+    [f.configText, f.configFile, true],
+    [f.credentialsText, f.credentialsFile, false],
+  ] as const) {
     if (text === undefined) continue;
     try {
       const sections = parseIni(text);
@@ -75,7 +88,13 @@ export function checkFiles(f: ConfigFacts): { checks: Check[]; config: AwsConfig
       parsed = false;
       if (err instanceof IniSyntaxError) {
         if (!(isConfig && dupes.length > 0 && /appears twice/.test(err.message))) {
-          checks.push(fail('config', `${file}, line ${err.line}: ${err.message}`, 'fix that line; the AWS CLI and the SDKs reject the file too'));
+          checks.push(
+            fail(
+              'config',
+              `${file}, line ${err.line}: ${err.message}`,
+              'fix that line; the AWS CLI and the SDKs reject the file too',
+            ),
+          );
         }
       } else if (err instanceof SsoHelperError) {
         checks.push(fail('config', err.message, err.hint));
@@ -83,9 +102,17 @@ export function checkFiles(f: ConfigFacts): { checks: Check[]; config: AwsConfig
     }
   }
   if (!parsed) return { checks, config: undefined };
-  const config = buildConfig(configSections, credentialSections, { configFile: f.configFile, credentialsFile: f.credentialsFile });
+  const config = buildConfig(configSections, credentialSections, {
+    configFile: f.configFile,
+    credentialsFile: f.credentialsFile,
+  });
   if (f.configText !== undefined) {
-    checks.push(ok('config', `${f.configFile} parses: ${count(config.profiles.size, 'profile')}, ${count(config.ssoSessions.size, 'sso-session')}`));
+    checks.push(
+      ok(
+        'config',
+        `${f.configFile} parses: ${count(config.profiles.size, 'profile')}, ${count(config.ssoSessions.size, 'sso-session')}`,
+      ),
+    );
   }
   return { checks, config };
 }
@@ -93,7 +120,12 @@ export function checkFiles(f: ConfigFacts): { checks: Check[]; config: AwsConfig
 const KEY_NAMES = ['aws_access_key_id', 'aws_secret_access_key', 'aws_session_token'];
 
 function isSso(p: IniSection | undefined): boolean {
-  return !!(stringValue(p, 'sso_session') || stringValue(p, 'sso_start_url') || stringValue(p, 'sso_account_id') || stringValue(p, 'sso_role_name'));
+  return !!(
+    stringValue(p, 'sso_session') ||
+    stringValue(p, 'sso_start_url') ||
+    stringValue(p, 'sso_account_id') ||
+    stringValue(p, 'sso_role_name')
+  );
 }
 
 /** Static keys that some SDKs use instead of an SSO profile. */
@@ -116,18 +148,40 @@ export function checkShadowing(config: AwsConfig, env: Env, only: string | undef
   if (held) {
     // Keys that `use`, `env` or `exec` put there on purpose: fine while they last and name a profile.
     if (!config.profiles.has(held.profile)) {
-      checks.push(warn('credentials', `this shell holds keys marked as profile "${held.profile}", which is not in ${config.configFile}`, 'ssohelper use --clear   (or: ssohelper use PROFILE)'));
+      checks.push(
+        warn(
+          'credentials',
+          `this shell holds keys marked as profile "${held.profile}", which is not in ${config.configFile}`,
+          'ssohelper use --clear   (or: ssohelper use PROFILE)',
+        ),
+      );
     } else if (held.expiresAt && held.expiresAt.getTime() <= now) {
-      checks.push(warn('credentials', `this shell holds expired keys of profile "${held.profile}": AWS tools started here will be refused`, `ssohelper use ${held.profile}   (or: ssohelper use --clear)`));
+      checks.push(
+        warn(
+          'credentials',
+          `this shell holds expired keys of profile "${held.profile}": AWS tools started here will be refused`,
+          `ssohelper use ${held.profile}   (or: ssohelper use --clear)`,
+        ),
+      );
     } else {
-      checks.push(ok('credentials', `this shell holds keys of profile "${held.profile}" from ssohelper${held.expiresAt ? ` (${shortTimeLeft(held.expiresAt, new Date(now))} left)` : ''}`));
+      checks.push(
+        ok(
+          'credentials',
+          `this shell holds keys of profile "${held.profile}" from ssohelper${held.expiresAt ? ` (${shortTimeLeft(held.expiresAt, new Date(now))} left)` : ''}`,
+        ),
+      );
     }
   } else if (envKeys.includes('AWS_ACCESS_KEY_ID')) {
     checks.push(
-      fail('credentials', `AWS_ACCESS_KEY_ID is set in the environment: every AWS tool uses it before any profile, SSO ones included`, `unset ${envKeys.join(' ')}`),
+      fail(
+        'credentials',
+        `AWS_ACCESS_KEY_ID is set in the environment: every AWS tool uses it before any profile, SSO ones included`,
+        `unset ${envKeys.join(' ')}`,
+      ),
     );
   }
-  if (checks.length === 0) checks.push(ok('credentials', `no static keys shadow an SSO profile (${config.credentialsFile}, environment)`));
+  if (checks.length === 0)
+    checks.push(ok('credentials', `no static keys shadow an SSO profile (${config.credentialsFile}, environment)`));
   return checks;
 }
 
@@ -136,14 +190,20 @@ export function checkShadowing(config: AwsConfig, env: Env, only: string | undef
  * `tokenFiles`: what is wrong with each web identity token file (undefined: readable), as
  * collect.ts found it.
  */
-export function checkProfiles(config: AwsConfig, env: Env, only: string | undefined, tokenFiles: ReadonlyMap<string, string | undefined> = new Map()): Check[] {
+export function checkProfiles(
+  config: AwsConfig,
+  env: Env,
+  only: string | undefined,
+  tokenFiles: ReadonlyMap<string, string | undefined> = new Map(),
+): Check[] {
   const checks: Check[] = [];
   const names = only !== undefined ? [only] : [...config.profiles.keys()].sort();
   let good = 0;
   for (const name of names) {
     const p = config.profiles.get(name);
     if (!p) continue;
-    if (p.has('web_identity_token_file') || p.has('mfa_serial')) checks.push(roleProfileCheck(config, env, name, tokenFiles));
+    if (p.has('web_identity_token_file') || p.has('mfa_serial'))
+      checks.push(roleProfileCheck(config, env, name, tokenFiles));
     if (isSso(p)) {
       try {
         resolveSsoProfile(config, name, env);
@@ -154,27 +214,50 @@ export function checkProfiles(config: AwsConfig, env: Env, only: string | undefi
       }
       if (stringValue(p, 'credential_process')) {
         checks.push(
-          warn('profiles', `profile "${name}" has both sso_* settings and credential_process: botocore uses SSO, the JS SDK uses the process`, `keep one of the two in [profile ${name}]`),
+          warn(
+            'profiles',
+            `profile "${name}" has both sso_* settings and credential_process: botocore uses SSO, the JS SDK uses the process`,
+            `keep one of the two in [profile ${name}]`,
+          ),
         );
       }
     }
     const source = stringValue(p, 'source_profile');
     if (source !== undefined) {
       const loop = sourceLoop(config, name);
-      if (loop) checks.push(fail('profiles', `source_profile loop: ${loop.join(' -> ')}`, `point source_profile of one of them at a profile with credentials`));
+      if (loop)
+        checks.push(
+          fail(
+            'profiles',
+            `source_profile loop: ${loop.join(' -> ')}`,
+            `point source_profile of one of them at a profile with credentials`,
+          ),
+        );
       else if (!config.profiles.has(source)) {
         const guess = didYouMean(source, config.profiles.keys());
-        checks.push(fail('profiles', `profile "${name}" has source_profile = ${source}, which does not exist${guess ? `: ${guess}` : ''}`, `fix source_profile in [profile ${name}]`));
+        checks.push(
+          fail(
+            'profiles',
+            `profile "${name}" has source_profile = ${source}, which does not exist${guess ? `: ${guess}` : ''}`,
+            `fix source_profile in [profile ${name}]`,
+          ),
+        );
       }
     }
   }
-  if (good > 0 && checks.every((c) => c.verdict !== 'fail')) checks.push(ok('profiles', `${count(good, 'SSO profile')} complete and consistent`));
+  if (good > 0 && checks.every((c) => c.verdict !== 'fail'))
+    checks.push(ok('profiles', `${count(good, 'SSO profile')} complete and consistent`));
   else if (good > 0) checks.push(ok('profiles', `${count(good, 'other SSO profile')} complete and consistent`));
   return checks;
 }
 
 /** A web identity or MFA profile: resolvable, its token file readable, where its code comes from. */
-function roleProfileCheck(config: AwsConfig, env: Env, name: string, tokenFiles: ReadonlyMap<string, string | undefined>): Check {
+function roleProfileCheck(
+  config: AwsConfig,
+  env: Env,
+  name: string,
+  tokenFiles: ReadonlyMap<string, string | undefined>,
+): Check {
   let plan: CredentialPlan;
   try {
     plan = resolveProfile(config, name, env).plan;
@@ -184,7 +267,12 @@ function roleProfileCheck(config: AwsConfig, env: Env, name: string, tokenFiles:
   }
   if (plan.kind === 'webIdentity') {
     const problem = tokenFiles.get(plan.tokenFile);
-    if (problem) return fail('profiles', `profile "${name}": web identity token file ${plan.tokenFile} ${problem}`, 'whatever issues the token (the CI runner, the EKS pod identity) must write it there');
+    if (problem)
+      return fail(
+        'profiles',
+        `profile "${name}": web identity token file ${plan.tokenFile} ${problem}`,
+        'whatever issues the token (the CI runner, the EKS pod identity) must write it there',
+      );
     return ok('profiles', `profile "${name}": web identity for ${plan.role.roleArn}, token in ${plan.tokenFile}`);
   }
   const mfa = plan.kind === 'assumeRole' ? plan.role.mfa : undefined;
@@ -220,13 +308,24 @@ function sourceLoop(config: AwsConfig, start: string): string[] | undefined {
 export function checkSessions(sessions: readonly SessionStatus[]): Check[] {
   const known = sessions.filter((s) => s.sessionName !== null || s.profiles.length > 0);
   return known.map((s) => {
-    const label = s.sessionName ? `sso-session ${s.sessionName}` : `SSO start URL ${s.startUrl} (profile ${s.profiles[0]})`;
+    const label = s.sessionName
+      ? `sso-session ${s.sessionName}`
+      : `SSO start URL ${s.startUrl} (profile ${s.profiles[0]})`;
     if (!s.loggedIn) return fail('sessions', `${label}: not logged in`, s.loginCommand);
-    if (s.loginRequired) return fail('sessions', `${label}: expired ${humanDuration(-(s.secondsLeft ?? 0) * 1000)} ago and cannot renew itself`, s.loginCommand);
+    if (s.loginRequired)
+      return fail(
+        'sessions',
+        `${label}: expired ${humanDuration(-(s.secondsLeft ?? 0) * 1000)} ago and cannot renew itself`,
+        s.loginCommand,
+      );
     if (s.expired) return ok('sessions', `${label}: token expired, renews itself on next use (no login needed)`);
     const left = humanDuration((s.secondsLeft ?? 0) * 1000);
     if (s.refreshable) return ok('sessions', `${label}: logged in, ${left} left, renews itself`);
-    return warn('sessions', `${label}: logged in, ${left} left, cannot renew itself (no refresh token): log in again then`, `${s.loginCommand} (an sso-session with sso_registration_scopes renews itself)`);
+    return warn(
+      'sessions',
+      `${label}: logged in, ${left} left, cannot renew itself (no refresh token): log in again then`,
+      `${s.loginCommand} (an sso-session with sso_registration_scopes renews itself)`,
+    );
   });
 }
 
@@ -237,7 +336,11 @@ export function checkConsoleSessions(sessions: readonly ConsoleSessionStatus[]):
     .map((c) => {
       const label = `console session ${c.sessionName} (profile ${c.profiles.join(', ')})`;
       if (!c.loggedIn) return fail('sessions', `${label}: no usable session file in the login cache`, c.loginCommand);
-      if (c.expired) return ok('sessions', `${label}: keys expired, renewed on next use while the session lasts (at most 12 hours after aws login)`);
+      if (c.expired)
+        return ok(
+          'sessions',
+          `${label}: keys expired, renewed on next use while the session lasts (at most 12 hours after aws login)`,
+        );
       return ok('sessions', `${label}: keys valid for ${humanDuration((c.secondsLeft ?? 0) * 1000)}, renewed on use`);
     });
 }
@@ -250,22 +353,46 @@ export interface FileFacts {
 }
 
 /** Cache directories nobody else can write to, cache files nobody else can read. */
-export function checkCacheModes(entries: readonly FileFacts[], uid: number | undefined, platform: NodeJS.Platform): Check[] {
+export function checkCacheModes(
+  entries: readonly FileFacts[],
+  uid: number | undefined,
+  platform: NodeJS.Platform,
+): Check[] {
   // Windows has no POSIX modes (Node reports 0666/0444); the user profile's ACLs protect ~/.aws.
-  if (platform === 'win32') return [ok('caches', 'cache permissions not checked on Windows: your user profile\'s access rules protect them')];
+  if (platform === 'win32')
+    return [ok('caches', "cache permissions not checked on Windows: your user profile's access rules protect them")];
   const checks: Check[] = [];
   for (const e of entries) {
     const foreign = uid !== undefined && e.uid !== uid;
     if (e.isDir) {
-      if (foreign) checks.push(fail('caches', `${e.path} belongs to another user (uid ${e.uid})`, `sudo chown -R $(id -u) ${e.path}`));
-      else if (e.mode & 0o022) checks.push(fail('caches', `${e.path} is writable by ${e.mode & 0o002 ? 'everyone' : 'its group'} (mode ${octal(e.mode)}): others could replace cached tokens`, `chmod 700 ${e.path}`));
+      if (foreign)
+        checks.push(
+          fail('caches', `${e.path} belongs to another user (uid ${e.uid})`, `sudo chown -R $(id -u) ${e.path}`),
+        );
+      else if (e.mode & 0o022)
+        checks.push(
+          fail(
+            'caches',
+            `${e.path} is writable by ${e.mode & 0o002 ? 'everyone' : 'its group'} (mode ${octal(e.mode)}): others could replace cached tokens`,
+            `chmod 700 ${e.path}`,
+          ),
+        );
     } else if (foreign) {
       checks.push(fail('caches', `${e.path} belongs to another user (uid ${e.uid})`, `sudo chown $(id -u) ${e.path}`));
     } else if (e.mode & 0o077) {
-      checks.push(fail('caches', `${e.path} is readable or writable by others (mode ${octal(e.mode)}): it holds secrets`, `chmod 600 ${e.path}`));
+      checks.push(
+        fail(
+          'caches',
+          `${e.path} is readable or writable by others (mode ${octal(e.mode)}): it holds secrets`,
+          `chmod 600 ${e.path}`,
+        ),
+      );
     }
   }
-  if (checks.length === 0) checks.push(ok('caches', `cache directories and ${entries.filter((e) => !e.isDir).length} cache files are private to you`));
+  if (checks.length === 0)
+    checks.push(
+      ok('caches', `cache directories and ${entries.filter((e) => !e.isDir).length} cache files are private to you`),
+    );
   return checks;
 }
 
@@ -276,13 +403,28 @@ function octal(mode: number): string {
 /** More than this between our clock and the portal's makes fresh tokens look expired. */
 export const CLOCK_SKEW_LIMIT_MS = 5 * 60_000;
 
-export function checkClock(probe: { endpoint: string; portalDate: number | undefined; localNow: number; error?: string } | undefined): Check[] {
+export function checkClock(
+  probe: { endpoint: string; portalDate: number | undefined; localNow: number; error?: string } | undefined,
+): Check[] {
   if (!probe) return [warn('clock', 'clock not checked: no sso-session to ask')];
-  if (probe.portalDate === undefined) return [warn('clock', `clock not checked: ${probe.endpoint} did not answer (${probe.error ?? 'no Date header'})`, 'check your network connection and proxy settings')];
+  if (probe.portalDate === undefined)
+    return [
+      warn(
+        'clock',
+        `clock not checked: ${probe.endpoint} did not answer (${probe.error ?? 'no Date header'})`,
+        'check your network connection and proxy settings',
+      ),
+    ];
   const skew = probe.localNow - probe.portalDate;
   const text = `${humanDuration(Math.abs(skew))} ${skew > 0 ? 'ahead of' : 'behind'} the portal`;
   if (Math.abs(skew) > CLOCK_SKEW_LIMIT_MS) {
-    return [fail('clock', `this computer's clock is ${text} (${probe.endpoint}): tokens will look expired or not yet valid`, 'turn on automatic time (timedatectl set-ntp true; macOS: sntp -sS time.apple.com; Windows: w32tm /resync)')];
+    return [
+      fail(
+        'clock',
+        `this computer's clock is ${text} (${probe.endpoint}): tokens will look expired or not yet valid`,
+        'turn on automatic time (timedatectl set-ntp true; macOS: sntp -sS time.apple.com; Windows: w32tm /resync)',
+      ),
+    ];
   }
   return [ok('clock', `clock within ${humanDuration(Math.max(1000, Math.abs(skew)))} of the portal's`)];
 }
@@ -291,7 +433,12 @@ export function checkClock(probe: { endpoint: string; portalDate: number | undef
 export function awsCandidates(env: Env, platform: NodeJS.Platform): string[] {
   const windows = platform === 'win32';
   const pathVar = (windows ? (env.Path ?? env.PATH) : env.PATH) ?? '';
-  const names = windows ? (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD').split(';').filter(Boolean).map((ext) => `aws${ext.toLowerCase()}`) : ['aws'];
+  const names = windows
+    ? (env.PATHEXT ?? '.COM;.EXE;.BAT;.CMD')
+        .split(';')
+        .filter(Boolean)
+        .map((ext) => `aws${ext.toLowerCase()}`)
+    : ['aws'];
   const sep = windows ? '\\' : '/';
   return pathVar
     .split(windows ? ';' : ':')
@@ -302,7 +449,13 @@ export function awsCandidates(env: Env, platform: NodeJS.Platform): string[] {
 export function checkAwsCli(found: { path: string; versionLine: string | undefined } | undefined): Check[] {
   if (!found) return [ok('aws-cli', 'no AWS CLI on PATH (ssohelper does not need one)')];
   const m = /aws-cli\/(\d+)\.(\d+)\.(\d+)/.exec(found.versionLine ?? '');
-  if (!m) return [warn('aws-cli', `${found.path} did not report an AWS CLI version (${(found.versionLine ?? 'no output').slice(0, 60)})`)];
+  if (!m)
+    return [
+      warn(
+        'aws-cli',
+        `${found.path} did not report an AWS CLI version (${(found.versionLine ?? 'no output').slice(0, 60)})`,
+      ),
+    ];
   const version = `${m[1]}.${m[2]}.${m[3]}`;
   if (m[1] === '1') {
     return [
@@ -313,7 +466,12 @@ export function checkAwsCli(found: { path: string; versionLine: string | undefin
       ),
     ];
   }
-  return [ok('aws-cli', `AWS CLI ${version} (${found.path}) shares ssohelper's caches (~/.aws/sso/cache, ~/.aws/cli/cache): one login serves both`)];
+  return [
+    ok(
+      'aws-cli',
+      `AWS CLI ${version} (${found.path}) shares ssohelper's caches (~/.aws/sso/cache, ~/.aws/cli/cache): one login serves both`,
+    ),
+  ];
 }
 
 export interface NetworkFacts {
@@ -340,7 +498,11 @@ export interface Reachability {
 export function checkReachable(endpoints: readonly Reachability[]): Check[] {
   return endpoints.map((e) =>
     e.failure
-      ? fail('network', `${e.what} at ${e.url} (from ${e.origin}) cannot be reached: ${e.failure.message}`, e.failure.hint)
+      ? fail(
+          'network',
+          `${e.what} at ${e.url} (from ${e.origin}) cannot be reached: ${e.failure.message}`,
+          e.failure.hint,
+        )
       : ok('network', `${e.what} answers at ${e.url}`),
   );
 }
@@ -350,13 +512,25 @@ export function checkNetwork(n: NetworkFacts): Check[] {
   for (const e of n.errors) checks.push(fail('network', e.message, e.fix));
   for (const p of n.proxies) {
     const exempt = n.portal && !n.portal.proxied ? `; not used for ${n.portal.url} (NO_PROXY)` : '';
-    checks.push(ok('network', `proxy in effect: ${p.name} -> ${p.target}${n.noProxy ? ` (NO_PROXY: ${n.noProxy})` : ''}${exempt}`));
+    checks.push(
+      ok(
+        'network',
+        `proxy in effect: ${p.name} -> ${p.target}${n.noProxy ? ` (NO_PROXY: ${n.noProxy})` : ''}${exempt}`,
+      ),
+    );
   }
   for (const c of n.caBundles) {
     if (c.readable) checks.push(ok('network', `CA certificates from ${c.name}: ${c.path}`));
-    else checks.push(fail('network', `${c.name} names ${c.path}, which cannot be read: TLS to AWS will fail`, `fix the path, or remove the setting`));
+    else
+      checks.push(
+        fail(
+          'network',
+          `${c.name} names ${c.path}, which cannot be read: TLS to AWS will fail`,
+          `fix the path, or remove the setting`,
+        ),
+      );
   }
-  if (n.systemCa) checks.push(ok('network', 'the operating system\'s trust store is added to the CA certificates'));
+  if (n.systemCa) checks.push(ok('network', "the operating system's trust store is added to the CA certificates"));
   if (checks.length === 0) checks.push(ok('network', 'no proxy or custom CA configured (direct HTTPS to AWS)'));
   return checks;
 }

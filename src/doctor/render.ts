@@ -7,10 +7,18 @@ import { count } from '../util/plural.ts';
 export function renderDoctor(checks: readonly Check[], colour = false): string {
   const { ok, bad, warn } = marks(colour);
   const mark = { ok, fail: bad, warn };
-  const lines = checks.flatMap((c) => [`${mark[c.verdict]} ${c.message}`, ...(c.fix && c.verdict !== 'ok' ? [`    fix: ${c.fix}`] : [])]);
+  const lines = checks.flatMap((c) => [
+    `${mark[c.verdict]} ${c.message}`,
+    ...(c.fix && c.verdict !== 'ok' ? [`    fix: ${c.fix}`] : []),
+  ]);
   const failed = checks.filter((c) => c.verdict === 'fail').length;
   const warned = checks.filter((c) => c.verdict === 'warn').length;
-  lines.push('', failed === 0 ? `No problems found${warned ? ` (${count(warned, 'warning')})` : ''}.` : `${count(failed, 'problem')} found${warned ? `, ${count(warned, 'warning')}` : ''}.`);
+  lines.push(
+    '',
+    failed === 0
+      ? `No problems found${warned ? ` (${count(warned, 'warning')})` : ''}.`
+      : `${count(failed, 'problem')} found${warned ? `, ${count(warned, 'warning')}` : ''}.`,
+  );
   return `${lines.join('\n')}\n`;
 }
 

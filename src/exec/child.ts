@@ -12,7 +12,11 @@ type ForwardedSignal = (typeof FORWARDED_SIGNALS)[number];
 const KEYBOARD_SIGNALS: ReadonlySet<ForwardedSignal> = new Set(['SIGINT', 'SIGQUIT']);
 
 /** What a shell reports: the exit code, or 128 + the number of the signal that killed it. */
-export function exitStatus(code: number | null, signal: NodeJS.Signals | null, signals: Record<string, number> = constants.signals): number {
+export function exitStatus(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  signals: Record<string, number> = constants.signals,
+): number {
   if (code !== null) return code;
   const number = signal ? signals[signal] : undefined;
   return number === undefined ? EXIT.internal : 128 + number;
@@ -21,10 +25,22 @@ export function exitStatus(code: number | null, signal: NodeJS.Signals | null, s
 /** The one-line message and exit status for a command that could not be started. */
 export function startFailure(command: string, code: string | undefined): CommandStartError {
   if (code === 'ENOENT') return new CommandStartError(EXIT.commandNotFound, `exec: ${command}: command not found`);
-  if (code === 'EACCES' || code === 'EPERM') return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: permission denied (not executable, or a directory)`);
-  if (code === 'ENOEXEC') return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: cannot execute: not a program this system can run`);
+  if (code === 'EACCES' || code === 'EPERM')
+    return new CommandStartError(
+      EXIT.cannotExecute,
+      `exec: ${command}: permission denied (not executable, or a directory)`,
+    );
+  if (code === 'ENOEXEC')
+    return new CommandStartError(
+      EXIT.cannotExecute,
+      `exec: ${command}: cannot execute: not a program this system can run`,
+    );
   // Windows: Node starts a .cmd or .bat file only through cmd.exe, which exec never adds by itself.
-  if (code === 'EINVAL') return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: cannot execute directly (a .cmd or .bat file?); run it through cmd: -- cmd /d /c ${command} …`);
+  if (code === 'EINVAL')
+    return new CommandStartError(
+      EXIT.cannotExecute,
+      `exec: ${command}: cannot execute directly (a .cmd or .bat file?); run it through cmd: -- cmd /d /c ${command} …`,
+    );
   return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: cannot execute (${code ?? 'unknown error'})`);
 }
 
@@ -34,7 +50,11 @@ export function startFailure(command: string, code: string | undefined): Command
  * as "stop at once, without cleaning up"). Linux tells us through /proc; elsewhere a terminal
  * on stdin is taken as the sign.
  */
-export function inTerminalForeground(platform: NodeJS.Platform, stdinIsTty: () => boolean, readStat = () => readFileSync('/proc/self/stat', 'utf8')): boolean {
+export function inTerminalForeground(
+  platform: NodeJS.Platform,
+  stdinIsTty: () => boolean,
+  readStat = () => readFileSync('/proc/self/stat', 'utf8'),
+): boolean {
   if (platform !== 'linux') return stdinIsTty();
   try {
     const stat = readStat();

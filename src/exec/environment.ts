@@ -37,12 +37,18 @@ export function serverVariables(url: string, token: string): Array<readonly [str
 }
 
 /** `region` (AWS_REGION and AWS_DEFAULT_REGION) replaces inherited values only when set. */
-export function childEnvironment(base: Env, profileName: string, credentials: ChildCredentials, region: string | undefined): Record<string, string> {
+export function childEnvironment(
+  base: Env,
+  profileName: string,
+  credentials: ChildCredentials,
+  region: string | undefined,
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) {
     if (v !== undefined && !REMOVED.includes(k)) env[k] = v;
   }
-  const added = credentials.kind === 'static' ? credentials.variables : serverVariables(credentials.url, credentials.token);
+  const added =
+    credentials.kind === 'static' ? credentials.variables : serverVariables(credentials.url, credentials.token);
   for (const [k, v] of added) env[k] = v;
   for (const [k, v] of regionVariables(region)) env[k] = v;
   env[PROFILE_VARIABLE] = profileName;

@@ -40,7 +40,15 @@ export interface ServeRequest {
 }
 
 /** Keys through which the [default] profile would hand an SDK credentials of its own. */
-const CREDENTIAL_KEYS = ['aws_access_key_id', 'credential_process', 'sso_session', 'sso_start_url', 'sso_account_id', 'role_arn', 'web_identity_token_file'];
+const CREDENTIAL_KEYS = [
+  'aws_access_key_id',
+  'credential_process',
+  'sso_session',
+  'sso_start_url',
+  'sso_account_id',
+  'role_arn',
+  'web_identity_token_file',
+];
 
 /**
  * The SDKs look at the default profile before a container endpoint: credentials there would
@@ -87,7 +95,9 @@ export async function runExec(rt: Runtime, request: ExecRequest): Promise<number
   const env = childEnvironment(
     rt.env,
     name,
-    endpoint ? { kind: 'server', url: endpoint.url, token: endpoint.token } : { kind: 'static', variables: credentialVariables(creds) },
+    endpoint
+      ? { kind: 'server', url: endpoint.url, token: endpoint.token }
+      : { kind: 'static', variables: credentialVariables(creds) },
     region,
   );
   // While the job runs, the signals are passed on to it and the process does not exit on them.
@@ -114,9 +124,13 @@ export async function runServe(rt: Runtime, request: ServeRequest): Promise<numb
   const warning = defaultProfileWarning(await loadConfig(rt.paths));
   if (warning) rt.stderr(warning);
   const endpoint = await startServer(rt, source, request.port);
-  const stopped = new Promise<unknown>((resolve) => rt.signal.addEventListener('abort', () => resolve(rt.signal.reason), { once: true }));
+  const stopped = new Promise<unknown>((resolve) =>
+    rt.signal.addEventListener('abort', () => resolve(rt.signal.reason), { once: true }),
+  );
   const region = request.region(source.profile.region);
-  rt.stdout(formatVariables([...serverVariables(endpoint.url, endpoint.token), ...regionVariables(region)], request.format));
+  rt.stdout(
+    formatVariables([...serverVariables(endpoint.url, endpoint.token), ...regionVariables(region)], request.format),
+  );
   rt.stderr(
     `ssohelper: serving credentials for profile "${source.profile.profileName}" at ${endpoint.url} until interrupted (Ctrl-C)\n` +
       '  set the two variables above where the job runs, with AWS_PROFILE and AWS_DEFAULT_PROFILE unset, and no AWS_ACCESS_KEY_ID\n',

@@ -5,7 +5,15 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AwsCredentials } from '../types/credentials.ts';
-import { AccessDeniedError, ConfigError, describeFailure, LockTimeoutError, LoginRequiredError, ServiceError, SsoHelperError } from '../errors.ts';
+import {
+  AccessDeniedError,
+  ConfigError,
+  describeFailure,
+  LockTimeoutError,
+  LoginRequiredError,
+  ServiceError,
+  SsoHelperError,
+} from '../errors.ts';
 import { formatCacheTimestamp, isoString } from '../util/time.ts';
 
 export const HOST = '127.0.0.1';
@@ -76,7 +84,11 @@ export type Refusal = 'host' | 'token' | 'method' | 'path';
  * Host first: a web page that rebinds its own name to 127.0.0.1 sends that name, not ours, and
  * learns nothing, not even whether a token would be needed.
  */
-export function refusal(req: { method?: string; url?: string; headers: IncomingMessage['headers'] }, expectedHost: string, token: string): Refusal | undefined {
+export function refusal(
+  req: { method?: string; url?: string; headers: IncomingMessage['headers'] },
+  expectedHost: string,
+  token: string,
+): Refusal | undefined {
   if (req.headers.host?.toLowerCase() !== expectedHost) return 'host';
   const given = req.headers.authorization;
   if (!tokenMatches(token, typeof given === 'string' ? given : undefined)) return 'token';
@@ -86,14 +98,22 @@ export function refusal(req: { method?: string; url?: string; headers: IncomingM
 }
 
 const REFUSED: Record<Refusal, { status: number; code: string; message: string }> = {
-  host: { status: 403, code: 'InvalidHost', message: 'this endpoint answers only requests addressed to its own loopback address' },
+  host: {
+    status: 403,
+    code: 'InvalidHost',
+    message: 'this endpoint answers only requests addressed to its own loopback address',
+  },
   token: { status: 401, code: 'Unauthorized', message: 'missing or wrong authorization token' },
   method: { status: 405, code: 'MethodNotAllowed', message: 'only GET is served' },
   path: { status: 404, code: 'NotFound', message: `credentials are served at ${PATH} only` },
 };
 
 function reply(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(body),
+  });
   res.end(body);
 }
 
@@ -111,7 +131,9 @@ export async function startCredentialServer(options: ServerOptions): Promise<Cre
       const r = REFUSED[refused];
       if (!refusalsLogged.has(refused)) {
         refusalsLogged.add(refused);
-        options.log(`ssohelper: credential endpoint refused a request (${r.message}); further ones of this kind are refused silently\n`);
+        options.log(
+          `ssohelper: credential endpoint refused a request (${r.message}); further ones of this kind are refused silently\n`,
+        );
       }
       reply(res, r.status, JSON.stringify({ Code: r.code, Message: r.message }));
       return;
@@ -121,16 +143,24 @@ export async function startCredentialServer(options: ServerOptions): Promise<Cre
         inFlight = undefined;
       });
       const creds = await inFlight;
-      options.debug(`credential endpoint: served credentials expiring ${creds.expiration ? isoString(creds.expiration) : 'never'}`);
+      options.debug(
+        `credential endpoint: served credentials expiring ${creds.expiration ? isoString(creds.expiration) : 'never'}`,
+      );
       lastLogged = '';
       reply(res, 200, credentialBody(creds, Date.now()));
     } catch (err) {
       const { status, code } = errorStatus(err);
       const { text } = describeFailure(err, options.debugEnabled);
       // SDKs retry at once: say it once, until something changes.
-      if (text !== lastLogged) options.log(`ssohelper: credential endpoint answered ${status} ${code}:\n${text.replace(/^ssohelper: /, '  ')}`);
+      if (text !== lastLogged)
+        options.log(
+          `ssohelper: credential endpoint answered ${status} ${code}:\n${text.replace(/^ssohelper: /, '  ')}`,
+        );
       lastLogged = text;
-      const message = err instanceof SsoHelperError ? [err.message, err.hint].filter(Boolean).join('; ') : 'internal error in ssohelper; see its output';
+      const message =
+        err instanceof SsoHelperError
+          ? [err.message, err.hint].filter(Boolean).join('; ')
+          : 'internal error in ssohelper; see its output';
       reply(res, status, JSON.stringify({ Code: code, Message: message }));
     }
   };
@@ -143,8 +173,20 @@ export async function startCredentialServer(options: ServerOptions): Promise<Cre
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) => {
       const port = options.port ?? 0;
-      if (err.code === 'EADDRINUSE') reject(new ConfigError(`port ${port} on ${HOST} is already in use`, 'choose another --port, or leave it out to use a free one'));
-      else if (err.code === 'EACCES') reject(new ConfigError(`not allowed to listen on port ${port} on ${HOST}`, 'choose a port above 1023, or leave --port out to use a free one'));
+      if (err.code === 'EADDRINUSE')
+        reject(
+          new ConfigError(
+            `port ${port} on ${HOST} is already in use`,
+            'choose another --port, or leave it out to use a free one',
+          ),
+        );
+      else if (err.code === 'EACCES')
+        reject(
+          new ConfigError(
+            `not allowed to listen on port ${port} on ${HOST}`,
+            'choose a port above 1023, or leave --port out to use a free one',
+          ),
+        );
       else reject(err);
     });
     server.listen(options.port ?? 0, HOST, () => resolve());

@@ -46,7 +46,12 @@ export function formatCredentials(
 
 /** The region for tools: both variables, since SDKs read one and the AWS CLI the other; none without a region. */
 export function regionVariables(region: string | undefined): Array<readonly [string, string]> {
-  return region ? [['AWS_REGION', region], ['AWS_DEFAULT_REGION', region]] : [];
+  return region
+    ? [
+        ['AWS_REGION', region],
+        ['AWS_DEFAULT_REGION', region],
+      ]
+    : [];
 }
 
 /** The variables `env` prints, in the AWS CLI's order; exec hands the same ones to its child. */
@@ -62,7 +67,10 @@ export function credentialVariables(creds: PrintableCredentials): Array<readonly
 }
 
 /** Any variables as lines for one shell; values must need no quoting (ours never do). */
-export function formatVariables(vars: ReadonlyArray<readonly [string, string]>, format: Exclude<Format, 'process'>): string {
+export function formatVariables(
+  vars: ReadonlyArray<readonly [string, string]>,
+  format: Exclude<Format, 'process'>,
+): string {
   const line = LINE[format];
   return vars.map(([k, v]) => `${line(k, v)}\n`).join('');
 }

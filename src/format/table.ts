@@ -27,9 +27,11 @@ export function renderTable(rows: ReadonlyArray<ReadonlyArray<string>>, options:
   const width = options.width ?? Number.POSITIVE_INFINITY;
   const columns = Math.max(0, ...rows.map((r) => r.length));
   const widths: number[] = [];
-  for (let i = 0; i < columns - 1; i++) widths.push(Math.min(cap, Math.max(0, ...rows.map((r) => visibleLength(r[i] ?? '')))));
+  for (let i = 0; i < columns - 1; i++)
+    widths.push(Math.min(cap, Math.max(0, ...rows.map((r) => visibleLength(r[i] ?? '')))));
   // A column squeezed into a sliver is worse to read than a long line: below this, no wrapping.
-  const fit = (text: string, room: number) => (Number.isFinite(room) && room >= MIN_WRAP ? wrapWords(text, room) : [text]);
+  const fit = (text: string, room: number) =>
+    Number.isFinite(room) && room >= MIN_WRAP ? wrapWords(text, room) : [text];
   return rows
     .map((cells) => {
       let line = indent;
@@ -38,7 +40,8 @@ export function renderTable(rows: ReadonlyArray<ReadonlyArray<string>>, options:
         const last = i === cells.length - 1;
         const cellWidth = widths[i] ?? 0;
         const pad = `\n${indent}${' '.repeat(column)}`;
-        if (last) line += visibleLength(cell) === cell.length ? fit(cell, width - indent.length - column).join(pad) : cell;
+        if (last)
+          line += visibleLength(cell) === cell.length ? fit(cell, width - indent.length - column).join(pad) : cell;
         else if (visibleLength(cell) > cellWidth) {
           line = `${line}${fit(cell, width - indent.length - column).join(pad)}`.trimEnd();
           line += `${pad}${' '.repeat(cellWidth + 2)}`;

@@ -31,14 +31,17 @@ export function reflow(text: string, width: number): string {
   const paragraphs: string[] = [];
   for (const line of text.split('\n')) {
     const previous = paragraphs[paragraphs.length - 1];
-    const joins = previous !== undefined && previous !== '' && line !== '' && !/^\s/.test(line) && !/^\s/.test(previous);
+    const joins =
+      previous !== undefined && previous !== '' && line !== '' && !/^\s/.test(line) && !/^\s/.test(previous);
     if (joins) paragraphs[paragraphs.length - 1] = `${previous} ${line}`;
     else paragraphs.push(line);
   }
   return paragraphs
     .flatMap((p) => {
       const indent = /^ */.exec(p)?.[0] ?? '';
-      return p === '' ? [''] : wrapWords(p.slice(indent.length), Math.max(10, width - indent.length)).map((l) => indent + l);
+      return p === ''
+        ? ['']
+        : wrapWords(p.slice(indent.length), Math.max(10, width - indent.length)).map((l) => indent + l);
     })
     .join('\n');
 }
@@ -93,7 +96,11 @@ export function wrapCommand(example: string, width: number, indent = '  '): stri
   if (indent.length + example.length <= width) return [indent + example];
   // An example may end in a remark, `cmd (what it does)`: it goes above, as a shell comment.
   const remark = /^(.*\S) +\(([^()]+)\)$/.exec(example);
-  if (remark) return [...wrapWords(`# ${remark[2]}`, width - indent.length).map((l, i) => `${indent}${i ? '# ' : ''}${l}`), ...wrapCommand(remark[1] as string, width, indent)];
+  if (remark)
+    return [
+      ...wrapWords(`# ${remark[2]}`, width - indent.length).map((l, i) => `${indent}${i ? '# ' : ''}${l}`),
+      ...wrapCommand(remark[1] as string, width, indent),
+    ];
   const command = example;
   // Break before options and pipes only, where a reader expects a new line.
   const parts: string[] = [];

@@ -59,7 +59,8 @@ export async function readTextFile(path: string, what: string, options: ReadOpti
 export async function readCacheFile(path: string, what: string, warn: Warn): Promise<string | undefined> {
   return readOpened(path, what, {}, (fileStat) => {
     const fileProblem = ownershipProblem(fileStat);
-    if (fileProblem) return refuse(warn, path, `ignoring ${what} ${path}: it ${fileProblem}`, fixFor(path, fileStat, 0o600));
+    if (fileProblem)
+      return refuse(warn, path, `ignoring ${what} ${path}: it ${fileProblem}`, fixFor(path, fileStat, 0o600));
     const dir = dirname(path);
     let dirStat: Stats;
     try {
@@ -69,12 +70,23 @@ export async function readCacheFile(path: string, what: string, warn: Warn): Pro
     }
     const dirProblem = ownershipProblem(dirStat);
     // Keyed by the directory: status reads every file in it and needs to say this only once.
-    if (dirProblem) return refuse(warn, dir, `ignoring ${what} ${path}: its directory ${dir} ${dirProblem}`, fixFor(dir, dirStat, 0o700));
+    if (dirProblem)
+      return refuse(
+        warn,
+        dir,
+        `ignoring ${what} ${path}: its directory ${dir} ${dirProblem}`,
+        fixFor(dir, dirStat, 0o700),
+      );
     return true;
   });
 }
 
-async function readOpened(path: string, what: string, options: ReadOptions, trusted: ((stat: Stats) => boolean) | undefined): Promise<string | undefined> {
+async function readOpened(
+  path: string,
+  what: string,
+  options: ReadOptions,
+  trusted: ((stat: Stats) => boolean) | undefined,
+): Promise<string | undefined> {
   let fd: number;
   try {
     // O_NONBLOCK so a FIFO planted at the path cannot hang us; it is rejected below.
@@ -90,15 +102,22 @@ async function readOpened(path: string, what: string, options: ReadOptions, trus
     // AWS_SHARED_CREDENTIALS_FILE is a common way to say "none". Never read a device: /dev/zero
     // would not end, a terminal would block.
     if (stat.isCharacterDevice()) return '';
-    if (!stat.isFile()) throw new ConfigError(`${what} ${path} is not a regular file`, 'move it away; it should be a file');
+    if (!stat.isFile())
+      throw new ConfigError(`${what} ${path} is not a regular file`, 'move it away; it should be a file');
     const max = options.maxBytes ?? MAX_CACHE_BYTES;
     if (stat.size > max) {
-      throw new ConfigError(`${what} ${path} is ${mib(stat.size)}; ssohelper reads such files up to ${mib(max)}`, 'remove what is not needed, or move it away');
+      throw new ConfigError(
+        `${what} ${path} is ${mib(stat.size)}; ssohelper reads such files up to ${mib(max)}`,
+        'remove what is not needed, or move it away',
+      );
     }
     if (trusted && !trusted(stat)) return undefined;
     const bytes = readFileSync(fd);
     if (options.strictUtf8 && !isUtf8(bytes)) {
-      throw new ConfigError(`${what} ${path}, line ${firstInvalidUtf8Line(bytes)}: not valid UTF-8 text (the AWS CLI cannot read it either)`, 'save the file as UTF-8');
+      throw new ConfigError(
+        `${what} ${path}, line ${firstInvalidUtf8Line(bytes)}: not valid UTF-8 text (the AWS CLI cannot read it either)`,
+        'save the file as UTF-8',
+      );
     }
     return bytes.toString('utf8');
   } catch (err) {
@@ -137,7 +156,8 @@ export function ownershipProblem(stat: Stats): string | undefined {
   if (uid === undefined || gid === undefined) return undefined; // Windows: ACLs, not modes
   if (stat.uid !== uid && stat.uid !== 0) return `belongs to another user (uid ${stat.uid})`;
   if ((stat.mode & 0o002) !== 0) return `is writable by everyone (mode ${octal(stat.mode)})`;
-  if ((stat.mode & 0o020) !== 0 && !(stat.gid === gid && gid === uid)) return `is writable by group ${stat.gid} (mode ${octal(stat.mode)})`;
+  if ((stat.mode & 0o020) !== 0 && !(stat.gid === gid && gid === uid))
+    return `is writable by group ${stat.gid} (mode ${octal(stat.mode)})`;
   return undefined;
 }
 
@@ -148,7 +168,9 @@ function octal(mode: number): string {
 function fixFor(path: string, stat: Stats, mode: number): string {
   const uid = process.getuid?.();
   if (stat.uid !== uid && stat.uid !== 0) {
-    return stat.isDirectory() ? `check where it points (ls -ld ${path}); use a directory of your own, mode ${mode.toString(8)}` : `remove it: rm ${path}`;
+    return stat.isDirectory()
+      ? `check where it points (ls -ld ${path}); use a directory of your own, mode ${mode.toString(8)}`
+      : `remove it: rm ${path}`;
   }
   return `chmod ${mode.toString(8)} ${path}`;
 }
@@ -175,11 +197,16 @@ export async function ensurePrivateDir(dir: string): Promise<void> {
   } catch (err) {
     throw fileError(err, dir, 'directory', 'use');
   }
-  if (!stat.isDirectory()) throw new ConfigError(`${dir} is not a directory`, 'move it away so ssohelper can create the directory');
+  if (!stat.isDirectory())
+    throw new ConfigError(`${dir} is not a directory`, 'move it away so ssohelper can create the directory');
   // A directory someone else owns or can write to would let them swap our files; reads apply
   // the same rule (readCacheFile).
   const problem = ownershipProblem(stat);
-  if (problem) throw new ConfigError(`${dir} ${problem}; refusing to write credentials there`, `fix it: chown $(id -u) ${dir} && chmod 700 ${dir}`);
+  if (problem)
+    throw new ConfigError(
+      `${dir} ${problem}; refusing to write credentials there`,
+      `fix it: chown $(id -u) ${dir} && chmod 700 ${dir}`,
+    );
 }
 
 /**
@@ -239,7 +266,9 @@ export async function writeFileAtomic(path: string, data: string, options: Write
   await ensurePrivateDir(dir);
   // Unguessable names are not needed: O_EXCL below refuses any file already there, and the
   // directory is ours and 0700. node:crypto would cost a first `get` 9 to 10 ms to load.
-  const suffix = (Math.random().toString(16).slice(2) + Math.random().toString(16).slice(2)).padEnd(12, '0').slice(0, 12);
+  const suffix = (Math.random().toString(16).slice(2) + Math.random().toString(16).slice(2))
+    .padEnd(12, '0')
+    .slice(0, 12);
   const temp = join(dir, `.${basename(path)}.${process.pid}.${suffix}.tmp`);
   let fd: number | undefined;
   trackTemp(temp);
@@ -355,16 +384,24 @@ export async function removeFile(path: string): Promise<boolean> {
 /** Why a file operation failed, in words (the common cases), else the system's message. */
 export function failureReason(err: unknown): string {
   const code = (err as NodeJS.ErrnoException).code;
-  return code === 'EACCES' || code === 'EPERM' ? 'permission denied' :
-    code === 'ENOSPC' || code === 'EDQUOT' ? 'no space left on the device' :
-    code === 'EROFS' ? 'the file system is read-only' :
-    code === 'EISDIR' ? 'it is a directory' :
-    (err as Error).message;
+  return code === 'EACCES' || code === 'EPERM'
+    ? 'permission denied'
+    : code === 'ENOSPC' || code === 'EDQUOT'
+      ? 'no space left on the device'
+      : code === 'EROFS'
+        ? 'the file system is read-only'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : (err as Error).message;
 }
 
 function fileError(err: unknown, path: string, what: string, verb: string): ConfigError {
   const code = (err as NodeJS.ErrnoException).code;
-  return new ConfigError(`cannot ${verb} ${what} ${path}: ${failureReason(err)}`, code === 'EACCES' || code === 'EPERM' ? `check its owner and mode: ls -l ${path}` : undefined, { cause: err });
+  return new ConfigError(
+    `cannot ${verb} ${what} ${path}: ${failureReason(err)}`,
+    code === 'EACCES' || code === 'EPERM' ? `check its owner and mode: ls -l ${path}` : undefined,
+    { cause: err },
+  );
 }
 
 /** The most links followed from one path, as Linux's own limit. */
@@ -387,7 +424,10 @@ function linkEnd(path: string, what: string): string {
     if (!link.isSymbolicLink()) return hops === 0 ? current : realpathSync(current);
     current = resolve(dirname(current), readlinkSync(current));
   }
-  throw new ConfigError(`${what} ${path} is a chain of more than ${MAX_LINK_HOPS} symbolic links`, `check where it points: ls -l ${path}`);
+  throw new ConfigError(
+    `${what} ${path} is a chain of more than ${MAX_LINK_HOPS} symbolic links`,
+    `check where it points: ls -l ${path}`,
+  );
 }
 
 /**
@@ -402,10 +442,14 @@ export async function writeUserFile(path: string, data: string, what: string): P
   let keep: { mode: number; gid?: number } = { mode: 0o600 };
   try {
     const stat = statSync(target);
-    if (!stat.isFile()) throw new ConfigError(`${what} ${path} is not a regular file`, 'move it away; it should be a file');
+    if (!stat.isFile())
+      throw new ConfigError(`${what} ${path} is not a regular file`, 'move it away; it should be a file');
     const uid = process.getuid?.();
     if (uid !== undefined && stat.uid !== uid) {
-      throw new ConfigError(`${what} ${target} belongs to another user (uid ${stat.uid}); refusing to rewrite it`, `fix it: chown $(id -u) ${target}`);
+      throw new ConfigError(
+        `${what} ${target} belongs to another user (uid ${stat.uid}); refusing to rewrite it`,
+        `fix it: chown $(id -u) ${target}`,
+      );
     }
     keep = { mode: stat.mode & 0o7777, ...(uid !== undefined && { gid: stat.gid }) };
   } catch (err) {

@@ -29,7 +29,9 @@ export async function authCodeLogin(ctx: FlowContext): Promise<{ issued: IssuedT
       scopes: requestedScopes(s.registrationScopes),
       codeChallenge: codeChallenge(verifier),
     });
-    const device = s.sessionName ? `ssohelper login --sso-session ${s.sessionName} --use-device-code` : 'ssohelper login --use-device-code';
+    const device = s.sessionName
+      ? `ssohelper login --sso-session ${s.sessionName} --use-device-code`
+      : 'ssohelper login --use-device-code';
     ui.say(
       ctx.openBrowser
         ? `\nOpening your browser to sign in to ${s.startUrl}. If it does not open, open this URL in a browser on this computer:\n\n  ${url}\n\n`
@@ -53,18 +55,35 @@ export async function authCodeLogin(ctx: FlowContext): Promise<{ issued: IssuedT
     if (outcome.kind === 'error') {
       const detail = outcome.description ? `${outcome.error}: ${outcome.description}` : outcome.error;
       if (outcome.error === 'access_denied') {
-        throw new AccessDeniedError(`the sign-in was denied in the browser (${detail}); nothing was saved`, 'run the login again and choose Allow');
+        throw new AccessDeniedError(
+          `the sign-in was denied in the browser (${detail}); nothing was saved`,
+          'run the login again and choose Allow',
+        );
       }
-      throw new LoginRequiredError(`the browser sign-in failed (${detail}); nothing was saved`, `run the login again, or sign in with: ${device}`);
+      throw new LoginRequiredError(
+        `the browser sign-in failed (${detail}); nothing was saved`,
+        `run the login again, or sign in with: ${device}`,
+      );
     }
     const code = outcome.code;
     const api = { rt, endpoint: endpointFor(rt, s, 'oidc') };
     try {
-      const issued = await createTokenWithAuthorizationCode(api, registration, { code, codeVerifier: verifier, redirectUri });
+      const issued = await createTokenWithAuthorizationCode(api, registration, {
+        code,
+        codeVerifier: verifier,
+        redirectUri,
+      });
       return { issued, registration };
     } catch (err) {
-      if (err instanceof SsoApiError && (err.kind === 'invalidGrant' || err.kind === 'expired' || err.kind === 'invalidClient')) {
-        throw new LoginRequiredError(`IAM Identity Center did not accept the sign-in (${err.message}); nothing was saved`, 'run the login again', { cause: err.cause });
+      if (
+        err instanceof SsoApiError &&
+        (err.kind === 'invalidGrant' || err.kind === 'expired' || err.kind === 'invalidClient')
+      ) {
+        throw new LoginRequiredError(
+          `IAM Identity Center did not accept the sign-in (${err.message}); nothing was saved`,
+          'run the login again',
+          { cause: err.cause },
+        );
       }
       throw err;
     }

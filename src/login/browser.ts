@@ -42,7 +42,12 @@ export function browserCommands(url: string, s: Surroundings): BrowserCommand[] 
     // as the window title. The URL is ours and percent-encoded, so it holds no `"` or `^`.
     return [{ file: 'cmd.exe', args: ['/d', '/s', '/c', `start "" "${url}"`], verbatim: true }];
   }
-  return isWsl(s) ? [{ file: 'wslview', args: [url] }, { file: 'xdg-open', args: [url] }] : [{ file: 'xdg-open', args: [url] }];
+  return isWsl(s)
+    ? [
+        { file: 'wslview', args: [url] },
+        { file: 'xdg-open', args: [url] },
+      ]
+    : [{ file: 'xdg-open', args: [url] }];
 }
 
 /**
@@ -51,12 +56,22 @@ export function browserCommands(url: string, s: Surroundings): BrowserCommand[] 
  * caller reads to its end) and runs in its own process group, so Ctrl-C here does not close it.
  * A command counts as failed when it cannot be started or exits non-zero within `settleMs`.
  */
-export async function openBrowser(rt: Runtime, commands: BrowserCommand[], settleMs = 5_000): Promise<string | undefined> {
+export async function openBrowser(
+  rt: Runtime,
+  commands: BrowserCommand[],
+  settleMs = 5_000,
+): Promise<string | undefined> {
   for (const c of commands) {
     const outcome = await new Promise<'ok' | 'failed'>((resolve) => {
       let child: ReturnType<typeof spawn>;
       try {
-        child = spawn(c.file, c.args, { stdio: 'ignore', detached: true, windowsHide: true, windowsVerbatimArguments: c.verbatim ?? false, env: rt.env as NodeJS.ProcessEnv });
+        child = spawn(c.file, c.args, {
+          stdio: 'ignore',
+          detached: true,
+          windowsHide: true,
+          windowsVerbatimArguments: c.verbatim ?? false,
+          env: rt.env as NodeJS.ProcessEnv,
+        });
       } catch (err) {
         rt.debug(`browser: cannot start ${c.file}: ${(err as Error).message}`);
         resolve('failed');

@@ -13,17 +13,28 @@ import type { Runtime } from '../runtime.ts';
 import { consoleSessionStatus, type ConsoleSessionStatus, knownConsoleSessions } from '../status/consoleSessions.ts';
 
 /** Deletes the console session of this profile; false when there was none. */
-export async function logoutConsoleSession(rt: Runtime, config: AwsConfig, profileName: string): Promise<{ sessionName: string; removed: boolean }> {
+export async function logoutConsoleSession(
+  rt: Runtime,
+  config: AwsConfig,
+  profileName: string,
+): Promise<{ sessionName: string; removed: boolean }> {
   const profile = config.profiles.get(profileName);
   const sessionName = stringValue(profile, 'login_session');
   if (!sessionName) {
     throw new ConfigError(
       `profile "${profileName}" has no login_session in ${config.configFile}: --profile is for console sessions (aws login)`,
-      profile ? 'log out of its SSO session with: ssohelper logout --sso-session NAME' : `add a [${sectionName(profileName)}] section`,
+      profile
+        ? 'log out of its SSO session with: ssohelper logout --sso-session NAME'
+        : `add a [${sectionName(profileName)}] section`,
     );
   }
   const path = loginSessionPath(rt, sessionName);
-  const removed = await withLock(rt, loginSessionLockName(basename(path, '.json')), `removing the console session ${sessionName}`, () => removeFile(path));
+  const removed = await withLock(
+    rt,
+    loginSessionLockName(basename(path, '.json')),
+    `removing the console session ${sessionName}`,
+    () => removeFile(path),
+  );
   return { sessionName, removed };
 }
 

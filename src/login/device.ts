@@ -5,7 +5,12 @@ import type { Registration } from '../cache/registration.ts';
 import { AccessDeniedError, InterruptedError, LoginRequiredError } from '../errors.ts';
 import { SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
-import { createTokenWithDeviceCode, type DeviceAuthorization, type IssuedToken, startDeviceAuthorization } from '../sso/oidc.ts';
+import {
+  createTokenWithDeviceCode,
+  type DeviceAuthorization,
+  type IssuedToken,
+  startDeviceAuthorization,
+} from '../sso/oidc.ts';
 import { humanDuration } from '../util/time.ts';
 import type { FlowContext } from './flow.ts';
 import { clientRegistration } from './register.ts';
@@ -57,7 +62,10 @@ export async function deviceLogin(ctx: FlowContext): Promise<{ issued: IssuedTok
         }
         if (err.kind === 'expired') throw expired(s.sessionName);
         if (err.kind === 'denied') {
-          throw new AccessDeniedError('the sign-in request was denied in the browser; nothing was saved', 'run the login again and choose Allow');
+          throw new AccessDeniedError(
+            'the sign-in request was denied in the browser; nothing was saved',
+            'run the login again and choose Allow',
+          );
         }
         throw err;
       }

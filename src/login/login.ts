@@ -32,11 +32,19 @@ export const LOGIN_WAIT_LIMIT_MS = PKCE_WAIT_LIMIT_MS + 60_000;
 
 export async function performLogin(rt: Runtime, s: SessionRef, options: LoginOptions): Promise<SsoToken> {
   const os = rt.platform;
-  const plan = planLogin({ legacy: !s.sessionName, useDeviceCode: options.useDeviceCode, noBrowser: options.noBrowser }, { platform: os, env: rt.env });
-  rt.debug(`login to ${describeSession(s)}: ${plan.flow} flow, ${plan.openBrowser ? 'opening a browser' : 'printing the URL only'}`);
+  const plan = planLogin(
+    { legacy: !s.sessionName, useDeviceCode: options.useDeviceCode, noBrowser: options.noBrowser },
+    { platform: os, env: rt.env },
+  );
+  rt.debug(
+    `login to ${describeSession(s)}: ${plan.flow} flow, ${plan.openBrowser ? 'opening a browser' : 'printing the URL only'}`,
+  );
   const ui = loginUi(rt, { mirrorToTerminal: options.onDemand, platform: os });
   try {
-    if (options.onDemand) ui.say(`ssohelper: the SSO session for ${describeSession(s)} needs a new login${s.profileName ? ` (profile "${s.profileName}")` : ''}\n`);
+    if (options.onDemand)
+      ui.say(
+        `ssohelper: the SSO session for ${describeSession(s)} needs a new login${s.profileName ? ` (profile "${s.profileName}")` : ''}\n`,
+      );
     for (const note of plan.notes) ui.say(`ssohelper: ${note}\n`);
     const ctx: FlowContext = {
       rt,
@@ -64,7 +72,9 @@ export async function performLogin(rt: Runtime, s: SessionRef, options: LoginOpt
     };
     const path = tokenPath(rt, s);
     // Under the refresh lock, so a refresh of the old token cannot land on top of the new one.
-    await withLock(rt, tokenLockName(tokenCacheHash(s)), `saving the SSO token for ${describeSession(s)}`, () => writeToken(path, token));
+    await withLock(rt, tokenLockName(tokenCacheHash(s)), `saving the SSO token for ${describeSession(s)}`, () =>
+      writeToken(path, token),
+    );
     rt.debug(`token ${mask(token.accessToken)} written to ${path}`);
     // The new login may come with other roles: the next `list --remote` asks the portal.
     await forgetListing(rt, tokenCacheHash(s));
@@ -91,7 +101,10 @@ export async function loginOnce(rt: Runtime, s: SessionRef, options: LoginOption
     () => true,
     () => false,
   );
-  if (held) rt.stderr(`ssohelper: another ssohelper process is logging in to ${describeSession(s)}; waiting for it (up to ${humanDuration(LOGIN_WAIT_LIMIT_MS)})\n`);
+  if (held)
+    rt.stderr(
+      `ssohelper: another ssohelper process is logging in to ${describeSession(s)}; waiting for it (up to ${humanDuration(LOGIN_WAIT_LIMIT_MS)})\n`,
+    );
   try {
     await withLock(
       rt,

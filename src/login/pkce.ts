@@ -37,7 +37,6 @@ export function requestedScopes(configured: readonly string[]): string[] {
   return configured.length > 0 ? [...configured] : [DEFAULT_SCOPE];
 }
 
-
 export interface AuthorizeRequest {
   oidcEndpoint: string;
   clientId: string;

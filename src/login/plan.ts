@@ -29,7 +29,8 @@ export function isWsl(s: Surroundings): boolean {
 export function noBrowserReason(s: Surroundings): string | undefined {
   if (set(s.env.SSH_CONNECTION) || set(s.env.SSH_TTY) || set(s.env.SSH_CLIENT)) return 'over SSH';
   const desktop = s.platform === 'darwin' || s.platform === 'win32' || isWsl(s);
-  if (!desktop && !set(s.env.DISPLAY) && !set(s.env.WAYLAND_DISPLAY)) return 'no display (DISPLAY and WAYLAND_DISPLAY are unset)';
+  if (!desktop && !set(s.env.DISPLAY) && !set(s.env.WAYLAND_DISPLAY))
+    return 'no display (DISPLAY and WAYLAND_DISPLAY are unset)';
   return undefined;
 }
 
@@ -40,7 +41,10 @@ export function noBrowserReason(s: Surroundings): string | undefined {
  * flow is chosen unless BROWSER says how to open URLs here anyway (VS Code's remote terminals set
  * it to a helper that opens them on the user's desktop and forwards the port).
  */
-export function planLogin(options: { legacy: boolean; useDeviceCode: boolean; noBrowser: boolean }, s: Surroundings): LoginPlan {
+export function planLogin(
+  options: { legacy: boolean; useDeviceCode: boolean; noBrowser: boolean },
+  s: Surroundings,
+): LoginPlan {
   const notes: string[] = [];
   const browserVar = set(s.env.BROWSER);
   const reason = noBrowserReason(s);
@@ -51,7 +55,9 @@ export function planLogin(options: { legacy: boolean; useDeviceCode: boolean; no
     notes.push(`${reason}: using the device code flow; open the URL below on any device with a browser`);
   } else if (flow === 'pkce' && options.noBrowser && reason) {
     flow = 'device';
-    notes.push(`${reason} and --no-browser: using the device code flow; open the URL below on any device with a browser`);
+    notes.push(
+      `${reason} and --no-browser: using the device code flow; open the URL below on any device with a browser`,
+    );
   } else if (!browserUsable && !options.noBrowser && !options.useDeviceCode) {
     // A legacy profile's device flow: the user may expect a browser. --use-device-code asked
     // for the URL to open elsewhere, so there is nothing to explain.

@@ -38,26 +38,46 @@ export function scopesFor(s: SessionRef, kind: RegistrationKind): string[] | und
   return s.registrationScopes.length > 0 ? [...s.registrationScopes] : undefined;
 }
 
-export async function clientRegistration(rt: Runtime, s: SessionRef, kind: RegistrationKind, force = false): Promise<Registration> {
+export async function clientRegistration(
+  rt: Runtime,
+  s: SessionRef,
+  kind: RegistrationKind,
+  force = false,
+): Promise<Registration> {
   const path = registrationCachePath(rt.paths.ssoCacheDir, registrationKeyOf(s));
   const scopes = scopesFor(s, kind);
   if (!force) {
     const cached = await readRegistration(path, rt.stderr);
     if (cached && registrationFits(cached, kind, scopes, rt.now())) {
-      rt.debug(`reusing ${kind} client registration ${mask(cached.clientId)} from ${path}, expires ${isoString(cached.expiresAt)}`);
+      rt.debug(
+        `reusing ${kind} client registration ${mask(cached.clientId)} from ${path}, expires ${isoString(cached.expiresAt)}`,
+      );
       return cached;
     }
-    rt.debug(cached ? `client registration in ${path} does not fit a ${kind} login; registering anew` : `no client registration in ${path}`);
+    rt.debug(
+      cached
+        ? `client registration in ${path} does not fit a ${kind} login; registering anew`
+        : `no client registration in ${path}`,
+    );
   }
   const endpoint = endpointFor(rt, s, 'oidc');
   const clientName = `ssohelper-client-${s.sessionName ?? Math.floor(rt.now() / 1000)}`;
   const request =
     kind === 'pkce'
-      ? { clientName, scopes, grantTypes: [...PKCE_GRANT_TYPES], redirectUris: [REGISTERED_REDIRECT_URI], issuerUrl: s.startUrl }
+      ? {
+          clientName,
+          scopes,
+          grantTypes: [...PKCE_GRANT_TYPES],
+          redirectUris: [REGISTERED_REDIRECT_URI],
+          issuerUrl: s.startUrl,
+        }
       : { clientName, ...(scopes ? { scopes } : {}) };
   const client = await registerClient({ rt, endpoint }, request).catch((err) => {
     // A request the service refuses outright is usually a wrong region or scope in the config.
-    if (err instanceof SsoApiError && !err.hint) throw new ServiceError(err.message, 'check sso_region and sso_registration_scopes in your config', { cause: err.cause });
+    if (err instanceof SsoApiError && !err.hint)
+      throw new ServiceError(err.message, 'check sso_region and sso_registration_scopes in your config', {
+        cause: err.cause,
+      });
     throw err;
   });
   const registration: Registration = {
@@ -68,6 +88,8 @@ export async function clientRegistration(rt: Runtime, s: SessionRef, kind: Regis
     grantTypes: kind === 'pkce' ? [...PKCE_GRANT_TYPES] : undefined,
   };
   await writeRegistration(path, registration);
-  rt.debug(`registered ${kind} client ${mask(registration.clientId)}, expires ${isoString(registration.expiresAt)}, cached in ${path}`);
+  rt.debug(
+    `registered ${kind} client ${mask(registration.clientId)}, expires ${isoString(registration.expiresAt)}, cached in ${path}`,
+  );
   return registration;
 }

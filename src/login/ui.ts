@@ -49,7 +49,9 @@ export function loginUi(rt: Runtime, options: { mirrorToTerminal: boolean; platf
       const started = rt.now();
       let frame = 0;
       const draw = () => {
-        rt.stderr(`\r${FRAMES[frame++ % FRAMES.length]} ${what} ${clock(rt.now() - started)}  (Ctrl-C to cancel)\x1b[K`);
+        rt.stderr(
+          `\r${FRAMES[frame++ % FRAMES.length]} ${what} ${clock(rt.now() - started)}  (Ctrl-C to cancel)\x1b[K`,
+        );
       };
       draw();
       const timer = setInterval(draw, 250);

@@ -19,7 +19,11 @@ import { cold } from '../util/load.ts';
  */
 export type EndpointKind = 'service' | 'container-credentials' | 'instance-metadata';
 
-const USES_PROXY: Readonly<Record<EndpointKind, boolean>> = { service: true, 'container-credentials': false, 'instance-metadata': true };
+const USES_PROXY: Readonly<Record<EndpointKind, boolean>> = {
+  service: true,
+  'container-credentials': false,
+  'instance-metadata': true,
+};
 
 /** Where the network settings of a call come from: the environment, the profile, the endpoint. */
 export interface Network {
@@ -30,13 +34,27 @@ export interface Network {
   endpoint?: EndpointKind;
 }
 
-export function networkOf(rt: Runtime, profile: ProfileNetwork | undefined, endpoint: EndpointKind = 'service'): Network {
+export function networkOf(
+  rt: Runtime,
+  profile: ProfileNetwork | undefined,
+  endpoint: EndpointKind = 'service',
+): Network {
   return { env: rt.env, profile, debug: rt.debug, endpoint };
 }
 
 // One client per distinct setting, so the calls of one command share connections.
 const clients = new Map<string, Promise<HttpClient>>();
-const SETTING_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY', 'no_proxy', 'NO_PROXY', 'AWS_CA_BUNDLE', 'SSOHELPER_USE_SYSTEM_CA', 'NODE_USE_SYSTEM_CA'];
+const SETTING_VARIABLES = [
+  'https_proxy',
+  'HTTPS_PROXY',
+  'http_proxy',
+  'HTTP_PROXY',
+  'no_proxy',
+  'NO_PROXY',
+  'AWS_CA_BUNDLE',
+  'SSOHELPER_USE_SYSTEM_CA',
+  'NODE_USE_SYSTEM_CA',
+];
 
 /** The HTTP client for these settings; a bad setting throws ConfigError (exit 3). */
 export function httpClient(network: Network): Promise<HttpClient> {
@@ -46,12 +64,14 @@ export function httpClient(network: Network): Promise<HttpClient> {
   let client = clients.get(key);
   if (!client) {
     client = (async () => {
-      const [{ HttpClient }, { networkSettings }, { trustedCertificates }, { checkProxyVariables }] = await Promise.all([
-        cold(() => import('./http.ts')),
-        cold(() => import('./settings.ts')),
-        cold(() => import('./trust.ts')),
-        cold(() => import('./proxy.ts')),
-      ]);
+      const [{ HttpClient }, { networkSettings }, { trustedCertificates }, { checkProxyVariables }] = await Promise.all(
+        [
+          cold(() => import('./http.ts')),
+          cold(() => import('./settings.ts')),
+          cold(() => import('./trust.ts')),
+          cold(() => import('./proxy.ts')),
+        ],
+      );
       const settings = networkSettings(env, network.profile);
       checkProxyVariables(env);
       const ca = trustedCertificates(settings);
@@ -70,7 +90,14 @@ export function httpClient(network: Network): Promise<HttpClient> {
 
 /** The request as a URL would give it: protocol, host, port, encoded path and query. */
 export function requestTo(url: URL, method: string, headers: Record<string, string> = {}): HttpRequest {
-  return { method, protocol: url.protocol, host: url.hostname, port: url.port ? Number(url.port) : undefined, path: `${url.pathname}${url.search}`, headers };
+  return {
+    method,
+    protocol: url.protocol,
+    host: url.hostname,
+    port: url.port ? Number(url.port) : undefined,
+    path: `${url.pathname}${url.search}`,
+    headers,
+  };
 }
 
 /** The query as the SDK encodes it: keys sorted, RFC 3986 escaping, repeated keys for lists. */
@@ -79,7 +106,10 @@ export function queryString(query: Record<string, string | string[] | null | und
   for (const key of Object.keys(query).sort()) {
     const value = query[key];
     if (Array.isArray(value)) for (const v of value) parts.push(`${percentEncode(key)}=${percentEncode(v)}`);
-    else parts.push(value || typeof value === 'string' ? `${percentEncode(key)}=${percentEncode(value)}` : percentEncode(key));
+    else
+      parts.push(
+        value || typeof value === 'string' ? `${percentEncode(key)}=${percentEncode(value)}` : percentEncode(key),
+      );
   }
   return parts.join('&');
 }

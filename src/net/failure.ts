@@ -20,7 +20,16 @@ export interface NetContext {
   readTimeoutMs: number;
 }
 
-export type NetworkFailureKind = 'proxyAuth' | 'proxyUnreachable' | 'proxyTunnel' | 'dns' | 'certificate' | 'tls' | 'timeout' | 'refused' | 'connection';
+export type NetworkFailureKind =
+  | 'proxyAuth'
+  | 'proxyUnreachable'
+  | 'proxyTunnel'
+  | 'dns'
+  | 'certificate'
+  | 'tls'
+  | 'timeout'
+  | 'refused'
+  | 'connection';
 
 export interface NetworkFailure {
   kind: NetworkFailureKind;
@@ -83,7 +92,9 @@ const CONNECTION_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_ST
 
 /** The network failure behind an SDK error, or undefined when it is not one (an API error). */
 export function describeNetworkFailure(err: unknown): NetworkFailure | undefined {
-  const e = err as { name?: string; code?: string; message?: string; statusCode?: number; [CONTEXT]?: NetContext } | undefined;
+  const e = err as
+    | { name?: string; code?: string; message?: string; statusCode?: number; [CONTEXT]?: NetContext }
+    | undefined;
   const context = e?.[CONTEXT];
   if (!e || !context) return undefined;
   const code = e.code ?? '';
@@ -114,7 +125,11 @@ export function describeNetworkFailure(err: unknown): NetworkFailure | undefined
   // Through a proxy, the target's name is resolved by the proxy: a refusal or an unknown name
   // here is about the proxy itself.
   if (proxy && UNREACHABLE_CODES.has(code)) {
-    const why = DNS_CODES.has(code) ? `its host name ${proxy.display.replace(/^[a-z]+:\/\/([^@]*@)?/i, '').replace(/:\d+$/, '')} does not resolve` : code === 'ECONNREFUSED' ? 'the connection was refused' : `it is unreachable (${code})`;
+    const why = DNS_CODES.has(code)
+      ? `its host name ${proxy.display.replace(/^[a-z]+:\/\/([^@]*@)?/i, '').replace(/:\d+$/, '')} does not resolve`
+      : code === 'ECONNREFUSED'
+        ? 'the connection was refused'
+        : `it is unreachable (${code})`;
     return {
       kind: 'proxyUnreachable',
       retryable: false,
@@ -137,11 +152,12 @@ export function describeNetworkFailure(err: unknown): NetworkFailure | undefined
       kind: 'certificate',
       retryable: false,
       message: `TLS certificate check failed for ${where}${proxy?.display.startsWith('https:') ? ` or for the https proxy ${proxy.display} (${proxy.source})` : viaProxy}: ${problem} (${code}; trusting ${trust}${context.useSystemCa ? ' and the system store' : ''})`,
-      hint: code in CERTIFICATE_PROBLEMS && !UNKNOWN_AUTHORITY.has(code)
-        ? `check the endpoint URL${proxy ? ' and whether the proxy inspects TLS' : ''}; if your network's TLS inspection presents this certificate, ask for its CA certificate`
-        : context.caSource
-          ? `add the certificate of the CA that signed it to that bundle (a PEM file), or set SSOHELPER_USE_SYSTEM_CA=1 to also trust the operating system's store`
-          : `if your network inspects TLS, point AWS_CA_BUNDLE (or ca_bundle in the profile) at your CA's PEM file, or set SSOHELPER_USE_SYSTEM_CA=1 to trust the operating system's store`,
+      hint:
+        code in CERTIFICATE_PROBLEMS && !UNKNOWN_AUTHORITY.has(code)
+          ? `check the endpoint URL${proxy ? ' and whether the proxy inspects TLS' : ''}; if your network's TLS inspection presents this certificate, ask for its CA certificate`
+          : context.caSource
+            ? `add the certificate of the CA that signed it to that bundle (a PEM file), or set SSOHELPER_USE_SYSTEM_CA=1 to also trust the operating system's store`
+            : `if your network inspects TLS, point AWS_CA_BUNDLE (or ca_bundle in the profile) at your CA's PEM file, or set SSOHELPER_USE_SYSTEM_CA=1 to trust the operating system's store`,
     };
   }
   if (code === 'EPROTO' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
@@ -188,7 +204,9 @@ export function describeNetworkFailure(err: unknown): NetworkFailure | undefined
       kind: 'connection',
       retryable: true,
       message: `the connection to ${where}${viaProxy} failed: ${message}`,
-      hint: proxy ? `check the proxy ${proxy.display} (${proxy.source})` : 'check your network connection; if your network needs a proxy, set HTTPS_PROXY',
+      hint: proxy
+        ? `check the proxy ${proxy.display} (${proxy.source})`
+        : 'check your network connection; if your network needs a proxy, set HTTPS_PROXY',
     };
   }
   return undefined;

@@ -1,6 +1,11 @@
 // The AWS SDK clients' request handler: the smithy HttpHandler interface over our one HTTP client
 // (http.ts), so SDK calls get the same proxy, trust, timeouts and failure labels as ours.
-import type { HttpHandlerOptions, HttpRequest as SdkRequest, HttpResponse as SdkResponse, RequestHandler } from '@smithy/types';
+import type {
+  HttpHandlerOptions,
+  HttpRequest as SdkRequest,
+  HttpResponse as SdkResponse,
+  RequestHandler,
+} from '@smithy/types';
 import { queryString } from './client.ts';
 import type { HttpClient } from './http.ts';
 
@@ -28,7 +33,14 @@ export class NetworkHandler implements RequestHandler<SdkRequest, SdkResponse, H
       signal: options?.abortSignal as AbortSignal | undefined,
     });
     // The SDK collects a Uint8Array body as it is (smithy's collectBody): no stream needed.
-    return { response: { statusCode: res.status, reason: res.reason, headers: res.headers, body: new Uint8Array(res.body.buffer, res.body.byteOffset, res.body.byteLength) } };
+    return {
+      response: {
+        statusCode: res.status,
+        reason: res.reason,
+        headers: res.headers,
+        body: new Uint8Array(res.body.buffer, res.body.byteOffset, res.body.byteLength),
+      },
+    };
   }
 
   // The SDK's way to change a handler's settings; ours come from src/net/settings.ts alone.

@@ -88,7 +88,9 @@ export class HttpClient {
     const https = r.protocol === 'https:';
     if (!https && r.protocol !== 'http:') throw new Error(`unsupported protocol ${r.protocol}`);
     const target: HttpTarget = { host, port: r.port || (https ? 443 : 80), protocol: r.protocol };
-    const proxy = this.useProxy ? proxyFor({ protocol: r.protocol, hostname: host, port: target.port }, this.env) : undefined;
+    const proxy = this.useProxy
+      ? proxyFor({ protocol: r.protocol, hostname: host, port: target.port }, this.env)
+      : undefined;
     const context: NetContext = {
       target,
       proxy: proxy && { display: proxy.display, source: proxy.source, hasCredentials: proxy.hasCredentials },
@@ -97,7 +99,9 @@ export class HttpClient {
       connectTimeoutMs: this.settings.connectTimeoutMs,
       readTimeoutMs: this.settings.readTimeoutMs,
     };
-    this.log.debug(`${r.protocol}//${host}:${target.port} ${proxy ? `via proxy ${proxy.display} (${proxy.source})` : 'direct'}`);
+    this.log.debug(
+      `${r.protocol}//${host}:${target.port} ${proxy ? `via proxy ${proxy.display} (${proxy.source})` : 'direct'}`,
+    );
     let answer: Answer;
     try {
       answer = await this.exchange(r, target, proxy, maxBytes);
@@ -106,13 +110,20 @@ export class HttpClient {
     }
     // Through a plain-http proxy the 407 comes back as an answer, not as a failed tunnel.
     if (proxy && !https && answer.status === 407) {
-      throw attachContext(Object.assign(new Error('proxy authentication required'), { code: PROXY_AUTH_CODE, statusCode: 407 }), context, proxy.url);
+      throw attachContext(
+        Object.assign(new Error('proxy authentication required'), { code: PROXY_AUTH_CODE, statusCode: 407 }),
+        context,
+        proxy.url,
+      );
     }
     return { status: answer.status, reason: answer.reason, headers: answer.headers, body: answer.body };
   }
 
   /** Sends and reads the whole answer as text. */
-  async fetchText(r: HttpRequest, maxBytes: number): Promise<{ status: number; headers: Record<string, string>; text: string }> {
+  async fetchText(
+    r: HttpRequest,
+    maxBytes: number,
+  ): Promise<{ status: number; headers: Record<string, string>; text: string }> {
     const res = await this.send(r, maxBytes);
     return { status: res.status, headers: res.headers, text: res.body.toString('utf8') };
   }
@@ -123,14 +134,21 @@ export class HttpClient {
     this.idle.clear();
   }
 
-  private async exchange(r: HttpRequest, target: HttpTarget, proxy: ProxyServer | undefined, maxBytes: number): Promise<Answer> {
+  private async exchange(
+    r: HttpRequest,
+    target: HttpTarget,
+    proxy: ProxyServer | undefined,
+    maxBytes: number,
+  ): Promise<Answer> {
     if (r.signal?.aborted) throw abortError(r.signal);
     const https = target.protocol === 'https:';
     const key = `${proxy?.url ?? ''} ${target.protocol}//${target.host}:${target.port}`;
     const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
     const headers: Array<[string, string]> = [['Host', hostOf(r, target, https)]];
-    for (const [name, value] of Object.entries(r.headers)) if (!OWN_HEADERS.has(name.toLowerCase())) headers.push([name, value]);
-    if ((body && body.byteLength > 0) || BODY_METHODS.has(r.method)) headers.push(['Content-Length', String(body?.byteLength ?? 0)]);
+    for (const [name, value] of Object.entries(r.headers))
+      if (!OWN_HEADERS.has(name.toLowerCase())) headers.push([name, value]);
+    if ((body && body.byteLength > 0) || BODY_METHODS.has(r.method))
+      headers.push(['Content-Length', String(body?.byteLength ?? 0)]);
     // Plain http through a proxy: the proxy gets the whole URL, and its credentials.
     const viaProxy = proxy && !https;
     if (viaProxy && proxy.hasCredentials) headers.push(['Proxy-Authorization', basicAuth(proxy)]);
@@ -152,11 +170,21 @@ export class HttpClient {
   }
 
   /** Writes the request on a connected socket and reads one answer, within the read timeout. */
-  private async roundTrip(socket: Socket, key: string, bytes: Buffer, r: HttpRequest, maxBytes: number): Promise<Answer> {
+  private async roundTrip(
+    socket: Socket,
+    key: string,
+    bytes: Buffer,
+    r: HttpRequest,
+    maxBytes: number,
+  ): Promise<Answer> {
     const reader = new AnswerReader({ method: r.method, maxBodyBytes: maxBytes });
     socket.ref();
     try {
-      await readAnswer(socket, bytes, reader, { readTimeoutMs: this.settings.readTimeoutMs, requestTimeoutMs: this.settings.requestTimeoutMs, signal: r.signal });
+      await readAnswer(socket, bytes, reader, {
+        readTimeoutMs: this.settings.readTimeoutMs,
+        requestTimeoutMs: this.settings.requestTimeoutMs,
+        signal: r.signal,
+      });
     } catch (err) {
       socket.destroy();
       const code = (err as NodeJS.ErrnoException).code;
@@ -173,7 +201,11 @@ export class HttpClient {
    * A connection ready for the request: TCP to the host or proxy, the proxy's TLS for an https://
    * proxy, the CONNECT tunnel and TLS to the host for https. All of it within the connect timeout.
    */
-  private async connect(target: HttpTarget, proxy: ProxyServer | undefined, signal: AbortSignal | undefined): Promise<Socket> {
+  private async connect(
+    target: HttpTarget,
+    proxy: ProxyServer | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<Socket> {
     const https = target.protocol === 'https:';
     const { connectTimeoutMs } = this.settings;
     let current: Socket | undefined;
@@ -185,7 +217,13 @@ export class HttpClient {
       };
     });
     stopped.catch(() => undefined);
-    const timer = connectTimeoutMs > 0 ? setTimeout(() => stop?.(timeoutError(`did not establish a connection within ${connectTimeoutMs} ms`)), connectTimeoutMs) : undefined;
+    const timer =
+      connectTimeoutMs > 0
+        ? setTimeout(
+            () => stop?.(timeoutError(`did not establish a connection within ${connectTimeoutMs} ms`)),
+            connectTimeoutMs,
+          )
+        : undefined;
     const onAbort = () => stop?.(abortError(signal as AbortSignal));
     signal?.addEventListener('abort', onAbort, { once: true });
     const step = <T extends Socket>(socket: T, ready: string): Promise<T> => {
@@ -193,9 +231,13 @@ export class HttpClient {
       return Promise.race([stopped, readyOrFailed(socket, ready)]);
     };
     try {
-      if (!proxy) return https ? await step(this.tlsTo(target.host, target.port), 'secureConnect') : await step(tcpTo(target.host, target.port), 'connect');
-      let socket: Socket =
-        proxy.url.startsWith('https:') ? await step(this.tlsTo(proxy.host, proxy.port), 'secureConnect') : await step(tcpTo(proxy.host, proxy.port), 'connect');
+      if (!proxy)
+        return https
+          ? await step(this.tlsTo(target.host, target.port), 'secureConnect')
+          : await step(tcpTo(target.host, target.port), 'connect');
+      let socket: Socket = proxy.url.startsWith('https:')
+        ? await step(this.tlsTo(proxy.host, proxy.port), 'secureConnect')
+        : await step(tcpTo(proxy.host, proxy.port), 'connect');
       if (!https) return socket;
       socket = await Promise.race([stopped, this.tunnel(socket, target, proxy)]);
       return await step(this.tlsTo(target.host, target.port, socket), 'secureConnect');
@@ -233,12 +275,17 @@ export class HttpClient {
       socket.destroy();
       // The reader's "socket hang up": the connection ended before the proxy said a word.
       if (reader.started || (err as Error).message !== 'socket hang up') throw err;
-      throw Object.assign(new Error('the proxy closed the connection instead of answering CONNECT'), { code: 'ECONNRESET' });
+      throw Object.assign(new Error('the proxy closed the connection instead of answering CONNECT'), {
+        code: 'ECONNRESET',
+      });
     }
     const answer = reader.answer();
     if (answer.status !== 200) {
       socket.destroy();
-      throw Object.assign(new Error(`the proxy answered CONNECT with HTTP ${answer.status}`), { code: 'ERR_PROXY_TUNNEL', statusCode: answer.status });
+      throw Object.assign(new Error(`the proxy answered CONNECT with HTTP ${answer.status}`), {
+        code: 'ERR_PROXY_TUNNEL',
+        statusCode: answer.status,
+      });
     }
     // Bytes after the proxy's answer are the target's (TLS): give them back to the socket.
     if (reader.rest.length > 0) socket.unshift(reader.rest);
@@ -288,7 +335,10 @@ function readAnswer(
   return new Promise<void>((resolve, reject) => {
     let settled = false;
     const deadline = o.requestTimeoutMs
-      ? setTimeout(() => settle(timeoutError(`no whole answer within ${o.requestTimeoutMs} ms (SSOHELPER_REQUEST_TIMEOUT)`)), o.requestTimeoutMs)
+      ? setTimeout(
+          () => settle(timeoutError(`no whole answer within ${o.requestTimeoutMs} ms (SSOHELPER_REQUEST_TIMEOUT)`)),
+          o.requestTimeoutMs,
+        )
       : undefined;
     const settle = (err?: Error) => {
       if (settled) return;

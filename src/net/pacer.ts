@@ -84,7 +84,11 @@ export function onThrottle(s: PaceState, now: number, sentAt: number): PaceState
 export function onSuccess(s: PaceState, now: number): PaceState {
   const recent = [...recentOf(s, now), now];
   const t = (now - s.throttledAt) / 1000 - plateau(s.peak);
-  const rate = Math.min(s.ceiling, 2 * Math.max(recent.length, s.rate / 2), Math.max(MIN_RATE, SCALE * t ** 3 + s.peak));
+  const rate = Math.min(
+    s.ceiling,
+    2 * Math.max(recent.length, s.rate / 2),
+    Math.max(MIN_RATE, SCALE * t ** 3 + s.peak),
+  );
   return { ...s, rate, recent };
 }
 

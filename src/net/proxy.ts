@@ -33,17 +33,27 @@ export function parseProxy(raw: string, source: string): ProxyServer {
   try {
     url = new URL(withScheme);
   } catch {
-    throw new ConfigError(`${source} is not a valid proxy URL`, `set it like http://proxy.example.com:3128 (or http://user:password@proxy.example.com:3128)`);
+    throw new ConfigError(
+      `${source} is not a valid proxy URL`,
+      `set it like http://proxy.example.com:3128 (or http://user:password@proxy.example.com:3128)`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigError(`${source} uses the ${url.protocol.slice(0, -1)} scheme; only http:// and https:// proxies are supported`, `set ${source} to the proxy's http:// URL`);
+    throw new ConfigError(
+      `${source} uses the ${url.protocol.slice(0, -1)} scheme; only http:// and https:// proxies are supported`,
+      `set ${source} to the proxy's http:// URL`,
+    );
   }
-  if (!url.hostname) throw new ConfigError(`${source} has no proxy host name`, 'set it like http://proxy.example.com:3128');
+  if (!url.hostname)
+    throw new ConfigError(`${source} has no proxy host name`, 'set it like http://proxy.example.com:3128');
   for (const part of [url.username, url.password]) {
     try {
       decodeURIComponent(part);
     } catch {
-      throw new ConfigError(`${source} has a malformed percent-encoding in its user name or password`, 'encode special characters of the password as %XX, e.g. @ as %40');
+      throw new ConfigError(
+        `${source} has a malformed percent-encoding in its user name or password`,
+        'encode special characters of the password as %XX, e.g. @ as %40',
+      );
     }
   }
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
@@ -90,7 +100,10 @@ export function checkProxyVariables(env: Env): void {
 }
 
 /** The proxy for a request to `target`, or undefined to connect directly. */
-export function proxyFor(target: { protocol: string; hostname: string; port?: number | string | undefined }, env: Env): ProxyServer | undefined {
+export function proxyFor(
+  target: { protocol: string; hostname: string; port?: number | string | undefined },
+  env: Env,
+): ProxyServer | undefined {
   const scheme = target.protocol.replace(/:$/, '') === 'http' ? 'http' : 'https';
   const variable = proxyVariable(env, scheme);
   if (!variable) return undefined;
@@ -126,7 +139,10 @@ export function bypassesProxy(hostname: string, port: number, noProxy: string): 
 }
 
 function normaliseHost(host: string): string {
-  return host.toLowerCase().replace(/^\[|\]$/g, '').replace(/\.$/, '');
+  return host
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 function splitPort(entry: string): { name: string; entryPort: number | undefined } {

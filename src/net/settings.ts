@@ -25,7 +25,9 @@ export interface NetworkSettings {
 }
 
 export function networkSettings(env: Env, profile: ProfileNetwork | undefined): NetworkSettings {
-  const where = profile ? `[${profile.profileName === 'default' ? 'default' : `profile ${profile.profileName}`}] in ${profile.configFile}` : '';
+  const where = profile
+    ? `[${profile.profileName === 'default' ? 'default' : `profile ${profile.profileName}`}] in ${profile.configFile}`
+    : '';
   const envBundle = env.AWS_CA_BUNDLE?.trim();
   let caBundle: NetworkSettings['caBundle'];
   if (envBundle) caBundle = { path: expandHome(envBundle, env), source: 'AWS_CA_BUNDLE' };
@@ -54,7 +56,10 @@ function seconds(raw: string | undefined, source: string): number {
   if (raw === undefined) return DEFAULT_TIMEOUT_MS;
   const value = Number(raw.trim());
   if (raw.trim() === '' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigError(`${source} is "${raw}", which is not a number of seconds`, 'set it to a whole number of seconds (60 is the default, 0 waits forever)');
+    throw new ConfigError(
+      `${source} is "${raw}", which is not a number of seconds`,
+      'set it to a whole number of seconds (60 is the default, 0 waits forever)',
+    );
   }
   return Math.round(value * 1000);
 }

@@ -26,7 +26,9 @@ export function trustedCertificates(settings: NetworkSettings): string[] | undef
       'use the ssohelper executable (it brings its own Node.js), run the npm package on Node.js 24 or later, or point AWS_CA_BUNDLE at a PEM file instead',
     );
   }
-  return settings.useSystemCa && tls.getCACertificates ? [...(bundle ?? tls.getCACertificates('default')), ...tls.getCACertificates('system')] : bundle;
+  return settings.useSystemCa && tls.getCACertificates
+    ? [...(bundle ?? tls.getCACertificates('default')), ...tls.getCACertificates('system')]
+    : bundle;
 }
 
 export function readBundle(path: string, source: string): string[] {
@@ -37,12 +39,28 @@ export function readBundle(path: string, source: string): string[] {
     text = bytes.toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : code === 'EFBIG' ? 'is larger than 16 MiB' : `cannot be read (${code ?? String(err)})`;
-    throw new ConfigError(`the CA bundle ${path} (from ${source}) ${why}`, `point ${source.split(' ')[0]} at a PEM file of your CA certificates, or unset it`, { cause: err });
+    const why =
+      code === 'ENOENT'
+        ? 'does not exist'
+        : code === 'EACCES'
+          ? 'cannot be read (permission denied)'
+          : code === 'EISDIR'
+            ? 'is a directory'
+            : code === 'EFBIG'
+              ? 'is larger than 16 MiB'
+              : `cannot be read (${code ?? String(err)})`;
+    throw new ConfigError(
+      `the CA bundle ${path} (from ${source}) ${why}`,
+      `point ${source.split(' ')[0]} at a PEM file of your CA certificates, or unset it`,
+      { cause: err },
+    );
   }
   const certificates = text.match(PEM_CERTIFICATE) ?? [];
   if (certificates.length === 0) {
-    throw new ConfigError(`the CA bundle ${path} (from ${source}) holds no PEM certificate (-----BEGIN CERTIFICATE-----)`, 'convert a DER file with: openssl x509 -inform der -in FILE -out FILE.pem');
+    throw new ConfigError(
+      `the CA bundle ${path} (from ${source}) holds no PEM certificate (-----BEGIN CERTIFICATE-----)`,
+      'convert a DER file with: openssl x509 -inform der -in FILE -out FILE.pem',
+    );
   }
   return certificates;
 }

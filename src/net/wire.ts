@@ -5,7 +5,12 @@
 // proxy is not trusted to send sane bytes.
 
 /** A request head plus body, as the bytes to write. */
-export function requestBytes(method: string, target: string, headers: Array<[string, string]>, body: Uint8Array | undefined): Buffer {
+export function requestBytes(
+  method: string,
+  target: string,
+  headers: Array<[string, string]>,
+  body: Uint8Array | undefined,
+): Buffer {
   if (!TOKEN.test(method)) throw new Error(`invalid HTTP method ${JSON.stringify(method)}`);
   if (/[\s\0]/.test(target) || target === '') throw new Error('invalid request target');
   let head = `${method} ${target} HTTP/1.1\r\n`;
@@ -129,28 +134,32 @@ export class AnswerReader {
   private readHead(): boolean {
     const end = this.buffered.indexOf('\r\n\r\n');
     if (end < 0) {
-      if (this.buffered.length > MAX_HEAD_BYTES) throw new WireError(`the answer's header is larger than ${MAX_HEAD_BYTES} bytes`);
+      if (this.buffered.length > MAX_HEAD_BYTES)
+        throw new WireError(`the answer's header is larger than ${MAX_HEAD_BYTES} bytes`);
       return false;
     }
     if (end > MAX_HEAD_BYTES) throw new WireError(`the answer's header is larger than ${MAX_HEAD_BYTES} bytes`);
     const lines = this.buffered.subarray(0, end).toString('latin1').split('\r\n');
     this.buffered = this.buffered.subarray(end + 4);
     const statusLine = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/.exec(lines[0] as string);
-    if (!statusLine) throw new WireError(`not an HTTP/1.1 answer: ${JSON.stringify((lines[0] as string).slice(0, 40))}`);
+    if (!statusLine)
+      throw new WireError(`not an HTTP/1.1 answer: ${JSON.stringify((lines[0] as string).slice(0, 40))}`);
     const status = Number(statusLine[2]);
     const headers: Record<string, string> = {};
     for (const line of lines.slice(1)) {
       const colon = line.indexOf(':');
       const name = colon > 0 ? line.slice(0, colon) : '';
       // Folded lines (obsolete) and names with spaces are how response-splitting tricks look.
-      if (!TOKEN.test(name)) throw new WireError(`malformed header line in the answer: ${JSON.stringify(line.slice(0, 40))}`);
+      if (!TOKEN.test(name))
+        throw new WireError(`malformed header line in the answer: ${JSON.stringify(line.slice(0, 40))}`);
       const key = name.toLowerCase();
       const value = line.slice(colon + 1).trim();
       headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
     }
     // 1xx answers are interim (100 Continue, 103 Early Hints); the real one follows, soon.
     if (status >= 100 && status < 200 && status !== 101) {
-      if (++this.interimAnswers > MAX_INTERIM_ANSWERS) throw new WireError(`more than ${MAX_INTERIM_ANSWERS} interim (1xx) answers`);
+      if (++this.interimAnswers > MAX_INTERIM_ANSWERS)
+        throw new WireError(`more than ${MAX_INTERIM_ANSWERS} interim (1xx) answers`);
       return true;
     }
     const http10 = statusLine[1] === '0';
@@ -163,11 +172,18 @@ export class AnswerReader {
 
   private framingOf(status: number, headers: Record<string, string>): Framing {
     if (this.options.headOnly) return { kind: 'none' };
-    if (this.options.method === 'HEAD' || status === 204 || status === 304 || (this.options.method === 'CONNECT' && status >= 200 && status < 300)) return { kind: 'none' };
+    if (
+      this.options.method === 'HEAD' ||
+      status === 204 ||
+      status === 304 ||
+      (this.options.method === 'CONNECT' && status >= 200 && status < 300)
+    )
+      return { kind: 'none' };
     const encoding = headers['transfer-encoding'];
     if (encoding !== undefined) {
       const codings = encoding.toLowerCase().split(/\s*,\s*/);
-      if (codings[codings.length - 1] !== 'chunked' || codings.length > 1) throw new WireError(`unsupported transfer encoding ${JSON.stringify(encoding)}`);
+      if (codings[codings.length - 1] !== 'chunked' || codings.length > 1)
+        throw new WireError(`unsupported transfer encoding ${JSON.stringify(encoding)}`);
       return { kind: 'chunked' };
     }
     const length = headers['content-length'];
@@ -175,7 +191,8 @@ export class AnswerReader {
       // "5, 5" from a repeated field is allowed when all agree; anything else is ambiguous.
       const values = new Set(length.split(/\s*,\s*/));
       const only = [...values][0] as string;
-      if (values.size !== 1 || !/^\d{1,15}$/.test(only)) throw new WireError(`invalid Content-Length ${JSON.stringify(length)}`);
+      if (values.size !== 1 || !/^\d{1,15}$/.test(only))
+        throw new WireError(`invalid Content-Length ${JSON.stringify(length)}`);
       const n = Number(only);
       this.checkSize(n);
       return { kind: 'length', left: n };
@@ -194,7 +211,8 @@ export class AnswerReader {
       this.buffered = this.buffered.subarray(eol + 2);
       if (this.chunk === 'trailers') {
         if (line === '') return this.finish(this.buffered);
-        if (++this.trailerLines > MAX_TRAILER_LINES) throw new WireError(`more than ${MAX_TRAILER_LINES} trailer lines`);
+        if (++this.trailerLines > MAX_TRAILER_LINES)
+          throw new WireError(`more than ${MAX_TRAILER_LINES} trailer lines`);
         return true;
       }
       const m = /^([0-9a-fA-F]{1,8})[ \t]*(?:;.*)?$/.exec(line);
@@ -228,7 +246,8 @@ export class AnswerReader {
   }
 
   private checkSize(n: number): void {
-    if (n > this.options.maxBodyBytes) throw new WireError(`the answer is larger than ${this.options.maxBodyBytes} bytes`);
+    if (n > this.options.maxBodyBytes)
+      throw new WireError(`the answer is larger than ${this.options.maxBodyBytes} bytes`);
   }
 
   private finish(rest: Buffer): boolean {

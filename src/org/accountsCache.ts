@@ -9,7 +9,6 @@ import type { Runtime } from '../runtime.ts';
 import type { SessionRef } from '../session/ref.ts';
 import type { Assignment } from './listing.ts';
 
-
 /** How long a listing is used before the portal is asked again. */
 export const LISTING_MAX_AGE_MS = 24 * 3_600_000;
 const VERSION = 1;
@@ -21,7 +20,13 @@ export interface CachedListing {
 
 /** The file's text for `assignments`, listed at `now`. */
 export function serializeListing(session: SessionRef, assignments: Assignment[], now: number): string {
-  const doc = { version: VERSION, startUrl: session.startUrl, sessionName: session.sessionName ?? null, listedAt: new Date(now).toISOString(), accounts: assignments };
+  const doc = {
+    version: VERSION,
+    startUrl: session.startUrl,
+    sessionName: session.sessionName ?? null,
+    listedAt: new Date(now).toISOString(),
+    accounts: assignments,
+  };
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
@@ -40,7 +45,12 @@ function optionalText(value: unknown): string | undefined | false {
  * The listing in `text` when it is for this session, no older than `maxAgeMs` and not from the
  * future; undefined for anything else (the portal is then asked again).
  */
-export function parseListing(text: string, session: { startUrl: string }, now: number, maxAgeMs = LISTING_MAX_AGE_MS): CachedListing | undefined {
+export function parseListing(
+  text: string,
+  session: { startUrl: string },
+  now: number,
+  maxAgeMs = LISTING_MAX_AGE_MS,
+): CachedListing | undefined {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
@@ -49,7 +59,13 @@ export function parseListing(text: string, session: { startUrl: string }, now: n
   }
   if (typeof doc !== 'object' || doc === null) return undefined;
   const d = doc as Record<string, unknown>;
-  if (d.version !== VERSION || d.startUrl !== session.startUrl || typeof d.listedAt !== 'string' || !Array.isArray(d.accounts)) return undefined;
+  if (
+    d.version !== VERSION ||
+    d.startUrl !== session.startUrl ||
+    typeof d.listedAt !== 'string' ||
+    !Array.isArray(d.accounts)
+  )
+    return undefined;
   const listedAt = Date.parse(d.listedAt);
   // A minute of clock skew between processes is fine; a listing dated further ahead is not.
   if (!Number.isFinite(listedAt) || listedAt > now + 60_000 || now - listedAt > maxAgeMs) return undefined;
@@ -59,21 +75,35 @@ export function parseListing(text: string, session: { startUrl: string }, now: n
     const a = entry as Record<string, unknown>;
     const accountName = optionalText(a.accountName);
     const emailAddress = optionalText(a.emailAddress);
-    if (typeof a.accountId !== 'string' || !ACCOUNT_ID.test(a.accountId) || accountName === false || emailAddress === false) return undefined;
+    if (
+      typeof a.accountId !== 'string' ||
+      !ACCOUNT_ID.test(a.accountId) ||
+      accountName === false ||
+      emailAddress === false
+    )
+      return undefined;
     if (!Array.isArray(a.roles) || !a.roles.every((r) => typeof r === 'string' && ROLE_NAME.test(r))) return undefined;
     assignments.push({ accountId: a.accountId, accountName, emailAddress, roles: a.roles as string[] });
   }
   return { listedAt, assignments };
 }
 
-export async function readListing(rt: Runtime, session: SessionRef, maxAgeMs = LISTING_MAX_AGE_MS): Promise<CachedListing | undefined> {
+export async function readListing(
+  rt: Runtime,
+  session: SessionRef,
+  maxAgeMs = LISTING_MAX_AGE_MS,
+): Promise<CachedListing | undefined> {
   const path = listingPath(rt, session);
-  const text = await readCacheFile(path, 'account listing', (line) => rt.stderr(`ssohelper: warning: ${line}\n`)).catch((err) => {
-    rt.debug(`account listing ${path} unreadable: ${err instanceof Error ? err.message : err}`);
-    return undefined;
-  });
+  const text = await readCacheFile(path, 'account listing', (line) => rt.stderr(`ssohelper: warning: ${line}\n`)).catch(
+    (err) => {
+      rt.debug(`account listing ${path} unreadable: ${err instanceof Error ? err.message : err}`);
+      return undefined;
+    },
+  );
   const listing = text === undefined ? undefined : parseListing(text, session, rt.now(), maxAgeMs);
-  rt.debug(`account listing ${path}: ${listing ? `${listing.assignments.length} accounts from ${new Date(listing.listedAt).toISOString()}` : 'none usable'}`);
+  rt.debug(
+    `account listing ${path}: ${listing ? `${listing.assignments.length} accounts from ${new Date(listing.listedAt).toISOString()}` : 'none usable'}`,
+  );
   return listing;
 }
 
@@ -103,7 +133,11 @@ export async function cachedAccounts(rt: Runtime, session: SessionRef): Promise<
  * The accounts and roles of `session`: from the day-old listing when there is one (unless
  * `refresh`), else from the portal with a progress line on a terminal, then kept.
  */
-export async function sessionAccounts(rt: Runtime, session: SessionRef, options: { refresh?: boolean } = {}): Promise<SessionAccounts> {
+export async function sessionAccounts(
+  rt: Runtime,
+  session: SessionRef,
+  options: { refresh?: boolean } = {},
+): Promise<SessionAccounts> {
   const cached = options.refresh ? undefined : await cachedAccounts(rt, session);
   if (cached) return cached;
   return { assignments: await listAndKeep(rt, session), listedAt: rt.now(), fromCache: false };
@@ -111,7 +145,10 @@ export async function sessionAccounts(rt: Runtime, session: SessionRef, options:
 
 /** A fresh portal listing, with a progress line on a terminal, kept for the next day. */
 export async function listAndKeep(rt: Runtime, session: SessionRef): Promise<Assignment[]> {
-  const [{ listSessionAssignments }, { progress }] = await Promise.all([lazy(() => import('./sync.ts')), lazy(() => import('../tui/progress.ts'))]);
+  const [{ listSessionAssignments }, { progress }] = await Promise.all([
+    lazy(() => import('./sync.ts')),
+    lazy(() => import('../tui/progress.ts')),
+  ]);
   const line = progress(rt, 'listing accounts');
   let assignments: Assignment[];
   try {

@@ -32,7 +32,10 @@ export function checkStartUrl(startUrl: string): void {
     url = undefined;
   }
   if (!url || !/^https?:$/.test(url.protocol) || !url.hostname || /\s/.test(startUrl)) {
-    throw new UsageError(`--start-url "${startUrl}" is not a URL like https://my-org.awsapps.com/start`, 'copy it from the AWS access portal (IAM Identity Center > Settings)');
+    throw new UsageError(
+      `--start-url "${startUrl}" is not a URL like https://my-org.awsapps.com/start`,
+      'copy it from the AWS access portal (IAM Identity Center > Settings)',
+    );
   }
 }
 
@@ -40,19 +43,28 @@ export function checkStartUrl(startUrl: string): void {
  * Makes sure `[sso-session NAME]` for this portal exists and returns NAME: the existing
  * section when it is identical (or, with no name given, any section for the same portal).
  */
-export async function ensureSsoSession(rt: Runtime, wanted: { startUrl: string; ssoRegion: string; name: string | undefined }): Promise<string> {
+export async function ensureSsoSession(
+  rt: Runtime,
+  wanted: { startUrl: string; ssoRegion: string; name: string | undefined },
+): Promise<string> {
   checkStartUrl(wanted.startUrl);
-  return withLock(rt, configLockName(rt.paths.configFile), `rewriting ${rt.paths.configFile}`, () => addSection(rt, wanted));
+  return withLock(rt, configLockName(rt.paths.configFile), `rewriting ${rt.paths.configFile}`, () =>
+    addSection(rt, wanted),
+  );
 }
 
-async function addSection(rt: Runtime, wanted: { startUrl: string; ssoRegion: string; name: string | undefined }): Promise<string> {
+async function addSection(
+  rt: Runtime,
+  wanted: { startUrl: string; ssoRegion: string; name: string | undefined },
+): Promise<string> {
   const file = rt.paths.configFile;
   const before = (await readConfigText(file, 'config file')) ?? '';
   let sessions: Map<string, IniSection>;
   try {
     sessions = buildConfig(parseIni(before), new Map(), { configFile: file, credentialsFile: '' }).ssoSessions;
   } catch (err) {
-    if (err instanceof IniSyntaxError) throw new ConfigError(`${file}, line ${err.line}: ${err.message}`, 'fix the file first; nothing was written');
+    if (err instanceof IniSyntaxError)
+      throw new ConfigError(`${file}, line ${err.line}: ${err.message}`, 'fix the file first; nothing was written');
     throw err;
   }
   const same = (s: IniSection | undefined) =>
@@ -68,7 +80,8 @@ async function addSection(rt: Runtime, wanted: { startUrl: string; ssoRegion: st
     }
   }
   const name = wanted.name ?? sessionNameFromUrl(wanted.startUrl);
-  if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new UsageError(`--sso-session "${name}": use letters, digits, ".", "_" and "-" only`);
+  if (!/^[A-Za-z0-9._-]+$/.test(name))
+    throw new UsageError(`--sso-session "${name}": use letters, digits, ".", "_" and "-" only`);
   const existing = sessions.get(name);
   if (existing) {
     if (same(existing)) {
@@ -81,12 +94,22 @@ async function addSection(rt: Runtime, wanted: { startUrl: string; ssoRegion: st
     );
   }
   const eol = before === '' ? '\n' : lineEnding(before);
-  const section = [`[sso-session ${name}]`, `sso_start_url = ${wanted.startUrl}`, `sso_region = ${wanted.ssoRegion}`, `sso_registration_scopes = ${SCOPE}`].join(eol) + eol;
+  const section =
+    [
+      `[sso-session ${name}]`,
+      `sso_start_url = ${wanted.startUrl}`,
+      `sso_region = ${wanted.ssoRegion}`,
+      `sso_registration_scopes = ${SCOPE}`,
+    ].join(eol) + eol;
   const after = appendText(before, section);
   try {
     parseIni(after);
   } catch (err) {
-    if (err instanceof IniSyntaxError) throw new ConfigError(`the new ${file} would not parse (line ${err.line}: ${err.message}); nothing was written`, 'please report this with the --debug output');
+    if (err instanceof IniSyntaxError)
+      throw new ConfigError(
+        `the new ${file} would not parse (line ${err.line}: ${err.message}); nothing was written`,
+        'please report this with the --debug output',
+      );
     throw err;
   }
   await writeIfUnchanged(rt, before, after);

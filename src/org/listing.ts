@@ -77,9 +77,15 @@ export async function pool<T, R>(items: readonly T[], parallel: number, worker: 
 /** Told how many accounts have had their roles listed, of how many (for a progress line). */
 export type ListingProgress = (done: number, total: number) => void;
 
-export async function listAssignments(portal: PortalLister, parallel = LIST_PARALLELISM, onProgress?: ListingProgress): Promise<Assignment[]> {
+export async function listAssignments(
+  portal: PortalLister,
+  parallel = LIST_PARALLELISM,
+  onProgress?: ListingProgress,
+): Promise<Assignment[]> {
   const accounts = await portal.listAccounts();
-  const unique = [...new Map(accounts.map((a) => [a.accountId, a])).values()].sort((a, b) => a.accountId.localeCompare(b.accountId));
+  const unique = [...new Map(accounts.map((a) => [a.accountId, a])).values()].sort((a, b) =>
+    a.accountId.localeCompare(b.accountId),
+  );
   let done = 0;
   onProgress?.(done, unique.length);
   const roles = await pool(unique, parallel, async (a) => {
@@ -87,7 +93,5 @@ export async function listAssignments(portal: PortalLister, parallel = LIST_PARA
     onProgress?.(++done, unique.length);
     return listed;
   });
-  return unique
-    .map((a, i) => ({ ...a, roles: [...new Set(roles[i] ?? [])].sort() }))
-    .filter((a) => a.roles.length > 0);
+  return unique.map((a, i) => ({ ...a, roles: [...new Set(roles[i] ?? [])].sort() })).filter((a) => a.roles.length > 0);
 }

@@ -5,10 +5,10 @@ import { UsageError } from '../errors.ts';
 export const DEFAULT_TEMPLATE = '{account_name}.{role_name}';
 
 export const PLACEHOLDERS: ReadonlyArray<readonly [string, string]> = [
-  ['{account_name}', 'the account\'s name in IAM Identity Center (its id when it has none)'],
+  ['{account_name}', "the account's name in IAM Identity Center (its id when it has none)"],
   ['{account_id}', 'the 12-digit account id'],
   ['{role_name}', 'the permission set (role) name'],
-  ['{sso_session}', 'the sso-session\'s name'],
+  ['{sso_session}', "the sso-session's name"],
 ];
 
 export interface NameInput {
@@ -23,12 +23,19 @@ export function checkTemplate(template: string): void {
   const known = new Set(PLACEHOLDERS.map(([p]) => p));
   for (const match of template.matchAll(/\{[^{}]*\}/g)) {
     if (!known.has(match[0])) {
-      throw new UsageError(`--name: unknown placeholder ${match[0]}`, `placeholders: ${PLACEHOLDERS.map(([p]) => p).join(', ')}`);
+      throw new UsageError(
+        `--name: unknown placeholder ${match[0]}`,
+        `placeholders: ${PLACEHOLDERS.map(([p]) => p).join(', ')}`,
+      );
     }
   }
-  if (/[{}]/.test(template.replace(/\{[a-z_]+\}/g, ''))) throw new UsageError(`--name: unbalanced brace in "${template}"`);
+  if (/[{}]/.test(template.replace(/\{[a-z_]+\}/g, '')))
+    throw new UsageError(`--name: unbalanced brace in "${template}"`);
   if (!/\{[a-z_]+\}/.test(template)) {
-    throw new UsageError(`--name: "${template}" gives every profile the same name`, `use placeholders such as ${DEFAULT_TEMPLATE}`);
+    throw new UsageError(
+      `--name: "${template}" gives every profile the same name`,
+      `use placeholders such as ${DEFAULT_TEMPLATE}`,
+    );
   }
 }
 
@@ -65,7 +72,11 @@ export interface Named<T extends NameInput> {
  * result does not depend on the order the portal listed them in. An item whose every candidate
  * is taken is returned in `unnamed` rather than overwriting anything.
  */
-export function assignNames<T extends NameInput>(items: readonly T[], template: string, taken: ReadonlySet<string>): { named: Named<T>[]; unnamed: T[] } {
+export function assignNames<T extends NameInput>(
+  items: readonly T[],
+  template: string,
+  taken: ReadonlySet<string>,
+): { named: Named<T>[]; unnamed: T[] } {
   const candidates = (item: T): string[] => {
     const base = renderName(template, item);
     const role = fold(item.roleName);
@@ -98,7 +109,8 @@ export function assignNames<T extends NameInput>(items: readonly T[], template: 
   for (const item of items) {
     const l = level.get(item) as number;
     const name = l < 3 ? (candidates(item)[l] as string) : undefined;
-    if (name === undefined || used.has(name) || taken.has(name) || name === '' || name === 'default') unnamed.push(item);
+    if (name === undefined || used.has(name) || taken.has(name) || name === '' || name === 'default')
+      unnamed.push(item);
     else {
       used.add(name);
       named.push({ item, name });

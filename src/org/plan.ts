@@ -36,7 +36,13 @@ export function planSync(input: PlanInput): SyncPlan {
   const previousByKey = new Map(input.existing.map((p) => [key(p.accountId, p.roleName), p.name]));
   for (const a of input.assignments) {
     for (const roleName of a.roles) {
-      items.push({ accountId: a.accountId, accountName: a.accountName, roleName, ssoSession: input.session, previous: previousByKey.get(key(a.accountId, roleName)) });
+      items.push({
+        accountId: a.accountId,
+        accountName: a.accountName,
+        roleName,
+        ssoSession: input.session,
+        previous: previousByKey.get(key(a.accountId, roleName)),
+      });
     }
   }
   const listed = new Set(items.map((i) => key(i.accountId, i.roleName)));
@@ -59,11 +65,23 @@ export function planSync(input: PlanInput): SyncPlan {
   const { named, unnamed } = assignNames(rest, input.template, reserved);
 
   const profiles: GeneratedProfile[] = [
-    ...[...fixed].map(([item, name]) => ({ name, accountId: item.accountId, roleName: item.roleName, region: input.region })),
-    ...named.map(({ item, name }) => ({ name, accountId: item.accountId, roleName: item.roleName, region: input.region })),
+    ...[...fixed].map(([item, name]) => ({
+      name,
+      accountId: item.accountId,
+      roleName: item.roleName,
+      region: input.region,
+    })),
+    ...named.map(({ item, name }) => ({
+      name,
+      accountId: item.accountId,
+      roleName: item.roleName,
+      region: input.region,
+    })),
     ...kept,
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  const renamed = named.filter(({ item }) => item.previous && item.previous !== undefined).map(({ item, name }) => ({ from: item.previous as string, to: name }));
+  const renamed = named
+    .filter(({ item }) => item.previous && item.previous !== undefined)
+    .map(({ item, name }) => ({ from: item.previous as string, to: name }));
   const before = new Set(input.existing.map((p) => key(p.accountId, p.roleName)));
   return {
     profiles,
@@ -71,7 +89,11 @@ export function planSync(input: PlanInput): SyncPlan {
     stale: input.prune ? [] : stale,
     pruned: input.prune ? stale : [],
     renamed: renamed.filter((r) => r.from !== r.to),
-    skipped: unnamed.map((i) => ({ accountId: i.accountId, roleName: i.roleName, wanted: renderName(input.template, i) })),
+    skipped: unnamed.map((i) => ({
+      accountId: i.accountId,
+      roleName: i.roleName,
+      wanted: renderName(input.template, i),
+    })),
   };
 }
 
@@ -79,12 +101,22 @@ export function planSync(input: PlanInput): SyncPlan {
  * The region for generated profiles when --region is not given: the one the session's existing
  * profiles agree on, else none (with the reason, for the user).
  */
-export function defaultRegion(regions: ReadonlyArray<string | undefined>): { region: string | undefined; reason: string } {
+export function defaultRegion(regions: ReadonlyArray<string | undefined>): {
+  region: string | undefined;
+  reason: string;
+} {
   const set = new Set(regions.filter((r): r is string => r !== undefined));
   if (set.size === 1) {
     const region = [...set][0] as string;
     return { region, reason: `region ${region}, as the session's other profiles have` };
   }
-  if (set.size === 0) return { region: undefined, reason: 'no region set: none of the session\'s profiles has one (use --region to set one)' };
-  return { region: undefined, reason: `no region set: the session's profiles disagree (${[...set].sort().join(', ')}); use --region to choose` };
+  if (set.size === 0)
+    return {
+      region: undefined,
+      reason: "no region set: none of the session's profiles has one (use --region to set one)",
+    };
+  return {
+    region: undefined,
+    reason: `no region set: the session's profiles disagree (${[...set].sort().join(', ')}); use --region to choose`,
+  };
 }

@@ -44,26 +44,34 @@ export interface SyncResult {
 }
 
 /** Every account and role of the session, listed through one pacer shared by all calls. */
-export async function listSessionAssignments(rt: Runtime, ref: SessionRef, onProgress?: ListingProgress): Promise<Assignment[]> {
+export async function listSessionAssignments(
+  rt: Runtime,
+  ref: SessionRef,
+  onProgress?: ListingProgress,
+): Promise<Assignment[]> {
   const token = await usableToken(rt, ref);
   const pacer = new Pacer({ callsPerSecond: START_CALLS_PER_SECOND });
   const line = statusLine(rt.stderr, stderrIsTerminal);
   const api: SsoApi = {
     rt,
     endpoint: endpointFor(rt, ref, 'sso'),
-    loginRequired: () => loginRequired(ref, `the SSO session for ${describeSession(ref)} is no longer valid (it was revoked or has expired)`),
+    loginRequired: () =>
+      loginRequired(
+        ref,
+        `the SSO session for ${describeSession(ref)} is no longer valid (it was revoked or has expired)`,
+      ),
     pace: (attempt) => pacer.run(attempt, (err) => classify(err).kind === 'throttled'),
     waiting: line.waiting,
   };
   const list = await listAssignments(
     {
-    listAccounts: () => listAccounts(api, token.accessToken),
-    // An account whose assignment went away between the two listings has no roles now.
-    listAccountRoles: (accountId) =>
-      listAccountRoles(api, token.accessToken, accountId).catch((err) => {
-        if (err instanceof SsoApiError && err.kind === 'forbidden') return [];
-        throw err;
-      }),
+      listAccounts: () => listAccounts(api, token.accessToken),
+      // An account whose assignment went away between the two listings has no roles now.
+      listAccountRoles: (accountId) =>
+        listAccountRoles(api, token.accessToken, accountId).catch((err) => {
+          if (err instanceof SsoApiError && err.kind === 'forbidden') return [];
+          throw err;
+        }),
     },
     undefined,
     onProgress ?? ((done, total) => line.progress('listing accounts', done, total)),
@@ -92,7 +100,12 @@ export function saneAssignments(list: Assignment[], warn: (what: string) => void
   });
 }
 
-function parseOrRefuse(text: string, file: string, credentials: AwsConfig['credentialProfiles'], what: string): AwsConfig {
+function parseOrRefuse(
+  text: string,
+  file: string,
+  credentials: AwsConfig['credentialProfiles'],
+  what: string,
+): AwsConfig {
   try {
     return buildConfig(parseIni(text), credentials, { configFile: file, credentialsFile: '' });
   } catch (err) {
@@ -107,12 +120,26 @@ function parseOrRefuse(text: string, file: string, credentials: AwsConfig['crede
  * Plans and applies the managed block of `session` in the config file. Read, plan and write
  * happen under the config lock, so a second sync running at once plans on top of the first.
  */
-export async function syncSession(rt: Runtime, config: AwsConfig, session: SsoSessionSettings, assignments: Assignment[], options: SyncOptions): Promise<SyncResult> {
+export async function syncSession(
+  rt: Runtime,
+  config: AwsConfig,
+  session: SsoSessionSettings,
+  assignments: Assignment[],
+  options: SyncOptions,
+): Promise<SyncResult> {
   if (options.dryRun) return planAndWrite(rt, config, session, assignments, options);
-  return withLock(rt, configLockName(rt.paths.configFile), `rewriting ${rt.paths.configFile}`, () => planAndWrite(rt, config, session, assignments, options));
+  return withLock(rt, configLockName(rt.paths.configFile), `rewriting ${rt.paths.configFile}`, () =>
+    planAndWrite(rt, config, session, assignments, options),
+  );
 }
 
-async function planAndWrite(rt: Runtime, config: AwsConfig, session: SsoSessionSettings, assignments: Assignment[], options: SyncOptions): Promise<SyncResult> {
+async function planAndWrite(
+  rt: Runtime,
+  config: AwsConfig,
+  session: SsoSessionSettings,
+  assignments: Assignment[],
+  options: SyncOptions,
+): Promise<SyncResult> {
   const template = options.template ?? DEFAULT_TEMPLATE;
   checkTemplate(template);
   const file = rt.paths.configFile;
@@ -120,26 +147,55 @@ async function planAndWrite(rt: Runtime, config: AwsConfig, session: SsoSessionS
   const current = parseOrRefuse(before, file, config.credentialProfiles, 'fix the file first; nothing was written');
   const blocks = readBlocks(before, file);
   const own = blocks.find((b) => b.session === session.sessionName);
-  const ownNames = new Set((own?.sectionNames ?? []).map((h) => /^profile\s+(\S+)$/.exec(h)?.[1]).filter((n): n is string => !!n));
+  const ownNames = new Set(
+    (own?.sectionNames ?? []).map((h) => /^profile\s+(\S+)$/.exec(h)?.[1]).filter((n): n is string => !!n),
+  );
   const taken = new Set([...current.profiles.keys()].filter((n) => !ownNames.has(n)));
   for (const name of config.credentialProfiles.keys()) taken.add(name);
 
   let region = options.region;
   let regionNote = region ? `region ${region} (--region)` : '';
   if (!region) {
-    const regions = [...current.profiles.values()].filter((p) => stringValue(p, 'sso_session') === session.sessionName).map((p) => stringValue(p, 'region'));
+    const regions = [...current.profiles.values()]
+      .filter((p) => stringValue(p, 'sso_session') === session.sessionName)
+      .map((p) => stringValue(p, 'region'));
     ({ region, reason: regionNote } = defaultRegion(regions));
   }
 
-  const plan = planSync({ session: session.sessionName, assignments, existing: own?.profiles ?? [], taken, template, region, prune: options.prune });
-  const after = replaceBlock(before, session.sessionName, renderBlock(session.sessionName, plan.profiles, lineEnding(before)), file);
+  const plan = planSync({
+    session: session.sessionName,
+    assignments,
+    existing: own?.profiles ?? [],
+    taken,
+    template,
+    region,
+    prune: options.prune,
+  });
+  const after = replaceBlock(
+    before,
+    session.sessionName,
+    renderBlock(session.sessionName, plan.profiles, lineEnding(before)),
+    file,
+  );
 
   // The result must read back, for botocore and for us, exactly as planned.
-  const check = parseOrRefuse(after, file, config.credentialProfiles, 'this is a bug in ssohelper; nothing was written');
+  const check = parseOrRefuse(
+    after,
+    file,
+    config.credentialProfiles,
+    'this is a bug in ssohelper; nothing was written',
+  );
   for (const p of plan.profiles) {
     const resolved = resolveSsoProfile(check, p.name, rt.env);
-    if (resolved.accountId !== p.accountId || resolved.roleName !== p.roleName || resolved.sessionName !== session.sessionName) {
-      throw new ConfigError(`the profile [profile ${p.name}] would not read back as written; nothing was written`, 'please report this with the --debug output');
+    if (
+      resolved.accountId !== p.accountId ||
+      resolved.roleName !== p.roleName ||
+      resolved.sessionName !== session.sessionName
+    ) {
+      throw new ConfigError(
+        `the profile [profile ${p.name}] would not read back as written; nothing was written`,
+        'please report this with the --debug output',
+      );
     }
   }
 
@@ -160,6 +216,10 @@ async function planAndWrite(rt: Runtime, config: AwsConfig, session: SsoSessionS
 export async function writeIfUnchanged(rt: Runtime, before: string, after: string): Promise<void> {
   const file = rt.paths.configFile;
   const latest = (await readConfigText(file, 'config file')) ?? '';
-  if (latest !== before) throw new ConfigError(`${file} changed while ssohelper was working on it; nothing was written`, 'run the command again');
+  if (latest !== before)
+    throw new ConfigError(
+      `${file} changed while ssohelper was working on it; nothing was written`,
+      'run the command again',
+    );
   await writeUserFile(file, after, 'config file');
 }

@@ -24,7 +24,6 @@ export interface LogoutResult {
   roleEntries: number;
 }
 
-
 async function revokeAndRemove(rt: Runtime, file: CacheFile, endpoint: Endpoint | undefined): Promise<boolean> {
   if (typeof file.data?.accessToken !== 'string') return false;
   // The refresh lock: a refresh in flight must not write the token back after we delete it.
@@ -87,7 +86,10 @@ export async function logoutAll(rt: Runtime, config: AwsConfig): Promise<LogoutR
     }),
   );
   const roleFiles = await roleFilesAfterTokens(rt);
-  return { tokens: removed.filter((t): t is string => t !== undefined), roleEntries: await removeRoleEntries(roleFiles, () => true) };
+  return {
+    tokens: removed.filter((t): t is string => t !== undefined),
+    roleEntries: await removeRoleEntries(roleFiles, () => true),
+  };
 }
 
 /**
@@ -104,7 +106,9 @@ export async function logoutSession(rt: Runtime, config: AwsConfig, s: SessionRe
   const roleFiles = await roleFilesAfterTokens(rt);
   const ours = new Set(
     [...knownRoles(config, rt.env)]
-      .filter(([, r]) => (s.sessionName ? r.sessionName === s.sessionName : !r.sessionName && r.startUrl === s.startUrl))
+      .filter(([, r]) =>
+        s.sessionName ? r.sessionName === s.sessionName : !r.sessionName && r.startUrl === s.startUrl,
+      )
       .map(([h]) => h),
   );
   const roleEntries = await removeRoleEntries(roleFiles, (f) => ours.has(f.hash));

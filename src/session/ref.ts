@@ -34,7 +34,9 @@ function pick(s: SsoProfile | SsoSessionSettings): Omit<SessionRef, 'profileName
 
 /** The commands that log this session in, ours first. */
 export function loginCommands(s: SessionRef): { ours: string; aws: string } {
-  const target = s.sessionName ? `--sso-session ${quoteArg(s.sessionName)}` : `--profile ${quoteArg(s.profileName ?? 'default')}`;
+  const target = s.sessionName
+    ? `--sso-session ${quoteArg(s.sessionName)}`
+    : `--profile ${quoteArg(s.profileName ?? 'default')}`;
   return { ours: `ssohelper login ${target}`, aws: `aws sso login ${target}` };
 }
 

@@ -11,9 +11,17 @@ import type { SsoProfile } from '../config/profile.ts';
 import { type SessionRef, sessionOfProfile, sessionOfSsoSession } from './ref.ts';
 import { ConfigError, UsageError } from '../errors.ts';
 
-export function loginTarget(config: AwsConfig, flags: { profile: string | undefined; ssoSession: string | undefined }, env: Env, command: string): SessionRef {
+export function loginTarget(
+  config: AwsConfig,
+  flags: { profile: string | undefined; ssoSession: string | undefined },
+  env: Env,
+  command: string,
+): SessionRef {
   if (flags.profile && flags.ssoSession) {
-    throw new UsageError(`${command}: give either --profile or --sso-session, not both`, `see: ssohelper ${command} --help`);
+    throw new UsageError(
+      `${command}: give either --profile or --sso-session, not both`,
+      `see: ssohelper ${command} --help`,
+    );
   }
   if (flags.ssoSession) return sessionOfSsoSession(resolveSsoSession(config, flags.ssoSession, env));
   if (!flags.profile && !env.AWS_PROFILE && !env.AWS_DEFAULT_PROFILE) {
@@ -39,7 +47,11 @@ export function loginTarget(config: AwsConfig, flags: { profile: string | undefi
     const incomplete = !stringValue(profile, 'sso_account_id') || !stringValue(profile, 'sso_role_name');
     if (!(err instanceof ConfigError) || !sessionName || !incomplete || !config.ssoSessions.has(sessionName)) throw err;
     // Missing account or role does not stop a login to the profile's session.
-    return { ...sessionOfSsoSession(resolveSsoSession(config, sessionName, env)), profileName: name, network: profileNetwork(config, name) };
+    return {
+      ...sessionOfSsoSession(resolveSsoSession(config, sessionName, env)),
+      profileName: name,
+      network: profileNetwork(config, name),
+    };
   }
 }
 
@@ -50,7 +62,9 @@ export function loginTarget(config: AwsConfig, flags: { profile: string | undefi
 export function onlySsoSession(config: AwsConfig, command: string): string | undefined {
   const sessions = [...config.ssoSessions.keys()].sort();
   if (sessions.length === 1) return sessions[0];
-  const defaultIsSso = stringValue(config.profiles.get('default'), 'sso_session') || stringValue(config.profiles.get('default'), 'sso_start_url');
+  const defaultIsSso =
+    stringValue(config.profiles.get('default'), 'sso_session') ||
+    stringValue(config.profiles.get('default'), 'sso_start_url');
   if (sessions.length > 1 && !defaultIsSso) {
     throw severalSessions(config, sessions, command);
   }

@@ -1,7 +1,15 @@
 // What `env` and `use` print besides the credentials: the marker that says which profile the
 // shell holds, and the profile names that must not be left pointing elsewhere. Pure.
 import type { Env } from '../config/files.ts';
-import { credentialVariables, type Format, formatCredentials, formatUnset, formatVariables, type PrintableCredentials, regionVariables } from '../format/credentials.ts';
+import {
+  credentialVariables,
+  type Format,
+  formatCredentials,
+  formatUnset,
+  formatVariables,
+  type PrintableCredentials,
+  regionVariables,
+} from '../format/credentials.ts';
 import { EXPIRES_VARIABLE, MARKABLE_NAME, PROFILE_VARIABLE } from './held.ts';
 
 /**
@@ -34,7 +42,13 @@ export interface ShellCredentials {
 export function envOutput(c: ShellCredentials, format: Format, env: Env): string {
   if (format === 'process') return formatCredentials(c.creds, format);
   const extra = [...regionVariables(c.region), ...marker(c.profileName)];
-  return formatCredentials(c.creds, format, extra) + formatUnset(PROFILE_NAMES.filter((k) => env[k] !== undefined), format);
+  return (
+    formatCredentials(c.creds, format, extra) +
+    formatUnset(
+      PROFILE_NAMES.filter((k) => env[k] !== undefined),
+      format,
+    )
+  );
 }
 
 /**

@@ -37,11 +37,18 @@ export interface SharedBudget {
 }
 
 /** The budget of `operation` at `endpointUrl`; `isThrottle` tells a 429 from other failures. */
-export function sharedBudget(rt: Runtime, endpointUrl: string, operation: string, isThrottle: (err: unknown) => boolean): SharedBudget {
+export function sharedBudget(
+  rt: Runtime,
+  endpointUrl: string,
+  operation: string,
+  isThrottle: (err: unknown) => boolean,
+): SharedBudget {
   const key = sha1Hex(`${new URL(endpointUrl).host} ${operation}`);
   const path = join(rt.paths.stateDir, `throttle-${key}.json`);
   const lockName = `throttle-${key}`;
-  const update = <R>(change: (state: PaceState | undefined, now: number) => { state: PaceState | undefined; result: R }): Promise<R | undefined> =>
+  const update = <R>(
+    change: (state: PaceState | undefined, now: number) => { state: PaceState | undefined; result: R },
+  ): Promise<R | undefined> =>
     withLock(
       rt,
       lockName,
@@ -79,11 +86,15 @@ export function sharedBudget(rt: Runtime, endpointUrl: string, operation: string
       }
       try {
         const result = await attempt();
-        if (noteExists(path)) await update((state, now) => ({ state: state && onSuccess(state, now), result: undefined }));
+        if (noteExists(path))
+          await update((state, now) => ({ state: state && onSuccess(state, now), result: undefined }));
         return result;
       } catch (err) {
         if (isThrottle(err)) {
-          await update((state, now) => ({ state: onThrottle(state ?? startPace(FIRST_RATE, sentAt, CEILING), now, sentAt), result: undefined }));
+          await update((state, now) => ({
+            state: onThrottle(state ?? startPace(FIRST_RATE, sentAt, CEILING), now, sentAt),
+            result: undefined,
+          }));
         }
         throw err;
       }
@@ -130,5 +141,13 @@ export function parseNote(text: string): PaceState | undefined {
   if (!Array.isArray(n.recent) || n.recent.length > 1000 || !n.recent.every(finite)) return undefined;
   const [rate, peak, ceiling] = [n.rate, n.peak, n.ceiling] as number[];
   if (!(rate > 0 && peak > 0 && ceiling > 0 && rate <= ceiling && ceiling <= 10_000)) return undefined;
-  return { rate, peak, ceiling, throttledAt: n.throttledAt as number, next: n.next as number, since: n.since as number, recent: n.recent as number[] };
+  return {
+    rate,
+    peak,
+    ceiling,
+    throttledAt: n.throttledAt as number,
+    next: n.next as number,
+    since: n.since as number,
+    recent: n.recent as number[],
+  };
 }

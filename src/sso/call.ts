@@ -66,7 +66,11 @@ export class SsoApiError extends ServiceError {
  * Runs one AWS request (`call`) under the retry budget and translates what it throws.
  * `what` names the request in messages, e.g. "GetRoleCredentials for ReadOnly in 1111…".
  */
-export async function ssoCall<T>(api: SsoApi, what: string, call: (abortSignal?: AbortSignal) => Promise<T>): Promise<T> {
+export async function ssoCall<T>(
+  api: SsoApi,
+  what: string,
+  call: (abortSignal?: AbortSignal) => Promise<T>,
+): Promise<T> {
   const { rt } = api;
   const deadline = rt.now() + (api.budgetMs ?? retryBudgetMs(rt));
   for (let attempt = 0; ; attempt++) {
@@ -82,12 +86,16 @@ export async function ssoCall<T>(api: SsoApi, what: string, call: (abortSignal?:
       // Our own errors (a bad network setting is a ConfigError) are already what the user sees.
       if (caught instanceof SsoHelperError) throw caught;
       // Our own time limit: a network timeout like any other, said in those words.
-      const err = stop?.signal.aborted ? Object.assign(new Error(`no answer within ${(limit ?? 0) / 1000}s`), { name: 'TimeoutError', cause: caught }) : caught;
+      const err = stop?.signal.aborted
+        ? Object.assign(new Error(`no answer within ${(limit ?? 0) / 1000}s`), { name: 'TimeoutError', cause: caught })
+        : caught;
       const c = classify(err);
       const quick = c.kind === 'refused' && attempt < QUICK_RETRIES;
       // A paced caller's next slot is the wait after a throttle: no growing back-off on top of it.
       const paced = api.pace !== undefined && c.kind === 'throttled';
-      const delay = quick ? QUICK_MS * 2 ** attempt : Math.random() * (paced ? BASE_MS : Math.min(CAP_MS, BASE_MS * 2 ** attempt));
+      const delay = quick
+        ? QUICK_MS * 2 ** attempt
+        : Math.random() * (paced ? BASE_MS : Math.min(CAP_MS, BASE_MS * 2 ** attempt));
       if (!(quick || isRetryable(c)) || rt.now() + delay >= deadline) throw translate(api, what, err, attempt);
       rt.debug(`${what}: ${c.name} (${c.status ?? c.kind}), retry ${attempt + 1} in ${Math.round(delay)}ms`);
       api.waiting?.(waitReason(c.kind));
@@ -99,25 +107,45 @@ export async function ssoCall<T>(api: SsoApi, what: string, call: (abortSignal?:
 }
 
 function waitReason(kind: string): string {
-  return kind === 'throttled' ? 'throttled by the portal, retrying…' : kind === 'server' ? 'the service had a problem, retrying…' : 'the network failed, retrying…';
+  return kind === 'throttled'
+    ? 'throttled by the portal, retrying…'
+    : kind === 'server'
+      ? 'the service had a problem, retrying…'
+      : 'the network failed, retrying…';
 }
 
 function translate(api: SsoApi, what: string, err: unknown, attempt: number): SsoHelperError {
   const c = classify(err);
   if (c.kind === 'unauthorized') {
-    return api.loginRequired?.() ?? new LoginRequiredError('the SSO session is no longer valid (it was revoked or has expired)', undefined, { cause: err });
+    return (
+      api.loginRequired?.() ??
+      new LoginRequiredError('the SSO session is no longer valid (it was revoked or has expired)', undefined, {
+        cause: err,
+      })
+    );
   }
   if (isRetryable(c)) {
     const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
     const detail = c.kind === 'throttled' ? 'throttled by AWS' : c.message;
-    const hint = c.network?.hint ?? (c.kind === 'network' ? 'check your network connection and proxy settings (HTTPS_PROXY)' : 'try again in a minute');
+    const hint =
+      c.network?.hint ??
+      (c.kind === 'network'
+        ? 'check your network connection and proxy settings (HTTPS_PROXY)'
+        : 'try again in a minute');
     return new SsoApiError(`${what} failed${tries}: ${detail}`, c, hint, err);
   }
   if (c.kind === 'unreachable' || c.kind === 'refused') {
     // A proxy failure names the proxy's setting already; the others name the endpoint's.
-    const origin = c.network?.kind.startsWith('proxy') ? '' : ` (${api.endpoint.url}, from ${endpointOrigin(api.endpoint.service, api.endpoint.url, api.endpoint.region, api.rt.env)})`;
+    const origin = c.network?.kind.startsWith('proxy')
+      ? ''
+      : ` (${api.endpoint.url}, from ${endpointOrigin(api.endpoint.service, api.endpoint.url, api.endpoint.region, api.rt.env)})`;
     const tries = attempt > 0 ? ` after ${attempt + 1} attempts` : '';
-    return new SsoApiError(`${what} failed${tries}: ${c.message}${origin}`, c, c.network?.hint ?? `check ${api.endpoint.url}, your network connection and proxy settings (HTTPS_PROXY)`, err);
+    return new SsoApiError(
+      `${what} failed${tries}: ${c.message}${origin}`,
+      c,
+      c.network?.hint ?? `check ${api.endpoint.url}, your network connection and proxy settings (HTTPS_PROXY)`,
+      err,
+    );
   }
   return new SsoApiError(`${what} failed: ${c.name}: ${c.message}`, c, undefined, err);
 }

@@ -25,7 +25,12 @@ export function endpointFor(
   s: { endpoints: { sso: string; oidc: string }; ssoRegion: string; network: ProfileNetwork | undefined },
   service: 'sso' | 'oidc',
 ): Endpoint {
-  return { url: s.endpoints[service], region: s.ssoRegion, network: networkOf(rt, s.network), service: service === 'sso' ? 'sso' : 'sso-oidc' };
+  return {
+    url: s.endpoints[service],
+    region: s.ssoRegion,
+    network: networkOf(rt, s.network),
+    service: service === 'sso' ? 'sso' : 'sso-oidc',
+  };
 }
 
 /** What every client gets besides its endpoint. */
@@ -35,7 +40,10 @@ async function common(network: Network) {
   const debug = (m: unknown) => {
     if (typeof m === 'string') network.debug(`aws-sdk: ${m}`);
   };
-  const [{ NetworkHandler }, http] = await Promise.all([fullProgram(() => import('../net/handler.ts')), httpClient(network)]);
+  const [{ NetworkHandler }, http] = await Promise.all([
+    fullProgram(() => import('../net/handler.ts')),
+    httpClient(network),
+  ]);
   silenceConsole(network.debug);
   return {
     maxAttempts: 1,
@@ -44,7 +52,9 @@ async function common(network: Network) {
   };
 }
 
-export async function oidcClient(endpoint: Endpoint): Promise<{ client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') }> {
+export async function oidcClient(
+  endpoint: Endpoint,
+): Promise<{ client: SSOOIDCClient; sdk: typeof import('@aws-sdk/client-sso-oidc') }> {
   const [sdk, config] = await Promise.all([awsSdk(() => import('@aws-sdk/client-sso-oidc')), common(endpoint.network)]);
   return { sdk, client: new sdk.SSOOIDCClient({ region: endpoint.region, endpoint: endpoint.url, ...config }) };
 }
@@ -58,7 +68,15 @@ export async function stsClient(
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string },
 ): Promise<{ client: STSClient; sdk: typeof import('@aws-sdk/client-sts') }> {
   const [sdk, config] = await Promise.all([awsSdk(() => import('@aws-sdk/client-sts')), common(endpoint.network)]);
-  return { sdk, client: new sdk.STSClient({ region: endpoint.region, ...(endpoint.url && { endpoint: endpoint.url }), ...(credentials && { credentials }), ...config }) };
+  return {
+    sdk,
+    client: new sdk.STSClient({
+      region: endpoint.region,
+      ...(endpoint.url && { endpoint: endpoint.url }),
+      ...(credentials && { credentials }),
+      ...config,
+    }),
+  };
 }
 
 /**
@@ -67,6 +85,7 @@ export async function stsClient(
  * console output becomes --debug output: stdout carries only the product, stderr only our words.
  */
 function silenceConsole(debug: (message: string) => void): void {
-  const sink = (...args: unknown[]) => debug(`console: ${args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')}`);
+  const sink = (...args: unknown[]) =>
+    debug(`console: ${args.map((a) => (typeof a === 'string' ? a : String(a))).join(' ')}`);
   for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[method] = sink;
 }

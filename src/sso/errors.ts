@@ -51,7 +51,16 @@ const BY_NAME: Record<string, FailureKind> = {
   InternalServerException: 'server',
 };
 
-const NETWORK_CODES = new Set(['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNABORTED']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ECONNABORTED',
+]);
 
 export function classify(err: unknown): Classified {
   const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -59,7 +68,14 @@ export function classify(err: unknown): Classified {
   const status = e?.$metadata?.httpStatusCode;
   const message = e?.message ?? String(err);
   const network = describeNetworkFailure(err);
-  if (network) return { kind: network.retryable ? 'network' : network.kind === 'refused' ? 'refused' : 'unreachable', name, status, message: network.message, network };
+  if (network)
+    return {
+      kind: network.retryable ? 'network' : network.kind === 'refused' ? 'refused' : 'unreachable',
+      name,
+      status,
+      message: network.message,
+      network,
+    };
   let kind: FailureKind = BY_NAME[name] ?? 'other';
   if (kind === 'other') {
     if (status === 429) kind = 'throttled';
@@ -82,7 +98,12 @@ export function networkFailure(
   message: string,
 ): 'network' | 'refused' | undefined {
   if (e?.code === 'ECONNREFUSED') return 'refused';
-  if ((e?.code && NETWORK_CODES.has(e.code)) || name === 'TimeoutError' || name === 'RequestTimeout' || /socket hang up|ECONN|EAI_AGAIN|ETIMEDOUT/.test(message)) {
+  if (
+    (e?.code && NETWORK_CODES.has(e.code)) ||
+    name === 'TimeoutError' ||
+    name === 'RequestTimeout' ||
+    /socket hang up|ECONN|EAI_AGAIN|ETIMEDOUT/.test(message)
+  ) {
     return 'network';
   }
   return undefined;

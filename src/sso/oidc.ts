@@ -18,7 +18,9 @@ export async function refreshAccessToken(
 ): Promise<IssuedToken> {
   const { client, sdk } = await oidcClient(api.endpoint);
   const reply = await ssoCall(api, 'refreshing the SSO token (CreateToken)', (abortSignal) =>
-    client.send(new sdk.CreateTokenCommand({ ...registration, grantType: 'refresh_token', refreshToken }), { abortSignal }),
+    client.send(new sdk.CreateTokenCommand({ ...registration, grantType: 'refresh_token', refreshToken }), {
+      abortSignal,
+    }),
   );
   return issued(reply);
 }
@@ -27,12 +29,18 @@ export async function refreshAccessToken(
 const MAX_TOKEN_LIFETIME_S = 90 * 24 * 3600;
 
 export function issued(reply: { accessToken?: string; expiresIn?: number; refreshToken?: string }): IssuedToken {
-  if (!reply.accessToken || !isPlainToken(reply.accessToken) || (reply.refreshToken !== undefined && !isPlainToken(reply.refreshToken))) {
+  if (
+    !reply.accessToken ||
+    !isPlainToken(reply.accessToken) ||
+    (reply.refreshToken !== undefined && !isPlainToken(reply.refreshToken))
+  ) {
     throw new ServiceError('CreateToken returned no usable access token; nothing was saved');
   }
   const ttl = reply.expiresIn;
   if (typeof ttl !== 'number' || !(ttl > 0 && ttl <= MAX_TOKEN_LIFETIME_S)) {
-    throw new ServiceError(`CreateToken returned an impossible token lifetime (${JSON.stringify(ttl)} seconds); nothing was saved`);
+    throw new ServiceError(
+      `CreateToken returned an impossible token lifetime (${JSON.stringify(ttl)} seconds); nothing was saved`,
+    );
   }
   return { accessToken: reply.accessToken, expiresInSeconds: ttl, refreshToken: reply.refreshToken };
 }
@@ -46,15 +54,31 @@ export interface RegisteredClient {
 
 export async function registerClient(
   api: SsoApi,
-  request: { clientName: string; scopes?: string[]; grantTypes?: string[]; redirectUris?: string[]; issuerUrl?: string },
+  request: {
+    clientName: string;
+    scopes?: string[];
+    grantTypes?: string[];
+    redirectUris?: string[];
+    issuerUrl?: string;
+  },
 ): Promise<RegisteredClient> {
   const { client, sdk } = await oidcClient(api.endpoint);
-  const reply = await ssoCall(api, `registering ssohelper with IAM Identity Center at ${api.endpoint.url} (RegisterClient)`, () =>
-    client.send(new sdk.RegisterClientCommand({ ...request, clientType: 'public' })),
+  const reply = await ssoCall(
+    api,
+    `registering ssohelper with IAM Identity Center at ${api.endpoint.url} (RegisterClient)`,
+    () => client.send(new sdk.RegisterClientCommand({ ...request, clientType: 'public' })),
   );
   const expires = reply.clientSecretExpiresAt;
-  if (!reply.clientId || !reply.clientSecret || typeof expires !== 'number' || !Number.isFinite(new Date(expires * 1000).getTime()) || expires * 1000 <= api.rt.now()) {
-    throw new ServiceError(`RegisterClient returned no client id or secret, or an impossible expiry (${JSON.stringify(expires)}); nothing was saved`);
+  if (
+    !reply.clientId ||
+    !reply.clientSecret ||
+    typeof expires !== 'number' ||
+    !Number.isFinite(new Date(expires * 1000).getTime()) ||
+    expires * 1000 <= api.rt.now()
+  ) {
+    throw new ServiceError(
+      `RegisterClient returned no client id or secret, or an impossible expiry (${JSON.stringify(expires)}); nothing was saved`,
+    );
   }
   return { clientId: reply.clientId, clientSecret: reply.clientSecret, expiresAtSeconds: expires };
 }
@@ -75,7 +99,15 @@ export async function startDeviceAuthorization(
   startUrl: string,
 ): Promise<DeviceAuthorization> {
   const { client, sdk } = await oidcClient(api.endpoint);
-  const reply = await ssoCall(api, 'StartDeviceAuthorization', () => client.send(new sdk.StartDeviceAuthorizationCommand({ clientId: registration.clientId, clientSecret: registration.clientSecret, startUrl })));
+  const reply = await ssoCall(api, 'StartDeviceAuthorization', () =>
+    client.send(
+      new sdk.StartDeviceAuthorizationCommand({
+        clientId: registration.clientId,
+        clientSecret: registration.clientSecret,
+        startUrl,
+      }),
+    ),
+  );
   if (!reply.deviceCode || !reply.userCode || !reply.verificationUri || typeof reply.expiresIn !== 'number') {
     throw new ServiceError('StartDeviceAuthorization returned no device code, user code, URL or lifetime');
   }
@@ -115,7 +147,14 @@ export async function createTokenWithAuthorizationCode(
 ): Promise<IssuedToken> {
   const { client, sdk } = await oidcClient(api.endpoint);
   const reply = await ssoCall(api, 'CreateToken', () =>
-    client.send(new sdk.CreateTokenCommand({ clientId: registration.clientId, clientSecret: registration.clientSecret, grantType: 'authorization_code', ...grant })),
+    client.send(
+      new sdk.CreateTokenCommand({
+        clientId: registration.clientId,
+        clientSecret: registration.clientSecret,
+        grantType: 'authorization_code',
+        ...grant,
+      }),
+    ),
   );
   return issued(reply);
 }

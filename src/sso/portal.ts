@@ -57,7 +57,10 @@ export async function portalRequest(
   const body = parseJsonObject(answer.text);
   if (answer.status >= 200 && answer.status < 300) {
     if (body === undefined && answer.text.trim() !== '') {
-      throw Object.assign(new Error(`the answer (HTTP ${answer.status}) is not a JSON object`), { name: 'MalformedAnswer', $metadata: { httpStatusCode: answer.status } });
+      throw Object.assign(new Error(`the answer (HTTP ${answer.status}) is not a JSON object`), {
+        name: 'MalformedAnswer',
+        $metadata: { httpStatusCode: answer.status },
+      });
     }
     return { body: body ?? {}, headers: answer.headers };
   }
@@ -89,7 +92,9 @@ function text(value: unknown): string | undefined {
 }
 
 function records(value: unknown): Array<Record<string, unknown>> {
-  return Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null) : [];
+  return Array.isArray(value)
+    ? value.filter((v): v is Record<string, unknown> => typeof v === 'object' && v !== null)
+    : [];
 }
 
 /**
@@ -98,17 +103,35 @@ function records(value: unknown): Array<Record<string, unknown>> {
  */
 const MAX_ROLE_LIFETIME_MS = 7 * 24 * 3_600_000;
 
-export async function getRoleCredentials(api: SsoApi, accessToken: string, accountId: string, roleName: string): Promise<RoleCredentials> {
+export async function getRoleCredentials(
+  api: SsoApi,
+  accessToken: string,
+  accountId: string,
+  roleName: string,
+): Promise<RoleCredentials> {
   const { body } = await ssoCall(api, `GetRoleCredentials for role ${roleName} in account ${accountId}`, (signal) =>
-    portalRequest(api.endpoint, 'GET', '/federation/credentials', { account_id: accountId, role_name: roleName }, accessToken, signal),
+    portalRequest(
+      api.endpoint,
+      'GET',
+      '/federation/credentials',
+      { account_id: accountId, role_name: roleName },
+      accessToken,
+      signal,
+    ),
   );
   api.rt.debug('GetRoleCredentials answered');
-  const c = body.roleCredentials as { accessKeyId?: unknown; secretAccessKey?: unknown; sessionToken?: unknown; expiration?: unknown } | undefined;
+  const c = body.roleCredentials as
+    | { accessKeyId?: unknown; secretAccessKey?: unknown; sessionToken?: unknown; expiration?: unknown }
+    | undefined;
   if (
-    !c || !isSafeCredentialValue(c.accessKeyId) || !isSafeCredentialValue(c.secretAccessKey) ||
+    !c ||
+    !isSafeCredentialValue(c.accessKeyId) ||
+    !isSafeCredentialValue(c.secretAccessKey) ||
     !isSafeCredentialValue(c.sessionToken)
   ) {
-    throw new ServiceError(`the SSO portal at ${api.endpoint.url} returned malformed role credentials for ${roleName} in ${accountId}`);
+    throw new ServiceError(
+      `the SSO portal at ${api.endpoint.url} returned malformed role credentials for ${roleName} in ${accountId}`,
+    );
   }
   // Whole seconds, as the AWS CLI keeps them: otherwise the first call would print a
   // fractional Expiration and later calls, read back from the cache, would not.
@@ -120,7 +143,13 @@ export async function getRoleCredentials(api: SsoApi, accessToken: string, accou
       'try again; if it persists, the endpoint is not a genuine IAM Identity Center (check AWS_ENDPOINT_URL_SSO)',
     );
   }
-  return { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken, expiration, accountId };
+  return {
+    accessKeyId: c.accessKeyId,
+    secretAccessKey: c.secretAccessKey,
+    sessionToken: c.sessionToken,
+    expiration,
+    accountId,
+  };
 }
 
 export interface Account {
@@ -133,7 +162,10 @@ export interface Account {
  * Follows nextToken to the end; each page is one request of its own (retried on its own). A page
  * token seen before would make the listing endless (a broken or hostile endpoint): an error.
  */
-async function allPages<T>(what: string, fetchPage: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken: string | undefined }>): Promise<T[]> {
+async function allPages<T>(
+  what: string,
+  fetchPage: (nextToken: string | undefined) => Promise<{ items: T[]; nextToken: string | undefined }>,
+): Promise<T[]> {
   const items: T[] = [];
   const seen = new Set<string>();
   let nextToken: string | undefined;
@@ -142,7 +174,10 @@ async function allPages<T>(what: string, fetchPage: (nextToken: string | undefin
     items.push(...page.items);
     nextToken = page.nextToken;
     if (nextToken && seen.has(nextToken)) {
-      throw new ServiceError(`${what}: the SSO portal returned a page token it had returned before, so the listing would never end`, 'try again; if it persists, the endpoint is not a genuine IAM Identity Center (check AWS_ENDPOINT_URL_SSO)');
+      throw new ServiceError(
+        `${what}: the SSO portal returned a page token it had returned before, so the listing would never end`,
+        'try again; if it persists, the endpoint is not a genuine IAM Identity Center (check AWS_ENDPOINT_URL_SSO)',
+      );
     }
     if (nextToken) seen.add(nextToken);
   } while (nextToken);
@@ -152,7 +187,14 @@ async function allPages<T>(what: string, fetchPage: (nextToken: string | undefin
 export async function listAccounts(api: SsoApi, accessToken: string): Promise<Account[]> {
   return allPages('ListAccounts', async (nextToken) => {
     const { body } = await ssoCall(api, 'ListAccounts', (signal) =>
-      portalRequest(api.endpoint, 'GET', '/assignment/accounts', { max_result: '100', next_token: nextToken }, accessToken, signal),
+      portalRequest(
+        api.endpoint,
+        'GET',
+        '/assignment/accounts',
+        { max_result: '100', next_token: nextToken },
+        accessToken,
+        signal,
+      ),
     );
     const items = records(body.accountList).flatMap((a) => {
       const accountId = text(a.accountId);
@@ -165,9 +207,19 @@ export async function listAccounts(api: SsoApi, accessToken: string): Promise<Ac
 export async function listAccountRoles(api: SsoApi, accessToken: string, accountId: string): Promise<string[]> {
   return allPages(`ListAccountRoles for account ${accountId}`, async (nextToken) => {
     const { body } = await ssoCall(api, `ListAccountRoles for account ${accountId}`, (signal) =>
-      portalRequest(api.endpoint, 'GET', '/assignment/roles', { account_id: accountId, max_result: '100', next_token: nextToken }, accessToken, signal),
+      portalRequest(
+        api.endpoint,
+        'GET',
+        '/assignment/roles',
+        { account_id: accountId, max_result: '100', next_token: nextToken },
+        accessToken,
+        signal,
+      ),
     );
-    return { items: records(body.roleList).flatMap((r) => (text(r.roleName) ? [text(r.roleName) as string] : [])), nextToken: text(body.nextToken) };
+    return {
+      items: records(body.roleList).flatMap((r) => (text(r.roleName) ? [text(r.roleName) as string] : [])),
+      nextToken: text(body.nextToken),
+    };
   });
 }
 

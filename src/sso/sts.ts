@@ -11,7 +11,11 @@ export interface SourceCredentials {
   sessionToken: string | undefined;
 }
 
-export async function assumeRole(endpoint: Endpoint, source: SourceCredentials, args: AssumeRoleArgs & { roleSessionName: string; tokenCode: string | undefined }): Promise<AssumedRole> {
+export async function assumeRole(
+  endpoint: Endpoint,
+  source: SourceCredentials,
+  args: AssumeRoleArgs & { roleSessionName: string; tokenCode: string | undefined },
+): Promise<AssumedRole> {
   const { client, sdk } = await stsClient(endpoint, {
     accessKeyId: source.accessKeyId,
     secretAccessKey: source.secretAccessKey,
@@ -48,7 +52,14 @@ export async function assumeRoleWithWebIdentity(
 }
 
 interface RoleReply {
-  Credentials?: { AccessKeyId?: string | undefined; SecretAccessKey?: string | undefined; SessionToken?: string | undefined; Expiration?: Date | undefined } | undefined;
+  Credentials?:
+    | {
+        AccessKeyId?: string | undefined;
+        SecretAccessKey?: string | undefined;
+        SessionToken?: string | undefined;
+        Expiration?: Date | undefined;
+      }
+    | undefined;
   AssumedRoleUser?: { Arn?: string | undefined; AssumedRoleId?: string | undefined } | undefined;
 }
 
@@ -56,8 +67,12 @@ function assumedRole(reply: RoleReply, endpoint: Endpoint, roleArn: string): Ass
   const c = reply.Credentials;
   const arn = reply.AssumedRoleUser?.Arn ?? '';
   if (
-    !c || !isSafeCredentialValue(c.AccessKeyId) || !isSafeCredentialValue(c.SecretAccessKey) || !isSafeCredentialValue(c.SessionToken) ||
-    !(c.Expiration instanceof Date) || !Number.isFinite(c.Expiration.getTime())
+    !c ||
+    !isSafeCredentialValue(c.AccessKeyId) ||
+    !isSafeCredentialValue(c.SecretAccessKey) ||
+    !isSafeCredentialValue(c.SessionToken) ||
+    !(c.Expiration instanceof Date) ||
+    !Number.isFinite(c.Expiration.getTime())
   ) {
     throw new ServiceError(`STS at ${endpoint.url} returned malformed credentials for ${roleArn}`);
   }

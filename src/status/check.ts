@@ -23,13 +23,19 @@ export async function portalRefusal(rt: Runtime, ref: SessionRef): Promise<Login
       endpoint: endpointFor(rt, ref, 'sso'),
       budgetMs: 0,
       attemptTimeoutMs: CHECK_TIMEOUT_MS,
-      loginRequired: () => loginRequired(ref, `the SSO session for ${describeSession(ref)} is no longer valid (it was revoked or has ended)`),
+      loginRequired: () =>
+        loginRequired(
+          ref,
+          `the SSO session for ${describeSession(ref)} is no longer valid (it was revoked or has ended)`,
+        ),
     };
     await listAccounts(api, token.accessToken);
     return undefined;
   } catch (err) {
     if (err instanceof LoginRequiredError) return err;
-    rt.stderr(`ssohelper: warning: could not ask the portal about ${describeSession(ref)} (${oneLine(err instanceof Error ? err.message : String(err))}); going by the cache\n`);
+    rt.stderr(
+      `ssohelper: warning: could not ask the portal about ${describeSession(ref)} (${oneLine(err instanceof Error ? err.message : String(err))}); going by the cache\n`,
+    );
     return undefined;
   }
 }

@@ -22,14 +22,18 @@ async function configOrEmpty(rt: Runtime, strict: boolean): Promise<AwsConfig> {
     // Without a profile to resolve, a broken config only costs the names in the report.
     if (strict || !(err instanceof ConfigError)) throw err;
     rt.stderr(`ssohelper: warning: ${oneLine(err.message)}; showing the caches without names from the config\n`);
-    return buildConfig(new Map(), new Map(), { configFile: rt.paths.configFile, credentialsFile: rt.paths.credentialsFile });
+    return buildConfig(new Map(), new Map(), {
+      configFile: rt.paths.configFile,
+      credentialsFile: rt.paths.credentialsFile,
+    });
   }
 }
 
 export async function statusReport(rt: Runtime, profileName: string | undefined): Promise<StatusReport> {
   const config = await configOrEmpty(rt, profileName !== undefined);
   let filter: { tokenHash: string | undefined; roleHash: string | undefined } | undefined;
-  const consoleName = profileName === undefined ? undefined : stringValue(config.profiles.get(profileName), 'login_session');
+  const consoleName =
+    profileName === undefined ? undefined : stringValue(config.profiles.get(profileName), 'login_session');
   const consoleHash = consoleName === undefined ? undefined : sha256Hex(consoleName);
   if (profileName !== undefined && consoleHash !== undefined) {
     // A console-session profile has no SSO session or role credentials to show.
@@ -40,13 +44,16 @@ export async function statusReport(rt: Runtime, profileName: string | undefined)
     try {
       const { plan } = resolveProfile(config, profileName, rt.env);
       if (plan.kind === 'sso') roleHash = roleCacheKey(plan.sso);
-      else if (plan.kind === 'assumeRole' || plan.kind === 'webIdentity') roleHash = assumeRoleCacheKey(roleCacheArgs(plan));
+      else if (plan.kind === 'assumeRole' || plan.kind === 'webIdentity')
+        roleHash = assumeRoleCacheKey(roleCacheArgs(plan));
       // A web identity, or a role assumed with keys, has cached credentials but no SSO session.
       sessionless = roleHash !== undefined && plan.kind !== 'sso' && !ssoBase(plan);
     } catch {
       roleHash = undefined; // a session-only profile has no role credentials of its own
     }
-    const session = sessionless ? undefined : loginTarget(config, { profile: profileName, ssoSession: undefined }, rt.env, 'status');
+    const session = sessionless
+      ? undefined
+      : loginTarget(config, { profile: profileName, ssoSession: undefined }, rt.env, 'status');
     filter = { tokenHash: session && tokenCacheHash(session), roleHash };
   }
   const [tokenFiles, roleFiles, loginFiles] = await Promise.all([
@@ -57,10 +64,19 @@ export async function statusReport(rt: Runtime, profileName: string | undefined)
   const lostRefresh = new Set<string>();
   for (const f of tokenFiles) {
     const refreshToken = f.data?.refreshToken;
-    if (typeof refreshToken === 'string' && (await isLostRefresh(rt.paths.stateDir, f.hash, refreshToken))) lostRefresh.add(f.hash);
+    if (typeof refreshToken === 'string' && (await isLostRefresh(rt.paths.stateDir, f.hash, refreshToken)))
+      lostRefresh.add(f.hash);
   }
   const report = buildStatus(
-    { tokenFiles, roleFiles, sessions: knownSessions(config), roles: knownRoles(config, rt.env), assumedRoles: knownAssumedRoles(config, rt.env), now: rt.now(), lostRefresh },
+    {
+      tokenFiles,
+      roleFiles,
+      sessions: knownSessions(config),
+      roles: knownRoles(config, rt.env),
+      assumedRoles: knownAssumedRoles(config, rt.env),
+      now: rt.now(),
+      lostRefresh,
+    },
     filter,
   );
   // With a profile, only its own console session (none for an SSO profile).

@@ -40,7 +40,12 @@ export function knownConsoleSessions(config: AwsConfig): Map<string, KnownConsol
   return known;
 }
 
-export function consoleSessionStatus(files: CacheFile[], known: Map<string, KnownConsoleSession>, now: number, only?: string): ConsoleSessionStatus[] {
+export function consoleSessionStatus(
+  files: CacheFile[],
+  known: Map<string, KnownConsoleSession>,
+  now: number,
+  only?: string,
+): ConsoleSessionStatus[] {
   const out: ConsoleSessionStatus[] = [];
   const seen = new Set<string>();
   const command = (k: KnownConsoleSession | undefined) => (k ? `aws login --profile ${k.profiles[0]}` : 'aws login');
@@ -65,7 +70,21 @@ export function consoleSessionStatus(files: CacheFile[], known: Map<string, Know
   }
   for (const [hash, k] of known) {
     if (seen.has(hash) || (only !== undefined && hash !== only)) continue;
-    out.push({ sessionName: k.sessionName, profiles: k.profiles, accountId: null, cacheFile: null, loggedIn: false, expiresAt: null, secondsLeft: null, expired: true, loginCommand: command(k) });
+    out.push({
+      sessionName: k.sessionName,
+      profiles: k.profiles,
+      accountId: null,
+      cacheFile: null,
+      loggedIn: false,
+      expiresAt: null,
+      secondsLeft: null,
+      expired: true,
+      loginCommand: command(k),
+    });
   }
-  return out.sort((a, b) => `${a.sessionName === null ? 1 : 0}${a.sessionName ?? a.cacheFile}`.localeCompare(`${b.sessionName === null ? 1 : 0}${b.sessionName ?? b.cacheFile}`));
+  return out.sort((a, b) =>
+    `${a.sessionName === null ? 1 : 0}${a.sessionName ?? a.cacheFile}`.localeCompare(
+      `${b.sessionName === null ? 1 : 0}${b.sessionName ?? b.cacheFile}`,
+    ),
+  );
 }

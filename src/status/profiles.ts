@@ -35,22 +35,50 @@ export function profileEntries(config: AwsConfig, env: Env, report: StatusReport
   for (const c of report.roleCredentials) {
     for (const p of c.profiles) {
       const best = cached.get(p);
-      if (!best || c.secondsLeft > best.secondsLeft) cached.set(p, { expiresAt: c.expiresAt, secondsLeft: c.secondsLeft });
+      if (!best || c.secondsLeft > best.secondsLeft)
+        cached.set(p, { expiresAt: c.expiresAt, secondsLeft: c.secondsLeft });
     }
   }
   return [...config.profiles.keys()].sort().map((name) => {
-    const base: ProfileEntry = { name, kind: 'invalid', accountId: null, roleName: null, ssoSession: null, startUrl: null, expiresAt: null, secondsLeft: null, problem: null };
+    const base: ProfileEntry = {
+      name,
+      kind: 'invalid',
+      accountId: null,
+      roleName: null,
+      ssoSession: null,
+      startUrl: null,
+      expiresAt: null,
+      secondsLeft: null,
+      problem: null,
+    };
     const c = cached.get(name);
     if (c) Object.assign(base, c);
     const section = config.profiles.get(name);
     // A profile that only names a session, to log in with: no role of its own.
-    if (!section?.has('sso_account_id') && !section?.has('sso_role_name') && !section?.has('role_arn') && (section?.has('sso_session') || section?.has('sso_start_url'))) {
-      return { ...base, kind: 'sso-session', ssoSession: stringValue(section, 'sso_session') ?? null, startUrl: stringValue(section, 'sso_start_url') ?? null };
+    if (
+      !section?.has('sso_account_id') &&
+      !section?.has('sso_role_name') &&
+      !section?.has('role_arn') &&
+      (section?.has('sso_session') || section?.has('sso_start_url'))
+    ) {
+      return {
+        ...base,
+        kind: 'sso-session',
+        ssoSession: stringValue(section, 'sso_session') ?? null,
+        startUrl: stringValue(section, 'sso_start_url') ?? null,
+      };
     }
     try {
       const { plan } = resolveProfile(config, name, env);
       if (plan.kind === 'sso') {
-        return { ...base, kind: 'sso', accountId: plan.sso.accountId, roleName: plan.sso.roleName, ssoSession: plan.sso.sessionName ?? null, startUrl: plan.sso.startUrl };
+        return {
+          ...base,
+          kind: 'sso',
+          accountId: plan.sso.accountId,
+          roleName: plan.sso.roleName,
+          ssoSession: plan.sso.sessionName ?? null,
+          startUrl: plan.sso.startUrl,
+        };
       }
       if (plan.kind === 'assumeRole') {
         const m = ARN.exec(plan.role.roleArn);

@@ -35,9 +35,15 @@ export function renderStatus(r: StatusReport, width?: number): string {
           s.sessionName ?? (s.profiles.length > 0 ? `(profile ${s.profiles[0]})` : '(unknown)'),
           s.startUrl ?? '?',
           s.region ?? '?',
-          !s.loggedIn ? 'not logged in' : s.expired ? `expired ${humanDuration(-(s.secondsLeft ?? 0) * 1000)} ago` : `${humanDuration((s.secondsLeft ?? 0) * 1000)} left${s.refreshable ? ', renews' : ''}`,
+          !s.loggedIn
+            ? 'not logged in'
+            : s.expired
+              ? `expired ${humanDuration(-(s.secondsLeft ?? 0) * 1000)} ago`
+              : `${humanDuration((s.secondsLeft ?? 0) * 1000)} left${s.refreshable ? ', renews' : ''}`,
           nextLogin(s),
-          s.endsAt === 'identity-center' && s.registrationExpiresAt ? `until ${s.registrationExpiresAt.slice(0, 10)}` : '',
+          s.endsAt === 'identity-center' && s.registrationExpiresAt
+            ? `until ${s.registrationExpiresAt.slice(0, 10)}`
+            : '',
         ]),
         width,
       ),
@@ -72,7 +78,11 @@ export function renderStatus(r: StatusReport, width?: number): string {
           c.sessionName ?? '(no profile)',
           c.profiles.join(', '),
           c.accountId ?? '?',
-          !c.loggedIn ? 'not logged in' : c.expired ? `expired ${humanDuration(-(c.secondsLeft ?? 0) * 1000)} ago` : `${humanDuration((c.secondsLeft ?? 0) * 1000)} left`,
+          !c.loggedIn
+            ? 'not logged in'
+            : c.expired
+              ? `expired ${humanDuration(-(c.secondsLeft ?? 0) * 1000)} ago`
+              : `${humanDuration((c.secondsLeft ?? 0) * 1000)} left`,
           c.loggedIn ? 'when the session ends (at most 12 hours after aws login)' : `now: ${c.loginCommand}`,
         ]),
         width,

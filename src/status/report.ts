@@ -108,7 +108,12 @@ export function buildStatus(
     const expired = left === undefined || left <= 0;
     const loginRequired = !token || (expired && !refreshable);
     // Once the registration lapses no refresh is possible, but the token still lasts its time.
-    const neededBy = !token || loginRequired ? undefined : refreshable ? later(token.registrationExpiresAt, token.expiresAt) : token.expiresAt;
+    const neededBy =
+      !token || loginRequired
+        ? undefined
+        : refreshable
+          ? later(token.registrationExpiresAt, token.expiresAt)
+          : token.expiresAt;
     sessions.push({
       sessionName: k?.sessionName ?? null,
       startUrl: token?.startUrl ?? k?.startUrl ?? null,
@@ -186,14 +191,21 @@ export function buildStatus(
       roleArn,
     });
   }
-  roleCredentials.sort((a, b) => (a.profiles[0] ?? `~${a.accountId}`).localeCompare(b.profiles[0] ?? `~${b.accountId}`));
+  roleCredentials.sort((a, b) =>
+    (a.profiles[0] ?? `~${a.accountId}`).localeCompare(b.profiles[0] ?? `~${b.accountId}`),
+  );
   return { version: 1, now: formatCacheTimestamp(new Date(now)), sessions, roleCredentials, consoleSessions: [] };
 }
 
 /** Where a cached entry lives and how long it has left: the same for every kind of entry. */
 function cachedTiming(path: string, expiration: Date, now: number) {
   const left = expiration.getTime() - now;
-  return { cacheFile: path, expiresAt: formatCacheTimestamp(expiration), secondsLeft: seconds(left), expired: left <= 0 };
+  return {
+    cacheFile: path,
+    expiresAt: formatCacheTimestamp(expiration),
+    secondsLeft: seconds(left),
+    expired: left <= 0,
+  };
 }
 
 function later(a: Date | undefined, b: Date): Date {

@@ -30,7 +30,9 @@ export function terminalReader(fancy: boolean): LineReader {
   };
   // Ctrl-C at a prompt is the same as anywhere else: 130. Ctrl-D ends the answers.
   rl.on('SIGINT', () => fail(new InterruptedError()));
-  rl.on('close', () => fail(new UsageError('init: no answer (the input ended)', 'pass --start-url and --sso-region instead')));
+  rl.on('close', () =>
+    fail(new UsageError('init: no answer (the input ended)', 'pass --start-url and --sso-region instead')),
+  );
   return {
     question(text) {
       if (failed) return Promise.reject(failed);
@@ -49,7 +51,10 @@ export function terminalReader(fancy: boolean): LineReader {
 /** Asks until the answer passes `check`; `say` shows why an answer was refused. */
 export async function ask(reader: LineReader, q: Question, say: (text: string) => void): Promise<string> {
   for (;;) {
-    const answer = (await reader.question(`${q.prompt}${q.defaultValue ? ` [${q.defaultValue}]` : ''}: `)).trim() || q.defaultValue || '';
+    const answer =
+      (await reader.question(`${q.prompt}${q.defaultValue ? ` [${q.defaultValue}]` : ''}: `)).trim() ||
+      q.defaultValue ||
+      '';
     const problem = q.check?.(answer) ?? (answer === '' ? 'an answer is needed' : undefined);
     if (!problem) return answer;
     say(`  ${problem}\n`);

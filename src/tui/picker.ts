@@ -94,7 +94,12 @@ export interface PickerState {
 }
 
 /** The state after a key; `done` with the chosen name, or `cancelled`. */
-export function step(state: PickerState, key: Key, rows: readonly PickerRow[], page: number): { state: PickerState; done?: string; cancelled?: boolean } {
+export function step(
+  state: PickerState,
+  key: Key,
+  rows: readonly PickerRow[],
+  page: number,
+): { state: PickerState; done?: string; cancelled?: boolean } {
   const shown = filterRows(rows, state.query);
   let { query, selected, top } = state;
   switch (key.kind) {
@@ -136,11 +141,19 @@ export function step(state: PickerState, key: Key, rows: readonly PickerRow[], p
 }
 
 /** The lines to draw: a query line, then at most `page` rows, each cut to `width` columns. */
-export function renderPicker(title: string, state: PickerState, rows: readonly PickerRow[], width: number, page: number): string[] {
+export function renderPicker(
+  title: string,
+  state: PickerState,
+  rows: readonly PickerRow[],
+  width: number,
+  page: number,
+): string[] {
   const shown = filterRows(rows, state.query);
   const nameWidth = Math.min(40, Math.max(0, ...shown.map((r) => r.name.length)));
   const cut = (text: string) => (text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text);
-  const lines = [cut(`${title} (${shown.length}/${rows.length}; type to filter, Enter chooses, Esc cancels): ${state.query}`)];
+  const lines = [
+    cut(`${title} (${shown.length}/${rows.length}; type to filter, Enter chooses, Esc cancels): ${state.query}`),
+  ];
   for (let i = state.top; i < Math.min(shown.length, state.top + page); i++) {
     const r = shown[i] as PickerRow;
     const line = cut(`${i === state.selected ? '>' : ' '} ${r.name.padEnd(nameWidth)}  ${r.detail}`);
@@ -155,7 +168,11 @@ export function renderPicker(title: string, state: PickerState, rows: readonly P
  * profile to choose. Esc or Ctrl-C: InterruptedError (exit 130). `profiles` gives the rows
  * (status/profiles.ts's listProfiles), read only once a terminal is there.
  */
-export async function pickProfile(rt: Runtime, title: string, profiles: () => Promise<PickableProfile[]>): Promise<string | undefined> {
+export async function pickProfile(
+  rt: Runtime,
+  title: string,
+  profiles: () => Promise<PickableProfile[]>,
+): Promise<string | undefined> {
   // A person sees stderr: with it redirected (scripts, tests, credential_process) nobody is there.
   if (!rt.terminal.isTty('stderr')) return undefined;
   const fs = process.getBuiltinModule('node:fs');

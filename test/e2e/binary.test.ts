@@ -55,16 +55,23 @@ describe('dist/ssohelper (single executable)', { skip }, () => {
     assert.ok(st.size > 50 * 1024 * 1024, `only ${st.size} bytes`);
   });
 
-  test('--version loads no SDK or network code (the bundle it embeds, under node)', { skip: !existsSync(BUNDLE) && 'dist/ssohelper.cjs is missing' }, () => {
+  test('--version loads no SDK or network code (the bundle it embeds, under node)', {
+    skip: !existsSync(BUNDLE) && 'dist/ssohelper.cjs is missing',
+  }, () => {
     const probe = `process.on('exit',()=>{process.getBuiltinModule('fs').writeSync(3,JSON.stringify(process.moduleLoadList))})`;
-    const r = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(probe)}`, BUNDLE, '--version'], {
-      env: { PATH: '/nonexistent' },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      timeout: 30_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ['--import', `data:text/javascript,${encodeURIComponent(probe)}`, BUNDLE, '--version'],
+      {
+        env: { PATH: '/nonexistent' },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+        timeout: 30_000,
+      },
+    );
     assert.equal(r.status, 0, r.stderr);
     const loaded = JSON.parse(String(r.output[3])) as string[];
-    for (const m of ['http', 'https', 'http2', 'tls', 'zlib']) assert.ok(!loaded.includes(`NativeModule ${m}`), `node:${m} loaded at start`);
+    for (const m of ['http', 'https', 'http2', 'tls', 'zlib'])
+      assert.ok(!loaded.includes(`NativeModule ${m}`), `node:${m} loaded at start`);
   });
 });

@@ -10,7 +10,11 @@ import { useEmulator } from '../helpers/fixture.ts';
 import { spawn } from 'node:child_process';
 import { BIN, collect, describe, processJson, run } from '../helpers/run.ts';
 
-const EXTRA = Array.from({ length: 4 }, (_, i) => ({ profile: `q${i}`, accountId: '333333333333', roleName: `Extra${i}` }));
+const EXTRA = Array.from({ length: 4 }, (_, i) => ({
+  profile: `q${i}`,
+  accountId: '333333333333',
+  roleName: `Extra${i}`,
+}));
 const TWELVE = [...ROLES, ...EXTRA];
 const fx = useEmulator({
   assign: TWELVE.map((r) => [r.accountId, r.roleName] as const),
@@ -20,7 +24,9 @@ const fx = useEmulator({
 
 function noteFiles(): string[] {
   const dir = join(fx.home.dir, '.aws', 'ssohelper', 'state');
-  return readdirSync(dir).filter((n) => /^throttle-[0-9a-f]{40}\.json$/.test(n)).map((n) => join(dir, n));
+  return readdirSync(dir)
+    .filter((n) => /^throttle-[0-9a-f]{40}\.json$/.test(n))
+    .map((n) => join(dir, n));
 }
 
 test('twelve roles at once while the portal allows 1 GetRoleCredentials a second: all succeed', async () => {
@@ -33,14 +39,18 @@ test('twelve roles at once while the portal allows 1 GetRoleCredentials a second
   const notes = noteFiles();
   assert.equal(notes.length, 1, 'one note for the portal operation');
   assert.equal(statSync(notes[0] as string).mode & 0o777, 0o600);
-  process.stdout.write(`# 12 roles at 1/s: ${fx.emu.counters['throttled:GetRoleCredentials'] ?? 0} throttled attempts\n`);
+  process.stdout.write(
+    `# 12 roles at 1/s: ${fx.emu.counters['throttled:GetRoleCredentials'] ?? 0} throttled attempts\n`,
+  );
 });
 
 test('64 callers over 8 roles at 3 GetRoleCredentials a second: all succeed, few throttled attempts', async () => {
   await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
   fx.emu.resetCounters();
   fx.emu.setKnobs({ throttle: { GetRoleCredentials: 3 } });
-  const results = await Promise.all(Array.from({ length: 64 }, (_, i) => run(['get', ROLES[i % 8]?.profile as string], fx.env)));
+  const results = await Promise.all(
+    Array.from({ length: 64 }, (_, i) => run(['get', ROLES[i % 8]?.profile as string], fx.env)),
+  );
   results.forEach(processJson);
   const throttled = fx.emu.counters['throttled:GetRoleCredentials'] ?? 0;
   process.stdout.write(`# 64 callers, 8 roles at 3/s: ${throttled} throttled attempts\n`);
@@ -55,9 +65,15 @@ test('a throttled wait is said on a terminal after 2 s, and never into a pipe', 
   fx.emu.setKnobs({ throttle: { GetRoleCredentials: 0 } });
   const env = { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '4' };
   // script(1) gives the command a pseudo-terminal; its output is what the terminal got.
-  const tty = await collect(spawn('script', ['-qec', `${BIN} get p1`, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const tty = await collect(
+    spawn('script', ['-qec', `${BIN} get p1`, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
   assert.match(tty.stdout, /\r\x1b\[2Kwaiting: throttled by the portal, retrying…/, describe(tty));
-  assert.match(tty.stdout, /\r\x1b\[2K(\r\n)?ssohelper: GetRoleCredentials .* failed after \d+ attempts: throttled/, 'the line is erased before the error');
+  assert.match(
+    tty.stdout,
+    /\r\x1b\[2K(\r\n)?ssohelper: GetRoleCredentials .* failed after \d+ attempts: throttled/,
+    'the line is erased before the error',
+  );
   const piped = await run(['get', 'p2'], env);
   assert.equal(piped.code, 6, describe(piped));
   assert.doesNotMatch(piped.stderr, /waiting:|\x1b/);

@@ -51,12 +51,20 @@ async function login() {
   return seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
 }
 
-function cacheFile(roleArn: string, extra: { roleSessionName?: string; externalId?: string; durationSeconds?: number } = {}): string {
-  return assumeRoleCachePath(fx.home.roleCacheDir, { roleArn, roleSessionName: extra.roleSessionName, externalId: extra.externalId, durationSeconds: extra.durationSeconds });
+function cacheFile(
+  roleArn: string,
+  extra: { roleSessionName?: string; externalId?: string; durationSeconds?: number } = {},
+): string {
+  return assumeRoleCachePath(fx.home.roleCacheDir, {
+    roleArn,
+    roleSessionName: extra.roleSessionName,
+    externalId: extra.externalId,
+    durationSeconds: extra.durationSeconds,
+  });
 }
 
 suite('role chains', () => {
-  test('one hop: SSO then AssumeRole, cached in botocore\'s layout, credentials accepted by STS', async () => {
+  test("one hop: SSO then AssumeRole, cached in botocore's layout, credentials accepted by STS", async () => {
     await login();
     const doc = processJson(await run(['get', 'deploy'], fx.env));
     const identity = await callerIdentity(fx.emu.url, doc);
@@ -74,7 +82,7 @@ suite('role chains', () => {
     assert.equal(fx.emu.counters.GetRoleCredentials, 1);
   });
 
-  test('two hops, with role_session_name; env exports the final profile\'s region unless --region says otherwise', async () => {
+  test("two hops, with role_session_name; env exports the final profile's region unless --region says otherwise", async () => {
     await login();
     const doc = processJson(await run(['get', 'audit'], fx.env));
     const identity = await callerIdentity(fx.emu.url, doc);
@@ -86,10 +94,17 @@ suite('role chains', () => {
     assert.equal(env.code, 0, describe(env));
     assert.match(env.stdout, /^export AWS_REGION=eu-west-2\nexport AWS_DEFAULT_REGION=eu-west-2\n/m);
     const overridden = await run(['env', 'deploy', '--region', 'ap-south-1', '--format', 'fish'], fx.env);
-    assert.match(overridden.stdout, /set -gx AWS_REGION "ap-south-1"\nset -gx AWS_DEFAULT_REGION "ap-south-1"\nset -gx SSOHELPER_PROFILE "deploy"\n$/);
+    assert.match(
+      overridden.stdout,
+      /set -gx AWS_REGION "ap-south-1"\nset -gx AWS_DEFAULT_REGION "ap-south-1"\nset -gx SSOHELPER_PROFILE "deploy"\n$/,
+    );
     const noRegion = await run(['env', 'audit'], fx.env);
     assert.doesNotMatch(noRegion.stdout, /AWS_REGION/, 'audit sets no region of its own');
-    expectFailure(await run(['env', 'deploy', '--region', 'mars'], fx.env), 2, /--region "mars" is not an AWS region name/);
+    expectFailure(
+      await run(['env', 'deploy', '--region', 'mars'], fx.env),
+      2,
+      /--region "mars" is not an AWS region name/,
+    );
     assert.equal(fx.emu.counters.AssumeRole, 2);
   });
 
@@ -99,18 +114,30 @@ suite('role chains', () => {
     const all = await run(['status', '--output', 'json'], fx.env);
     assert.equal(all.code, 0, describe(all));
     const roles = JSON.parse(all.stdout).roleCredentials as Array<Record<string, unknown>>;
-    const byKind = (kind: string) => roles.filter((r) => r.kind === kind).map((r) => ({ profiles: r.profiles, roleArn: r.roleArn, accountId: r.accountId }));
+    const byKind = (kind: string) =>
+      roles
+        .filter((r) => r.kind === kind)
+        .map((r) => ({ profiles: r.profiles, roleArn: r.roleArn, accountId: r.accountId }));
     assert.deepEqual(byKind('assume-role'), [
       { profiles: ['audit'], roleArn: AUDIT, accountId: '444444444444' },
       // botocore's key has no source in it: every profile assuming Deploy with the same settings shares it.
       { profiles: ['deploy', 'from-env'], roleArn: DEPLOY, accountId: '333333333333' },
     ]);
-    assert.deepEqual(byKind('sso').map((r) => r.profiles), [['dev', 'dev-sso']]);
+    assert.deepEqual(
+      byKind('sso').map((r) => r.profiles),
+      [['dev', 'dev-sso']],
+    );
     const text = await run(['status'], fx.env);
     assert.match(text.stdout, /\n {2}audit +444444444444 +Audit \(assumed\) +\d\dm \d\ds/);
     const one = JSON.parse((await run(['status', 'deploy', '--output', 'json'], fx.env)).stdout);
-    assert.deepEqual(one.roleCredentials.map((r: Record<string, unknown>) => r.roleArn), [DEPLOY]);
-    assert.deepEqual(one.sessions.map((r: Record<string, unknown>) => r.sessionName), [SESSION]);
+    assert.deepEqual(
+      one.roleCredentials.map((r: Record<string, unknown>) => r.roleArn),
+      [DEPLOY],
+    );
+    assert.deepEqual(
+      one.sessions.map((r: Record<string, unknown>) => r.sessionName),
+      [SESSION],
+    );
   });
 
   test('external_id is sent and enters the cache key; a wrong one is denied', async () => {
@@ -118,7 +145,11 @@ suite('role chains', () => {
     const doc = processJson(await run(['get', 'partner'], fx.env));
     assert.equal((await callerIdentity(fx.emu.url, doc)).Account, '555555555555');
     assert.ok(existsSync(cacheFile(PARTNER, { externalId: 'partner-42' })));
-    expectFailure(await run(['get', 'partner-wrong'], fx.env), 5, /not allowed to assume arn:aws:iam::555555555555:role\/Partner \(profile "partner-wrong"\)/);
+    expectFailure(
+      await run(['get', 'partner-wrong'], fx.env),
+      5,
+      /not allowed to assume arn:aws:iam::555555555555:role\/Partner \(profile "partner-wrong"\)/,
+    );
   });
 
   test('duration_seconds is sent, enters the cache key, and bounds --min-ttl', async () => {
@@ -129,22 +160,46 @@ suite('role chains', () => {
     assert.ok(existsSync(cacheFile(DEPLOY, { durationSeconds: 900 })));
     // Fresh credentials are handed out whatever their length unless --min-ttl asks for more.
     processJson(await run(['get', 'short'], fx.env));
-    assert.equal(fx.emu.counters.AssumeRole, 2, 'below the 15-minute reuse window, each call fetches, as the AWS CLI does');
-    expectFailure(await run(['get', 'short', '--min-ttl', '20m'], fx.env), 3, /fresh credentials for profile "short" are valid for 1\dm \d\ds, less than the 20m 00s asked for\n.*raise duration_seconds in \[profile short\]/);
+    assert.equal(
+      fx.emu.counters.AssumeRole,
+      2,
+      'below the 15-minute reuse window, each call fetches, as the AWS CLI does',
+    );
+    expectFailure(
+      await run(['get', 'short', '--min-ttl', '20m'], fx.env),
+      3,
+      /fresh credentials for profile "short" are valid for 1\dm \d\ds, less than the 20m 00s asked for\n.*raise duration_seconds in \[profile short\]/,
+    );
   });
 
   test('a denied role is exit 5 naming the role and the source identity', async () => {
     await login();
     const r = await run(['get', 'locked'], fx.env);
-    expectFailure(r, 5, /not allowed to assume arn:aws:iam::333333333333:role\/Locked \(profile "locked"\) as SSO role ReadOnly in account 111111111111 \(profile "dev-sso"\): User: arn:aws:sts::111111111111:assumed-role\/AWSReservedSSO_ReadOnly_\w+\/\S+ is not authorized to perform: sts:AssumeRole/);
+    expectFailure(
+      r,
+      5,
+      /not allowed to assume arn:aws:iam::333333333333:role\/Locked \(profile "locked"\) as SSO role ReadOnly in account 111111111111 \(profile "dev-sso"\): User: arn:aws:sts::111111111111:assumed-role\/AWSReservedSSO_ReadOnly_\w+\/\S+ is not authorized to perform: sts:AssumeRole/,
+    );
     assert.equal(fx.emu.counters.AssumeRole, 1, 'a refusal is not retried');
   });
 
   test('cycles, missing source profiles and a bad mfa_serial are configuration errors naming the profiles', async () => {
     await login();
-    expectFailure(await run(['get', 'loop-a'], fx.env), 3, /profiles form a cycle through source_profile: loop-a -> loop-b -> loop-a/);
-    expectFailure(await run(['get', 'orphan'], fx.env), 3, /profile "orphan" names source_profile "nowhere", which does not exist/);
-    expectFailure(await run(['get', 'mfa'], fx.env), 3, /profile "mfa" has mfa_serial "me", which is not an MFA device ARN/);
+    expectFailure(
+      await run(['get', 'loop-a'], fx.env),
+      3,
+      /profiles form a cycle through source_profile: loop-a -> loop-b -> loop-a/,
+    );
+    expectFailure(
+      await run(['get', 'orphan'], fx.env),
+      3,
+      /profile "orphan" names source_profile "nowhere", which does not exist/,
+    );
+    expectFailure(
+      await run(['get', 'mfa'], fx.env),
+      3,
+      /profile "mfa" has mfa_serial "me", which is not an MFA device ARN/,
+    );
     assert.equal(fx.emu.counters.AssumeRole, 0);
     assert.equal(fx.emu.counters.GetRoleCredentials, 0);
   });
@@ -161,7 +216,9 @@ suite('role chains', () => {
   test('source credentials that STS rejects as expired are fetched again, once', async () => {
     await login();
     processJson(await run(['get', 'dev-sso'], fx.env));
-    const cached = JSON.parse(readFileSync(join(fx.home.roleCacheDir, readdirSync(fx.home.roleCacheDir)[0] as string), 'utf8'));
+    const cached = JSON.parse(
+      readFileSync(join(fx.home.roleCacheDir, readdirSync(fx.home.roleCacheDir)[0] as string), 'utf8'),
+    );
     fx.emu.expireCredentials(cached.Credentials.AccessKeyId);
     const doc = processJson(await run(['get', 'deploy'], fx.env));
     assert.equal((await callerIdentity(fx.emu.url, doc)).Account, '333333333333');
@@ -169,7 +226,7 @@ suite('role chains', () => {
     assert.equal(fx.emu.counters.AssumeRole, 2);
   });
 
-  test('STS throttling is retried like the portal\'s', async () => {
+  test("STS throttling is retried like the portal's", async () => {
     await login();
     fx.emu.failNext('AssumeRole', 400, 2, 'Throttling');
     processJson(await run(['get', 'deploy'], { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '20' }));
@@ -179,21 +236,46 @@ suite('role chains', () => {
   test('static keys and credential_source = Environment start a chain', async () => {
     defineRoles();
     const keys = fx.emu.issueUserKeys('123456789012', 'ci');
-    writeFileSync(join(fx.home.dir, '.aws', 'credentials'), `[ci]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`);
-    writeFileSync(fx.home.configFile, `${chainConfig()}\n[profile from-ci]\nrole_arn = ${DEPLOY}\nsource_profile = ci\n`);
+    writeFileSync(
+      join(fx.home.dir, '.aws', 'credentials'),
+      `[ci]\naws_access_key_id = ${keys.accessKeyId}\naws_secret_access_key = ${keys.secretAccessKey}\n`,
+    );
+    writeFileSync(
+      fx.home.configFile,
+      `${chainConfig()}\n[profile from-ci]\nrole_arn = ${DEPLOY}\nsource_profile = ci\n`,
+    );
     const viaProfile = processJson(await run(['get', 'from-ci'], fx.env));
     assert.equal((await callerIdentity(fx.emu.url, viaProfile)).Account, '333333333333');
-    const viaEnv = processJson(await run(['get', 'from-env', '--refresh'], { ...fx.env, AWS_ACCESS_KEY_ID: keys.accessKeyId, AWS_SECRET_ACCESS_KEY: keys.secretAccessKey }));
+    const viaEnv = processJson(
+      await run(['get', 'from-env', '--refresh'], {
+        ...fx.env,
+        AWS_ACCESS_KEY_ID: keys.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: keys.secretAccessKey,
+      }),
+    );
     assert.equal((await callerIdentity(fx.emu.url, viaEnv)).Account, '333333333333');
-    expectFailure(await run(['get', 'from-env', '--refresh'], fx.env), 3, /credential_source = Environment\), but AWS_ACCESS_KEY_ID is not set/);
     expectFailure(
-      await run(['get', 'from-ci', '--refresh'], { ...fx.env, AWS_SHARED_CREDENTIALS_FILE: join(fx.home.dir, 'bad-credentials') }),
+      await run(['get', 'from-env', '--refresh'], fx.env),
+      3,
+      /credential_source = Environment\), but AWS_ACCESS_KEY_ID is not set/,
+    );
+    expectFailure(
+      await run(['get', 'from-ci', '--refresh'], {
+        ...fx.env,
+        AWS_SHARED_CREDENTIALS_FILE: join(fx.home.dir, 'bad-credentials'),
+      }),
       3,
       /profile "from-ci" names source_profile "ci", which does not exist/,
     );
-    writeFileSync(join(fx.home.dir, 'bad-credentials'), `[ci]\naws_access_key_id = AKIANOTREAL\naws_secret_access_key = nope\n`);
+    writeFileSync(
+      join(fx.home.dir, 'bad-credentials'),
+      `[ci]\naws_access_key_id = AKIANOTREAL\naws_secret_access_key = nope\n`,
+    );
     expectFailure(
-      await run(['get', 'from-ci', '--refresh'], { ...fx.env, AWS_SHARED_CREDENTIALS_FILE: join(fx.home.dir, 'bad-credentials') }),
+      await run(['get', 'from-ci', '--refresh'], {
+        ...fx.env,
+        AWS_SHARED_CREDENTIALS_FILE: join(fx.home.dir, 'bad-credentials'),
+      }),
       3,
       /STS rejected the credentials of the keys of profile "ci"/,
     );
@@ -212,13 +294,40 @@ suite('role chains', () => {
         });
         server.on('close', () => reject(new Error(`serve ended: ${out}`)));
       });
-      const vars = Object.fromEntries(out.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
-      const env = { ...fx.env, AWS_CONTAINER_CREDENTIALS_FULL_URI: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI as string, AWS_CONTAINER_AUTHORIZATION_TOKEN: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN as string };
+      const vars = Object.fromEntries(
+        out
+          .trim()
+          .split('\n')
+          .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+      );
+      const env = {
+        ...fx.env,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI as string,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN as string,
+      };
       const doc = processJson(await run(['get', 'from-container'], env));
-      assert.equal((await callerIdentity(fx.emu.url, doc)).Arn, 'arn:aws:sts::333333333333:assumed-role/Deploy/in-container');
-      expectFailure(await run(['get', 'from-container', '--refresh'], { ...env, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'wrong' }), 6, /container credential endpoint .* answered HTTP 40\d/);
-      expectFailure(await run(['get', 'from-container', '--refresh'], { ...env, AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://192.0.2.1/creds' }), 3, /must be https, or http to a loopback or container-agent address/);
-      expectFailure(await run(['get', 'from-container', '--refresh'], fx.env), 3, /neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set/);
+      assert.equal(
+        (await callerIdentity(fx.emu.url, doc)).Arn,
+        'arn:aws:sts::333333333333:assumed-role/Deploy/in-container',
+      );
+      expectFailure(
+        await run(['get', 'from-container', '--refresh'], { ...env, AWS_CONTAINER_AUTHORIZATION_TOKEN: 'wrong' }),
+        6,
+        /container credential endpoint .* answered HTTP 40\d/,
+      );
+      expectFailure(
+        await run(['get', 'from-container', '--refresh'], {
+          ...env,
+          AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://192.0.2.1/creds',
+        }),
+        3,
+        /must be https, or http to a loopback or container-agent address/,
+      );
+      expectFailure(
+        await run(['get', 'from-container', '--refresh'], fx.env),
+        3,
+        /neither AWS_CONTAINER_CREDENTIALS_RELATIVE_URI nor AWS_CONTAINER_CREDENTIALS_FULL_URI is set/,
+      );
     } finally {
       const closed = new Promise((r) => server.once('close', r));
       server.kill('SIGTERM');
@@ -240,19 +349,43 @@ suite('role chains', () => {
       if (tokenApi && req.headers['x-aws-ec2-metadata-token'] !== 'imds-token') return res.writeHead(401).end();
       if (req.url === '/latest/meta-data/iam/security-credentials/') return res.writeHead(200).end('InstanceRole\n');
       if (req.url === '/latest/meta-data/iam/security-credentials/InstanceRole') {
-        return res.writeHead(200).end(JSON.stringify({ Code: 'Success', Type: 'AWS-HMAC', AccessKeyId: source.AccessKeyId, SecretAccessKey: source.SecretAccessKey, Token: source.SessionToken, Expiration: source.Expiration }));
+        return res.writeHead(200).end(
+          JSON.stringify({
+            Code: 'Success',
+            Type: 'AWS-HMAC',
+            AccessKeyId: source.AccessKeyId,
+            SecretAccessKey: source.SecretAccessKey,
+            Token: source.SessionToken,
+            Expiration: source.Expiration,
+          }),
+        );
       }
       res.writeHead(404).end();
     });
     await new Promise<void>((r) => imds.listen(0, '127.0.0.1', r));
     try {
-      const env = { ...fx.env, AWS_EC2_METADATA_DISABLED: 'false', AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${(imds.address() as AddressInfo).port}` };
+      const env = {
+        ...fx.env,
+        AWS_EC2_METADATA_DISABLED: 'false',
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${(imds.address() as AddressInfo).port}`,
+      };
       const doc = processJson(await run(['get', 'from-instance'], env));
-      assert.equal((await callerIdentity(fx.emu.url, doc)).Arn, 'arn:aws:sts::333333333333:assumed-role/Deploy/on-instance');
-      assert.deepEqual(seen, ['PUT /latest/api/token -', 'GET /latest/meta-data/iam/security-credentials/ imds-token', 'GET /latest/meta-data/iam/security-credentials/InstanceRole imds-token']);
+      assert.equal(
+        (await callerIdentity(fx.emu.url, doc)).Arn,
+        'arn:aws:sts::333333333333:assumed-role/Deploy/on-instance',
+      );
+      assert.deepEqual(seen, [
+        'PUT /latest/api/token -',
+        'GET /latest/meta-data/iam/security-credentials/ imds-token',
+        'GET /latest/meta-data/iam/security-credentials/InstanceRole imds-token',
+      ]);
       tokenApi = false;
       processJson(await run(['get', 'from-instance', '--refresh'], env));
-      expectFailure(await run(['get', 'from-instance', '--refresh'], { ...env, AWS_EC2_METADATA_V1_DISABLED: 'true' }), 6, /gave no IMDSv2 token \(HTTP 404\) and AWS_EC2_METADATA_V1_DISABLED is true/);
+      expectFailure(
+        await run(['get', 'from-instance', '--refresh'], { ...env, AWS_EC2_METADATA_V1_DISABLED: 'true' }),
+        6,
+        /gave no IMDSv2 token \(HTTP 404\) and AWS_EC2_METADATA_V1_DISABLED is true/,
+      );
       expectFailure(await run(['get', 'from-instance', '--refresh'], fx.env), 3, /AWS_EC2_METADATA_DISABLED is true/);
     } finally {
       imds.closeAllConnections();
@@ -264,7 +397,8 @@ suite('role chains', () => {
     const script = join(fx.home.dir, 'creds.sh');
     writeFileSync(script, '#!/bin/sh\necho "helper says hi" >&2\nprintf \'%s\' "$1"\n');
     chmodSync(script, 0o755);
-    const good = '{"Version": 1, "AccessKeyId": "AKIAPROC", "SecretAccessKey": "c2VjcmV0", "SessionToken": "dG9rZW4=", "Expiration": "2099-01-02T03:04:05.250+02:00"}';
+    const good =
+      '{"Version": 1, "AccessKeyId": "AKIAPROC", "SecretAccessKey": "c2VjcmV0", "SessionToken": "dG9rZW4=", "Expiration": "2099-01-02T03:04:05.250+02:00"}';
     writeFileSync(
       fx.home.configFile,
       `${chainConfig()}\n[profile proc]\ncredential_process = ${script} '${good}'\n[profile proc-bad]\ncredential_process = ${script} '{"Version": 2}'\n[profile proc-missing]\ncredential_process = /nonexistent/helper --flag\n`,
@@ -276,18 +410,40 @@ suite('role chains', () => {
       'AWS_ACCESS_KEY_ID=AKIAPROC\nAWS_SECRET_ACCESS_KEY=c2VjcmV0\nAWS_SESSION_TOKEN=dG9rZW4=\nAWS_CREDENTIAL_EXPIRATION=2099-01-02T03:04:05.250000+02:00\n',
     );
     assert.match(r.stderr, /helper says hi/);
-    expectFailure(await run(['get', 'proc-bad'], fx.env), 6, /credential_process of profile "proc-bad" printed Version 2; only Version 1 is supported/);
-    expectFailure(await run(['get', 'proc-missing'], fx.env), 3, /cannot be run: \/nonexistent\/helper: no such command/);
+    expectFailure(
+      await run(['get', 'proc-bad'], fx.env),
+      6,
+      /credential_process of profile "proc-bad" printed Version 2; only Version 1 is supported/,
+    );
+    expectFailure(
+      await run(['get', 'proc-missing'], fx.env),
+      3,
+      /cannot be run: \/nonexistent\/helper: no such command/,
+    );
     // A profile whose credential_process is ssohelper for itself, directly or round a loop.
-    writeFileSync(fx.home.configFile, `${chainConfig()}\n[profile self-proc]\ncredential_process = ${BIN} get self-proc\n[profile ping]\ncredential_process = ${BIN} get pong\n[profile pong]\ncredential_process = ${BIN} get ping\n`);
+    writeFileSync(
+      fx.home.configFile,
+      `${chainConfig()}\n[profile self-proc]\ncredential_process = ${BIN} get self-proc\n[profile ping]\ncredential_process = ${BIN} get pong\n[profile pong]\ncredential_process = ${BIN} get ping\n`,
+    );
     const self = await run(['get', 'self-proc'], fx.env);
     // A configuration error, exit 3, however deep the loop: each ssohelper passes it on.
-    expectFailure(self, 3, /credential_process of profile "self-proc" failed: the ssohelper it runs refused for the configuration reason above/);
+    expectFailure(
+      self,
+      3,
+      /credential_process of profile "self-proc" failed: the ssohelper it runs refused for the configuration reason above/,
+    );
     assert.match(self.stderr, /the credential_process of profile "self-proc" leads back to it: self-proc -> self-proc/);
     const loop = await run(['get', 'ping'], fx.env);
     expectFailure(loop, 3, /leads back to it: ping -> pong -> ping/);
     // A foreign credential_process that exits 3 is still its own failure, a service error.
-    writeFileSync(fx.home.configFile, `${chainConfig()}\n[profile three]\ncredential_process = sh -c 'echo oops; exit 3'\n`);
-    expectFailure(await run(['get', 'three'], fx.env), 6, /credential_process of profile "three" failed \(exit status 3\)/);
+    writeFileSync(
+      fx.home.configFile,
+      `${chainConfig()}\n[profile three]\ncredential_process = sh -c 'echo oops; exit 3'\n`,
+    );
+    expectFailure(
+      await run(['get', 'three'], fx.env),
+      6,
+      /credential_process of profile "three" failed \(exit status 3\)/,
+    );
   });
 });

@@ -56,7 +56,10 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
 
 describe('completion', () => {
   test('bash: the function named by `complete -p ssohelper` completes commands, profiles, flags and values', () => {
-    assert.match(shell('bash', ['-c', 'eval "$(ssohelper completion bash)"; complete -p ssohelper']), /-F _ssohelper ssohelper$/m);
+    assert.match(
+      shell('bash', ['-c', 'eval "$(ssohelper completion bash)"; complete -p ssohelper']),
+      /-F _ssohelper ssohelper$/m,
+    );
     assert.deepEqual(bashComplete('ssohelper ge'), ['get']);
     assert.deepEqual(bashComplete('ssohelper get pr'), ['preview', 'prod']);
     assert.deepEqual(bashComplete('ssohelper env '), ['default', 'preview', 'prod']);
@@ -76,7 +79,10 @@ describe('completion', () => {
 
   test('a broken config offers no names and prints nothing into the command line', () => {
     const broken = makeHome('[profile x\nnot ini');
-    const r = spawnSync(BIN, ['completion', '--complete', 'bash', ':', 'get'], { env: { ...env, HOME: broken.dir }, encoding: 'utf8' });
+    const r = spawnSync(BIN, ['completion', '--complete', 'bash', ':', 'get'], {
+      env: { ...env, HOME: broken.dir },
+      encoding: 'utf8',
+    });
     rmSync(broken.dir, { recursive: true, force: true });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, '');
@@ -96,24 +102,41 @@ describe('completion', () => {
     const file = join(bin, '_ssohelper');
     writeFileSync(file, script);
     shell('zsh', ['-n', file]);
-    const loaded = shell('zsh', ['-f', '-c', `autoload -Uz compinit && compinit -u -d ${join(bin, '.zcompdump')} && source ${file} && print -r -- $_comps[ssohelper]`]);
+    const loaded = shell('zsh', [
+      '-f',
+      '-c',
+      `autoload -Uz compinit && compinit -u -d ${join(bin, '.zcompdump')} && source ${file} && print -r -- $_comps[ssohelper]`,
+    ]);
     assert.equal(loaded.trim(), '_ssohelper');
-    const viaFpath = shell('zsh', ['-f', '-c', `fpath=(${bin} $fpath); autoload -Uz compinit && compinit -u -d ${join(bin, '.zcompdump2')} && print -r -- $_comps[ssohelper]`]);
+    const viaFpath = shell('zsh', [
+      '-f',
+      '-c',
+      `fpath=(${bin} $fpath); autoload -Uz compinit && compinit -u -d ${join(bin, '.zcompdump2')} && print -r -- $_comps[ssohelper]`,
+    ]);
     assert.equal(viaFpath.trim(), '_ssohelper');
   });
 
   test('PowerShell: a native argument completer that calls back with the word and the words before it', () => {
     const script = shell('ssohelper', ['completion', 'powershell']);
-    assert.match(script, /^Register-ArgumentCompleter -Native -CommandName ssohelper, ssohelper\.exe -ScriptBlock \{$/m);
+    assert.match(
+      script,
+      /^Register-ArgumentCompleter -Native -CommandName ssohelper, ssohelper\.exe -ScriptBlock \{$/m,
+    );
     assert.match(script, /ssohelper completion --complete powershell ":\$wordToComplete" @words/);
     // The answer format it splits: value, tab, description.
     const r = spawnSync(BIN, ['completion', '--complete', 'powershell', ':--f', 'env'], { env, encoding: 'utf8' });
-    assert.equal(r.stdout, '--format\tone of process, env, env-no-export, powershell, windows-cmd, fish (default env)\n');
+    assert.equal(
+      r.stdout,
+      '--format\tone of process, env, env-no-export, powershell, windows-cmd, fish (default env)\n',
+    );
   });
 
   test('every command and every flag of the table is offered (so completion cannot drift from --help)', async () => {
     const none = { profiles: async () => [], ssoSessions: async () => [] };
-    assert.deepEqual((await complete(COMMANDS, [], '', none)).map((c) => c.value), [...COMMANDS.map((c) => c.name), '--help', '--version']);
+    assert.deepEqual(
+      (await complete(COMMANDS, [], '', none)).map((c) => c.value),
+      [...COMMANDS.map((c) => c.name), '--help', '--version'],
+    );
     for (const command of COMMANDS) {
       const offered = (await complete(COMMANDS, [command.name], '--', none)).map((c) => c.value);
       for (const flag of command.flags) assert.ok(offered.includes(`--${flag.name}`), `${command.name} --${flag.name}`);
@@ -122,10 +145,14 @@ describe('completion', () => {
 
   test('bash splits `--format=p` at "=": the value is still completed', async () => {
     const none = { profiles: async () => [], ssoSessions: async () => [] };
-    const values = async (words: string[], current: string) => (await complete(COMMANDS, words, current, none)).map((c) => c.value);
+    const values = async (words: string[], current: string) =>
+      (await complete(COMMANDS, words, current, none)).map((c) => c.value);
     assert.deepEqual(await values(['env', '--format', '='], 'p'), ['process', 'powershell']);
     // The cursor right after "=": bash replaces the "=" itself, so it stays in front.
-    assert.deepEqual(await values(['env', '--format'], '='), FORMATS.map((f) => `=${f}`));
+    assert.deepEqual(
+      await values(['env', '--format'], '='),
+      FORMATS.map((f) => `=${f}`),
+    );
     // Other shells keep the word whole.
     assert.deepEqual(await values(['env'], '--format=w'), ['--format=windows-cmd']);
   });

@@ -30,20 +30,27 @@ suite('concurrency', () => {
 
   test('32 calls over 8 profiles with an expiring token make exactly one refresh', async () => {
     const seeded = await login(300, true);
-    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => run(['get', ROLES[i % 8]?.profile as string], fx.env)));
+    const results = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => run(['get', ROLES[i % 8]?.profile as string], fx.env)),
+    );
     results.forEach(processJson);
     assert.equal(fx.emu.counters['CreateToken:refresh_token'], 1);
     assert.equal(fx.emu.counters.GetRoleCredentials, 8);
     const rewritten = readFileSync(tokenFile(fx.home), 'utf8');
     assert.doesNotMatch(rewritten, new RegExp(seeded.accessToken));
-    assert.match(rewritten, /^\{"startUrl": "https:\/\/corp.awsapps.com\/start", "region": "eu-west-1", "accessToken": "[^"]+", "expiresAt": "[^"]+Z", "clientId": "[^"]+", "clientSecret": "[^"]+", "registrationExpiresAt": "[^"]+Z", "refreshToken": "[^"]+"\}$/);
+    assert.match(
+      rewritten,
+      /^\{"startUrl": "https:\/\/corp.awsapps.com\/start", "region": "eu-west-1", "accessToken": "[^"]+", "expiresAt": "[^"]+Z", "clientId": "[^"]+", "clientSecret": "[^"]+", "registrationExpiresAt": "[^"]+Z", "refreshToken": "[^"]+"\}$/,
+    );
     assert.equal(statSync(tokenFile(fx.home)).mode & 0o777, 0o600);
   });
 
   test('64 calls over 8 roles all succeed with the portal throttled to 3 requests/s', async () => {
     await login();
     fx.emu.setKnobs({ throttle: { GetRoleCredentials: 3 } });
-    const results = await Promise.all(Array.from({ length: 64 }, (_, i) => run(['get', ROLES[i % 8]?.profile as string], fx.env)));
+    const results = await Promise.all(
+      Array.from({ length: 64 }, (_, i) => run(['get', ROLES[i % 8]?.profile as string], fx.env)),
+    );
     results.forEach(processJson);
     assert.ok(fx.emu.counters['throttled:GetRoleCredentials'] > 0, 'the throttle never bit');
     assert.equal(fx.emu.counters['status:200'], 8);
@@ -53,13 +60,14 @@ suite('concurrency', () => {
     await login();
     fx.emu.defineRole(DEPLOY, { trust: ['111111111111'] });
     // A quarter ask for the source profile itself, which races the chain for the same SSO entry.
-    const results = await Promise.all(Array.from({ length: 32 }, (_, i) => run(['get', i % 4 === 3 ? 'dev' : 'deploy'], fx.env)));
+    const results = await Promise.all(
+      Array.from({ length: 32 }, (_, i) => run(['get', i % 4 === 3 ? 'dev' : 'deploy'], fx.env)),
+    );
     const docs = results.map(processJson);
     assert.equal(fx.emu.counters.GetRoleCredentials, 1);
     assert.equal(fx.emu.counters.AssumeRole, 1);
     assert.equal(new Set(docs.map((d) => d.AccessKeyId)).size, 2);
   });
-
 });
 
 suite('locks', () => {
@@ -75,7 +83,11 @@ suite('locks', () => {
   test('a waiting caller gives up after SSOHELPER_LOCK_TIMEOUT with exit 7', async () => {
     await login();
     const holder = await lockHolder();
-    expectFailure(await run(['get', 'dev'], { ...fx.env, SSOHELPER_LOCK_TIMEOUT: '1' }), 7, /gave up after 1s waiting for another ssohelper process fetching credentials for ReadOnly in 111111111111/);
+    expectFailure(
+      await run(['get', 'dev'], { ...fx.env, SSOHELPER_LOCK_TIMEOUT: '1' }),
+      7,
+      /gave up after 1s waiting for another ssohelper process fetching credentials for ReadOnly in 111111111111/,
+    );
     holder.kill('SIGTERM');
     await new Promise((r) => holder.on('close', r));
     fx.emu.setKnobs({ latencyMs: 0 });
@@ -87,6 +99,7 @@ async function lockHolder(): Promise<ChildProcess> {
   fx.emu.setKnobs({ latencyMs: 600_000 });
   const holder = spawnChild(['get', 'dev'], fx.env);
   const lockDir = join(fx.home.dir, '.aws', 'ssohelper', 'locks');
-  while (!existsSync(lockDir) || !readdirSync(lockDir).some((f) => f.endsWith('.lock'))) await new Promise((r) => setTimeout(r, 20));
+  while (!existsSync(lockDir) || !readdirSync(lockDir).some((f) => f.endsWith('.lock')))
+    await new Promise((r) => setTimeout(r, 20));
   return holder;
 }

@@ -34,13 +34,21 @@ function open(url: string): Promise<{ status: number; location: string | undefin
 }
 
 suite('console', () => {
-  test('--print: the login URL for the profile\'s region, a warning that it is a secret; the emulator signs it in once', async () => {
+  test("--print: the login URL for the profile's region, a warning that it is a secret; the emulator signs it in once", async () => {
     await login();
     const r = await run(['console', 'dev', '--print'], env());
     assert.equal(r.code, 0, describe(r));
     const url = r.stdout.trim();
-    assert.ok(url.startsWith(`${fx.emu.url}/federation?Action=login&Destination=${encodeURIComponent(CONSOLE_HOME)}&SigninToken=`), url);
-    assert.match(r.stderr, /warning: this URL signs whoever opens it in to the console as profile "dev", for the next 15 minutes/);
+    assert.ok(
+      url.startsWith(
+        `${fx.emu.url}/federation?Action=login&Destination=${encodeURIComponent(CONSOLE_HOME)}&SigninToken=`,
+      ),
+      url,
+    );
+    assert.match(
+      r.stderr,
+      /warning: this URL signs whoever opens it in to the console as profile "dev", for the next 15 minutes/,
+    );
     assert.equal(fx.emu.counters.GetSigninToken, 1);
     assert.deepEqual(await open(url), { status: 302, location: CONSOLE_HOME });
     assert.equal((await open(url)).status, 403, 'a sign-in token works once');
@@ -49,10 +57,20 @@ suite('console', () => {
   test('--destination as a path or a URL; a bad one is a usage error', async () => {
     await login();
     const path = await run(['console', 'dev', '--print', '--destination', '/s3/home?region=eu-central-1'], env());
-    assert.equal((await open(path.stdout.trim())).location, 'https://eu-central-1.console.aws.amazon.com/s3/home?region=eu-central-1');
-    const full = await run(['console', 'dev', '--print', '--destination', 'https://console.aws.amazon.com/ec2/home'], env());
+    assert.equal(
+      (await open(path.stdout.trim())).location,
+      'https://eu-central-1.console.aws.amazon.com/s3/home?region=eu-central-1',
+    );
+    const full = await run(
+      ['console', 'dev', '--print', '--destination', 'https://console.aws.amazon.com/ec2/home'],
+      env(),
+    );
     assert.equal((await open(full.stdout.trim())).location, 'https://console.aws.amazon.com/ec2/home');
-    expectFailure(await run(['console', 'dev', '--print', '--destination', 'javascript:alert(1)'], env()), 2, /--destination "javascript:alert\(1\)" is neither/);
+    expectFailure(
+      await run(['console', 'dev', '--print', '--destination', 'javascript:alert(1)'], env()),
+      2,
+      /--destination "javascript:alert\(1\)" is neither/,
+    );
   });
 
   test('opens the browser named by BROWSER, printing nothing on stdout', async () => {
@@ -93,8 +111,17 @@ suite('console', () => {
 
   test('credentials the federation endpoint does not accept: exit 5 with the fix', async () => {
     await login();
-    await seedRole(fx.home, '111111111111', 'ReadOnly', { accessKeyId: 'ASIAFORGED', secretAccessKey: 'forged', sessionToken: 'forged', expiration: new Date(Date.now() + 3_600_000) });
-    expectFailure(await run(['console', 'dev', '--print'], env()), 5, /the sign-in endpoint 127\.0\.0\.1:\d+ refused the role credentials \(HTTP 403\)\n {2}try again with --refresh/);
+    await seedRole(fx.home, '111111111111', 'ReadOnly', {
+      accessKeyId: 'ASIAFORGED',
+      secretAccessKey: 'forged',
+      sessionToken: 'forged',
+      expiration: new Date(Date.now() + 3_600_000),
+    });
+    expectFailure(
+      await run(['console', 'dev', '--print'], env()),
+      5,
+      /the sign-in endpoint 127\.0\.0\.1:\d+ refused the role credentials \(HTTP 403\)\n {2}try again with --refresh/,
+    );
     assert.equal((await run(['console', 'dev', '--print', '--refresh'], env())).code, 0);
   });
 

@@ -35,7 +35,10 @@ before(async () => {
 after(() => proxy.stop());
 
 /** A loopback server answering every credential path with `creds`; records the Authorization it got. */
-async function credentialServer(creds: () => Record<string, unknown>, seen: string[]): Promise<{ server: Server; port: number }> {
+async function credentialServer(
+  creds: () => Record<string, unknown>,
+  seen: string[],
+): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? '-'}`);
     if (req.url === '/latest/api/token') return res.writeHead(200).end('imds-token');
@@ -52,7 +55,15 @@ suite('container credentials and proxies', () => {
     seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
     const source = processJson(await run(['get', 'dev-sso'], fx.env));
     const seen: string[] = [];
-    const endpoint = await credentialServer(() => ({ AccessKeyId: source.AccessKeyId, SecretAccessKey: source.SecretAccessKey, Token: source.SessionToken, Expiration: source.Expiration }), seen);
+    const endpoint = await credentialServer(
+      () => ({
+        AccessKeyId: source.AccessKeyId,
+        SecretAccessKey: source.SecretAccessKey,
+        Token: source.SessionToken,
+        Expiration: source.Expiration,
+      }),
+      seen,
+    );
     try {
       const tokenFile = join(fx.home.dir, 'container-token');
       writeFileSync(tokenFile, `${TOKEN}\n`);
@@ -68,7 +79,10 @@ suite('container credentials and proxies', () => {
       assert.match(doc.AccessKeyId as string, /^ASIA/);
       assert.deepEqual(seen, [`GET /v1/credentials ${TOKEN}`], 'the endpoint got the token directly');
       const targets = proxy.counters.targets.slice(targetsBefore);
-      assert.ok(!targets.includes(`127.0.0.1:${endpoint.port}`), `the proxy saw the container endpoint: ${targets.join(', ')}`);
+      assert.ok(
+        !targets.includes(`127.0.0.1:${endpoint.port}`),
+        `the proxy saw the container endpoint: ${targets.join(', ')}`,
+      );
       assert.deepEqual(proxy.counters.authorizations, []);
       // The same run's STS call (the emulator) did go through the proxy: the proxy was in use.
       assert.ok(targets.length > 0, 'the AssumeRole call went through the proxy');
@@ -82,9 +96,23 @@ suite('container credentials and proxies', () => {
     seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
     const source = processJson(await run(['get', 'dev-sso'], fx.env));
     const seen: string[] = [];
-    const imds = await credentialServer(() => ({ Code: 'Success', AccessKeyId: source.AccessKeyId, SecretAccessKey: source.SecretAccessKey, Token: source.SessionToken, Expiration: source.Expiration }), seen);
+    const imds = await credentialServer(
+      () => ({
+        Code: 'Success',
+        AccessKeyId: source.AccessKeyId,
+        SecretAccessKey: source.SecretAccessKey,
+        Token: source.SessionToken,
+        Expiration: source.Expiration,
+      }),
+      seen,
+    );
     try {
-      const env = { ...fx.env, HTTP_PROXY: proxy.url, AWS_EC2_METADATA_DISABLED: 'false', AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${imds.port}` };
+      const env = {
+        ...fx.env,
+        HTTP_PROXY: proxy.url,
+        AWS_EC2_METADATA_DISABLED: 'false',
+        AWS_EC2_METADATA_SERVICE_ENDPOINT: `http://127.0.0.1:${imds.port}`,
+      };
       const before = proxy.counters.targets.length;
       processJson(await run(['get', 'from-instance'], env));
       assert.ok(proxy.counters.targets.slice(before).includes(`127.0.0.1:${imds.port}`), 'IMDS went through the proxy');

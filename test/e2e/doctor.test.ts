@@ -46,31 +46,56 @@ test('a healthy set-up: every line ✓ (warnings allowed), exit 0, and the same 
   assert.match(r.stdout, /\nNo problems found\.\n$/);
   const json = JSON.parse((await doctor({ PATH: '/usr/bin' }, '--output', 'json')).stdout);
   assert.equal(json.ok, true);
-  assert.ok(json.checks.every((c: { status: string }) => c.status === 'ok'), JSON.stringify(json.checks));
+  assert.ok(
+    json.checks.every((c: { status: string }) => c.status === 'ok'),
+    JSON.stringify(json.checks),
+  );
 });
 
 test('problems in the files: a line that does not parse, duplicate generated sections', async () => {
   writeFileSync(fx.home.configFile, '[profile a]\nregion = x\nthis is not a setting\n');
   let r = await doctor();
   assert.equal(r.code, 1, describe(r));
-  assert.match(r.stdout, /^✗ .*config, line 3: cannot parse "this is not a setting": expected key = value\n {4}fix: fix that line/m);
-  const sections = '[profile acct-000-readonly]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n';
-  writeFileSync(fx.home.configFile, `[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\n${sections}\n${sections}`);
+  assert.match(
+    r.stdout,
+    /^✗ .*config, line 3: cannot parse "this is not a setting": expected key = value\n {4}fix: fix that line/m,
+  );
+  const sections =
+    '[profile acct-000-readonly]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n';
+  writeFileSync(
+    fx.home.configFile,
+    `[sso-session corp]\nsso_start_url = https://corp.awsapps.com/start\nsso_region = eu-west-1\n\n${sections}\n${sections}`,
+  );
   r = await doctor();
   assert.equal(r.code, 1, describe(r));
-  assert.match(r.stdout, /^✗ duplicate section \[profile acct-000-readonly\] in .* at lines 5 and 10: the AWS CLI and every SDK refuse the whole file\n {4}fix: delete all but one copy/m);
+  assert.match(
+    r.stdout,
+    /^✗ duplicate section \[profile acct-000-readonly\] in .* at lines 5 and 10: the AWS CLI and every SDK refuse the whole file\n {4}fix: delete all but one copy/m,
+  );
   assert.doesNotMatch(r.stdout, /appears twice/, 'said once, as a duplicate');
 });
 
 test('static keys that shadow an SSO profile: in the credentials file and in the environment', async () => {
   await seedToken(fx.home, fx.emu.issueSession());
   const credentials = join(fx.home.dir, '.aws', 'credentials');
-  writeFileSync(credentials, '[dev]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = notshown\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = x\n');
+  writeFileSync(
+    credentials,
+    '[dev]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = notshown\n[other]\naws_access_key_id = AKIAOTHER\naws_secret_access_key = x\n',
+  );
   const r = await doctor({ AWS_ACCESS_KEY_ID: 'AKIAENV', AWS_SECRET_ACCESS_KEY: 'envsecret' });
   assert.equal(r.code, 1, describe(r));
-  assert.match(r.stdout, new RegExp(`^✗ ${credentials} \\[dev\\] holds aws_access_key_id, aws_secret_access_key, which .* use instead of the SSO settings of profile "dev"\\n {4}fix: delete aws_access_key_id, aws_secret_access_key from \\[dev\\] in ${credentials}$`, 'm'));
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `^✗ ${credentials} \\[dev\\] holds aws_access_key_id, aws_secret_access_key, which .* use instead of the SSO settings of profile "dev"\\n {4}fix: delete aws_access_key_id, aws_secret_access_key from \\[dev\\] in ${credentials}$`,
+      'm',
+    ),
+  );
   assert.doesNotMatch(r.stdout, /\[other\]/, 'keys of a non-SSO profile are fine');
-  assert.match(r.stdout, /^✗ AWS_ACCESS_KEY_ID is set in the environment.*\n {4}fix: unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY$/m);
+  assert.match(
+    r.stdout,
+    /^✗ AWS_ACCESS_KEY_ID is set in the environment.*\n {4}fix: unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY$/m,
+  );
   assert.doesNotMatch(r.stdout, /notshown|envsecret|AKIAENV/, 'no secret is printed');
 });
 
@@ -89,7 +114,10 @@ test('profiles: missing keys, inconsistent values, a source_profile loop, a miss
   );
   const r = await doctor();
   assert.equal(r.code, 1, describe(r));
-  assert.match(r.stdout, /^✗ profile "half" is configured to use SSO but is missing required configuration: sso_role_name/m);
+  assert.match(
+    r.stdout,
+    /^✗ profile "half" is configured to use SSO but is missing required configuration: sso_role_name/m,
+  );
   assert.match(r.stdout, /^✗ the value for sso_start_url is inconsistent between profile "mixed"/m);
   assert.match(r.stdout, /^✗ source_profile loop: a -> b -> a$/m);
   assert.equal(r.stdout.match(/source_profile loop/g)?.length, 1, 'one loop, said once');
@@ -101,7 +129,10 @@ test('sessions: not logged in, expired without renewal, rejected by the portal, 
   assert.match(r.stdout, /^✗ sso-session corp: not logged in\n {4}fix: ssohelper login --sso-session corp$/m);
   await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: -120, refreshable: false }));
   r = await doctor();
-  assert.match(r.stdout, /^✗ sso-session corp: expired 2m \d\ds ago and cannot renew itself\n {4}fix: ssohelper login --sso-session corp$/m);
+  assert.match(
+    r.stdout,
+    /^✗ sso-session corp: expired 2m \d\ds ago and cannot renew itself\n {4}fix: ssohelper login --sso-session corp$/m,
+  );
   const issued = fx.emu.issueSession({ ttlSeconds: 7200, refreshable: false });
   await seedToken(fx.home, issued);
   r = await doctor();
@@ -109,7 +140,10 @@ test('sessions: not logged in, expired without renewal, rejected by the portal, 
   fx.emu.revoke(issued.accessToken);
   r = await doctor();
   assert.equal(r.code, 1, describe(r));
-  assert.match(r.stdout, /^✗ sso-session corp: the portal rejects the cached token \(signed out elsewhere, or revoked\)\n {4}fix: ssohelper login --sso-session corp$/m);
+  assert.match(
+    r.stdout,
+    /^✗ sso-session corp: the portal rejects the cached token \(signed out elsewhere, or revoked\)\n {4}fix: ssohelper login --sso-session corp$/m,
+  );
 });
 
 test('caches: a token file others can read, a cache directory others can write', async () => {
@@ -118,7 +152,13 @@ test('caches: a token file others can read, a cache directory others can write',
   chmodSync(fx.home.ssoCacheDir, 0o777);
   const r = await doctor();
   assert.equal(r.code, 1, describe(r));
-  assert.match(r.stdout, new RegExp(`^✗ ${tokenFile(fx.home)} is readable or writable by others \\(mode 0644\\): it holds secrets\\n {4}fix: chmod 600 `, 'm'));
+  assert.match(
+    r.stdout,
+    new RegExp(
+      `^✗ ${tokenFile(fx.home)} is readable or writable by others \\(mode 0644\\): it holds secrets\\n {4}fix: chmod 600 `,
+      'm',
+    ),
+  );
   assert.match(r.stdout, new RegExp(`^✗ ${fx.home.ssoCacheDir} is writable by everyone \\(mode 0777\\)`, 'm'));
 });
 
@@ -142,11 +182,14 @@ async function doctorWithSkew(skew: number): Promise<{ r: RunResult; low: number
   return { r, low: Math.abs(skew) - (skew > 0 ? slack : 0), high: Math.abs(skew) + (skew < 0 ? slack : 0) };
 }
 
-test('clock: more than 5 minutes off the portal\'s Date header', async () => {
+test("clock: more than 5 minutes off the portal's Date header", async () => {
   await seedToken(fx.home, fx.emu.issueSession());
   const ahead = await doctorWithSkew(-600);
   assert.equal(ahead.r.code, 1, describe(ahead.r));
-  const bad = /^✗ this computer's clock is (\d+m \d\ds) ahead of the portal \(http:\/\/127\.0\.0\.1:\d+\): tokens will look expired/m.exec(ahead.r.stdout);
+  const bad =
+    /^✗ this computer's clock is (\d+m \d\ds) ahead of the portal \(http:\/\/127\.0\.0\.1:\d+\): tokens will look expired/m.exec(
+      ahead.r.stdout,
+    );
   assert.ok(bad, describe(ahead.r));
   const off = seconds(bad[1] as string);
   assert.ok(off >= ahead.low && off <= ahead.high, `${bad[1]} is not ${ahead.low}..${ahead.high} s`);
@@ -161,13 +204,23 @@ test('AWS CLI v1 first on PATH, none at all; proxy and CA settings by name, with
   await seedToken(fx.home, fx.emu.issueSession());
   let r = await doctor({ PATH: pathWith('aws-cli/1.45.11 Python/3.12.3 Linux/6.1 botocore/1.37.11') });
   assert.equal(r.code, 0, describe(r));
-  assert.match(r.stdout, /^! the AWS CLI on PATH is v1 \(1\.45\.11, .*fakebin\/aws\): it reads SSO profiles and the shared caches, but has no `aws sso login`/m);
+  assert.match(
+    r.stdout,
+    /^! the AWS CLI on PATH is v1 \(1\.45\.11, .*fakebin\/aws\): it reads SSO profiles and the shared caches, but has no `aws sso login`/m,
+  );
   assert.match(r.stdout, /No problems found \(1 warning\)\./);
   r = await doctor();
   assert.match(r.stdout, /^✓ no AWS CLI on PATH/m);
-  r = await doctor({ HTTPS_PROXY: 'http://alice:s3cret@127.0.0.1:3128', NO_PROXY: '127.0.0.1', AWS_CA_BUNDLE: join(fx.home.dir, 'missing.pem') });
+  r = await doctor({
+    HTTPS_PROXY: 'http://alice:s3cret@127.0.0.1:3128',
+    NO_PROXY: '127.0.0.1',
+    AWS_CA_BUNDLE: join(fx.home.dir, 'missing.pem'),
+  });
   assert.equal(r.code, 1, describe(r));
-  assert.match(r.stdout, /^✓ proxy in effect: HTTPS_PROXY -> 127\.0\.0\.1:3128 \(with credentials, not shown\) \(NO_PROXY: 127\.0\.0\.1\); not used for http:\/\/127\.0\.0\.1:\d+ \(NO_PROXY\)$/m);
+  assert.match(
+    r.stdout,
+    /^✓ proxy in effect: HTTPS_PROXY -> 127\.0\.0\.1:3128 \(with credentials, not shown\) \(NO_PROXY: 127\.0\.0\.1\); not used for http:\/\/127\.0\.0\.1:\d+ \(NO_PROXY\)$/m,
+  );
   assert.match(r.stdout, /^✗ AWS_CA_BUNDLE names .*missing\.pem, which cannot be read: TLS to AWS will fail$/m);
   assert.doesNotMatch(r.stdout, /alice|s3cret/);
 });
@@ -202,7 +255,11 @@ test('status --check exits 4 while a configured session needs a login, 0 after',
   // Revoked by an administrator: the cache still says an hour left, the portal says no.
   fx.emu.revoke(session.accessToken);
   r = await run(['status', '--check'], fx.env);
-  expectFailure(r, 4, /^ssohelper: the SSO session for sso-session "corp" is no longer valid \(it was revoked or has ended\): ssohelper login --sso-session corp$/m);
+  expectFailure(
+    r,
+    4,
+    /^ssohelper: the SSO session for sso-session "corp" is no longer valid \(it was revoked or has ended\): ssohelper login --sso-session corp$/m,
+  );
 });
 
 test('an unreachable portal, sign-in or STS endpoint is a problem (exit 1) naming the setting it came from', async () => {
@@ -213,9 +270,20 @@ test('an unreachable portal, sign-in or STS endpoint is a problem (exit 1) namin
   assert.match(healthy.stdout, /^✓ STS answers at /m);
   // Port 9 (discard): nothing listens there on a test machine, so connecting is refused.
   const dead = 'http://127.0.0.1:9';
-  for (const [variable, what] of [['AWS_ENDPOINT_URL_SSO', 'the portal \\(sso\\)'], ['AWS_ENDPOINT_URL_SSO_OIDC', 'sign-in \\(OIDC\\)'], ['AWS_ENDPOINT_URL_STS', 'STS']] as const) {
+  for (const [variable, what] of [
+    ['AWS_ENDPOINT_URL_SSO', 'the portal \\(sso\\)'],
+    ['AWS_ENDPOINT_URL_SSO_OIDC', 'sign-in \\(OIDC\\)'],
+    ['AWS_ENDPOINT_URL_STS', 'STS'],
+  ] as const) {
     const r = await doctor({ [variable]: dead });
     assert.equal(r.code, 1, describe(r));
-    assert.match(r.stdout, new RegExp(`^✗ ${what} at http://127\\.0\\.0\\.1:9 \\(from ${variable}\\) cannot be reached: cannot connect to 127\\.0\\.0\\.1:9: the connection was refused$`, 'm'), variable);
+    assert.match(
+      r.stdout,
+      new RegExp(
+        `^✗ ${what} at http://127\\.0\\.0\\.1:9 \\(from ${variable}\\) cannot be reached: cannot connect to 127\\.0\\.0\\.1:9: the connection was refused$`,
+        'm',
+      ),
+      variable,
+    );
   }
 });

@@ -11,7 +11,12 @@ import { BIN, collect, describe, expectFailure, run } from '../helpers/run.ts';
 import { callerIdentity } from '../helpers/sts.ts';
 import { tempDir } from '../helpers/temp.ts';
 
-const fx = useEmulator({ assign: [['111111111111', 'ReadOnly'], ['111111111111', 'Role1']] });
+const fx = useEmulator({
+  assign: [
+    ['111111111111', 'ReadOnly'],
+    ['111111111111', 'Role1'],
+  ],
+});
 const NODE = process.execPath;
 /** A child that prints its environment as JSON. */
 const PRINT_ENV = ['-e', 'process.stdout.write(JSON.stringify(process.env))'];
@@ -27,7 +32,13 @@ function envOf(stdout: string): Record<string, string> {
 suite('exec', () => {
   test('the child gets what `env` prints, SSOHELPER_PROFILE, and no AWS_PROFILE; the keys work', async () => {
     await login();
-    const parent = { ...fx.env, AWS_PROFILE: 'p1', AWS_DEFAULT_PROFILE: 'p1', AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/x', KEEP_ME: 'yes' };
+    const parent = {
+      ...fx.env,
+      AWS_PROFILE: 'p1',
+      AWS_DEFAULT_PROFILE: 'p1',
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: 'http://127.0.0.1:9/x',
+      KEEP_ME: 'yes',
+    };
     const r = await run(['exec', 'dev', '--', NODE, ...PRINT_ENV], parent);
     assert.equal(r.code, 0, describe(r));
     const child = envOf(r.stdout);
@@ -39,15 +50,24 @@ suite('exec', () => {
     assert.equal(child.AWS_REGION, 'eu-central-1');
     assert.equal(child.SSOHELPER_PROFILE, 'dev');
     assert.equal(child.KEEP_ME, 'yes');
-    for (const gone of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI']) assert.equal(child[gone], undefined, gone);
-    const id = await callerIdentity(fx.emu.url, { AccessKeyId: child.AWS_ACCESS_KEY_ID as string, SecretAccessKey: child.AWS_SECRET_ACCESS_KEY as string, SessionToken: child.AWS_SESSION_TOKEN });
+    for (const gone of ['AWS_PROFILE', 'AWS_DEFAULT_PROFILE', 'AWS_CONTAINER_CREDENTIALS_FULL_URI'])
+      assert.equal(child[gone], undefined, gone);
+    const id = await callerIdentity(fx.emu.url, {
+      AccessKeyId: child.AWS_ACCESS_KEY_ID as string,
+      SecretAccessKey: child.AWS_SECRET_ACCESS_KEY as string,
+      SessionToken: child.AWS_SESSION_TOKEN,
+    });
     assert.match(id.Arn ?? '', /AWSReservedSSO_ReadOnly_/);
     assert.equal(fx.emu.counters.GetRoleCredentials, 1, 'exec and env shared one cached entry');
   });
 
   test('profile from AWS_PROFILE after --, or --profile; --no-region keeps inherited region variables', async () => {
     await login();
-    const r = await run(['exec', '--no-region', '--', NODE, ...PRINT_ENV], { ...fx.env, AWS_PROFILE: 'p1', AWS_REGION: 'ap-south-1' });
+    const r = await run(['exec', '--no-region', '--', NODE, ...PRINT_ENV], {
+      ...fx.env,
+      AWS_PROFILE: 'p1',
+      AWS_REGION: 'ap-south-1',
+    });
     assert.equal(r.code, 0, describe(r));
     assert.equal(r.stderr, '');
     const child = envOf(r.stdout);
@@ -64,7 +84,7 @@ suite('exec', () => {
     assert.equal(r.stdout, '--|--server|-x|');
   });
 
-  test('exit status is the child\'s; a child killed by a signal gives 128+N', async () => {
+  test("exit status is the child's; a child killed by a signal gives 128+N", async () => {
     await login();
     assert.equal((await run(['exec', 'dev', '--', 'sh', '-c', 'exit 7'], fx.env)).code, 7);
     assert.equal((await run(['exec', 'dev', '--', 'sh', '-c', 'exit 0'], fx.env)).code, 0);
@@ -74,10 +94,13 @@ suite('exec', () => {
     assert.equal((await run(['exec', 'dev', '--', 'sh', '-c', 'kill -KILL $$'], fx.env)).code, 137);
   });
 
-  test('stdin, stdout and stderr are the child\'s own, byte for byte', async () => {
+  test("stdin, stdout and stderr are the child's own, byte for byte", async () => {
     await login();
     const bytes = Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7 + 3) % 256));
-    const child = spawn(BIN, ['exec', 'dev', '--', 'sh', '-c', 'cat; echo to-stderr >&2'], { env: fx.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(BIN, ['exec', 'dev', '--', 'sh', '-c', 'cat; echo to-stderr >&2'], {
+      env: fx.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => chunks.push(d));
@@ -98,8 +121,16 @@ suite('exec', () => {
       const plain = join(dir, 'script.sh');
       writeFileSync(plain, '#!/bin/sh\necho hi\n');
       chmodSync(plain, 0o644);
-      expectFailure(await run(['exec', 'dev', '--', plain], fx.env), 126, /^ssohelper: exec: .*script\.sh: permission denied[^\n]*\n$/);
-      expectFailure(await run(['exec', 'dev', '--', dir], fx.env), 126, /^ssohelper: exec: .*: permission denied[^\n]*\n$/);
+      expectFailure(
+        await run(['exec', 'dev', '--', plain], fx.env),
+        126,
+        /^ssohelper: exec: .*script\.sh: permission denied[^\n]*\n$/,
+      );
+      expectFailure(
+        await run(['exec', 'dev', '--', dir], fx.env),
+        126,
+        /^ssohelper: exec: .*: permission denied[^\n]*\n$/,
+      );
       // No COMMAND: $SHELL starts with the credentials.
       const shell = join(dir, 'fake-shell');
       writeFileSync(shell, '#!/bin/sh\necho "shell for $SSOHELPER_PROFILE $AWS_REGION"\n');
@@ -109,7 +140,11 @@ suite('exec', () => {
       assert.equal(opened.stdout, 'shell for dev eu-central-1\n');
       // With AWS_PROFILE set, `exec aws sts ...` takes "aws" for the profile: the hint says how to write it.
       const taken = await run(['exec', 'aws', 'sts', 'get-caller-identity'], { ...fx.env, AWS_PROFILE: 'dev' });
-      expectFailure(taken, 3, /profile "aws" not found[^\n]*\n {2}to run "aws" with profile dev from the environment, put -- before it: ssohelper exec -- aws sts get-caller-identity\n$/);
+      expectFailure(
+        taken,
+        3,
+        /profile "aws" not found[^\n]*\n {2}to run "aws" with profile dev from the environment, put -- before it: ssohelper exec -- aws sts get-caller-identity\n$/,
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -119,7 +154,11 @@ suite('exec', () => {
     const dir = tempDir('ssohelper-exec-');
     try {
       const marker = join(dir, 'ran');
-      expectFailure(await run(['exec', 'dev', '--', 'touch', marker], fx.env), 4, /no SSO login found for sso-session "corp"/);
+      expectFailure(
+        await run(['exec', 'dev', '--', 'touch', marker], fx.env),
+        4,
+        /no SSO login found for sso-session "corp"/,
+      );
       assert.equal(existsSync(marker), false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -134,7 +173,11 @@ suite('exec', () => {
     ].join('\n');
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const) {
       // Its own session: no terminal, so nothing but us can deliver the signal to the child.
-      const child = spawn(BIN, ['exec', 'dev', '--', NODE, '-e', script], { env: fx.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+      const child = spawn(BIN, ['exec', 'dev', '--', NODE, '-e', script], {
+        env: fx.env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
       let out = '';
       await new Promise<void>((resolve) => {
         child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -154,7 +197,11 @@ suite('exec', () => {
   test('nesting another profile is refused unless --nested; the same profile and no profile are fine', async () => {
     await login();
     const inside = { ...fx.env, SSOHELPER_PROFILE: 'p1' };
-    expectFailure(await run(['exec', 'dev', '--', 'true'], inside), 2, /already running under `ssohelper exec` for profile "p1"; refusing to nest profile "dev"/);
+    expectFailure(
+      await run(['exec', 'dev', '--', 'true'], inside),
+      2,
+      /already running under `ssohelper exec` for profile "p1"; refusing to nest profile "dev"/,
+    );
     assert.equal((await run(['exec', 'dev', '--nested', '--', 'true'], inside)).code, 0);
     assert.equal((await run(['exec', 'p1', '--', 'true'], inside)).code, 0);
     const r = await run(['exec', '--', NODE, ...PRINT_ENV], inside);

@@ -17,11 +17,17 @@ suite('exec --server over time and under load', () => {
     fx.emu.setKnobs({ credentialTtlSeconds: 20 });
     // The SDK asks again on every call (they expire within its 5-minute window); ssohelper
     // serves the cached ones while 5 s remain, then fetches the next session.
-    const r = await run(['exec', 'dev', '--server', '--min-ttl', '5s', '--', NODE, join(CHILDREN, 'jsSdkIdentity.ts'), '2', '1000'], fx.env);
+    const r = await run(
+      ['exec', 'dev', '--server', '--min-ttl', '5s', '--', NODE, join(CHILDREN, 'jsSdkIdentity.ts'), '2', '1000'],
+      fx.env,
+    );
     assert.equal(r.code, 0, describe(r));
     const seen = JSON.parse(r.stdout) as { keys: string[]; arns: string[] };
     assert.equal(seen.keys.length, 2);
-    assert.ok(seen.arns.every((a) => /AWSReservedSSO_ReadOnly_/.test(a)), 'every STS call succeeded');
+    assert.ok(
+      seen.arns.every((a) => /AWSReservedSSO_ReadOnly_/.test(a)),
+      'every STS call succeeded',
+    );
     assert.equal(fx.emu.counters.GetRoleCredentials, 2);
     assert.equal(fx.emu.counters['status:403'] ?? 0, 0, 'STS never saw expired credentials');
   });
@@ -30,7 +36,9 @@ suite('exec --server over time and under load', () => {
     await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
     // Slow enough that all twenty are waiting on the lock while the first one fetches.
     fx.emu.setKnobs({ latencyMs: 300 });
-    const jobs = Array.from({ length: 20 }, () => run(['exec', 'dev', '--server', '--', NODE, join(CHILDREN, 'endpointCreds.ts')], fx.env));
+    const jobs = Array.from({ length: 20 }, () =>
+      run(['exec', 'dev', '--server', '--', NODE, join(CHILDREN, 'endpointCreds.ts')], fx.env),
+    );
     const results = await Promise.all(jobs);
     const keys = new Set<string>();
     for (const r of results) {

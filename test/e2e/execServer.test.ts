@@ -37,7 +37,9 @@ function get(url: string, headers: Record<string, string>, method = 'GET'): Prom
 }
 
 /** Starts `serve`, and resolves once it has printed the two variables. */
-async function startServe(args: string[]): Promise<{ child: ChildProcess; url: string; token: string; stderr: () => string; vars: Record<string, string> }> {
+async function startServe(
+  args: string[],
+): Promise<{ child: ChildProcess; url: string; token: string; stderr: () => string; vars: Record<string, string> }> {
   const child = spawn(BIN, ['serve', ...args], { env: fx.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -47,7 +49,20 @@ async function startServe(args: string[]): Promise<{ child: ChildProcess; url: s
     // stdout carries the variables, stderr then says it is serving.
     const check = () => {
       if (!stderr.includes('until interrupted')) return;
-      resolve(Object.fromEntries(out.trim().split('\n').map((l) => l.replace(/^export /, '').split(/=(.*)/s).slice(0, 2) as [string, string])));
+      resolve(
+        Object.fromEntries(
+          out
+            .trim()
+            .split('\n')
+            .map(
+              (l) =>
+                l
+                  .replace(/^export /, '')
+                  .split(/=(.*)/s)
+                  .slice(0, 2) as [string, string],
+            ),
+        ),
+      );
     };
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
       out += d;
@@ -55,7 +70,13 @@ async function startServe(args: string[]): Promise<{ child: ChildProcess; url: s
     });
     child.stderr?.on('data', check);
   });
-  return { child, url: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI as string, token: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN as string, stderr: () => stderr, vars };
+  return {
+    child,
+    url: vars.AWS_CONTAINER_CREDENTIALS_FULL_URI as string,
+    token: vars.AWS_CONTAINER_AUTHORIZATION_TOKEN as string,
+    stderr: () => stderr,
+    vars,
+  };
 }
 
 async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> {
@@ -67,13 +88,21 @@ async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): Pr
 suite('exec --server', () => {
   test('the JS SDK v3 in the child gets credentials from the endpoint and STS accepts them; no keys in its environment', async () => {
     await login();
-    const r = await run(['exec', 'dev', '--server', '--', NODE, join(CHILDREN, 'jsSdkIdentity.ts')], { ...fx.env, AWS_PROFILE: 'dev', AWS_ACCESS_KEY_ID: 'AKIAOUTER', AWS_SECRET_ACCESS_KEY: 'outer' });
+    const r = await run(['exec', 'dev', '--server', '--', NODE, join(CHILDREN, 'jsSdkIdentity.ts')], {
+      ...fx.env,
+      AWS_PROFILE: 'dev',
+      AWS_ACCESS_KEY_ID: 'AKIAOUTER',
+      AWS_SECRET_ACCESS_KEY: 'outer',
+    });
     assert.equal(r.code, 0, describe(r));
     const seen = JSON.parse(r.stdout) as { keys: string[]; arns: string[] };
     assert.match(seen.arns[0] as string, /^arn:aws:sts::111111111111:assumed-role\/AWSReservedSSO_ReadOnly_/);
     assert.match(seen.keys[0] as string, /^ASIA/);
     assert.equal(r.stderr, '');
-    const envOnly = await run(['exec', 'dev', '--server', '--', NODE, '-e', 'process.stdout.write(JSON.stringify(process.env))'], fx.env);
+    const envOnly = await run(
+      ['exec', 'dev', '--server', '--', NODE, '-e', 'process.stdout.write(JSON.stringify(process.env))'],
+      fx.env,
+    );
     const child = JSON.parse(envOnly.stdout) as Record<string, string>;
     assert.match(child.AWS_CONTAINER_CREDENTIALS_FULL_URI as string, /^http:\/\/127\.0\.0\.1:\d+\/credentials$/);
     assert.match(child.AWS_CONTAINER_AUTHORIZATION_TOKEN as string, /^[A-Za-z0-9_-]{43}$/);
@@ -92,8 +121,14 @@ suite('exec --server', () => {
 
   test('each run has its own token; a failure inside the job is its own exit status', async () => {
     await login();
-    const a = await run(['exec', 'dev', '--server', '--', 'sh', '-c', 'echo $AWS_CONTAINER_AUTHORIZATION_TOKEN; exit 3'], fx.env);
-    const b = await run(['exec', 'dev', '--server', '--', 'sh', '-c', 'echo $AWS_CONTAINER_AUTHORIZATION_TOKEN'], fx.env);
+    const a = await run(
+      ['exec', 'dev', '--server', '--', 'sh', '-c', 'echo $AWS_CONTAINER_AUTHORIZATION_TOKEN; exit 3'],
+      fx.env,
+    );
+    const b = await run(
+      ['exec', 'dev', '--server', '--', 'sh', '-c', 'echo $AWS_CONTAINER_AUTHORIZATION_TOKEN'],
+      fx.env,
+    );
     assert.equal(a.code, 3);
     assert.notEqual(a.stdout, b.stdout);
   });
@@ -115,12 +150,21 @@ suite('serve', () => {
     await login();
     const s = await startServe(['dev']);
     try {
-      assert.deepEqual(Object.keys(s.vars), ['AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_AUTHORIZATION_TOKEN', 'AWS_REGION', 'AWS_DEFAULT_REGION']);
+      assert.deepEqual(Object.keys(s.vars), [
+        'AWS_CONTAINER_CREDENTIALS_FULL_URI',
+        'AWS_CONTAINER_AUTHORIZATION_TOKEN',
+        'AWS_REGION',
+        'AWS_DEFAULT_REGION',
+      ]);
       const host = new URL(s.url).host;
       const ok = await get(s.url, { Authorization: s.token });
       assert.equal(ok.status, 200);
       assert.deepEqual(Object.keys(ok.body), ['AccessKeyId', 'SecretAccessKey', 'Token', 'Expiration']);
-      const id = await callerIdentity(fx.emu.url, { AccessKeyId: ok.body.AccessKeyId as string, SecretAccessKey: ok.body.SecretAccessKey as string, SessionToken: ok.body.Token });
+      const id = await callerIdentity(fx.emu.url, {
+        AccessKeyId: ok.body.AccessKeyId as string,
+        SecretAccessKey: ok.body.SecretAccessKey as string,
+        SessionToken: ok.body.Token,
+      });
       assert.equal(id.Account, '111111111111');
 
       const noToken = await get(s.url, {});
@@ -147,7 +191,10 @@ suite('serve', () => {
 
   test('SIGINT ends serve with 130 and SIGHUP (a closed terminal) with 129, each after its closing message', async () => {
     await login();
-    for (const [signal, code] of [['SIGINT', 130], ['SIGHUP', 129]] as const) {
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGHUP', 129],
+    ] as const) {
       const s = await startServe(['dev']);
       assert.equal(await stop(s.child, signal), code, `${signal}: ${s.stderr()}`);
       assert.match(s.stderr(), /credential endpoint stopped\n$/, signal);

@@ -9,14 +9,20 @@ import { collect, describe, expectFailure, processJson, run, spawnChild } from '
 import { useEmulator } from '../helpers/fixture.ts';
 import { makeUnwritable } from '../helpers/unwritable.ts';
 
-const fx = useEmulator({ assign: [['111111111111', 'ReadOnly'], ...ROLES.map((r) => [r.accountId, r.roleName] as const)] });
+const fx = useEmulator({
+  assign: [['111111111111', 'ReadOnly'], ...ROLES.map((r) => [r.accountId, r.roleName] as const)],
+});
 
 async function login(ttlSeconds = 3600, refreshable = true) {
   return seedToken(fx.home, fx.emu.issueSession({ ttlSeconds, refreshable }));
 }
 
 suite('expirations from the service are validated (defect 10)', () => {
-  for (const [label, ttl] of [['1e300', 1e297], ['in the past', -3600], ['right now', 0]] as const) {
+  for (const [label, ttl] of [
+    ['1e300', 1e297],
+    ['in the past', -3600],
+    ['right now', 0],
+  ] as const) {
     test(`role credentials expiring ${label} are rejected with exit 6 and not cached`, async () => {
       await login();
       fx.emu.setKnobs({ credentialTtlSeconds: ttl });
@@ -38,7 +44,13 @@ suite('a token with whitespace in the cache is corrupt (defect 12)', () => {
     test(`accessToken containing ${JSON.stringify(bad)} is treated as absent: exit 4 with the login command`, async () => {
       const token = await login();
       const path = tokenFile(fx.home);
-      writeFileSync(path, readFileSync(path, 'utf8').replace(token.accessToken, `${token.accessToken.slice(0, 5)}${JSON.stringify(bad).slice(1, -1)}${token.accessToken.slice(5)}`));
+      writeFileSync(
+        path,
+        readFileSync(path, 'utf8').replace(
+          token.accessToken,
+          `${token.accessToken.slice(0, 5)}${JSON.stringify(bad).slice(1, -1)}${token.accessToken.slice(5)}`,
+        ),
+      );
       const r = await run(['get', 'dev'], fx.env);
       expectFailure(r, 4, /run: ssohelper login --sso-session corp/);
       assert.doesNotMatch(r.stderr, /TypeError/, describe(r));
@@ -69,9 +81,21 @@ suite('bad settings are exit 2 naming the variable on every path (defect 11)', (
   test('status, list and logout reject them too; good values pass', async () => {
     await login();
     for (const command of [['status'], ['list', '--sso-session', 'corp'], ['logout']]) {
-      expectFailure(await run(command, { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '0' }), 2, /SSOHELPER_RETRY_TIMEOUT="0" is not a positive number of seconds/);
+      expectFailure(
+        await run(command, { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '0' }),
+        2,
+        /SSOHELPER_RETRY_TIMEOUT="0" is not a positive number of seconds/,
+      );
     }
-    processJson(await run(['get', 'dev'], { ...fx.env, SSOHELPER_RETRY_TIMEOUT: '2.5', SSOHELPER_LOCK_TIMEOUT: ' 30 ', SSOHELPER_LOGIN: 'false', SSOHELPER_DEBUG: '0' }));
+    processJson(
+      await run(['get', 'dev'], {
+        ...fx.env,
+        SSOHELPER_RETRY_TIMEOUT: '2.5',
+        SSOHELPER_LOCK_TIMEOUT: ' 30 ',
+        SSOHELPER_LOGIN: 'false',
+        SSOHELPER_DEBUG: '0',
+      }),
+    );
   });
 });
 
@@ -84,7 +108,11 @@ suite('a failing refresh while the token is still valid (defect 2)', () => {
     for (const r of results) processJson(r);
     assert.equal(fx.emu.counters['CreateToken:refresh_token'], 1, 'one attempt, then the failure is remembered');
     processJson(await run(['get', 'p4'], env));
-    assert.equal(fx.emu.counters['CreateToken:refresh_token'], 1, 'still cooling down: the old token is used without asking');
+    assert.equal(
+      fx.emu.counters['CreateToken:refresh_token'],
+      1,
+      'still cooling down: the old token is used without asking',
+    );
   });
 
   test('a refresh that gets no answer is given up after a short wait, and the old token serves', async () => {
@@ -118,7 +146,10 @@ suite('a refreshed token that cannot be saved (defect 3)', () => {
       assert.equal(fx.emu.counters['CreateToken:refresh_token'], 1);
       const lines = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, describe(r));
-      assert.match(lines[0] ?? '', /^ssohelper: warning: the refreshed SSO token could not be saved \(.*\); this call uses it, but sso-session "corp" will need a new login \(ssohelper login --sso-session corp\)/);
+      assert.match(
+        lines[0] ?? '',
+        /^ssohelper: warning: the refreshed SSO token could not be saved \(.*\); this call uses it, but sso-session "corp" will need a new login \(ssohelper login --sso-session corp\)/,
+      );
       const status = JSON.parse((await run(['status', '--output', 'json'], fx.env)).stdout);
       const corp = status.sessions.find((s: { sessionName: string }) => s.sessionName === 'corp');
       assert.equal(corp.refreshable, false, JSON.stringify(corp));
@@ -155,7 +186,11 @@ suite('logout while a get is in flight (defect 8)', () => {
     const out = await run(['logout'], fx.env);
     assert.equal(out.code, 0, describe(out));
     hold.release();
-    expectFailure(await pending, 4, /logged out of sso-session "corp" while credentials for profile "dev" were being fetched; they were not kept/);
+    expectFailure(
+      await pending,
+      4,
+      /logged out of sso-session "corp" while credentials for profile "dev" were being fetched; they were not kept/,
+    );
     assert.equal(existsSync(roleFile(fx.home, '111111111111', 'ReadOnly')), false);
     expectFailure(await run(['get', 'dev'], fx.env), 4, /run: ssohelper login --sso-session corp/);
   });
@@ -182,7 +217,7 @@ suite('temp files of killed writes (defect 9)', () => {
     assert.equal(existsSync(stale), false, 'stale temp file swept on the write path');
     assert.equal(existsSync(fresh), true, 'a write in progress elsewhere is left alone');
     assert.equal(existsSync(other), true, 'not one of ours by name');
-    if (process.getuid?.() === 0) assert.equal(existsSync(foreign), true, 'another user\'s file is left alone');
+    if (process.getuid?.() === 0) assert.equal(existsSync(foreign), true, "another user's file is left alone");
 
     const staleToken = plant(fx.home.ssoCacheDir, '.abcdef.json.4245.0123456789ab.tmp', 2 * 60_000);
     const staleRole = plant(fx.home.roleCacheDir, '.4567.json.4246.0123456789ab.tmp', 2 * 60_000);
@@ -194,7 +229,11 @@ suite('temp files of killed writes (defect 9)', () => {
 });
 
 suite('signals during get (defect 16)', () => {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     test(`${signal} while fetching exits ${code} and leaves no lock or temp file`, async () => {
       await login();
       const hold = fx.emu.holdNext('GetRoleCredentials');
@@ -202,15 +241,23 @@ suite('signals during get (defect 16)', () => {
       const done = collect(child);
       await hold.arrived; // the role lock is held and the request is on the wire
       const lockDir = join(fx.home.dir, '.aws', 'ssohelper', 'locks');
-      assert.ok(readdirSync(lockDir).some((n) => n.endsWith('.lock')), 'the fetch holds its lock');
+      assert.ok(
+        readdirSync(lockDir).some((n) => n.endsWith('.lock')),
+        'the fetch holds its lock',
+      );
       child.kill(signal);
       const r = await done;
       hold.release();
       assert.equal(r.code, code, describe(r));
       assert.equal(r.signal, null);
       assert.equal(r.stdout, '');
-      assert.deepEqual(readdirSync(lockDir).filter((n) => n.endsWith('.lock')), []);
-      const temps = existsSync(fx.home.roleCacheDir) ? readdirSync(fx.home.roleCacheDir).filter((n) => n.endsWith('.tmp')) : [];
+      assert.deepEqual(
+        readdirSync(lockDir).filter((n) => n.endsWith('.lock')),
+        [],
+      );
+      const temps = existsSync(fx.home.roleCacheDir)
+        ? readdirSync(fx.home.roleCacheDir).filter((n) => n.endsWith('.tmp'))
+        : [];
       assert.deepEqual(temps, []);
     });
   }

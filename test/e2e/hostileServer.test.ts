@@ -18,9 +18,18 @@ before(async () => {
     sockets.add(socket);
     socket.on('error', () => undefined);
     socket.once('data', () => {
-      const head = mode === 'interim' ? '' : 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
+      const head =
+        mode === 'interim'
+          ? ''
+          : 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n';
       socket.write(head + (mode === 'trailers' ? '1\r\n{\r\n0\r\n' : ''));
-      const t = setInterval(() => socket.write(mode === 'interim' ? 'HTTP/1.1 100 Continue\r\n\r\n' : mode === 'trailers' ? 'X-More: 1\r\n' : '1\r\n \r\n'), 20);
+      const t = setInterval(
+        () =>
+          socket.write(
+            mode === 'interim' ? 'HTTP/1.1 100 Continue\r\n\r\n' : mode === 'trailers' ? 'X-More: 1\r\n' : '1\r\n \r\n',
+          ),
+        20,
+      );
       socket.on('close', () => clearInterval(t));
     });
   });
@@ -33,12 +42,29 @@ after(() => {
 });
 
 suite('a portal that never finishes its answer', () => {
-  for (const [which, limit] of [['trickle', /did not finish its answer within the request time limit[^\n]*\n {2}the limit is SSOHELPER_REQUEST_TIMEOUT/], ['interim', /more than 8 interim/], ['trailers', /more than 32 trailer lines/]] as const) {
+  for (const [which, limit] of [
+    [
+      'trickle',
+      /did not finish its answer within the request time limit[^\n]*\n {2}the limit is SSOHELPER_REQUEST_TIMEOUT/,
+    ],
+    ['interim', /more than 8 interim/],
+    ['trailers', /more than 32 trailer lines/],
+  ] as const) {
     test(`${which}: exit 6 naming what was wrong, and the lock is free for the next caller`, async () => {
       mode = which;
       const home = makeHome();
-      await seedToken(home, { accessToken: 'aoa-token', clientId: 'c', clientSecret: 's', expiresAt: new Date(Date.now() + 3600_000), registrationExpiresAt: new Date(Date.now() + 86400_000) });
-      const env = cleanEnv(home.dir, `http://127.0.0.1:${port}`, { SSOHELPER_REQUEST_TIMEOUT: '1', SSOHELPER_RETRY_TIMEOUT: '1', SSOHELPER_LOCK_TIMEOUT: '1' });
+      await seedToken(home, {
+        accessToken: 'aoa-token',
+        clientId: 'c',
+        clientSecret: 's',
+        expiresAt: new Date(Date.now() + 3600_000),
+        registrationExpiresAt: new Date(Date.now() + 86400_000),
+      });
+      const env = cleanEnv(home.dir, `http://127.0.0.1:${port}`, {
+        SSOHELPER_REQUEST_TIMEOUT: '1',
+        SSOHELPER_RETRY_TIMEOUT: '1',
+        SSOHELPER_LOCK_TIMEOUT: '1',
+      });
       const first = await run(['get', 'dev'], env);
       assert.equal(first.code, 6, describe(first));
       assert.match(first.stderr, limit);

@@ -8,7 +8,14 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadedBy, probedArgs, probeReport } from '../../scripts/lib/probe.ts';
-import { FIXTURE, hasFixtureKey, roleCacheFile, writeConfig, writeFreshRoleCache, writeSsoToken } from '../../scripts/fixture.ts';
+import {
+  FIXTURE,
+  hasFixtureKey,
+  roleCacheFile,
+  writeConfig,
+  writeFreshRoleCache,
+  writeSsoToken,
+} from '../../scripts/fixture.ts';
 import { assumeRoleCachePath, serializeAssumedRole } from '../../src/cache/assumeRole.ts';
 import { COLD_FILE, FULL_FILE, HOT_FILE } from '../../src/boot/embedded.ts';
 import { Emulator } from '../emulator/server.ts';
@@ -36,14 +43,19 @@ describe('hot entry and full program', { skip }, () => {
   const coldLoaded = (files: string[]) => files.some((f) => f.endsWith(COLD_FILE));
 
   test('a cached get, env and export-credentials run without the cold script, the full program or network builtins', () => {
-    for (const args of [['get', FIXTURE.profile], ['env', FIXTURE.profile, '--format', 'fish'], ['export-credentials', '--profile', FIXTURE.profile]]) {
+    for (const args of [
+      ['get', FIXTURE.profile],
+      ['env', FIXTURE.profile, '--format', 'fish'],
+      ['export-credentials', '--profile', FIXTURE.profile],
+    ]) {
       const r = loads(args);
       assert.equal(r.status, 0, r.stderr);
       assert.equal(r.stderr, '');
       assert.ok(r.stdout.includes(FIXTURE.accessKeyId), r.stdout);
       assert.ok(!fullLoaded(r.files), `${args[0]} loaded ${FULL_FILE}`);
       assert.ok(!coldLoaded(r.files), `${args[0]} loaded ${COLD_FILE}`);
-      for (const m of ['net', 'http', 'https', 'tls', 'zlib']) assert.ok(!r.builtins.includes(m), `${args[0]} loaded node:${m}`);
+      for (const m of ['net', 'http', 'https', 'tls', 'zlib'])
+        assert.ok(!r.builtins.includes(m), `${args[0]} loaded node:${m}`);
     }
   });
 
@@ -66,7 +78,10 @@ describe('hot entry and full program', { skip }, () => {
         assumedRoleId: 'AROAEXAMPLE:s',
       }),
     );
-    for (const [profile, key] of [['chained', 'ASIAHOTCHAINED'], ['keys', 'AKIAHOTSTATIC']]) {
+    for (const [profile, key] of [
+      ['chained', 'ASIAHOTCHAINED'],
+      ['keys', 'AKIAHOTSTATIC'],
+    ]) {
       const r = loads(['get', profile as string]);
       assert.equal(r.status, 0, r.stderr);
       assert.ok(r.stdout.includes(key as string), r.stdout);
@@ -113,7 +128,8 @@ describe('hot entry and full program', { skip }, () => {
       assert.equal(emu.counters.GetRoleCredentials, 1);
       assert.ok(coldLoaded(r.files), `a first get did not load ${COLD_FILE}`);
       assert.ok(!fullLoaded(r.files), `a first get loaded ${FULL_FILE}`);
-      for (const heavy of ['http', 'https', 'tls', 'internal/fs/promises']) assert.ok(!r.builtins.includes(heavy), `a first get loaded ${heavy}`);
+      for (const heavy of ['http', 'https', 'tls', 'internal/fs/promises'])
+        assert.ok(!r.builtins.includes(heavy), `a first get loaded ${heavy}`);
       assert.ok(existsSync(roleCacheFile(home)));
     });
 
@@ -137,7 +153,10 @@ describe('hot entry and full program', { skip }, () => {
   });
 
   test('the executable: a warning is printed once, whether the hot entry answers or hands over', () => {
-    writeFileSync(join(home, '.aws/credentials'), `[${FIXTURE.profile}]\naws_access_key_id = AKIASHADOW\naws_secret_access_key = x\n`);
+    writeFileSync(
+      join(home, '.aws/credentials'),
+      `[${FIXTURE.profile}]\naws_access_key_id = AKIASHADOW\naws_secret_access_key = x\n`,
+    );
     const hit = spawnSync(BIN, ['get', FIXTURE.profile], { env, encoding: 'utf8', timeout: 30_000 });
     assert.equal(hit.status, 0, hit.stderr);
     assert.ok(hasFixtureKey(hit.stdout), hit.stdout);
@@ -150,7 +169,11 @@ describe('hot entry and full program', { skip }, () => {
   });
 
   test('the executable: errors on the hot commands are printed once, by whichever entry meets them', () => {
-    const usage = spawnSync(BIN, ['get', FIXTURE.profile, '--min-ttl', 'soon'], { env, encoding: 'utf8', timeout: 30_000 });
+    const usage = spawnSync(BIN, ['get', FIXTURE.profile, '--min-ttl', 'soon'], {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(usage.status, 2, usage.stderr);
     assert.equal(usage.stderr.match(/not a duration/g)?.length, 1, usage.stderr);
     const unknown = spawnSync(BIN, ['env', 'nosuchprofile'], { env, encoding: 'utf8', timeout: 30_000 });
@@ -159,7 +182,11 @@ describe('hot entry and full program', { skip }, () => {
   });
 
   test('the executable has a code cache for each of its four scripts, and V8 takes each', () => {
-    const r = spawnSync(BIN, ['--version'], { env: { ...env, SSOHELPER_DEBUG: '1' }, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(BIN, ['--version'], {
+      env: { ...env, SSOHELPER_DEBUG: '1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stderr, /hot script loaded from asset\+cache, full program from asset\+cache/);
     assert.match(r.stderr, /cold script from asset\+cache, SDK from asset\+cache/);
@@ -193,7 +220,11 @@ describe('signals on the hot path (defect 16)', { skip }, () => {
   writeFileSync(preload, PRELOAD);
   const env = { HOME: home, PATH: '/usr/bin:/bin', AWS_ENDPOINT_URL: 'http://127.0.0.1:9' };
 
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+    ['SIGHUP', 129],
+  ] as const) {
     test(`${signal} during a cached get exits ${code} with nothing on stdout`, async () => {
       const ready = join(home, `ready-${signal}`);
       const resume = join(home, `resume-${signal}`);
@@ -213,11 +244,19 @@ describe('signals on the hot path (defect 16)', { skip }, () => {
   }
 
   test('without a signal the answer is unchanged; after a hand-over only the full program listens', () => {
-    const hot = spawnSync(process.execPath, ['--require', preload, HOT, 'get', FIXTURE.profile], { env, encoding: 'utf8', timeout: 30_000 });
+    const hot = spawnSync(process.execPath, ['--require', preload, HOT, 'get', FIXTURE.profile], {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     assert.equal(hot.status, 0, hot.stderr);
     assert.ok(hasFixtureKey(hot.stdout), hot.stdout);
     for (const args of [['status'], ['get', FIXTURE.profile, '--debug']]) {
-      const full = spawnSync(process.execPath, ['--require', preload, HOT, ...args], { env, encoding: 'utf8', timeout: 30_000 });
+      const full = spawnSync(process.execPath, ['--require', preload, HOT, ...args], {
+        env,
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
       assert.equal(full.status, 0, full.stderr);
       assert.match(full.stderr, /^listeners: SIGINT 1, SIGTERM 1, SIGHUP 1$/m, `${args.join(' ')}: ${full.stderr}`);
     }

@@ -19,7 +19,12 @@ const accountsDir = (dir: string) => join(dir, '.aws', 'ssohelper', 'accounts');
 test('list shows every profile offline: kind, account, role, session, cached time left', async () => {
   const config = `${standardConfig()}\n[profile chained]\nrole_arn = arn:aws:iam::444444444444:role/Deploy\nsource_profile = dev\n[profile tool]\ncredential_process = /bin/true\n[profile login-only]\nsso_session = corp\n[profile broken]\nregion = eu-west-1\n`;
   const home = makeHome(config);
-  await seedRole(home, '111111111111', 'ReadOnly', { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's', sessionToken: 't', expiration: new Date(Date.now() + 50 * 60_000) });
+  await seedRole(home, '111111111111', 'ReadOnly', {
+    accessKeyId: 'ASIAEXAMPLE',
+    secretAccessKey: 's',
+    sessionToken: 't',
+    expiration: new Date(Date.now() + 50 * 60_000),
+  });
   // The portal is unreachable: nothing may ask it.
   const env = cleanEnv(home.dir, 'http://127.0.0.1:9');
   const r = await run(['list'], env);
@@ -36,13 +41,26 @@ test('list shows every profile offline: kind, account, role, session, cached tim
   const json = JSON.parse((await run(['list', '--output', 'json'], env)).stdout);
   assert.deepEqual(
     json.profiles.find((p: { name: string }) => p.name === 'p5'),
-    { name: 'p5', kind: 'sso', accountId: '222222222222', roleName: 'Role5', ssoSession: 'corp', startUrl: 'https://corp.awsapps.com/start', expiresAt: null, secondsLeft: null, problem: null },
+    {
+      name: 'p5',
+      kind: 'sso',
+      accountId: '222222222222',
+      roleName: 'Role5',
+      ssoSession: 'corp',
+      startUrl: 'https://corp.awsapps.com/start',
+      expiresAt: null,
+      secondsLeft: null,
+      problem: null,
+    },
   );
   assert.equal(json.profiles.length, 14);
   assert.equal(json.profiles.find((p: { name: string }) => p.name === 'dev').secondsLeft > 2900, true);
   // --sso-session keeps that session's profiles (not the legacy one keyed by start URL).
   const corp = JSON.parse((await run(['list', '--sso-session', 'corp', '--output', 'json'], env)).stdout);
-  assert.deepEqual(corp.profiles.map((p: { name: string }) => p.name), ['dev', 'login-only', 'p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7']);
+  assert.deepEqual(
+    corp.profiles.map((p: { name: string }) => p.name),
+    ['dev', 'login-only', 'p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'],
+  );
   const misuse = await run(['list', '--refresh'], env);
   assert.equal(misuse.code, 2, describe(misuse));
   assert.match(misuse.stderr, /list: --refresh applies to --remote only/);
@@ -76,8 +94,17 @@ test('list --remote lists accounts and roles with their profiles, kept 24 h, ref
   assert.equal(statSync(accountsDir(home.dir)).mode & 0o777, 0o700);
 
   // Kept: the second listing asks nothing, even with the portal gone.
-  const json = JSON.parse((await run(['list', '--remote', '--profile', 'dev', '--output', 'json'], cleanEnv(home.dir, 'http://127.0.0.1:9'))).stdout);
-  assert.deepEqual(json.accounts[0], { accountId: '111111111111', accountName: 'dev', emailAddress: 'dev@example.com', roles: ['AdministratorAccess', 'ReadOnly'], profiles: { AdministratorAccess: [], ReadOnly: ['dev'] } });
+  const json = JSON.parse(
+    (await run(['list', '--remote', '--profile', 'dev', '--output', 'json'], cleanEnv(home.dir, 'http://127.0.0.1:9')))
+      .stdout,
+  );
+  assert.deepEqual(json.accounts[0], {
+    accountId: '111111111111',
+    accountName: 'dev',
+    emailAddress: 'dev@example.com',
+    roles: ['AdministratorAccess', 'ReadOnly'],
+    profiles: { AdministratorAccess: [], ReadOnly: ['dev'] },
+  });
   assert.equal((emu.counters.ListAccounts ?? 0) - before, listed);
   const refreshed = await run(['list', '--remote', '--refresh'], { ...env, AWS_PROFILE: 'dev' });
   assert.equal(refreshed.code, 0, describe(refreshed));
@@ -85,7 +112,10 @@ test('list --remote lists accounts and roles with their profiles, kept 24 h, ref
 
   // --output config proposes nothing for a role that already has a profile (dev = 111/ReadOnly).
   const config = await run(['list', '--output', 'config'], { ...env, AWS_PROFILE: 'dev' });
-  assert.match(config.stdout, /^\[profile dev\.administratoraccess\]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n\n/);
+  assert.match(
+    config.stdout,
+    /^\[profile dev\.administratoraccess\]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n\n/,
+  );
   assert.equal(config.stdout.match(/^\[profile /gm)?.length, 5);
   assert.doesNotMatch(config.stdout, /sso_account_id = 111111111111\nsso_role_name = ReadOnly/);
 });
@@ -98,11 +128,23 @@ test('a kept listing that is old, from the future, planted or malformed is not u
   const path = join(accountsDir(home.dir), readdirSync(accountsDir(home.dir))[0] as string);
   const good = JSON.parse(readFileSync(path, 'utf8'));
   const variants: Array<[string, string]> = [
-    ['a day and a minute old', JSON.stringify({ ...good, listedAt: new Date(Date.now() - 24 * 3_600_000 - 60_000).toISOString() })],
+    [
+      'a day and a minute old',
+      JSON.stringify({ ...good, listedAt: new Date(Date.now() - 24 * 3_600_000 - 60_000).toISOString() }),
+    ],
     ['dated an hour ahead', JSON.stringify({ ...good, listedAt: new Date(Date.now() + 3_600_000).toISOString() })],
     ['for another portal', JSON.stringify({ ...good, startUrl: 'https://other.awsapps.com/start' })],
-    ['with an escape code in a name', JSON.stringify({ ...good, accounts: [{ accountId: '111111111111', accountName: 'x\u001b[2J', roles: ['ReadOnly'] }] })],
-    ['with a bad role name', JSON.stringify({ ...good, accounts: [{ accountId: '111111111111', roles: ['Read Only\n[profile x]'] }] })],
+    [
+      'with an escape code in a name',
+      JSON.stringify({
+        ...good,
+        accounts: [{ accountId: '111111111111', accountName: 'x\u001b[2J', roles: ['ReadOnly'] }],
+      }),
+    ],
+    [
+      'with a bad role name',
+      JSON.stringify({ ...good, accounts: [{ accountId: '111111111111', roles: ['Read Only\n[profile x]'] }] }),
+    ],
     ['not JSON', '{'],
   ];
   for (const [what, text] of variants) {
@@ -128,7 +170,10 @@ test('list --remote without a login exits 4 with the login command and offers --
   const r = await run(['list', '--remote', '--sso-session', 'corp'], cleanEnv(home.dir, emu.url));
   assert.equal(r.code, 4, describe(r));
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /run: ssohelper login --sso-session corp .*\n {2}or run: ssohelper list --remote --login \(logs in first\)\n$/);
+  assert.match(
+    r.stderr,
+    /run: ssohelper login --sso-session corp .*\n {2}or run: ssohelper list --remote --login \(logs in first\)\n$/,
+  );
   const sync = await run(['sync', '--sso-session', 'corp'], cleanEnv(home.dir, emu.url));
   assert.equal(sync.code, 4, describe(sync));
   assert.match(sync.stderr, /or run: ssohelper sync --login \(logs in first\)/);
@@ -151,11 +196,21 @@ test('on a terminal the listing shows one line of progress, removed when done; o
   const home = makeHome();
   await seedToken(home, emu.issueSession({ ttlSeconds: 3600 }));
   const env = cleanEnv(home.dir, emu.url, { TERM: 'xterm' });
-  const shown = await collect(spawn('/usr/bin/script', ['-qec', `'${BIN}' list --remote --sso-session corp`, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const shown = await collect(
+    spawn('/usr/bin/script', ['-qec', `'${BIN}' list --remote --sso-session corp`, '/dev/null'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   assert.equal(shown.code, 0, describe(shown));
   assert.match(shown.stdout, /\rlisting accounts 0\/3\x1b\[K/);
   assert.match(shown.stdout, /\rlisting accounts 3\/3[^\r]*\x1b\[K\r\x1b\[KACCOUNT ID/);
-  const dumb = await collect(spawn('/usr/bin/script', ['-qec', `'${BIN}' list --remote --refresh --sso-session corp`, '/dev/null'], { env: { ...env, TERM: 'dumb' }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const dumb = await collect(
+    spawn('/usr/bin/script', ['-qec', `'${BIN}' list --remote --refresh --sso-session corp`, '/dev/null'], {
+      env: { ...env, TERM: 'dumb' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   assert.doesNotMatch(dumb.stdout, /\x1b|listing accounts/);
   const piped = await run(['list', '--remote', '--refresh', '--sso-session', 'corp'], env);
   assert.equal(piped.stderr, '');

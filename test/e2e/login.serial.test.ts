@@ -33,7 +33,12 @@ test('20 simultaneous `get --login` with an expired session: one login, one fetc
   const results = await Promise.all(Array.from({ length: 20 }, () => credentialProcess(['get', 'dev', '--login'])));
   const docs = results.map((r) => {
     assert.equal(r.code, 0, describe(r));
-    return JSON.parse(r.stdout) as { Version: number; AccessKeyId: string; SecretAccessKey: string; SessionToken: string };
+    return JSON.parse(r.stdout) as {
+      Version: number;
+      AccessKeyId: string;
+      SecretAccessKey: string;
+      SessionToken: string;
+    };
   });
   assert.equal(new Set(docs.map((d) => d.AccessKeyId)).size, 1);
   assert.equal(browser.opened().length, 1, 'one browser tab');
@@ -50,7 +55,10 @@ test('without --login: exit 4 at once with the exact command, and no login is at
   const r = await run(['get', 'dev'], fx.env);
   assert.equal(r.code, 4, describe(r));
   assert.equal(r.stdout, '');
-  assert.match(r.stderr, /expired .* ago and cannot be refreshed\n {2}run: ssohelper login --sso-session corp {3}\(or: aws sso login --sso-session corp\)\n$/);
+  assert.match(
+    r.stderr,
+    /expired .* ago and cannot be refreshed\n {2}run: ssohelper login --sso-session corp {3}\(or: aws sso login --sso-session corp\)\n$/,
+  );
   assert.deepEqual(browser.opened(), []);
   assert.equal(fx.emu.counters.Authorize + fx.emu.counters.RegisterClient + fx.emu.counters.CreateToken, 0);
 });
@@ -62,7 +70,10 @@ test('SSOHELPER_LOGIN=1 does the same for env and export-credentials; stdout hol
   ]);
   assert.equal(sh.code, 0, describe(sh));
   assert.equal(json.code, 0, describe(json));
-  assert.match(sh.stdout, /^export AWS_ACCESS_KEY_ID=ASIA\w+\nexport AWS_SECRET_ACCESS_KEY=\S+\nexport AWS_SESSION_TOKEN=\S+\nexport AWS_CREDENTIAL_EXPIRATION=\S+\nexport AWS_REGION=eu-central-1\nexport AWS_DEFAULT_REGION=eu-central-1\nexport SSOHELPER_PROFILE=\w+\n$/);
+  assert.match(
+    sh.stdout,
+    /^export AWS_ACCESS_KEY_ID=ASIA\w+\nexport AWS_SECRET_ACCESS_KEY=\S+\nexport AWS_SESSION_TOKEN=\S+\nexport AWS_CREDENTIAL_EXPIRATION=\S+\nexport AWS_REGION=eu-central-1\nexport AWS_DEFAULT_REGION=eu-central-1\nexport SSOHELPER_PROFILE=\w+\n$/,
+  );
   assert.equal(JSON.parse(json.stdout).Version, 1);
   assert.equal(fx.emu.counters['CreateToken:authorization_code'], 1);
 });

@@ -24,7 +24,12 @@ const TOKEN_LAYOUT =
   /^\{"startUrl": "https:\/\/corp\.awsapps\.com\/start", "region": "eu-west-1", "accessToken": "[^"]+", "expiresAt": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "clientId": "[^"]+", "clientSecret": "[^"]+", "registrationExpiresAt": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "refreshToken": "[^"]+"\}$/;
 
 function registrationFile(sessionName: string | null, scopes: string[] | null): string {
-  return registrationCachePath(fx.home.ssoCacheDir, { startUrl: START_URL, ssoRegion: SSO_REGION, scopes, sessionName });
+  return registrationCachePath(fx.home.ssoCacheDir, {
+    startUrl: START_URL,
+    ssoRegion: SSO_REGION,
+    scopes,
+    sessionName,
+  });
 }
 
 function ok(r: RunResult): RunResult {
@@ -41,7 +46,10 @@ function fails(r: RunResult, code: number, message: RegExp): void {
 }
 
 /** Starts a login and returns the child plus a promise of its result. */
-function start(args: string[], extra: Record<string, string> = {}): { child: ChildProcess; done: Promise<RunResult>; stderr(): string } {
+function start(
+  args: string[],
+  extra: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<RunResult>; stderr(): string } {
   const child = spawn(BIN, args, { env: { ...fx.env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString('utf8')));
@@ -61,13 +69,19 @@ async function approveNextDevice(): Promise<string> {
 suite('browser sign-in (authorization code with PKCE)', () => {
   test('a scripted BROWSER completes the login; caches are written as the AWS CLI writes them', async () => {
     const r = ok(await run(['login', '--sso-session', SESSION], { ...fx.env, ...browser.env() }));
-    assert.match(r.stderr, /logged in to https:\/\/corp\.awsapps\.com\/start \(sso-session corp\); the token is valid for 1h 00m and is renewed automatically/);
+    assert.match(
+      r.stderr,
+      /logged in to https:\/\/corp\.awsapps\.com\/start \(sso-session corp\); the token is valid for 1h 00m and is renewed automatically/,
+    );
 
     const [url] = browser.opened();
     assert.equal(browser.opened().length, 1);
     const u = new URL(url as string);
     assert.equal(`${u.origin}${u.pathname}`, `${fx.emu.url}/authorize`);
-    assert.deepEqual([...u.searchParams.keys()], ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge_method', 'scopes', 'code_challenge']);
+    assert.deepEqual(
+      [...u.searchParams.keys()],
+      ['response_type', 'client_id', 'redirect_uri', 'state', 'code_challenge_method', 'scopes', 'code_challenge'],
+    );
     assert.match(u.searchParams.get('redirect_uri') ?? '', /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/);
     assert.equal(u.searchParams.get('scopes'), 'sso:account:access');
     assert.match(u.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/);
@@ -77,7 +91,10 @@ suite('browser sign-in (authorization code with PKCE)', () => {
     assert.equal(statSync(tokenFile(fx.home)).mode & 0o777, 0o600);
     // The config's sso_registration_scopes = sso:account:access is part of the key, as in the CLI.
     const reg = readFileSync(registrationFile(SESSION, ['sso:account:access']), 'utf8');
-    assert.match(reg, /^\{"clientId": "[^"]+", "clientSecret": "[^"]+", "expiresAt": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "scopes": \["sso:account:access"\], "grantTypes": \["authorization_code", "refresh_token"\]\}$/);
+    assert.match(
+      reg,
+      /^\{"clientId": "[^"]+", "clientSecret": "[^"]+", "expiresAt": "\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", "scopes": \["sso:account:access"\], "grantTypes": \["authorization_code", "refresh_token"\]\}$/,
+    );
     assert.equal(JSON.parse(token).clientId, JSON.parse(reg).clientId);
     assert.equal(fx.emu.counters.RegisterClient, 1);
     assert.equal(fx.emu.counters['CreateToken:authorization_code'], 1);
@@ -94,7 +111,8 @@ suite('browser sign-in (authorization code with PKCE)', () => {
 
   test('a registration is reused while it fits; replaced when of the wrong kind or about to expire', async () => {
     const path = registrationFile(SESSION, ['sso:account:access']);
-    const login = (...flags: string[]) => run(['login', '--sso-session', SESSION, ...flags], { ...fx.env, ...browser.env() });
+    const login = (...flags: string[]) =>
+      run(['login', '--sso-session', SESSION, ...flags], { ...fx.env, ...browser.env() });
     ok(await login('--use-device-code'));
     assert.equal(JSON.parse(readFileSync(path, 'utf8')).grantTypes, undefined);
     ok(await login());
@@ -135,7 +153,9 @@ suite('browser sign-in (authorization code with PKCE)', () => {
     const first = start(['login', '--sso-session', SESSION], browser.env('ignore'));
     await until(() => /Waiting for the browser sign-in/.test(first.stderr()));
     const second = start(['login', '--profile', 'dev'], browser.env('ignore'));
-    await until(() => /another ssohelper process is logging in to sso-session "corp"; waiting for it/.test(second.stderr()));
+    await until(() =>
+      /another ssohelper process is logging in to sso-session "corp"; waiting for it/.test(second.stderr()),
+    );
     const url = /(http:\/\/127\.0\.0\.1:\d+\/authorize\?\S+)/.exec(first.stderr())?.[1] as string;
     const redirect = await fetch(url, { redirect: 'manual' });
     await fetch(redirect.headers.get('location') as string);
@@ -147,19 +167,31 @@ suite('browser sign-in (authorization code with PKCE)', () => {
   });
 
   test('a callback with the wrong state fails cleanly and saves nothing', async () => {
-    fails(await run(['login', '--sso-session', SESSION], { ...fx.env, ...browser.env('wrong-state') }), 4, /does not belong to this login \(state mismatch\); nothing was saved/);
+    fails(
+      await run(['login', '--sso-session', SESSION], { ...fx.env, ...browser.env('wrong-state') }),
+      4,
+      /does not belong to this login \(state mismatch\); nothing was saved/,
+    );
     assert.equal(existsSync(tokenFile(fx.home)), false);
     assert.equal(fx.emu.counters['CreateToken:authorization_code'], 0);
   });
 
   test('a denied authorization fails cleanly with exit 5', async () => {
     fx.emu.setKnobs({ denyAuthorization: true });
-    fails(await run(['login', '--sso-session', SESSION], { ...fx.env, ...browser.env() }), 5, /the sign-in was denied in the browser \(access_denied\); nothing was saved\n {2}run the login again and choose Allow/);
+    fails(
+      await run(['login', '--sso-session', SESSION], { ...fx.env, ...browser.env() }),
+      5,
+      /the sign-in was denied in the browser \(access_denied\); nothing was saved\n {2}run the login again and choose Allow/,
+    );
     assert.equal(existsSync(tokenFile(fx.home)), false);
   });
 
   test('Ctrl-C, SIGTERM or SIGHUP while waiting exits 130, 143 or 129 and leaves no token, temp file or lock behind', async () => {
-    for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+    ] as const) {
       const login = start(['login', '--sso-session', SESSION], browser.env('ignore'));
       await until(() => /Waiting for the browser sign-in/.test(login.stderr()));
       login.child.kill(signal);
@@ -167,7 +199,10 @@ suite('browser sign-in (authorization code with PKCE)', () => {
       assert.equal(r.code, code, `${signal}: ${describe(r)}`);
       assert.match(r.stderr, /login interrupted; nothing was saved/);
       assert.equal(existsSync(tokenFile(fx.home)), false);
-      assert.deepEqual(readdirSync(fx.home.ssoCacheDir).filter((f) => f.endsWith('.tmp')), []);
+      assert.deepEqual(
+        readdirSync(fx.home.ssoCacheDir).filter((f) => f.endsWith('.tmp')),
+        [],
+      );
       const locks = join(fx.home.dir, '.aws', 'ssohelper', 'locks');
       assert.deepEqual(existsSync(locks) ? readdirSync(locks) : [], [], `${signal} left a lock`);
     }
@@ -179,19 +214,34 @@ suite('device code sign-in', () => {
     const login = start(['login', '--sso-session', SESSION, '--no-browser'], browser.env());
     const userCode = await approveNextDevice();
     const r = ok(await login.done);
-    assert.match(r.stderr, /no display \(DISPLAY and WAYLAND_DISPLAY are unset\) and --no-browser: using the device code flow/);
-    assert.match(r.stderr, new RegExp(`open this URL in a browser on any device:\\n\\n  ${fx.emu.url}/device\\?user_code=${userCode}\\n`));
+    assert.match(
+      r.stderr,
+      /no display \(DISPLAY and WAYLAND_DISPLAY are unset\) and --no-browser: using the device code flow/,
+    );
+    assert.match(
+      r.stderr,
+      new RegExp(`open this URL in a browser on any device:\\n\\n  ${fx.emu.url}/device\\?user_code=${userCode}\\n`),
+    );
     assert.match(r.stderr, new RegExp(`shows the code: ${userCode}`));
     assert.deepEqual(browser.opened(), [], 'BROWSER is not run with --no-browser');
     assert.match(readFileSync(tokenFile(fx.home), 'utf8'), TOKEN_LAYOUT);
     // Device registrations carry no grantTypes, so the AWS CLI would reuse them for its device flow.
-    assert.match(readFileSync(registrationFile(SESSION, ['sso:account:access']), 'utf8'), /^\{"clientId": "[^"]+", "clientSecret": "[^"]+", "expiresAt": "[^"]+", "scopes": \["sso:account:access"\]\}$/);
+    assert.match(
+      readFileSync(registrationFile(SESSION, ['sso:account:access']), 'utf8'),
+      /^\{"clientId": "[^"]+", "clientSecret": "[^"]+", "expiresAt": "[^"]+", "scopes": \["sso:account:access"\]\}$/,
+    );
     assert.equal(fx.emu.counters['CreateToken:device_code'] >= 1, true);
     assert.equal(JSON.parse((await run(['get', 'dev'], fx.env)).stdout).Version, 1);
   });
 
   test('over SSH the device flow is chosen and said so; BROWSER still opens the verification page', async () => {
-    const r = ok(await run(['login', '--profile', 'dev', '--use-device-code'], { ...fx.env, ...browser.env(), SSH_CONNECTION: '10.0.0.1 50000 10.0.0.2 22' }));
+    const r = ok(
+      await run(['login', '--profile', 'dev', '--use-device-code'], {
+        ...fx.env,
+        ...browser.env(),
+        SSH_CONNECTION: '10.0.0.1 50000 10.0.0.2 22',
+      }),
+    );
     assert.equal(browser.opened().length, 1);
     assert.match(browser.opened()[0] as string, /\/device\?user_code=/);
     assert.match(r.stderr, /logged in/);
@@ -206,8 +256,14 @@ suite('device code sign-in', () => {
     await approveNextDevice();
     ok(await login.done);
     const text = readFileSync(tokenFile(fx.home, START_URL), 'utf8');
-    assert.match(text, /^\{"startUrl": "https:\/\/corp\.awsapps\.com\/start", "region": "eu-west-1", "accessToken": "[^"]+", "expiresAt": "[^"]+", "clientId": "[^"]+", "clientSecret": "[^"]+", "registrationExpiresAt": "[^"]+"\}$/);
-    assert.match(readFileSync(registrationFile(null, null), 'utf8'), /^\{"clientId": "[^"]+", "clientSecret": "[^"]+", "expiresAt": "[^"]+"\}$/);
+    assert.match(
+      text,
+      /^\{"startUrl": "https:\/\/corp\.awsapps\.com\/start", "region": "eu-west-1", "accessToken": "[^"]+", "expiresAt": "[^"]+", "clientId": "[^"]+", "clientSecret": "[^"]+", "registrationExpiresAt": "[^"]+"\}$/,
+    );
+    assert.match(
+      readFileSync(registrationFile(null, null), 'utf8'),
+      /^\{"clientId": "[^"]+", "clientSecret": "[^"]+", "expiresAt": "[^"]+"\}$/,
+    );
     assert.equal(browser.opened().length, 1, 'BROWSER opens the verification page');
     assert.equal(JSON.parse((await run(['get', 'legacy'], fx.env)).stdout).Version, 1);
   });
@@ -218,7 +274,11 @@ suite('device code sign-in', () => {
     fails(await denied.done, 5, /the sign-in request was denied in the browser; nothing was saved/);
 
     fx.emu.setKnobs({ deviceCodeTtlSeconds: 2 });
-    fails(await run(['login', '--sso-session', SESSION, '--use-device-code'], fx.env), 4, /the sign-in code expired before it was approved; nothing was saved/);
+    fails(
+      await run(['login', '--sso-session', SESSION, '--use-device-code'], fx.env),
+      4,
+      /the sign-in code expired before it was approved; nothing was saved/,
+    );
     assert.equal(existsSync(tokenFile(fx.home)), false);
     fx.emu.resetKnobs();
 
@@ -239,20 +299,33 @@ suite('device code sign-in', () => {
 
 suite('login target and usage', () => {
   test('a profile with only sso_session can be logged in; bad flags are usage errors', async () => {
-    const h = makeHome(`[sso-session corp]\nsso_start_url = ${START_URL}\nsso_region = ${SSO_REGION}\n[profile bare]\nsso_session = corp\n`);
+    const h = makeHome(
+      `[sso-session corp]\nsso_start_url = ${START_URL}\nsso_region = ${SSO_REGION}\n[profile bare]\nsso_session = corp\n`,
+    );
     const e = cleanEnv(h.dir, fx.emu.url, scriptedBrowser(h.dir).env());
     ok(await run(['login', '--profile', 'bare'], e));
     assert.equal(existsSync(tokenFile(h)), true);
-    fails(await run(['login', '--profile', 'bare', '--sso-session', 'corp'], e), 2, /give either --profile or --sso-session, not both/);
+    fails(
+      await run(['login', '--profile', 'bare', '--sso-session', 'corp'], e),
+      2,
+      /give either --profile or --sso-session, not both/,
+    );
     fails(await run(['login', '--sso-session', 'nope'], e), 3, /sso-session "nope" does not exist/);
     fails(await run(['login', 'extra'], e), 2, /unexpected argument "extra"/);
   });
 });
 
-suite('on a terminal', { skip: !existsSync('/usr/bin/script') && 'needs script(1) from util-linux for a pseudo-terminal' }, () => {
+suite('on a terminal', {
+  skip: !existsSync('/usr/bin/script') && 'needs script(1) from util-linux for a pseudo-terminal',
+}, () => {
   /** Runs a shell command line under a pseudo-terminal; resolves with what the terminal showed. */
   function underTerminal(commandLine: string, extra: Record<string, string> = {}): Promise<RunResult> {
-    return collect(spawn('/usr/bin/script', ['-qec', commandLine, '/dev/null'], { env: { ...fx.env, TERM: 'dumb', ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }));
+    return collect(
+      spawn('/usr/bin/script', ['-qec', commandLine, '/dev/null'], {
+        env: { ...fx.env, TERM: 'dumb', ...extra },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
   }
 
   /** A device-code login under a pseudo-terminal, approved as soon as it polls. */

@@ -12,7 +12,14 @@ import { useEmulator } from '../helpers/fixture.ts';
 
 const OTHER = `[sso-session other]\nsso_start_url = https://other.awsapps.com/start\nsso_region = us-east-1\n[profile o1]\nsso_session = other\nsso_account_id = 222222222222\nsso_role_name = ReadOnly\n`;
 
-const fx = useEmulator({ assign: [['111111111111', 'ReadOnly'], ['111111111111', 'Role0'], ['222222222222', 'ReadOnly']], config: () => `${standardConfig()}\n${OTHER}` });
+const fx = useEmulator({
+  assign: [
+    ['111111111111', 'ReadOnly'],
+    ['111111111111', 'Role0'],
+    ['222222222222', 'ReadOnly'],
+  ],
+  config: () => `${standardConfig()}\n${OTHER}`,
+});
 
 function ok(r: RunResult): RunResult {
   assert.equal(r.code, 0, describe(r));
@@ -35,7 +42,10 @@ async function stillAccepted(accessToken: string): Promise<boolean> {
 function foreignFiles(): string[] {
   mkdirSync(fx.home.roleCacheDir, { recursive: true });
   const assumeRole = join(fx.home.roleCacheDir, 'assume-role-entry.json');
-  writeFileSync(assumeRole, '{"Credentials": {"AccessKeyId": "ASIAX", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "2099-01-01T00:00:00Z"}, "AssumedRoleUser": {}}');
+  writeFileSync(
+    assumeRole,
+    '{"Credentials": {"AccessKeyId": "ASIAX", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": "2099-01-01T00:00:00Z"}, "AssumedRoleUser": {}}',
+  );
   const db = join(fx.home.roleCacheDir, 'session.db');
   writeFileSync(db, 'SQLite format 3\u0000');
   return [assumeRole, db];
@@ -46,12 +56,17 @@ suite('logout', () => {
     ok(await run(['login', '--sso-session', SESSION], { ...fx.env, ...scriptedBrowser(fx.home.dir).env() }));
     assert.equal((await run(['get', 'dev'], fx.env)).code, 0);
     const { accessToken } = JSON.parse(readFileSync(tokenFile(fx.home), 'utf8'));
-    const registrations = readdirSync(fx.home.ssoCacheDir).filter((f) => join(fx.home.ssoCacheDir, f) !== tokenFile(fx.home));
+    const registrations = readdirSync(fx.home.ssoCacheDir).filter(
+      (f) => join(fx.home.ssoCacheDir, f) !== tokenFile(fx.home),
+    );
     assert.equal(registrations.length, 1);
     const foreign = foreignFiles();
 
     const r = ok(await run(['logout'], fx.env));
-    assert.match(r.stderr, /^ssohelper: logged out of sso-session corp\nssohelper: 1 cached role credential removed; client registrations kept\n$/);
+    assert.match(
+      r.stderr,
+      /^ssohelper: logged out of sso-session corp\nssohelper: 1 cached role credential removed; client registrations kept\n$/,
+    );
     assert.equal(fx.emu.counters.Logout, 1);
     assert.equal(await stillAccepted(accessToken), false, 'the service revoked the token');
     assert.equal(existsSync(tokenFile(fx.home)), false);
@@ -62,7 +77,10 @@ suite('logout', () => {
     const after = await run(['get', 'dev'], fx.env);
     assert.equal(after.code, 4, describe(after));
     assert.equal(after.stdout, '');
-    assert.match(after.stderr, /no SSO login found for sso-session "corp" \(profile "dev"\)\n {2}run: ssohelper login --sso-session corp/);
+    assert.match(
+      after.stderr,
+      /no SSO login found for sso-session "corp" \(profile "dev"\)\n {2}run: ssohelper login --sso-session corp/,
+    );
   });
 
   test('--sso-session ends that session only, with the role credentials of its profiles', async () => {

@@ -10,7 +10,18 @@ import { Emulator } from '../emulator/server.ts';
 import { scriptedBrowser } from '../helpers/browser.ts';
 import { type Home, makeHome, SESSION, seedToken, standardConfig, tokenFile } from '../helpers/home.ts';
 import { TestProxy } from '../helpers/proxy.ts';
-import { BIN, cleanEnv, collect, describe, expectFailure, processJson, requireBinary, ROOT, run, type RunResult } from '../helpers/run.ts';
+import {
+  BIN,
+  cleanEnv,
+  collect,
+  describe,
+  expectFailure,
+  processJson,
+  requireBinary,
+  ROOT,
+  run,
+  type RunResult,
+} from '../helpers/run.ts';
 import { makeTestCa, type TestCa } from '../helpers/tls.ts';
 
 const NAME = 'sso.emulator.invalid';
@@ -52,7 +63,8 @@ beforeEach(async () => {
     e.resetCounters();
     e.resetKnobs();
   }
-  for (const p of [proxy, authProxy]) Object.assign(p.counters, { connect: 0, forward: 0, rejected: 0, targets: [], authorizations: [] });
+  for (const p of [proxy, authProxy])
+    Object.assign(p.counters, { connect: 0, forward: 0, rejected: 0, targets: [], authorizations: [] });
   await newHome();
 });
 
@@ -96,7 +108,12 @@ suite('trust', () => {
     const r = await run(['get', 'dev', '--debug'], envFor(direct()));
     assert.equal(r.code, 6, describe(r));
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, new RegExp(`TLS certificate check failed for localhost:${emu.port}: its certificate was issued by an authority that is not trusted`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `TLS certificate check failed for localhost:${emu.port}: its certificate was issued by an authority that is not trusted`,
+      ),
+    );
     assert.match(r.stderr, /AWS_CA_BUNDLE .*ca_bundle.*SSOHELPER_USE_SYSTEM_CA=1/);
     assert.doesNotMatch(r.stderr, /--use-system-ca/, 'not Node’s advice, which a user of the executable cannot follow');
     noRetries(r);
@@ -118,9 +135,17 @@ suite('trust', () => {
 
   test('a missing or non-PEM CA bundle is a configuration error naming the file (exit 3)', async () => {
     const missing = `${ca.dir}/nowhere.pem`;
-    expectFailure(await run(['get', 'dev'], envFor(direct(), { AWS_CA_BUNDLE: missing })), 3, new RegExp(`the CA bundle ${missing} \\(from AWS_CA_BUNDLE\\) does not exist`));
+    expectFailure(
+      await run(['get', 'dev'], envFor(direct(), { AWS_CA_BUNDLE: missing })),
+      3,
+      new RegExp(`the CA bundle ${missing} \\(from AWS_CA_BUNDLE\\) does not exist`),
+    );
     await newHome(`ca_bundle = ${ca.dir}/server.key\n`);
-    expectFailure(await run(['get', 'dev'], envFor(direct())), 3, /server\.key \(from ca_bundle in \[profile dev\] in .*config\) holds no PEM certificate/);
+    expectFailure(
+      await run(['get', 'dev'], envFor(direct())),
+      3,
+      /server\.key \(from ca_bundle in \[profile dev\] in .*config\) holds no PEM certificate/,
+    );
   });
 
   test('an expired certificate and one for another name are told apart', async () => {
@@ -128,13 +153,28 @@ suite('trust', () => {
     try {
       await reseed(expired);
       const r = await run(['get', 'dev'], envFor(`https://localhost:${expired.port}`, { AWS_CA_BUNDLE: ca.caFile }));
-      expectFailure(r, 6, new RegExp(`TLS certificate check failed for localhost:${expired.port}: its certificate has expired \\(CERT_HAS_EXPIRED`));
+      expectFailure(
+        r,
+        6,
+        new RegExp(
+          `TLS certificate check failed for localhost:${expired.port}: its certificate has expired \\(CERT_HAS_EXPIRED`,
+        ),
+      );
     } finally {
       await expired.stop();
     }
     await reseed(emu);
-    const wrongName = await run(['get', 'dev'], envFor(`https://wrong.invalid:${emu.port}`, { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile }));
-    expectFailure(wrongName, 6, new RegExp(`TLS certificate check failed for wrong\\.invalid:${emu.port} through the proxy .*: its certificate is for a different host name \\(ERR_TLS_CERT_ALTNAME_INVALID`));
+    const wrongName = await run(
+      ['get', 'dev'],
+      envFor(`https://wrong.invalid:${emu.port}`, { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile }),
+    );
+    expectFailure(
+      wrongName,
+      6,
+      new RegExp(
+        `TLS certificate check failed for wrong\\.invalid:${emu.port} through the proxy .*: its certificate is for a different host name \\(ERR_TLS_CERT_ALTNAME_INVALID`,
+      ),
+    );
   });
 
   test('NODE_EXTRA_CA_CERTS keeps working when no bundle is set', async () => {
@@ -153,10 +193,18 @@ suite('proxies', () => {
   test('an https:// proxy is checked against the same CA bundle', async () => {
     const tlsProxy = await TestProxy.start({ hosts: { [NAME]: '127.0.0.1' }, tls: { key: ca.key, cert: ca.cert } });
     try {
-      processJson(await run(['get', 'dev'], envFor(viaName(), { HTTPS_PROXY: tlsProxy.url, AWS_CA_BUNDLE: ca.caFile })));
+      processJson(
+        await run(['get', 'dev'], envFor(viaName(), { HTTPS_PROXY: tlsProxy.url, AWS_CA_BUNDLE: ca.caFile })),
+      );
       assert.equal(tlsProxy.counters.connect, 1);
       const r = await run(['get', 'dev', '--refresh'], envFor(viaName(), { HTTPS_PROXY: tlsProxy.url }));
-      expectFailure(r, 6, new RegExp(`TLS certificate check failed for ${NAME.replace(/\./g, '\\.')}:\\d+ or for the https proxy https://localhost:\\d+ \\(HTTPS_PROXY\\)`));
+      expectFailure(
+        r,
+        6,
+        new RegExp(
+          `TLS certificate check failed for ${NAME.replace(/\./g, '\\.')}:\\d+ or for the https proxy https://localhost:\\d+ \\(HTTPS_PROXY\\)`,
+        ),
+      );
     } finally {
       await tlsProxy.stop();
     }
@@ -181,39 +229,70 @@ suite('proxies', () => {
   test('plain http through a proxy that wants credentials: Basic on forwarded requests, 407 as its own message', async () => {
     await reseed(plain);
     const endpoint = `http://${NAME}:${plain.port}`;
-    processJson(await run(['get', 'dev'], envFor(endpoint, { HTTP_PROXY: authProxy.urlWith(PROXY_USER, PROXY_PASSWORD) })));
+    processJson(
+      await run(['get', 'dev'], envFor(endpoint, { HTTP_PROXY: authProxy.urlWith(PROXY_USER, PROXY_PASSWORD) })),
+    );
     assert.equal(authProxy.counters.forward, 1);
-    const r = await run(['get', 'dev', '--refresh'], envFor(endpoint, { HTTP_PROXY: authProxy.urlWith(PROXY_USER, 'wrong') }));
-    expectFailure(r, 6, /the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTP_PROXY\) refused the request: proxy authentication required \(HTTP 407\)/);
+    const r = await run(
+      ['get', 'dev', '--refresh'],
+      envFor(endpoint, { HTTP_PROXY: authProxy.urlWith(PROXY_USER, 'wrong') }),
+    );
+    expectFailure(
+      r,
+      6,
+      /the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTP_PROXY\) refused the request: proxy authentication required \(HTTP 407\)/,
+    );
     assert.equal(authProxy.counters.rejected, 1, 'one attempt');
   });
 
   test('credentials in the proxy URL are percent-decoded and sent as Basic; the password is never printed', async () => {
-    const env = envFor(viaName(), { HTTPS_PROXY: authProxy.urlWith(PROXY_USER, PROXY_PASSWORD), AWS_CA_BUNDLE: ca.caFile });
+    const env = envFor(viaName(), {
+      HTTPS_PROXY: authProxy.urlWith(PROXY_USER, PROXY_PASSWORD),
+      AWS_CA_BUNDLE: ca.caFile,
+    });
     const r = await run(['get', 'dev', '--debug'], env);
     processJson(r);
-    assert.deepEqual(authProxy.counters.authorizations, [`Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`]);
+    assert.deepEqual(authProxy.counters.authorizations, [
+      `Basic ${Buffer.from(`${PROXY_USER}:${PROXY_PASSWORD}`).toString('base64')}`,
+    ]);
     assert.match(r.stderr, /via proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(HTTPS_PROXY\)/);
-    for (const form of [PROXY_PASSWORD, encodeURIComponent(PROXY_PASSWORD), PROXY_USER, encodeURIComponent(PROXY_USER)]) assert.ok(!r.stderr.includes(form), 'userinfo in --debug output');
+    for (const form of [PROXY_PASSWORD, encodeURIComponent(PROXY_PASSWORD), PROXY_USER, encodeURIComponent(PROXY_USER)])
+      assert.ok(!r.stderr.includes(form), 'userinfo in --debug output');
   });
 
   test('a proxy URL with only a user name (an API key) never shows it, in --debug or in errors', async () => {
     const key = 'APIKEY-5f2b9c0e71';
-    const rejected = await run(['get', 'dev', '--debug'], envFor(viaName(), { HTTPS_PROXY: authProxy.url.replace('://', `://${key}@`), AWS_CA_BUNDLE: ca.caFile }));
+    const rejected = await run(
+      ['get', 'dev', '--debug'],
+      envFor(viaName(), { HTTPS_PROXY: authProxy.url.replace('://', `://${key}@`), AWS_CA_BUNDLE: ca.caFile }),
+    );
     assert.equal(rejected.code, 6, describe(rejected));
     assert.match(rejected.stderr, /via proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(HTTPS_PROXY\)/);
-    assert.match(rejected.stderr, /the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) refused the request/);
-    const dead = await run(['get', 'dev', '--debug'], envFor(viaName(), { HTTPS_PROXY: deadProxyUrl.replace('://', `://${key}@`), AWS_CA_BUNDLE: ca.caFile }));
+    assert.match(
+      rejected.stderr,
+      /the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) refused the request/,
+    );
+    const dead = await run(
+      ['get', 'dev', '--debug'],
+      envFor(viaName(), { HTTPS_PROXY: deadProxyUrl.replace('://', `://${key}@`), AWS_CA_BUNDLE: ca.caFile }),
+    );
     assert.equal(dead.code, 6, describe(dead));
     assert.match(dead.stderr, /cannot connect to the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+/);
-    for (const r of [rejected, dead]) assert.ok(!`${r.stdout}${r.stderr}`.includes(key), `the key in the output:\n${describe(r)}`);
+    for (const r of [rejected, dead])
+      assert.ok(!`${r.stdout}${r.stderr}`.includes(key), `the key in the output:\n${describe(r)}`);
   });
 
   test('a 407 has its own message, is not retried, and does not show the password', async () => {
     const wrong = 'not-the-password';
-    const r = await run(['get', 'dev', '--debug'], envFor(viaName(), { HTTPS_PROXY: authProxy.urlWith(PROXY_USER, wrong), AWS_CA_BUNDLE: ca.caFile }));
+    const r = await run(
+      ['get', 'dev', '--debug'],
+      envFor(viaName(), { HTTPS_PROXY: authProxy.urlWith(PROXY_USER, wrong), AWS_CA_BUNDLE: ca.caFile }),
+    );
     assert.equal(r.code, 6, describe(r));
-    assert.match(r.stderr, /the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) refused the request: proxy authentication required \(HTTP 407\)/);
+    assert.match(
+      r.stderr,
+      /the proxy http:\/\/\*\*\*\*@127\.0\.0\.1:\d+ \(from HTTPS_PROXY\) refused the request: proxy authentication required \(HTTP 407\)/,
+    );
     assert.match(r.stderr, /check the user name and password in HTTPS_PROXY/);
     assert.ok(!r.stderr.includes(wrong), 'password in output');
     assert.equal(authProxy.counters.rejected, 1, 'one attempt');
@@ -224,10 +303,20 @@ suite('proxies', () => {
 
   test('NO_PROXY bypasses the proxy: by CIDR range, and by domain suffix', async () => {
     const dead = { HTTPS_PROXY: deadProxyUrl, AWS_CA_BUNDLE: ca.caFile };
-    processJson(await run(['get', 'dev'], envFor(`https://127.0.0.1:${emu.port}`, { ...dead, NO_PROXY: '10.0.0.0/8, 127.0.0.0/8' })));
-    processJson(await run(['get', 'dev', '--refresh'], envFor(direct(), { ...dead, no_proxy: 'example.com,localhost' })));
+    processJson(
+      await run(
+        ['get', 'dev'],
+        envFor(`https://127.0.0.1:${emu.port}`, { ...dead, NO_PROXY: '10.0.0.0/8, 127.0.0.0/8' }),
+      ),
+    );
+    processJson(
+      await run(['get', 'dev', '--refresh'], envFor(direct(), { ...dead, no_proxy: 'example.com,localhost' })),
+    );
     // Bypassed, the unresolvable name is looked up directly and fails at once: proof no proxy was asked.
-    const r = await run(['get', 'dev', '--refresh', '--debug'], envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile, NO_PROXY: 'emulator.invalid' }));
+    const r = await run(
+      ['get', 'dev', '--refresh', '--debug'],
+      envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile, NO_PROXY: 'emulator.invalid' }),
+    );
     assert.equal(r.code, 6, describe(r));
     assert.match(r.stderr, new RegExp(`cannot resolve the host name ${NAME.replace(/\./g, '\\.')}`));
     noRetries(r);
@@ -235,35 +324,66 @@ suite('proxies', () => {
   });
 
   test('a dead proxy fails at once with a message naming the proxy, not AWS', async () => {
-    const r = await run(['get', 'dev', '--debug'], envFor(viaName(), { HTTPS_PROXY: deadProxyUrl, AWS_CA_BUNDLE: ca.caFile }));
+    const r = await run(
+      ['get', 'dev', '--debug'],
+      envFor(viaName(), { HTTPS_PROXY: deadProxyUrl, AWS_CA_BUNDLE: ca.caFile }),
+    );
     assert.equal(r.code, 6, describe(r));
-    assert.match(r.stderr, new RegExp(`cannot connect to the proxy ${deadProxyUrl.replace(/\./g, '\\.')} \\(from HTTPS_PROXY\\): the connection was refused`));
+    assert.match(
+      r.stderr,
+      new RegExp(
+        `cannot connect to the proxy ${deadProxyUrl.replace(/\./g, '\\.')} \\(from HTTPS_PROXY\\): the connection was refused`,
+      ),
+    );
     assert.match(r.stderr, /check HTTPS_PROXY, or unset it/);
     noRetries(r);
   });
 
   // The npm package runs on any Node from 20.16, whose own http has no proxy support; ours does
   // not depend on it. The machine's /usr/bin/node is Node 20.
-  test('on Node 20 (the npm package), https goes through the proxy as on the executable', { skip: !existsSync('/usr/bin/node') && 'no /usr/bin/node' }, async () => {
+  test('on Node 20 (the npm package), https goes through the proxy as on the executable', {
+    skip: !existsSync('/usr/bin/node') && 'no /usr/bin/node',
+  }, async () => {
     const bundle = join(ROOT, 'dist', 'ssohelper.cjs');
-    const r = await collect(spawn('/usr/bin/node', [bundle, 'get', 'dev', '--debug'], { env: envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile }), stdio: ['ignore', 'pipe', 'pipe'] }));
+    const r = await collect(
+      spawn('/usr/bin/node', [bundle, 'get', 'dev', '--debug'], {
+        env: envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     processJson(r);
     assert.match(r.stderr, /node v20\./);
     assert.equal(proxy.counters.connect, 1);
     assert.equal(emu.counters.GetRoleCredentials, 1);
   });
 
-  test('on Node 20 (the npm package), a CA bundle is trusted; the system store, which it cannot read, is refused', { skip: !existsSync('/usr/bin/node') && 'no /usr/bin/node' }, async () => {
+  test('on Node 20 (the npm package), a CA bundle is trusted; the system store, which it cannot read, is refused', {
+    skip: !existsSync('/usr/bin/node') && 'no /usr/bin/node',
+  }, async () => {
     const bundle = join(ROOT, 'dist', 'ssohelper.cjs');
-    const node20 = (extra: Record<string, string>) => collect(spawn('/usr/bin/node', [bundle, 'get', 'dev'], { env: envFor(direct(), extra), stdio: ['ignore', 'pipe', 'pipe'] }));
+    const node20 = (extra: Record<string, string>) =>
+      collect(
+        spawn('/usr/bin/node', [bundle, 'get', 'dev'], {
+          env: envFor(direct(), extra),
+          stdio: ['ignore', 'pipe', 'pipe'],
+        }),
+      );
     processJson(await node20({ AWS_CA_BUNDLE: ca.caFile }));
     assert.equal(emu.counters.GetRoleCredentials, 1);
     rmSync(home.roleCacheDir, { recursive: true, force: true });
-    expectFailure(await node20({ AWS_CA_BUNDLE: ca.caFile, SSOHELPER_USE_SYSTEM_CA: '1' }), 3, /trust store was asked for .* which the Node\.js v20\.[\d.]+ running ssohelper cannot read/);
+    expectFailure(
+      await node20({ AWS_CA_BUNDLE: ca.caFile, SSOHELPER_USE_SYSTEM_CA: '1' }),
+      3,
+      /trust store was asked for .* which the Node\.js v20\.[\d.]+ running ssohelper cannot read/,
+    );
   });
 
   test('a proxy variable that is not a usable URL is a configuration error naming it', async () => {
-    expectFailure(await run(['get', 'dev'], envFor(viaName(), { HTTPS_PROXY: 'socks5://127.0.0.1:1080' })), 3, /HTTPS_PROXY uses the socks5 scheme/);
+    expectFailure(
+      await run(['get', 'dev'], envFor(viaName(), { HTTPS_PROXY: 'socks5://127.0.0.1:1080' })),
+      3,
+      /HTTPS_PROXY uses the socks5 scheme/,
+    );
   });
 
   test('role chains: STS goes through the proxy with the same trust', async () => {
@@ -308,15 +428,25 @@ suite('logins through the proxy', () => {
 
   test('device flow: every OIDC call goes through the proxy', async () => {
     rmSync(tokenFile(home), { force: true });
-    const login = start(['login', '--sso-session', SESSION, '--use-device-code', '--no-browser'], envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile }));
+    const login = start(
+      ['login', '--sso-session', SESSION, '--use-device-code', '--no-browser'],
+      envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile }),
+    );
     const device = await emu.nextDeviceAuthorization();
     emu.approveDevice(device.userCode);
     const r = await login.done;
     assert.equal(r.code, 0, describe(r));
     assert.ok(existsSync(tokenFile(home)));
-    assert.ok(emu.counters.RegisterClient >= 1 && emu.counters.StartDeviceAuthorization >= 1 && (emu.counters['CreateToken:device_code'] ?? 0) >= 1);
+    assert.ok(
+      emu.counters.RegisterClient >= 1 &&
+        emu.counters.StartDeviceAuthorization >= 1 &&
+        (emu.counters['CreateToken:device_code'] ?? 0) >= 1,
+    );
     assert.ok(proxy.counters.connect >= 1);
-    assert.ok(proxy.counters.targets.every((t) => t === `${NAME}:${emu.port}`), 'nothing else was asked of the proxy');
+    assert.ok(
+      proxy.counters.targets.every((t) => t === `${NAME}:${emu.port}`),
+      'nothing else was asked of the proxy',
+    );
   });
 
   test('browser flow (PKCE): OIDC through the proxy, the browser comes back to the loopback listener directly', async () => {
@@ -336,7 +466,10 @@ suite('logins through the proxy', () => {
     assert.equal(r.code, 0, describe(r));
     assert.ok(existsSync(tokenFile(home)));
     assert.ok((emu.counters['CreateToken:authorization_code'] ?? 0) >= 1);
-    assert.ok(proxy.counters.targets.every((t) => t === `${NAME}:${emu.port}`), 'the loopback listener was never reached through the proxy');
+    assert.ok(
+      proxy.counters.targets.every((t) => t === `${NAME}:${emu.port}`),
+      'the loopback listener was never reached through the proxy',
+    );
   });
 });
 
@@ -361,12 +494,25 @@ suite('bounded waits', () => {
   test('the same through the proxy tunnel', async () => {
     await newHome('cli_read_timeout = 1\n');
     emu.setKnobs({ latencyMs: 600_000 });
-    const r = await run(['get', 'dev'], envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile, SSOHELPER_RETRY_TIMEOUT: '1' }));
-    expectFailure(r, 6, new RegExp(`${NAME.replace(/\./g, '\\.')}:${emu.port} through the proxy http://127\\.0\\.0\\.1:\\d+ \\(HTTPS_PROXY\\) did not answer within 1 s`));
+    const r = await run(
+      ['get', 'dev'],
+      envFor(viaName(), { HTTPS_PROXY: proxy.url, AWS_CA_BUNDLE: ca.caFile, SSOHELPER_RETRY_TIMEOUT: '1' }),
+    );
+    expectFailure(
+      r,
+      6,
+      new RegExp(
+        `${NAME.replace(/\./g, '\\.')}:${emu.port} through the proxy http://127\\.0\\.0\\.1:\\d+ \\(HTTPS_PROXY\\) did not answer within 1 s`,
+      ),
+    );
   });
 
   test('a bad timeout setting is a configuration error naming the key and file', async () => {
     await newHome('cli_connect_timeout = soon\n');
-    expectFailure(await run(['get', 'dev'], envFor(direct(), { AWS_CA_BUNDLE: ca.caFile })), 3, /cli_connect_timeout in \[profile dev\] in .*config is "soon"/);
+    expectFailure(
+      await run(['get', 'dev'], envFor(direct(), { AWS_CA_BUNDLE: ca.caFile })),
+      3,
+      /cli_connect_timeout in \[profile dev\] in .*config is "soon"/,
+    );
   });
 });

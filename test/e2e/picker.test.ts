@@ -8,12 +8,20 @@ import { useEmulator } from '../helpers/fixture.ts';
 import { seedToken } from '../helpers/home.ts';
 import { BIN, collect, describe, expectFailure, run } from '../helpers/run.ts';
 
-const fx = useEmulator({ assign: [['111111111111', 'Role1'], ['111111111111', 'ReadOnly']] });
+const fx = useEmulator({
+  assign: [
+    ['111111111111', 'Role1'],
+    ['111111111111', 'ReadOnly'],
+  ],
+});
 
 /** Runs `ssohelper ARGS` under `script` (a pseudo-terminal), typing `keys` one batch at a time. */
 async function inTerminal(args: string[], keys: string[]) {
   const command = [BIN, ...args].map((a) => `'${a}'`).join(' ');
-  const child = spawn('script', ['-qec', command, '/dev/null'], { env: { ...fx.env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn('script', ['-qec', command, '/dev/null'], {
+    env: { ...fx.env, TERM: 'xterm' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const done = collect(child);
   // Typed after the list is up: keys sent before raw mode could be echoed or dropped.
   for (const k of keys) {
@@ -25,7 +33,7 @@ async function inTerminal(args: string[], keys: string[]) {
 }
 
 suite('the profile picker', () => {
-  test('typing filters, Enter chooses: env prints the chosen profile\'s variables', async () => {
+  test("typing filters, Enter chooses: env prints the chosen profile's variables", async () => {
     await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
     const r = await inTerminal(['env', '--format', 'env-no-export'], ['p1', '\r']);
     assert.equal(r.code, 0, describe(r));

@@ -14,7 +14,8 @@ import { tempDir } from '../helpers/temp.ts';
 
 const fx = useEmulator({
   assign: [['111111111111', 'ReadOnly']],
-  config: () => `${standardConfig()}\n[profile noregion]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n`,
+  config: () =>
+    `${standardConfig()}\n[profile noregion]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n`,
 });
 
 /** A PATH whose `ssohelper` logs every start to the returned file, then runs the real one. */
@@ -30,8 +31,15 @@ function loggingPath(): { path: string; log: string } {
 /** Runs the script in a real shell; asynchronously, since the emulator answers in this process. */
 async function shell(program: string, script: string, extra: Record<string, string> = {}) {
   const { path, log } = loggingPath();
-  const args = program === 'fish' ? ['--no-config', '-c', script] : program === 'zsh' ? ['-f', '-c', script] : ['--norc', '--noprofile', '-c', script];
-  const r = await collect(spawn(program, args, { env: { ...fx.env, PATH: path, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const args =
+    program === 'fish'
+      ? ['--no-config', '-c', script]
+      : program === 'zsh'
+        ? ['-f', '-c', script]
+        : ['--norc', '--noprofile', '-c', script];
+  const r = await collect(
+    spawn(program, args, { env: { ...fx.env, PATH: path, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
   return { ...r, starts: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
 }
 
@@ -50,7 +58,14 @@ const SHOW = {
 const PROMPT = { bash: '__ssohelper_precmd', zsh: '__ssohelper_precmd', fish: 'emit fish_prompt' } as const;
 
 function values(stdout: string): Array<Record<string, string>> {
-  return stdout.split('---\n').map((block) => Object.fromEntries(block.split('\n').filter((l) => l.includes('=')).map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string])));
+  return stdout.split('---\n').map((block) =>
+    Object.fromEntries(
+      block
+        .split('\n')
+        .filter((l) => l.includes('='))
+        .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    ),
+  );
 }
 
 for (const sh of ['bash', 'zsh', 'fish'] as const) {
@@ -60,14 +75,27 @@ for (const sh of ['bash', 'zsh', 'fish'] as const) {
       const sep = sh === 'fish' ? 'echo ---' : 'echo ---';
       const script = [
         LOAD[sh],
-        'ssohelper use dev', SHOW[sh], sep,
-        'ssohelper use no-such-profile', `echo "status=$status"`.replace('$status', sh === 'fish' ? '$status' : '$?'), SHOW[sh], sep,
-        'ssohelper use noregion', SHOW[sh], sep,
-        'ssohelper use --clear', SHOW[sh],
+        'ssohelper use dev',
+        SHOW[sh],
+        sep,
+        'ssohelper use no-such-profile',
+        `echo "status=$status"`.replace('$status', sh === 'fish' ? '$status' : '$?'),
+        SHOW[sh],
+        sep,
+        'ssohelper use noregion',
+        SHOW[sh],
+        sep,
+        'ssohelper use --clear',
+        SHOW[sh],
       ].join('\n');
       const r = await shell(sh, script, { AWS_PROFILE: 'p1' });
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-      const [used, failed, switched, cleared] = values(r.stdout) as [Record<string, string>, Record<string, string>, Record<string, string>, Record<string, string>];
+      const [used, failed, switched, cleared] = values(r.stdout) as [
+        Record<string, string>,
+        Record<string, string>,
+        Record<string, string>,
+        Record<string, string>,
+      ];
       assert.match(used.AWS_ACCESS_KEY_ID ?? '', /^ASIA/);
       assert.equal(used.AWS_REGION, 'eu-central-1');
       assert.equal(used.AWS_PROFILE, '', 'AWS_PROFILE naming another profile is removed');
@@ -80,26 +108,44 @@ for (const sh of ['bash', 'zsh', 'fish'] as const) {
       assert.match(r.stderr, /profile "no-such-profile"/);
       assert.equal(switched.SSOHELPER_PROFILE, 'noregion');
       assert.equal(switched.AWS_REGION, '', 'a profile without a region leaves no stale region');
-      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_REGION', 'SSOHELPER_PROFILE', 'SSOHELPER_EXPIRES', 'SSOHELPER_PROMPT']) assert.equal(cleared[k], '', k);
+      for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_REGION', 'SSOHELPER_PROFILE', 'SSOHELPER_EXPIRES', 'SSOHELPER_PROMPT'])
+        assert.equal(cleared[k], '', k);
       assert.equal(fx.emu.counters.GetRoleCredentials, 1, 'dev and noregion share one role: one request');
     });
 
     test('a prompt with nothing due starts no process; keys within 10 minutes of expiry are renewed at the next prompt', async () => {
       await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
-      await seedRole(fx.home, '111111111111', 'ReadOnly', { accessKeyId: 'ASIAOLDKEY0000000001', secretAccessKey: 'c2VjcmV0', sessionToken: 'dG9rZW4', expiration: new Date(Date.now() + 12 * 60_000) });
+      await seedRole(fx.home, '111111111111', 'ReadOnly', {
+        accessKeyId: 'ASIAOLDKEY0000000001',
+        secretAccessKey: 'c2VjcmV0',
+        sessionToken: 'dG9rZW4',
+        expiration: new Date(Date.now() + 12 * 60_000),
+      });
       const script = [
-        LOAD[sh], 'ssohelper use dev --min-ttl 5m', PROMPT[sh], PROMPT[sh], SHOW[sh], 'echo ---',
+        LOAD[sh],
+        'ssohelper use dev --min-ttl 5m',
+        PROMPT[sh],
+        PROMPT[sh],
+        SHOW[sh],
+        'echo ---',
         // As if a few minutes had passed: the keys now expire within the renewal window, and the
         // cached ones are short of the 15 minutes `use` asks for, so renewing fetches.
-        sh === 'fish' ? 'set -gx SSOHELPER_EXPIRES (math (date +%s) + 300)' : 'SSOHELPER_EXPIRES=$(( $(date +%s) + 300 ))',
-        PROMPT[sh], SHOW[sh],
+        sh === 'fish'
+          ? 'set -gx SSOHELPER_EXPIRES (math (date +%s) + 300)'
+          : 'SSOHELPER_EXPIRES=$(( $(date +%s) + 300 ))',
+        PROMPT[sh],
+        SHOW[sh],
       ].join('\n');
       const r = await shell(sh, script);
       assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
       const [before, after] = values(r.stdout) as [Record<string, string>, Record<string, string>];
       assert.equal(before.AWS_ACCESS_KEY_ID, 'ASIAOLDKEY0000000001');
       const ssohelperStarts = r.starts.filter((s) => !s.startsWith('hook '));
-      assert.deepEqual(ssohelperStarts, ['use dev --min-ttl 5m', 'use --quiet dev'], 'two prompts with nothing due started nothing; the third renewed once');
+      assert.deepEqual(
+        ssohelperStarts,
+        ['use dev --min-ttl 5m', 'use --quiet dev'],
+        'two prompts with nothing due started nothing; the third renewed once',
+      );
       assert.notEqual(after.AWS_ACCESS_KEY_ID, before.AWS_ACCESS_KEY_ID, 'renewed keys');
       assert.match(after.SSOHELPER_PROMPT ?? '', /^dev (59m|1h00m)$/);
       assert.equal(fx.emu.counters.GetRoleCredentials, 1);
@@ -109,7 +155,11 @@ for (const sh of ['bash', 'zsh', 'fish'] as const) {
 
 suite('use and prompt without the hook', () => {
   test('use says how to install the hook for the shell in $SHELL, exit 2, nothing on stdout', async () => {
-    for (const [shellPath, line] of [['/bin/bash', /ssohelper hook bash/], ['/usr/bin/zsh', /ssohelper hook zsh/], ['/usr/bin/fish', /ssohelper hook fish/]] as const) {
+    for (const [shellPath, line] of [
+      ['/bin/bash', /ssohelper hook bash/],
+      ['/usr/bin/zsh', /ssohelper hook zsh/],
+      ['/usr/bin/fish', /ssohelper hook fish/],
+    ] as const) {
       const r = await run(['use', 'dev'], { ...fx.env, SHELL: shellPath });
       assert.equal(r.code, 2, describe(r));
       assert.equal(r.stdout, '');
@@ -126,7 +176,11 @@ suite('use and prompt without the hook', () => {
     assert.equal((await run(['prompt'], { ...base, AWS_CREDENTIAL_EXPIRATION: iso })).stdout, 'dev 2h05m\n');
     assert.equal((await run(['prompt'], { ...base, SSOHELPER_EXPIRES: '1000000000' })).stdout, 'dev expired\n');
     assert.equal((await run(['prompt'], fx.env)).stdout, '');
-    assert.equal((await run(['prompt'], { ...fx.env, SSOHELPER_PROFILE: 'dev' })).stdout, '', 'a marker without keys is not ours');
+    assert.equal(
+      (await run(['prompt'], { ...fx.env, SSOHELPER_PROFILE: 'dev' })).stdout,
+      '',
+      'a marker without keys is not ours',
+    );
   });
 
   test('env marks the shell and removes AWS_PROFILE naming another profile, in every shell format', async () => {
@@ -154,11 +208,18 @@ suite('status and doctor see what the shell holds', () => {
   test('status starts with "this shell" and carries it in JSON; doctor accepts the keys', async () => {
     await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
     const env = await run(['env', 'dev', '--format', 'env-no-export'], fx.env);
-    const vars = Object.fromEntries(env.stdout.trim().split('\n').map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]));
+    const vars = Object.fromEntries(
+      env.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
+    );
     const shellEnv = { ...fx.env, ...vars };
     const text = await run(['status'], shellEnv);
     assert.match(text.stdout, /^this shell: dev, (59m|1h00m) left\n/, describe(text));
-    const json = JSON.parse((await run(['status', '--output', 'json'], shellEnv)).stdout) as { shell: { profile: string; secondsLeft: number } };
+    const json = JSON.parse((await run(['status', '--output', 'json'], shellEnv)).stdout) as {
+      shell: { profile: string; secondsLeft: number };
+    };
     assert.equal(json.shell.profile, 'dev');
     assert.ok(json.shell.secondsLeft > 3000);
     const doctor = await run(['doctor', '--output', 'json'], shellEnv);

@@ -1,6 +1,19 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { useEmulator } from '../helpers/fixture.ts';
@@ -66,8 +79,14 @@ test('sync writes one profile per account and role in a managed block, keeps the
       'sandbox.poweruseraccess',
       'sandbox.readonly',
     ]);
-    assert.match(text, /\[profile sandbox\.poweruseraccess\]\nsso_session = corp\nsso_account_id = 333333333333\nsso_role_name = PowerUserAccess\nregion = eu-central-1\n/);
-    assert.match(first.stderr, /^ssohelper: sso-session corp: 9 profiles for 5 accounts written to ~\/\.aws\/config \(9 added\)\n/);
+    assert.match(
+      text,
+      /\[profile sandbox\.poweruseraccess\]\nsso_session = corp\nsso_account_id = 333333333333\nsso_role_name = PowerUserAccess\nregion = eu-central-1\n/,
+    );
+    assert.match(
+      first.stderr,
+      /^ssohelper: sso-session corp: 9 profiles for 5 accounts written to ~\/\.aws\/config \(9 added\)\n/,
+    );
     assert.doesNotMatch(first.stderr, /\+ dev\.readonly-111111111111/, 'names only with --verbose');
     assert.match(first.stderr, /note: your own profiles dev\.readonly point at roles the managed block covers too/);
 
@@ -79,7 +98,11 @@ test('sync writes one profile per account and role in a managed block, keeps the
     const verbose = await sync('--verbose');
     assert.match(verbose.stderr, /region eu-central-1, as the session's other profiles have/);
     const after = statSync(credentials);
-    assert.deepEqual({ mtimeMs: after.mtimeMs, ctimeMs: after.ctimeMs, ino: after.ino, text: readFileSync(credentials, 'utf8') }, credentialsBefore, 'the credentials file is never touched');
+    assert.deepEqual(
+      { mtimeMs: after.mtimeMs, ctimeMs: after.ctimeMs, ino: after.ino, text: readFileSync(credentials, 'utf8') },
+      credentialsBefore,
+      'the credentials file is never touched',
+    );
   } finally {
     fx.emu.unassign(PROD_EU);
     fx.emu.unassign(PROD_EU_2);
@@ -114,7 +137,9 @@ const asRoot = process.getuid?.() === 0;
 const DAEMON_GID = 1; // the group `daemon` on every Linux; this user (root) is no member of it by default, but root may chown
 const NOBODY = 65534;
 
-test('the config keeps its group as well as its mode', { skip: !asRoot && 'needs root to give a file another group' }, async () => {
+test('the config keeps its group as well as its mode', {
+  skip: !asRoot && 'needs root to give a file another group',
+}, async () => {
   await seedToken(fx.home, fx.emu.issueSession());
   chownSync(fx.home.configFile, -1, DAEMON_GID);
   chmodSync(fx.home.configFile, 0o640);
@@ -125,7 +150,9 @@ test('the config keeps its group as well as its mode', { skip: !asRoot && 'needs
   assert.equal(after.mode & 0o777, 0o640, 'the mode is kept');
 });
 
-test('a user who cannot give the new file the config\'s group is refused, and the config is untouched', { skip: !asRoot && 'needs root to run as another user' }, async () => {
+test("a user who cannot give the new file the config's group is refused, and the config is untouched", {
+  skip: !asRoot && 'needs root to run as another user',
+}, async () => {
   await seedToken(fx.home, fx.emu.issueSession());
   chownSync(fx.home.configFile, NOBODY, DAEMON_GID);
   chmodSync(fx.home.configFile, 0o640);
@@ -139,11 +166,21 @@ test('a user who cannot give the new file the config\'s group is refused, and th
   };
   owned(fx.home.dir);
   const before = readFileSync(fx.home.configFile, 'utf8');
-  const r = await collect(spawn(BIN, ['sync'], { env: fx.env, uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] }));
-  expectFailure(r, 3, /cannot keep the group \(gid 1\) of .*config: permission denied; refusing to rewrite it with another group/);
+  const r = await collect(
+    spawn(BIN, ['sync'], { env: fx.env, uid: NOBODY, gid: NOBODY, stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
+  expectFailure(
+    r,
+    3,
+    /cannot keep the group \(gid 1\) of .*config: permission denied; refusing to rewrite it with another group/,
+  );
   assert.equal(readFileSync(fx.home.configFile, 'utf8'), before);
   assert.equal(statSync(fx.home.configFile).gid, DAEMON_GID);
-  assert.deepEqual(readdirSync(join(fx.home.dir, '.aws')).filter((n) => n.endsWith('.tmp')), [], 'no temp file left');
+  assert.deepEqual(
+    readdirSync(join(fx.home.dir, '.aws')).filter((n) => n.endsWith('.tmp')),
+    [],
+    'no temp file left',
+  );
 });
 
 test('a dangling config symlink (a dotfiles manager before its first sync) stays a link, and its target is created', async () => {
@@ -158,7 +195,10 @@ test('a dangling config symlink (a dotfiles manager before its first sync) stays
   assert.equal(readlinkSync(fx.home.configFile), '../dotfiles/aws/config');
   assert.ok(lstatSync(real).isFile());
   assert.equal(statSync(real).mode & 0o777, 0o600);
-  assert.match(readFileSync(real, 'utf8'), /^\[sso-session corp\]\nsso_start_url = https:\/\/corp\.awsapps\.com\/start\n[\s\S]*# BEGIN ssohelper sync --sso-session corp/);
+  assert.match(
+    readFileSync(real, 'utf8'),
+    /^\[sso-session corp\]\nsso_start_url = https:\/\/corp\.awsapps\.com\/start\n[\s\S]*# BEGIN ssohelper sync --sso-session corp/,
+  );
 });
 
 test('a dangling config symlink into a directory others can write to is refused, and nothing is created', async () => {
@@ -184,21 +224,33 @@ test('without --prune a profile for a role that is gone is kept and reported sta
 
   const kept = await sync();
   assert.equal(config(), full, 'stale profiles are kept without --prune');
-  assert.match(kept.stderr, /\n {2}! 3 profiles for roles no longer assigned: --prune removes them, --verbose names them\n/);
+  assert.match(
+    kept.stderr,
+    /\n {2}! 3 profiles for roles no longer assigned: --prune removes them, --verbose names them\n/,
+  );
   assert.doesNotMatch(kept.stderr, /sandbox\.poweruseraccess/);
   const named = await sync('--verbose');
-  assert.match(named.stderr, /! sandbox\.poweruseraccess is stale: PowerUserAccess in 333333333333 is no longer assigned \(--prune removes it\)/);
+  assert.match(
+    named.stderr,
+    /! sandbox\.poweruseraccess is stale: PowerUserAccess in 333333333333 is no longer assigned \(--prune removes it\)/,
+  );
 
   const dry = await sync('--prune', '--dry-run');
   assert.equal(config(), full, '--dry-run writes nothing');
-  assert.ok(dry.stdout.startsWith(`--- ${fx.home.configFile}\n+++ ${fx.home.configFile} (after sync)\n@@ `), dry.stdout);
+  assert.ok(
+    dry.stdout.startsWith(`--- ${fx.home.configFile}\n+++ ${fx.home.configFile} (after sync)\n@@ `),
+    dry.stdout,
+  );
   assert.match(dry.stdout, /^-\[profile sandbox\.poweruseraccess\]$/m);
   assert.doesNotMatch(dry.stdout, /^\+(?!\+\+ )/m, 'pruning only removes lines');
   assert.match(dry.stderr, /dry run, 3 profiles for 2 accounts \(3 pruned\): nothing written; the diff is on stdout\n/);
 
   await sync('--prune');
   const pruned = config();
-  assert.deepEqual(profileNames(pruned).filter((n) => n.startsWith('sandbox')), []);
+  assert.deepEqual(
+    profileNames(pruned).filter((n) => n.startsWith('sandbox')),
+    [],
+  );
   assert.ok(pruned.startsWith(USER_TEXT));
   const none = await sync('--prune', '--dry-run');
   assert.equal(none.stdout, '', 'nothing left to change');
@@ -231,9 +283,16 @@ test('the name template: placeholders, folding, and an unknown placeholder is a 
 
 test('one sso-session is the default; with several the message lists them', async () => {
   await seedToken(fx.home, fx.emu.issueSession());
-  writeFileSync(fx.home.configFile, `${SESSION_SECTION}\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\nsso_region = us-east-1\n`);
+  writeFileSync(
+    fx.home.configFile,
+    `${SESSION_SECTION}\n[sso-session other]\nsso_start_url = https://other.awsapps.com/start\nsso_region = us-east-1\n`,
+  );
   const r = await run(['sync'], fx.env);
-  expectFailure(r, 2, /has 2 sso-sessions \(corp, other\); say which one\n {2}for example: ssohelper sync --sso-session corp\n$/);
+  expectFailure(
+    r,
+    2,
+    /has 2 sso-sessions \(corp, other\); say which one\n {2}for example: ssohelper sync --sso-session corp\n$/,
+  );
   await sync('--sso-session', 'corp');
   assert.equal(profileNames(config()).length, 6);
 });
@@ -250,7 +309,9 @@ test('125 roles at 10 listing calls a second: throttled calls are absorbed and e
     assert.match(r.stderr, /125 profiles for 53 accounts written to /);
     assert.equal(profileNames(config()).length, 125);
     assert.ok(fx.emu.counters.ListAccountRoles >= 53);
-    t.diagnostic(`listing calls ${fx.emu.counters.ListAccounts + fx.emu.counters.ListAccountRoles}, throttled ${fx.emu.counters.throttled}`);
+    t.diagnostic(
+      `listing calls ${fx.emu.counters.ListAccounts + fx.emu.counters.ListAccountRoles}, throttled ${fx.emu.counters.throttled}`,
+    );
   } finally {
     for (let i = 0; i < 50; i++) fx.emu.unassign(String(600000000000 + i));
   }
@@ -271,12 +332,18 @@ test('four syncs at once leave one well-formed block, as one sync would', async 
   const text = config();
   assert.equal(text.match(/# BEGIN ssohelper sync/g)?.length, 1);
   assert.ok(text.startsWith(USER_TEXT));
-  assert.equal(results.filter((r) => / written to /.test(r.stderr)).length, 1, 'one wrote, the others found it up to date');
+  assert.equal(
+    results.filter((r) => / written to /.test(r.stderr)).length,
+    1,
+    'one wrote, the others found it up to date',
+  );
   await sync();
   assert.equal(config(), text);
 });
 
-test('a config that belongs to another user is not rewritten', { skip: process.getuid?.() !== 0 && 'needs root to give the file away' }, async () => {
+test('a config that belongs to another user is not rewritten', {
+  skip: process.getuid?.() !== 0 && 'needs root to give the file away',
+}, async () => {
   await seedToken(fx.home, fx.emu.issueSession());
   const { chownSync } = await import('node:fs');
   chownSync(fx.home.configFile, 4242, 4242);

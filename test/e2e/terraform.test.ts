@@ -15,13 +15,21 @@ import { tempDir } from '../helpers/temp.ts';
 function findTerraform(): string | undefined {
   for (const dir of [...(process.env.PATH ?? '').split(delimiter), '/usr/local/bin']) {
     const candidate = join(dir, 'terraform');
-    if (dir && existsSync(candidate) && spawnSync(candidate, ['version'], { stdio: 'ignore', env: { CHECKPOINT_DISABLE: '1', PATH: '/usr/bin:/bin' } }).status === 0) return candidate;
+    if (
+      dir &&
+      existsSync(candidate) &&
+      spawnSync(candidate, ['version'], { stdio: 'ignore', env: { CHECKPOINT_DISABLE: '1', PATH: '/usr/bin:/bin' } })
+        .status === 0
+    )
+      return candidate;
   }
   return undefined;
 }
 
 const TERRAFORM = findTerraform();
-const skip = TERRAFORM ? false : 'terraform is not installed (looked on PATH and in /usr/local/bin): the Terraform s3 backend test is SKIPPED';
+const skip = TERRAFORM
+  ? false
+  : 'terraform is not installed (looked on PATH and in /usr/local/bin): the Terraform s3 backend test is SKIPPED';
 if (skip) process.stderr.write(`\n*** ${skip} ***\n\n`);
 
 const fx = useEmulator({ assign: [['111111111111', 'ReadOnly']] });
@@ -92,7 +100,10 @@ suite('Terraform with the s3 backend under exec', { skip }, () => {
       assert.ok((fx.emu.counters.PutObject ?? 0) >= 2);
       assert.equal(fx.emu.counters['status:403'] ?? 0, 0, 'nothing was refused');
       assert.equal(fx.emu.counters.GetRoleCredentials, 1, 'one role session for all three runs');
-      assert.deepEqual(readdirSync(dir).sort(), ['.terraform', '.terraform.lock.hcl', 'main.tf', 'terraformrc'].filter((f) => existsSync(join(dir, f))).sort());
+      assert.deepEqual(
+        readdirSync(dir).sort(),
+        ['.terraform', '.terraform.lock.hcl', 'main.tf', 'terraformrc'].filter((f) => existsSync(join(dir, f))).sort(),
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -46,7 +46,11 @@ suite('cache files other users could have written', () => {
     // Writing there is refused as before, so the call fails rather than use the directory.
     expectFailure(r, 3, /writable by everyone \(mode 0777\); refusing to write credentials there/);
     chmodSync(dirname(path), 0o700);
-    assert.equal(processJson(await run(['get', 'dev'], fx.env)).AccessKeyId, 'ASIAPLANTED', 'a private directory is trusted again');
+    assert.equal(
+      processJson(await run(['get', 'dev'], fx.env)).AccessKeyId,
+      'ASIAPLANTED',
+      'a private directory is trusted again',
+    );
   });
 
   test('a group- or world-writable entry is ignored with a chmod hint, then replaced by a fetched one', async () => {
@@ -71,10 +75,15 @@ suite('cache files other users could have written', () => {
     chownSync(path, NOBODY, NOBODY);
     const r = await run(['get', 'dev'], fx.env);
     assert.notEqual(processJson(r).AccessKeyId, 'ASIAPLANTED');
-    assert.match(warnings(r.stderr)[0] ?? '', new RegExp(`belongs to another user \\(uid ${NOBODY}\\).*fix: remove it: rm `));
+    assert.match(
+      warnings(r.stderr)[0] ?? '',
+      new RegExp(`belongs to another user \\(uid ${NOBODY}\\).*fix: remove it: rm `),
+    );
   });
 
-  test('a cache directory that is a symlink to another user\'s directory is refused', { skip: !isRoot && 'needs root to chown' }, async () => {
+  test("a cache directory that is a symlink to another user's directory is refused", {
+    skip: !isRoot && 'needs root to chown',
+  }, async () => {
     await login();
     const path = await plant();
     const theirs = join(fx.home.dir, 'theirs');
@@ -93,7 +102,10 @@ suite('cache files other users could have written', () => {
     chmodSync(tokenFile(fx.home), 0o646);
     const r = await run(['get', 'dev'], fx.env);
     expectFailure(r, 4, /no SSO login found/);
-    assert.match(warnings(r.stderr)[0] ?? '', /ignoring SSO token cache file .*: it is writable by everyone \(mode 0646\).*chmod 600/);
+    assert.match(
+      warnings(r.stderr)[0] ?? '',
+      /ignoring SSO token cache file .*: it is writable by everyone \(mode 0646\).*chmod 600/,
+    );
   });
 
   test('status leaves out and reports what it cannot trust', { skip: !isRoot && 'needs root to chown' }, async () => {
@@ -107,7 +119,9 @@ suite('cache files other users could have written', () => {
     assert.match(warnings(r.stderr)[0] ?? '', /is writable by group 4242 \(mode 0620\)/);
   });
 
-  test('group write is fine for a user-private group (umask 002 systems)', { skip: !isRoot && 'needs root to chown' }, async () => {
+  test('group write is fine for a user-private group (umask 002 systems)', {
+    skip: !isRoot && 'needs root to chown',
+  }, async () => {
     await login();
     const path = await plant();
     chmodSync(path, 0o664);

@@ -50,22 +50,35 @@ function setUp(options: { processOutput?: string } = {}): { token: string; runs:
   const script = join(fx.home.dir, 'mfa.sh');
   writeFileSync(script, `#!/bin/sh\necho run >> '${runs}'\nsleep 0.2\necho '${options.processOutput ?? CODE}'\n`);
   chmodSync(script, 0o755);
-  const text = readFileSync(fx.home.configFile, 'utf8').replaceAll('= TOKEN', `= ${tokenPath()}`).replace('MFA_PROCESS', `${script} --for alice`);
+  const text = readFileSync(fx.home.configFile, 'utf8')
+    .replaceAll('= TOKEN', `= ${tokenPath()}`)
+    .replace('MFA_PROCESS', `${script} --for alice`);
   writeFileSync(fx.home.configFile, text);
   return { token, runs };
 }
 
 function webIdentityCacheFile(roleSessionName?: string): string {
   // botocore's key for this provider: RoleArn and a configured RoleSessionName, nothing else.
-  return assumeRoleCachePath(fx.home.roleCacheDir, { roleArn: CI_ROLE, roleSessionName, externalId: undefined, durationSeconds: undefined });
+  return assumeRoleCachePath(fx.home.roleCacheDir, {
+    roleArn: CI_ROLE,
+    roleSessionName,
+    externalId: undefined,
+    durationSeconds: undefined,
+  });
 }
 
 function mfaCacheFile(durationSeconds: number | undefined): string {
-  return assumeRoleCachePath(fx.home.roleCacheDir, { roleArn: ADMIN, roleSessionName: undefined, externalId: undefined, durationSeconds, serialNumber: DEVICE });
+  return assumeRoleCachePath(fx.home.roleCacheDir, {
+    roleArn: ADMIN,
+    roleSessionName: undefined,
+    externalId: undefined,
+    durationSeconds,
+    serialNumber: DEVICE,
+  });
 }
 
 suite('web identity', () => {
-  test('the token buys credentials STS accepts, cached under botocore\'s key; the next call answers from the cache', async () => {
+  test("the token buys credentials STS accepts, cached under botocore's key; the next call answers from the cache", async () => {
     setUp();
     const doc = processJson(await run(['get', 'ci'], fx.env));
     const identity = await callerIdentity(fx.emu.url, doc);
@@ -75,8 +88,14 @@ suite('web identity', () => {
     assert.deepEqual(processJson(await run(['get', 'ci'], fx.env)), doc);
     assert.equal(fx.emu.counters.AssumeRoleWithWebIdentity, 1);
     const named = processJson(await run(['get', 'ci-named'], fx.env));
-    assert.equal((await callerIdentity(fx.emu.url, named)).Arn, 'arn:aws:sts::333333333333:assumed-role/CiDeploy/runner-7');
-    assert.ok(existsSync(webIdentityCacheFile('runner-7')), 'duration_seconds stays out of the key, as botocore sends none');
+    assert.equal(
+      (await callerIdentity(fx.emu.url, named)).Arn,
+      'arn:aws:sts::333333333333:assumed-role/CiDeploy/runner-7',
+    );
+    assert.ok(
+      existsSync(webIdentityCacheFile('runner-7')),
+      'duration_seconds stays out of the key, as botocore sends none',
+    );
     const left = Date.parse(named.Expiration) - Date.now();
     assert.ok(left > 800_000 && left <= 900_000, `duration_seconds = 900 was sent: ${named.Expiration}`);
   });
@@ -90,14 +109,22 @@ suite('web identity', () => {
     assert.ok(again.AccessKeyId);
     assert.equal(fx.emu.counters.AssumeRoleWithWebIdentity, 2);
     writeFileSync(tokenPath(), fx.emu.issueWebIdentityToken({ ttlSeconds: -10 }));
-    expectFailure(await run(['get', 'ci', '--refresh'], fx.env), 5, new RegExp(`STS refused the web identity token in ${tokenPath()} .*ExpiredTokenException`));
+    expectFailure(
+      await run(['get', 'ci', '--refresh'], fx.env),
+      5,
+      new RegExp(`STS refused the web identity token in ${tokenPath()} .*ExpiredTokenException`),
+    );
     writeFileSync(tokenPath(), 'eyJforged');
     expectFailure(await run(['get', 'ci', '--refresh'], fx.env), 5, /InvalidIdentityToken/);
   });
 
   test('a missing, empty or unreadable token file is a configuration error naming the file', async () => {
     setUp();
-    expectFailure(await run(['get', 'ci-missing'], fx.env), 3, /web identity token file of profile "ci-missing", \/nonexistent\/token, does not exist/);
+    expectFailure(
+      await run(['get', 'ci-missing'], fx.env),
+      3,
+      /web identity token file of profile "ci-missing", \/nonexistent\/token, does not exist/,
+    );
     writeFileSync(tokenPath(), '\n');
     expectFailure(await run(['get', 'ci'], fx.env), 3, new RegExp(`${tokenPath()}, is empty`));
     if (process.getuid?.() !== 0) {
@@ -111,23 +138,37 @@ suite('web identity', () => {
   test('the environment form, without any config file; a profile named on the command line ignores it', async () => {
     setUp();
     rmSync(fx.home.configFile);
-    const env = { ...fx.env, AWS_ROLE_ARN: CI_ROLE, AWS_WEB_IDENTITY_TOKEN_FILE: tokenPath(), AWS_ROLE_SESSION_NAME: 'gha-run-1' };
+    const env = {
+      ...fx.env,
+      AWS_ROLE_ARN: CI_ROLE,
+      AWS_WEB_IDENTITY_TOKEN_FILE: tokenPath(),
+      AWS_ROLE_SESSION_NAME: 'gha-run-1',
+    };
     const doc = processJson(await run(['get'], env));
-    assert.equal((await callerIdentity(fx.emu.url, doc)).Arn, 'arn:aws:sts::333333333333:assumed-role/CiDeploy/gha-run-1');
+    assert.equal(
+      (await callerIdentity(fx.emu.url, doc)).Arn,
+      'arn:aws:sts::333333333333:assumed-role/CiDeploy/gha-run-1',
+    );
     assert.ok(existsSync(webIdentityCacheFile('gha-run-1')));
     expectFailure(await run(['get', '--profile', 'default'], env), 3, /profile "default" not found/);
   });
 
-  test('the variables override the profile\'s keys one by one, as in botocore', async () => {
+  test("the variables override the profile's keys one by one, as in botocore", async () => {
     setUp();
     const env = { ...fx.env, AWS_PROFILE: 'ci', AWS_ROLE_SESSION_NAME: 'from-env' };
     const doc = processJson(await run(['get'], env));
     // AWS_ROLE_SESSION_NAME applies only to web identity, which the profile's token file turns on.
-    assert.match((await callerIdentity(fx.emu.url, doc)).Arn ?? '', /^arn:aws:sts::333333333333:assumed-role\/CiDeploy\/from-env$/);
+    assert.match(
+      (await callerIdentity(fx.emu.url, doc)).Arn ?? '',
+      /^arn:aws:sts::333333333333:assumed-role\/CiDeploy\/from-env$/,
+    );
     expectFailure(await run(['get', 'dev-sso'], { ...env, AWS_PROFILE: 'dev-sso' }), 4, /login|sso/i);
     // With the token file too, web identity comes before the SSO settings of the profile.
     const both = { ...env, AWS_PROFILE: 'dev-sso', AWS_WEB_IDENTITY_TOKEN_FILE: tokenPath(), AWS_ROLE_ARN: CI_ROLE };
-    assert.equal((await callerIdentity(fx.emu.url, processJson(await run(['get'], both)))).Arn, 'arn:aws:sts::333333333333:assumed-role/CiDeploy/from-env');
+    assert.equal(
+      (await callerIdentity(fx.emu.url, processJson(await run(['get'], both)))).Arn,
+      'arn:aws:sts::333333333333:assumed-role/CiDeploy/from-env',
+    );
   });
 
   test('as the source of a chain; 16 parallel cold calls make one STS call', async () => {
@@ -148,7 +189,11 @@ suite('status and doctor', () => {
     processJson(await run(['get', 'ci'], fx.env));
     const status = JSON.parse((await run(['status', 'ci', '--output', 'json'], fx.env)).stdout);
     assert.deepEqual(status.sessions, []);
-    assert.deepEqual(status.roleCredentials.map((r: Record<string, unknown>) => [r.kind, r.profiles, r.roleArn]), [['assume-role', ['ci', 'ci-missing'], CI_ROLE]], 'the token file is not in botocore\'s key');
+    assert.deepEqual(
+      status.roleCredentials.map((r: Record<string, unknown>) => [r.kind, r.profiles, r.roleArn]),
+      [['assume-role', ['ci', 'ci-missing'], CI_ROLE]],
+      "the token file is not in botocore's key",
+    );
     const text = await run(['status'], fx.env);
     assert.match(text.stdout, /\n {2}ci, ci-missing +333333333333 +CiDeploy \(assumed\)/);
     const ci = await run(['doctor', 'ci'], fx.env);
@@ -157,8 +202,14 @@ suite('status and doctor', () => {
     assert.equal(missing.code, 1, missing.stdout);
     assert.match(missing.stdout, /✗ profile "ci-missing": web identity token file \/nonexistent\/token does not exist/);
     const admin = await run(['doctor', 'admin'], fx.env);
-    assert.match(admin.stdout, /! profile "admin": MFA code for arn:aws:iam::111111111111:mfa\/alice is asked for on the terminal/);
-    assert.match((await run(['doctor', 'admin-process'], fx.env)).stdout, /✓ profile "admin-process": MFA code for arn:aws:iam::111111111111:mfa\/alice from mfa_process/);
+    assert.match(
+      admin.stdout,
+      /! profile "admin": MFA code for arn:aws:iam::111111111111:mfa\/alice is asked for on the terminal/,
+    );
+    assert.match(
+      (await run(['doctor', 'admin-process'], fx.env)).stdout,
+      /✓ profile "admin-process": MFA code for arn:aws:iam::111111111111:mfa\/alice from mfa_process/,
+    );
   });
 });
 
@@ -172,7 +223,7 @@ function withoutTerminal(args: string[]) {
 }
 
 suite('MFA', () => {
-  test('mfa_process gives the code: SerialNumber in botocore\'s key, duration_seconds honoured, one run for a herd of 8', async () => {
+  test("mfa_process gives the code: SerialNumber in botocore's key, duration_seconds honoured, one run for a herd of 8", async () => {
     const { runs } = setUp();
     await login();
     const results = await Promise.all(Array.from({ length: 8 }, () => run(['get', 'admin-process'], fx.env)));
@@ -180,16 +231,27 @@ suite('MFA', () => {
     assert.equal(readFileSync(runs, 'utf8'), 'run\n');
     assert.equal(fx.emu.counters.AssumeRole, 1);
     assert.ok(existsSync(mfaCacheFile(undefined)));
-    assert.match((await callerIdentity(fx.emu.url, processJson(results[0] as never))).Arn ?? '', /assumed-role\/Admin\//);
+    assert.match(
+      (await callerIdentity(fx.emu.url, processJson(results[0] as never))).Arn ?? '',
+      /assumed-role\/Admin\//,
+    );
   });
 
   test('a wrong code is reported as such and not retried; output that is no code is refused before STS', async () => {
     setUp({ processOutput: '654321' });
     await login();
-    expectFailure(await run(['get', 'admin-process'], fx.env), 5, /STS refused the MFA code for arn:aws:iam::111111111111:mfa\/alice .*invalid MFA one time pass code/);
+    expectFailure(
+      await run(['get', 'admin-process'], fx.env),
+      5,
+      /STS refused the MFA code for arn:aws:iam::111111111111:mfa\/alice .*invalid MFA one time pass code/,
+    );
     assert.equal(fx.emu.counters.AssumeRole, 1);
     setUp({ processOutput: 'Enter code:' });
-    expectFailure(await run(['get', 'admin-process'], fx.env), 6, /mfa_process of profile "admin-process" did not print a 6-digit code/);
+    expectFailure(
+      await run(['get', 'admin-process'], fx.env),
+      6,
+      /mfa_process of profile "admin-process" did not print a 6-digit code/,
+    );
     assert.equal(fx.emu.counters.AssumeRole, 1);
   });
 
@@ -198,7 +260,11 @@ suite('MFA', () => {
     await login();
     const started = Date.now();
     const r = await withoutTerminal(['get', 'admin']);
-    expectFailure(r, 3, /profile "admin" needs a code from MFA device arn:aws:iam::111111111111:mfa\/alice \(mfa_serial\), and there is no terminal/);
+    expectFailure(
+      r,
+      3,
+      /profile "admin" needs a code from MFA device arn:aws:iam::111111111111:mfa\/alice \(mfa_serial\), and there is no terminal/,
+    );
     assert.match(r.stderr, /mfa_process/);
     assert.ok(Date.now() - started < 5000, 'no wait for a keyboard');
     assert.equal(fx.emu.counters.AssumeRole, 0);
@@ -287,6 +353,9 @@ async function waitFor(out: { text: string }, pattern: RegExp): Promise<void> {
   assert.match(out.text, pattern);
 }
 
-function collectTerminal(cmd: ReturnType<typeof spawn>, out: { text: string }): Promise<{ code: number | null; text: string }> {
+function collectTerminal(
+  cmd: ReturnType<typeof spawn>,
+  out: { text: string },
+): Promise<{ code: number | null; text: string }> {
   return new Promise((resolve) => cmd.on('close', (code) => resolve({ code, text: out.text })));
 }

@@ -8,7 +8,8 @@ import type { Knobs, State } from './state.ts';
 function optNumber(body: Record<string, unknown>, key: string): number | undefined {
   const v = body[key];
   if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new ApiError(400, 'InvalidRequest', `${key} must be a number`);
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new ApiError(400, 'InvalidRequest', `${key} must be a number`);
   return v;
 }
 
@@ -60,7 +61,11 @@ async function route(emulator: Emulator, state: State, req: Request): Promise<Re
         user: optString(body, 'user'),
       };
       const s = emulator.issueSession(options);
-      return json(200, { ...s, expiresAt: s.expiresAt.toISOString(), registrationExpiresAt: s.registrationExpiresAt.toISOString() });
+      return json(200, {
+        ...s,
+        expiresAt: s.expiresAt.toISOString(),
+        registrationExpiresAt: s.registrationExpiresAt.toISOString(),
+      });
     }
     case 'assign':
       emulator.assign(reqString(body, 'accountId'), reqString(body, 'roleName'), {
@@ -73,7 +78,14 @@ async function route(emulator: Emulator, state: State, req: Request): Promise<Re
       return json(200, { ok: true });
     case 'fail': {
       const status = optNumber(body, 'status') ?? 500;
-      return attempt(() => emulator.failNext(reqString(body, 'operation'), status, optNumber(body, 'count') ?? 1, optString(body, 'errorType')));
+      return attempt(() =>
+        emulator.failNext(
+          reqString(body, 'operation'),
+          status,
+          optNumber(body, 'count') ?? 1,
+          optString(body, 'errorType'),
+        ),
+      );
     }
     case 'reset-counters':
       emulator.resetCounters();

@@ -26,7 +26,8 @@ function getSigninToken(state: State, req: Request): Reply {
   const raw = req.query.get('Session');
   if (raw === null) throw new ApiError(400, 'MissingParameter', 'Session is required');
   // Session credentials from a role: the console session follows the role session.
-  if (req.query.has('SessionDuration')) throw new ApiError(400, 'InvalidParameter', 'SessionDuration is not supported with role session credentials');
+  if (req.query.has('SessionDuration'))
+    throw new ApiError(400, 'InvalidParameter', 'SessionDuration is not supported with role session credentials');
   let session: unknown;
   try {
     session = JSON.parse(raw);
@@ -38,7 +39,8 @@ function getSigninToken(state: State, req: Request): Reply {
     throw new ApiError(400, 'MalformedSession', 'Session needs sessionId, sessionKey and sessionToken');
   }
   const cred = state.credentials.get(sessionId);
-  if (!cred || cred.secretAccessKey !== sessionKey || cred.sessionToken !== sessionToken) throw new ApiError(403, 'InvalidSession', 'The session credentials are not valid');
+  if (!cred || cred.secretAccessKey !== sessionKey || cred.sessionToken !== sessionToken)
+    throw new ApiError(403, 'InvalidSession', 'The session credentials are not valid');
   if (cred.expiresAt <= state.now()) throw new ApiError(403, 'ExpiredSession', 'The session credentials have expired');
   const token = randomToken('', 96);
   state.signinTokens.set(token, { accessKeyId: sessionId, issuedAt: state.now(), used: false });
@@ -48,8 +50,10 @@ function getSigninToken(state: State, req: Request): Reply {
 function login(state: State, req: Request): Reply {
   const token = state.signinTokens.get(req.query.get('SigninToken') ?? '');
   const destination = req.query.get('Destination') ?? '';
-  if (!token || token.used || state.now() - token.issuedAt > SIGNIN_TOKEN_TTL_MS) throw new ApiError(403, 'InvalidSigninToken', 'The sign-in token is not valid');
-  if (!destination.startsWith('https://')) throw new ApiError(400, 'InvalidDestination', 'Destination must be an https URL');
+  if (!token || token.used || state.now() - token.issuedAt > SIGNIN_TOKEN_TTL_MS)
+    throw new ApiError(403, 'InvalidSigninToken', 'The sign-in token is not valid');
+  if (!destination.startsWith('https://'))
+    throw new ApiError(400, 'InvalidDestination', 'Destination must be an https URL');
   token.used = true;
   return redirect(destination);
 }

@@ -106,7 +106,10 @@ export function redirect(location: string): Reply {
 }
 
 export function escapeXml(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&${({ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`);
+  return s.replace(
+    /[<>&"']/g,
+    (c) => `&${({ '<': 'lt', '>': 'gt', '&': 'amp', '"': 'quot', "'": 'apos' } as Record<string, string>)[c]};`,
+  );
 }
 
 // The OAuth `error` member that goes with each OIDC exception (RFC 6749 / 8628 names).
@@ -129,7 +132,12 @@ const OAUTH_ERROR: Record<string, string> = {
 /** The error name a bare injected status gets in each protocol (failNext without a type). */
 export function defaultErrorType(protocol: Protocol, status: number): string {
   if (protocol === 'sts') {
-    const sts: Record<number, string> = { 400: 'InvalidParameterValue', 403: 'AccessDenied', 429: 'Throttling', 503: 'ServiceUnavailable' };
+    const sts: Record<number, string> = {
+      400: 'InvalidParameterValue',
+      403: 'AccessDenied',
+      429: 'Throttling',
+      503: 'ServiceUnavailable',
+    };
     return sts[status] ?? (status >= 500 ? 'InternalFailure' : 'InvalidParameterValue');
   }
   const common: Record<number, string> = {

@@ -6,7 +6,9 @@ import { Emulator } from './server.ts';
 import type { Knobs } from './server.ts';
 
 function usage(message: string): never {
-  process.stderr.write(`emulator: ${message}\nusage: node test/emulator/main.ts [--port N] [--latency-ms N] [--knobs JSON]\n`);
+  process.stderr.write(
+    `emulator: ${message}\nusage: node test/emulator/main.ts [--port N] [--latency-ms N] [--knobs JSON]\n`,
+  );
   process.exit(2);
 }
 
@@ -43,7 +45,10 @@ try {
   emulator = await Emulator.start({
     port,
     knobs,
-    onLog: (e) => process.stderr.write(`${e.time} ${e.method} ${e.path} ${e.operation} ${e.status}${e.errorType ? ` ${e.errorType}` : ''}\n`),
+    onLog: (e) =>
+      process.stderr.write(
+        `${e.time} ${e.method} ${e.path} ${e.operation} ${e.status}${e.errorType ? ` ${e.errorType}` : ''}\n`,
+      ),
   });
 } catch (err) {
   usage(err instanceof Error ? err.message : String(err));

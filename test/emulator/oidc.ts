@@ -38,12 +38,14 @@ export function registerClient(state: State, req: Request): Reply {
   const body = jsonBody(req);
   const clientName = reqString(body, 'clientName');
   const clientType = reqString(body, 'clientType');
-  if (clientType !== 'public') throw new ApiError(400, 'InvalidClientMetadataException', `Unsupported client type: ${clientType}`);
+  if (clientType !== 'public')
+    throw new ApiError(400, 'InvalidClientMetadataException', `Unsupported client type: ${clientType}`);
   const scopes = optStringList(body, 'scopes');
   if (scopes?.some((s) => s === '' || /\s/.test(s))) throw new ApiError(400, 'InvalidScopeException', 'Invalid scope');
   const grantTypes = optStringList(body, 'grantTypes');
   const unknownGrant = grantTypes?.find((g) => !KNOWN_GRANTS.includes(g));
-  if (unknownGrant !== undefined) throw new ApiError(400, 'UnsupportedGrantTypeException', `Unsupported grant type: ${unknownGrant}`);
+  if (unknownGrant !== undefined)
+    throw new ApiError(400, 'UnsupportedGrantTypeException', `Unsupported grant type: ${unknownGrant}`);
   const redirectUris = optStringList(body, 'redirectUris');
   for (const uri of redirectUris ?? []) {
     const url = parseUrl(uri);
@@ -52,7 +54,11 @@ export function registerClient(state: State, req: Request): Reply {
     if (!ok) throw new ApiError(400, 'InvalidRedirectUriException', `Invalid redirect URI: ${uri}`);
   }
   if (grantTypes?.includes('authorization_code') && !redirectUris?.length) {
-    throw new ApiError(400, 'InvalidRedirectUriException', 'redirectUris are required for the authorization_code grant');
+    throw new ApiError(
+      400,
+      'InvalidRedirectUriException',
+      'redirectUris are required for the authorization_code grant',
+    );
   }
   const issuerUrl = optString(body, 'issuerUrl');
   const client = state.registerClient({ clientName, scopes, grantTypes, redirectUris, issuerUrl });
@@ -91,7 +97,11 @@ export function startDeviceAuthorization(state: State, req: Request, baseUrl: st
 }
 
 function tokenReply(grant: TokenGrant): Reply {
-  const body: Record<string, unknown> = { accessToken: grant.accessToken, tokenType: 'Bearer', expiresIn: grant.expiresIn };
+  const body: Record<string, unknown> = {
+    accessToken: grant.accessToken,
+    tokenType: 'Bearer',
+    expiresIn: grant.expiresIn,
+  };
   if (grant.refreshToken !== undefined) body.refreshToken = grant.refreshToken;
   return json(200, body);
 }
@@ -112,7 +122,8 @@ export function createToken(state: State, req: Request): Reply {
   const clientSecret = reqString(body, 'clientSecret');
   const grantType = reqString(body, 'grantType');
   const client = state.authenticateClient(clientId, clientSecret);
-  if (!KNOWN_GRANTS.includes(grantType)) throw new ApiError(400, 'UnsupportedGrantTypeException', `Unsupported grant type: ${grantType}`);
+  if (!KNOWN_GRANTS.includes(grantType))
+    throw new ApiError(400, 'UnsupportedGrantTypeException', `Unsupported grant type: ${grantType}`);
   requireGrant(client, grantType);
   if (grantType === DEVICE_GRANT) return deviceCodeGrant(state, client, reqString(body, 'deviceCode'));
   if (grantType === 'refresh_token') return tokenReply(state.refresh(reqString(body, 'refreshToken'), client.clientId));
@@ -121,11 +132,14 @@ export function createToken(state: State, req: Request): Reply {
 
 function deviceCodeGrant(state: State, client: Client, deviceCode: string): Reply {
   const device = state.devices.get(deviceCode);
-  if (!device || device.clientId !== client.clientId) throw new ApiError(400, 'InvalidGrantException', 'Invalid device code');
+  if (!device || device.clientId !== client.clientId)
+    throw new ApiError(400, 'InvalidGrantException', 'Invalid device code');
   const now = state.now();
-  if (device.status === 'redeemed') throw new ApiError(400, 'InvalidGrantException', 'Device code has already been used');
+  if (device.status === 'redeemed')
+    throw new ApiError(400, 'InvalidGrantException', 'Device code has already been used');
   if (device.expiresAt <= now) throw new ApiError(400, 'ExpiredTokenException', 'Device code has expired');
-  if (device.status === 'denied') throw new ApiError(400, 'AccessDeniedException', 'The user denied the authorization request');
+  if (device.status === 'denied')
+    throw new ApiError(400, 'AccessDeniedException', 'The user denied the authorization request');
   if (device.status === 'pending') {
     const previous = device.lastPollAt;
     device.lastPollAt = now;
@@ -136,7 +150,8 @@ function deviceCodeGrant(state: State, client: Client, deviceCode: string): Repl
     const after = state.knobs.autoApproveDeviceAfterPolls;
     if (after !== null && device.pendingPolls >= after) {
       device.status = state.knobs.denyAuthorization ? 'denied' : 'approved';
-      if (device.status === 'denied') throw new ApiError(400, 'AccessDeniedException', 'The user denied the authorization request');
+      if (device.status === 'denied')
+        throw new ApiError(400, 'AccessDeniedException', 'The user denied the authorization request');
     } else {
       device.pendingPolls++;
       throw new ApiError(400, 'AuthorizationPendingException', 'Authorization is still pending');
@@ -177,7 +192,8 @@ function matchRedirectUri(client: Client, redirectUri: string): boolean {
   if (!wanted) return false;
   return client.redirectUris.some((registered) => {
     const r = parseUrl(registered);
-    if (!r || r.protocol !== wanted.protocol || r.hostname !== wanted.hostname || r.pathname !== wanted.pathname) return false;
+    if (!r || r.protocol !== wanted.protocol || r.hostname !== wanted.hostname || r.pathname !== wanted.pathname)
+      return false;
     return r.port === wanted.port || (r.protocol === 'http:' && isLoopbackHost(r.hostname));
   });
 }
@@ -185,10 +201,12 @@ function matchRedirectUri(client: Client, redirectUri: string): boolean {
 export function authorize(state: State, req: Request): Reply {
   const q = req.query;
   const client = state.clients.get(q.get('client_id') ?? '');
-  if (!client || client.secretExpiresAt <= state.now()) throw new ApiError(400, 'InvalidClientException', 'Unknown or expired client');
+  if (!client || client.secretExpiresAt <= state.now())
+    throw new ApiError(400, 'InvalidClientException', 'Unknown or expired client');
   const redirectUri = q.get('redirect_uri') ?? '';
   // Never redirect to an unverified URI: an open redirector would leak codes.
-  if (!matchRedirectUri(client, redirectUri)) throw new ApiError(400, 'InvalidRedirectUriException', 'redirect_uri is not registered for this client');
+  if (!matchRedirectUri(client, redirectUri))
+    throw new ApiError(400, 'InvalidRedirectUriException', 'redirect_uri is not registered for this client');
   const target = new URL(redirectUri);
   const stateParam = q.get('state');
   const fail = (error: string) => {
@@ -199,7 +217,8 @@ export function authorize(state: State, req: Request): Reply {
   if (q.get('response_type') !== 'code') return fail('unsupported_response_type');
   if (!client.grantTypes.includes('authorization_code')) return fail('unauthorized_client');
   const challenge = q.get('code_challenge') ?? '';
-  if (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return fail('invalid_request');
+  if (q.get('code_challenge_method') !== 'S256' || !/^[A-Za-z0-9_-]{43}$/.test(challenge))
+    return fail('invalid_request');
   const requested = (q.get('scopes') ?? q.get('scope') ?? '').split(/[\s,]+/).filter((s) => s !== '');
   if (client.scopes.length > 0 && requested.some((s) => !client.scopes.includes(s))) return fail('invalid_scope');
   if (state.knobs.denyAuthorization) return fail('access_denied');
@@ -221,6 +240,7 @@ export function authorize(state: State, req: Request): Reply {
 export function verifyDevice(state: State, req: Request): Reply {
   const userCode = req.query.get('user_code') ?? '';
   const approve = !state.knobs.denyAuthorization;
-  if (!state.decideDevice(userCode, approve)) throw new ApiError(404, 'ResourceNotFoundException', 'No pending authorization for this code');
+  if (!state.decideDevice(userCode, approve))
+    throw new ApiError(404, 'ResourceNotFoundException', 'No pending authorization for this code');
   return html(200, approve ? 'Request approved. You can close this window.' : 'Request denied.');
 }

@@ -15,7 +15,8 @@ function bearerSession(state: State, req: Request): Session {
 
 function requiredParam(req: Request, name: string): string {
   const value = req.query.get(name);
-  if (value === null || value === '') throw new ApiError(400, 'InvalidRequestException', `Missing required parameter: ${name}`);
+  if (value === null || value === '')
+    throw new ApiError(400, 'InvalidRequestException', `Missing required parameter: ${name}`);
   return value;
 }
 
@@ -87,7 +88,9 @@ export function getRoleCredentials(state: State, req: Request): Reply {
 
 export function listAccounts(state: State, req: Request): Reply {
   bearerSession(state, req);
-  const all = [...state.accounts.values()].filter((a) => !state.knobs.hiddenAccounts.includes(a.accountId)).map((a) => ({ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress }));
+  const all = [...state.accounts.values()]
+    .filter((a) => !state.knobs.hiddenAccounts.includes(a.accountId))
+    .map((a) => ({ accountId: a.accountId, accountName: a.accountName, emailAddress: a.emailAddress }));
   const { items, nextToken } = page(state, req, 'accounts', all);
   return json(200, nextToken === undefined ? { accountList: items } : { accountList: items, nextToken });
 }

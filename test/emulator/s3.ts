@@ -32,7 +32,10 @@ export function s3Operation(req: Request): string {
     if (req.method === 'GET' && req.query.get('list-type') === '2') return 'ListObjectsV2';
     return `s3:${req.method}Bucket`;
   }
-  return { GET: 'GetObject', HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' }[req.method] ?? `s3:${req.method}Object`;
+  return (
+    { GET: 'GetObject', HEAD: 'HeadObject', PUT: 'PutObject', DELETE: 'DeleteObject' }[req.method] ??
+    `s3:${req.method}Object`
+  );
 }
 
 /**
@@ -56,21 +59,31 @@ export function decodeBody(req: Request): Buffer {
   }
   const body = Buffer.concat(parts);
   const declared = req.headers['x-amz-decoded-content-length'];
-  if (declared !== undefined && Number(declared) !== body.length) throw new ApiError(400, 'IncompleteBody', 'x-amz-decoded-content-length does not match the body');
+  if (declared !== undefined && Number(declared) !== body.length)
+    throw new ApiError(400, 'IncompleteBody', 'x-amz-decoded-content-length does not match the body');
   return body;
 }
 
 function checkPayloadHash(req: Request): void {
   const sha = String(req.headers['x-amz-content-sha256'] ?? '');
-  if (sha === '') throw new ApiError(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
+  if (sha === '')
+    throw new ApiError(400, 'InvalidRequest', 'Missing required header for this request: x-amz-content-sha256');
   if (sha === 'UNSIGNED-PAYLOAD' || sha.startsWith('STREAMING-')) return;
   if (createHash('sha256').update(req.body).digest('hex') !== sha) {
-    throw new ApiError(400, 'XAmzContentSHA256Mismatch', "The provided 'x-amz-content-sha256' header does not match what was computed.");
+    throw new ApiError(
+      400,
+      'XAmzContentSHA256Mismatch',
+      "The provided 'x-amz-content-sha256' header does not match what was computed.",
+    );
   }
 }
 
 function xmlReply(status: number, body: string, headers: Record<string, string> = {}): Reply {
-  return { status, headers: { 'content-type': 'application/xml', ...headers }, body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}` };
+  return {
+    status,
+    headers: { 'content-type': 'application/xml', ...headers },
+    body: `<?xml version="1.0" encoding="UTF-8"?>\n${body}`,
+  };
 }
 
 function objectHeaders(o: S3Object): Record<string, string> {
@@ -81,7 +94,12 @@ export function handleS3(state: State, req: Request): Reply {
   try {
     authenticate(state, req, 's3');
   } catch (err) {
-    if (err instanceof ApiError && err.type === 'InvalidClientTokenId') throw new ApiError(403, 'InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.');
+    if (err instanceof ApiError && err.type === 'InvalidClientTokenId')
+      throw new ApiError(
+        403,
+        'InvalidAccessKeyId',
+        'The AWS Access Key Id you provided does not exist in our records.',
+      );
     throw err;
   }
   checkPayloadHash(req);
@@ -115,14 +133,21 @@ export function handleS3(state: State, req: Request): Reply {
         throw new ApiError(404, 'NoSuchKey', 'The specified key does not exist.');
       }
       const headers = objectHeaders(existing);
-      if (req.method === 'HEAD') return { status: 200, headers: { ...headers, 'content-length': String(existing.body.length) }, body: '' };
+      if (req.method === 'HEAD')
+        return { status: 200, headers: { ...headers, 'content-length': String(existing.body.length) }, body: '' };
       return { status: 200, headers, body: '', rawBody: existing.body };
     }
     case 'PUT': {
-      if (req.headers['if-none-match'] === '*' && existing) throw new ApiError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
+      if (req.headers['if-none-match'] === '*' && existing)
+        throw new ApiError(412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold');
       const body = decodeBody(req);
       const etag = `"${createHash('md5').update(body).digest('hex')}"`;
-      objects.set(key, { body, etag, lastModified: new Date(), contentType: String(req.headers['content-type'] ?? 'binary/octet-stream') });
+      objects.set(key, {
+        body,
+        etag,
+        lastModified: new Date(),
+        contentType: String(req.headers['content-type'] ?? 'binary/octet-stream'),
+      });
       return { status: 200, headers: { etag }, body: '' };
     }
     case 'DELETE':
@@ -132,4 +157,3 @@ export function handleS3(state: State, req: Request): Reply {
       throw new ApiError(405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.');
   }
 }
-

@@ -80,19 +80,67 @@ interface Route {
 }
 
 const ROUTES: Route[] = [
-  { method: 'GET', path: '/federation/credentials', operation: 'GetRoleCredentials', protocol: 'portal', handle: portal.getRoleCredentials },
-  { method: 'GET', path: '/assignment/accounts', operation: 'ListAccounts', protocol: 'portal', handle: portal.listAccounts },
-  { method: 'GET', path: '/assignment/roles', operation: 'ListAccountRoles', protocol: 'portal', handle: portal.listAccountRoles },
+  {
+    method: 'GET',
+    path: '/federation/credentials',
+    operation: 'GetRoleCredentials',
+    protocol: 'portal',
+    handle: portal.getRoleCredentials,
+  },
+  {
+    method: 'GET',
+    path: '/assignment/accounts',
+    operation: 'ListAccounts',
+    protocol: 'portal',
+    handle: portal.listAccounts,
+  },
+  {
+    method: 'GET',
+    path: '/assignment/roles',
+    operation: 'ListAccountRoles',
+    protocol: 'portal',
+    handle: portal.listAccountRoles,
+  },
   { method: 'POST', path: '/logout', operation: 'Logout', protocol: 'portal', handle: portal.logout },
-  { method: 'POST', path: '/client/register', operation: 'RegisterClient', protocol: 'oidc', handle: oidc.registerClient },
-  { method: 'POST', path: '/device_authorization', operation: 'StartDeviceAuthorization', protocol: 'oidc', handle: (s, r, c) => oidc.startDeviceAuthorization(s, r, c.baseUrl) },
+  {
+    method: 'POST',
+    path: '/client/register',
+    operation: 'RegisterClient',
+    protocol: 'oidc',
+    handle: oidc.registerClient,
+  },
+  {
+    method: 'POST',
+    path: '/device_authorization',
+    operation: 'StartDeviceAuthorization',
+    protocol: 'oidc',
+    handle: (s, r, c) => oidc.startDeviceAuthorization(s, r, c.baseUrl),
+  },
   { method: 'POST', path: '/token', operation: 'CreateToken', protocol: 'oidc', handle: oidc.createToken },
   { method: 'GET', path: '/authorize', operation: 'Authorize', protocol: 'browser', handle: oidc.authorize },
   { method: 'GET', path: '/device', operation: 'VerifyDevice', protocol: 'browser', handle: oidc.verifyDevice },
   { method: 'GET', path: '/federation', operation: 'Federation', protocol: 'browser', handle: federation },
-  { method: 'POST', path: '/v1/token', operation: 'CreateOAuth2Token', protocol: 'signin', handle: (s, r, c) => signin.createOAuth2Token(s, r, c.baseUrl) },
-  { method: 'POST', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.handle(s, r, c.requestId) },
-  { method: 'GET', path: '/', operation: 'GetCallerIdentity', protocol: 'sts', handle: (s, r, c) => sts.handle(s, r, c.requestId) },
+  {
+    method: 'POST',
+    path: '/v1/token',
+    operation: 'CreateOAuth2Token',
+    protocol: 'signin',
+    handle: (s, r, c) => signin.createOAuth2Token(s, r, c.baseUrl),
+  },
+  {
+    method: 'POST',
+    path: '/',
+    operation: 'GetCallerIdentity',
+    protocol: 'sts',
+    handle: (s, r, c) => sts.handle(s, r, c.requestId),
+  },
+  {
+    method: 'GET',
+    path: '/',
+    operation: 'GetCallerIdentity',
+    protocol: 'sts',
+    handle: (s, r, c) => sts.handle(s, r, c.requestId),
+  },
 ];
 
 // Path-style S3, told apart from STS on the same base URL by the service its signature names.
@@ -137,7 +185,9 @@ export class Emulator {
     this.onLog = options.onLog;
     this.startKnobs = { ...options.knobs };
     this.port = (server.address() as AddressInfo).port;
-    this.url = options.tls ? `https://${options.tls.host ?? '127.0.0.1'}:${this.port}` : `http://127.0.0.1:${this.port}`;
+    this.url = options.tls
+      ? `https://${options.tls.host ?? '127.0.0.1'}:${this.port}`
+      : `http://127.0.0.1:${this.port}`;
   }
 
   static async start(options: EmulatorOptions = {}): Promise<Emulator> {
@@ -152,7 +202,9 @@ export class Emulator {
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
       if (emulator) void emulator.dispatch(req, res);
     };
-    const server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) : createServer(onRequest);
+    const server = options.tls
+      ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest)
+      : createServer(onRequest);
     // Clients keep connections alive; don't let a half-open socket hold stop() up.
     server.keepAliveTimeout = 5000;
     await new Promise<void>((resolve, reject) => {
@@ -243,7 +295,13 @@ export class Emulator {
    */
   defineRole(
     roleArn: string,
-    options: { trust?: string[]; externalId?: string; maxSessionDurationSeconds?: number; requireMfa?: boolean; webIdentityAudiences?: string[] } = {},
+    options: {
+      trust?: string[];
+      externalId?: string;
+      maxSessionDurationSeconds?: number;
+      requireMfa?: boolean;
+      webIdentityAudiences?: string[];
+    } = {},
   ): void {
     const m = /^arn:aws:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/.exec(roleArn);
     if (!m) throw new Error(`defineRole: not a role ARN: ${roleArn}`);
@@ -263,7 +321,11 @@ export class Emulator {
   issueWebIdentityToken(options: { subject?: string; audience?: string; ttlSeconds?: number } = {}): string {
     const token = `eyJ${randomToken('', 96)}`;
     const ttl = options.ttlSeconds ?? 3600;
-    this.state.webIdentityTokens.set(token, { subject: options.subject ?? 'system:serviceaccount:ci:runner', audience: options.audience ?? 'sts.amazonaws.com', expiresAt: this.state.now() + ttl * 1000 });
+    this.state.webIdentityTokens.set(token, {
+      subject: options.subject ?? 'system:serviceaccount:ci:runner',
+      audience: options.audience ?? 'sts.amazonaws.com',
+      expiresAt: this.state.now() + ttl * 1000,
+    });
     return token;
   }
 
@@ -294,7 +356,11 @@ export class Emulator {
   issueSession(options: SessionOptions = {}): IssuedSession {
     const refreshable = options.refreshable ?? true;
     const scopes = options.scopes ?? (refreshable ? ['sso:account:access'] : []);
-    const client = this.state.registerClient({ clientName: 'ssohelper-test', scopes, ttlSeconds: options.registrationTtlSeconds });
+    const client = this.state.registerClient({
+      clientName: 'ssohelper-test',
+      scopes,
+      ttlSeconds: options.registrationTtlSeconds,
+    });
     const session = this.state.startSession(client, scopes, options.user);
     session.refreshable = refreshable;
     const ttl = options.ttlSeconds ?? this.state.knobs.accessTokenTtlSeconds;
@@ -338,18 +404,22 @@ export class Emulator {
    * Spends a refresh token as another program would (no request is counted), so a test
    * can check what happens to a cache holding the now-rotated-away token.
    */
-  async useRefreshToken(refreshToken: string): Promise<{ accessToken: string; refreshToken?: string; expiresIn: number }> {
+  async useRefreshToken(
+    refreshToken: string,
+  ): Promise<{ accessToken: string; refreshToken?: string; expiresIn: number }> {
     const record = this.state.refreshTokens.get(refreshToken);
     if (!record) throw new Error('useRefreshToken: unknown refresh token');
     return this.state.refresh(refreshToken, record.clientId);
   }
 
   approveDevice(userCode: string): void {
-    if (!this.state.decideDevice(userCode, true)) throw new Error(`approveDevice: no pending authorization with user code ${userCode}`);
+    if (!this.state.decideDevice(userCode, true))
+      throw new Error(`approveDevice: no pending authorization with user code ${userCode}`);
   }
 
   denyDevice(userCode: string): void {
-    if (!this.state.decideDevice(userCode, false)) throw new Error(`denyDevice: no pending authorization with user code ${userCode}`);
+    if (!this.state.decideDevice(userCode, false))
+      throw new Error(`denyDevice: no pending authorization with user code ${userCode}`);
   }
 
   /** Resolves when the next StartDeviceAuthorization succeeds: await it before approving. */
@@ -366,8 +436,10 @@ export class Emulator {
    * fail with `status`, rendered as that service renders errors.
    */
   failNext(operation: string, status: number, count = 1, errorType?: string): void {
-    if (!Number.isInteger(status) || status < 400 || status > 599) throw new Error(`failNext: status must be 4xx or 5xx, got ${status}`);
-    if (!Number.isInteger(count) || count < 1) throw new Error(`failNext: count must be a positive integer, got ${count}`);
+    if (!Number.isInteger(status) || status < 400 || status > 599)
+      throw new Error(`failNext: status must be 4xx or 5xx, got ${status}`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`failNext: count must be a positive integer, got ${count}`);
     this.state.failures.push({ operation, status, remaining: count, errorType });
   }
 
@@ -385,7 +457,8 @@ export class Emulator {
     try {
       request = await readRequest(req);
     } catch (err) {
-      const apiError = err instanceof ApiError ? err : new ApiError(400, 'InvalidRequestException', 'Could not read request');
+      const apiError =
+        err instanceof ApiError ? err : new ApiError(400, 'InvalidRequestException', 'Could not read request');
       send(res, errorReply('portal', apiError));
       return;
     }
@@ -393,7 +466,9 @@ export class Emulator {
       send(res, await handleControl(this, this.state, request));
       return;
     }
-    const route = isS3Request(request) ? S3_ROUTE : (ROUTES.find((r) => r.method === request.method && r.path === request.path) ?? UNKNOWN_ROUTE);
+    const route = isS3Request(request)
+      ? S3_ROUTE
+      : (ROUTES.find((r) => r.method === request.method && r.path === request.path) ?? UNKNOWN_ROUTE);
     const [operation, subOperation] = this.operationOf(route, request);
     this.state.bump(operation);
     if (subOperation !== undefined) this.state.bump(subOperation);
@@ -402,7 +477,11 @@ export class Emulator {
     try {
       const failure = this.state.takeFailure(operation, subOperation);
       if (failure) {
-        throw new ApiError(failure.status, failure.errorType ?? defaultErrorType(route.protocol, failure.status), failure.message ?? 'Injected failure');
+        throw new ApiError(
+          failure.status,
+          failure.errorType ?? defaultErrorType(route.protocol, failure.status),
+          failure.message ?? 'Injected failure',
+        );
       }
       if (!this.state.admit(operation, subOperation)) {
         this.state.bump('throttled');
@@ -411,10 +490,12 @@ export class Emulator {
       }
       reply = route.handle(this.state, request, { baseUrl: this.url, requestId });
     } catch (err) {
-      const apiError = err instanceof ApiError ? err : new ApiError(500, 'InternalServerException', `Emulator bug: ${String(err)}`);
+      const apiError =
+        err instanceof ApiError ? err : new ApiError(500, 'InternalServerException', `Emulator bug: ${String(err)}`);
       reply = errorReply(route.protocol, apiError);
     }
-    if (reply.headers['x-amzn-requestid'] === undefined && route.protocol !== 'browser') reply.headers['x-amzn-requestid'] = requestId;
+    if (reply.headers['x-amzn-requestid'] === undefined && route.protocol !== 'browser')
+      reply.headers['x-amzn-requestid'] = requestId;
     const hold = this.holds.get(operation);
     if (hold) {
       this.holds.delete(operation);
@@ -426,7 +507,13 @@ export class Emulator {
     const skew = this.state.knobs.dateSkewSeconds;
     if (skew !== 0) reply.headers.date = new Date(Date.now() + skew * 1000).toUTCString();
     send(res, reply);
-    const entry: LogEntry = { time: new Date().toISOString(), method: request.method, path: request.path, operation, status: reply.status };
+    const entry: LogEntry = {
+      time: new Date().toISOString(),
+      method: request.method,
+      path: request.path,
+      operation,
+      status: reply.status,
+    };
     if (reply.errorType !== undefined) entry.errorType = reply.errorType;
     this.state.record(entry);
     this.onLog?.(entry);
@@ -472,6 +559,9 @@ export class Emulator {
 function send(res: ServerResponse, reply: Reply): void {
   const body = reply.rawBody ?? Buffer.from(reply.body, 'utf8');
   // A HEAD reply states the length of what a GET would send.
-  res.writeHead(reply.status, { ...reply.headers, 'content-length': reply.headers['content-length'] ?? String(body.length) });
+  res.writeHead(reply.status, {
+    ...reply.headers,
+    'content-length': reply.headers['content-length'] ?? String(body.length),
+  });
   res.end(body);
 }

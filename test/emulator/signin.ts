@@ -30,7 +30,13 @@ export class SigninState {
 
 /** The cache file `aws login` would leave, for a session the emulator now knows. */
 export interface ConsoleSessionFile {
-  accessToken: { accessKeyId: string; secretAccessKey: string; sessionToken: string; accountId: string; expiresAt: string };
+  accessToken: {
+    accessKeyId: string;
+    secretAccessKey: string;
+    sessionToken: string;
+    accountId: string;
+    expiresAt: string;
+  };
   tokenType: string;
   clientId: string;
   refreshToken: string;
@@ -39,7 +45,10 @@ export interface ConsoleSessionFile {
   signInRegion?: string;
 }
 
-export function issueConsoleSession(state: State, options: { accountId?: string; user?: string; ttlSeconds?: number; signInRegion?: string } = {}): ConsoleSessionFile {
+export function issueConsoleSession(
+  state: State,
+  options: { accountId?: string; user?: string; ttlSeconds?: number; signInRegion?: string } = {},
+): ConsoleSessionFile {
   const accountId = options.accountId ?? '111111111111';
   const user = options.user ?? 'alice';
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -49,7 +58,13 @@ export function issueConsoleSession(state: State, options: { accountId?: string;
   state.signin.refreshTokens.set(refreshToken, { clientId, keyThumbprint: thumbprint(jwk), accountId, user });
   const cred = issueKeys(state, accountId, user, options.ttlSeconds ?? state.signin.keyTtlSeconds);
   const file: ConsoleSessionFile = {
-    accessToken: { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey, sessionToken: cred.sessionToken, accountId, expiresAt: new Date(cred.expiresAt).toISOString() },
+    accessToken: {
+      accessKeyId: cred.accessKeyId,
+      secretAccessKey: cred.secretAccessKey,
+      sessionToken: cred.sessionToken,
+      accountId,
+      expiresAt: new Date(cred.expiresAt).toISOString(),
+    },
     tokenType: 'urn:aws:params:oauth:token-type:access_token_sigv4',
     clientId,
     refreshToken,
@@ -62,19 +77,26 @@ export function issueConsoleSession(state: State, options: { accountId?: string;
 
 export function createOAuth2Token(state: State, req: Request, baseUrl: string): Reply {
   const body = jsonBody(req);
-  if (body.grantType !== 'refresh_token') throw new ApiError(400, 'ValidationException', 'grantType must be refresh_token');
+  if (body.grantType !== 'refresh_token')
+    throw new ApiError(400, 'ValidationException', 'grantType must be refresh_token');
   const { clientId, refreshToken } = body;
-  if (typeof clientId !== 'string' || typeof refreshToken !== 'string') throw new ApiError(400, 'ValidationException', 'clientId and refreshToken are required');
+  if (typeof clientId !== 'string' || typeof refreshToken !== 'string')
+    throw new ApiError(400, 'ValidationException', 'clientId and refreshToken are required');
   const proofKey = checkProof(state, req, `${baseUrl}/v1/token`);
   const record = state.signin.refreshTokens.get(refreshToken);
   if (!record) {
     state.bump(state.signin.spent.has(refreshToken) ? 'CreateOAuth2Token:spent' : 'CreateOAuth2Token:unknown');
     throw new ApiError(400, 'AccessDeniedException', 'The refresh token is not valid', 'TOKEN_EXPIRED');
   }
-  if (record.clientId !== clientId) throw new ApiError(400, 'AccessDeniedException', 'The refresh token was issued to another client', 'TOKEN_EXPIRED');
+  if (record.clientId !== clientId)
+    throw new ApiError(400, 'AccessDeniedException', 'The refresh token was issued to another client', 'TOKEN_EXPIRED');
   if (record.keyThumbprint !== proofKey) {
     state.bump('CreateOAuth2Token:wrongKey');
-    throw new ApiError(400, 'ValidationException', 'The DPoP proof is not made with the key bound to this refresh token');
+    throw new ApiError(
+      400,
+      'ValidationException',
+      'The DPoP proof is not made with the key bound to this refresh token',
+    );
   }
   if (record.endedWith) throw new ApiError(400, 'AccessDeniedException', 'The session has ended', record.endedWith);
   state.signin.refreshTokens.delete(refreshToken);
@@ -84,7 +106,11 @@ export function createOAuth2Token(state: State, req: Request, baseUrl: string): 
   const ttl = state.signin.keyTtlSeconds;
   const cred = issueKeys(state, record.accountId, record.user, ttl);
   return json(200, {
-    accessToken: { accessKeyId: cred.accessKeyId, secretAccessKey: cred.secretAccessKey, sessionToken: cred.sessionToken },
+    accessToken: {
+      accessKeyId: cred.accessKeyId,
+      secretAccessKey: cred.secretAccessKey,
+      sessionToken: cred.sessionToken,
+    },
     tokenType: 'urn:aws:params:oauth:token-type:access_token_sigv4',
     expiresIn: ttl,
     refreshToken: next,
@@ -93,7 +119,11 @@ export function createOAuth2Token(state: State, req: Request, baseUrl: string): 
 }
 
 /** Ends the console session behind this (current) refresh token: its next refresh is refused with `reason`. */
-export function endConsoleSession(state: State, refreshToken: string, reason: 'TOKEN_EXPIRED' | 'USER_CREDENTIALS_CHANGED' | 'INSUFFICIENT_PERMISSIONS'): void {
+export function endConsoleSession(
+  state: State,
+  refreshToken: string,
+  reason: 'TOKEN_EXPIRED' | 'USER_CREDENTIALS_CHANGED' | 'INSUFFICIENT_PERMISSIONS',
+): void {
   const record = state.signin.refreshTokens.get(refreshToken);
   if (!record) throw new Error('endConsoleSession: unknown refresh token');
   record.endedWith = reason;
@@ -127,7 +157,8 @@ function checkProof(state: State, req: Request, htu: string): string {
   }
   if (header.typ !== 'dpop+jwt' || header.alg !== 'ES256') throw bad('typ must be dpop+jwt and alg ES256');
   const jwk = header.jwk as Record<string, unknown> | undefined;
-  if (jwk?.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || 'd' in jwk) throw bad('jwk must be a public P-256 key');
+  if (jwk?.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.x !== 'string' || typeof jwk.y !== 'string' || 'd' in jwk)
+    throw bad('jwk must be a public P-256 key');
   let ok = false;
   try {
     const key = createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: jwk.x, y: jwk.y }, format: 'jwk' });
@@ -138,7 +169,8 @@ function checkProof(state: State, req: Request, htu: string): string {
   if (!ok) throw bad('signature does not verify');
   if (payload.htm !== req.method) throw bad(`htm ${String(payload.htm)} is not ${req.method}`);
   if (payload.htu !== htu) throw bad(`htu ${String(payload.htu)} is not ${htu}`);
-  if (typeof payload.iat !== 'number' || Math.abs(payload.iat - Date.now() / 1000) > IAT_WINDOW_S) throw bad('iat is missing or too far from now');
+  if (typeof payload.iat !== 'number' || Math.abs(payload.iat - Date.now() / 1000) > IAT_WINDOW_S)
+    throw bad('iat is missing or too far from now');
   if (typeof payload.jti !== 'string' || payload.jti === '') throw bad('jti is missing');
   if (state.signin.seenJti.has(payload.jti)) throw bad('jti was used before');
   state.signin.seenJti.add(payload.jti);
@@ -147,5 +179,7 @@ function checkProof(state: State, req: Request, htu: string): string {
 
 /** RFC 7638: sha256 of the required members in lexical order. */
 function thumbprint(jwk: Record<string, unknown>): string {
-  return createHash('sha256').update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y })).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y }))
+    .digest('base64url');
 }

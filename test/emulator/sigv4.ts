@@ -59,7 +59,11 @@ export function parseAuthorization(req: Request): SignedRequest {
   const signedHeaders = fields.get('SignedHeaders');
   const signature = fields.get('Signature');
   if (!credential || !signedHeaders || !signature) {
-    throw new ApiError(400, 'IncompleteSignature', 'Authorization header requires Credential, SignedHeaders and Signature');
+    throw new ApiError(
+      400,
+      'IncompleteSignature',
+      'Authorization header requires Credential, SignedHeaders and Signature',
+    );
   }
   const [accessKeyId = '', date = '', region = '', service = '', terminator = ''] = credential.split('/');
   if (!accessKeyId || !/^\d{8}$/.test(date) || !region || !service || terminator !== 'aws4_request') {
@@ -68,7 +72,11 @@ export function parseAuthorization(req: Request): SignedRequest {
   const dateHeader = req.headers['x-amz-date'];
   const amzDate = Array.isArray(dateHeader) ? (dateHeader[0] ?? '') : (dateHeader ?? '');
   if (!/^\d{8}T\d{6}Z$/.test(amzDate)) {
-    throw new ApiError(400, 'IncompleteSignature', "Authorization header requires existence of a valid 'X-Amz-Date' header");
+    throw new ApiError(
+      400,
+      'IncompleteSignature',
+      "Authorization header requires existence of a valid 'X-Amz-Date' header",
+    );
   }
   return {
     accessKeyId,
@@ -138,7 +146,9 @@ export function expectedSignature(req: Request, signed: SignedRequest, secret: s
   ].join('\n');
   const stringToSign = [ALGORITHM, signed.amzDate, signed.scope, sha256Hex(canonicalRequest)].join('\n');
   const [date = ''] = signed.scope.split('/');
-  return createHmac('sha256', signingKey(secret, date, signed.region, signed.service)).update(stringToSign).digest('hex');
+  return createHmac('sha256', signingKey(secret, date, signed.region, signed.service))
+    .update(stringToSign)
+    .digest('hex');
 }
 
 /**
@@ -158,15 +168,30 @@ export function checkSignatureShape(signed: SignedRequest, expectedService: stri
     }
   }
   if (signed.service !== expectedService) {
-    throw new ApiError(403, 'SignatureDoesNotMatch', `Credential should be scoped to correct service: '${expectedService}'.`);
+    throw new ApiError(
+      403,
+      'SignatureDoesNotMatch',
+      `Credential should be scoped to correct service: '${expectedService}'.`,
+    );
   }
   if (!signed.scope.startsWith(signed.amzDate.slice(0, 8))) {
     throw new ApiError(403, 'SignatureDoesNotMatch', 'Credential should be scoped to the date of X-Amz-Date');
   }
   const d = signed.amzDate;
-  const signedAt = Date.UTC(+d.slice(0, 4), +d.slice(4, 6) - 1, +d.slice(6, 8), +d.slice(9, 11), +d.slice(11, 13), +d.slice(13, 15));
+  const signedAt = Date.UTC(
+    +d.slice(0, 4),
+    +d.slice(4, 6) - 1,
+    +d.slice(6, 8),
+    +d.slice(9, 11),
+    +d.slice(11, 13),
+    +d.slice(13, 15),
+  );
   if (Math.abs(wallClock - signedAt) > MAX_SKEW_MS) {
-    throw new ApiError(403, 'SignatureDoesNotMatch', `Signature expired: ${d} is now outside the allowed 15 minute window`);
+    throw new ApiError(
+      403,
+      'SignatureDoesNotMatch',
+      `Signature expired: ${d} is now outside the allowed 15 minute window`,
+    );
   }
 }
 

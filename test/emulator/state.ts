@@ -282,7 +282,10 @@ export class State {
   /** MFA devices by serial number (ARN) and the one code each currently accepts. */
   readonly mfaDevices = new Map<string, string>();
   /** S3 buckets (created by tests) and their objects, by key. */
-  readonly s3Buckets = new Map<string, Map<string, { body: Buffer; etag: string; lastModified: Date; contentType: string }>>();
+  readonly s3Buckets = new Map<
+    string,
+    Map<string, { body: Buffer; etag: string; lastModified: Date; contentType: string }>
+  >();
   /** Console sign-in tokens from the federation endpoint, by token. */
   readonly signinTokens = new Map<string, { accessKeyId: string; issuedAt: number; used: boolean }>();
   readonly failures: InjectedFailure[] = [];
@@ -320,7 +323,8 @@ export class State {
   // ---- directory ----
 
   assign(accountId: string, roleName: string, info: { accountName?: string; emailAddress?: string } = {}): void {
-    if (!/^\d{12}$/.test(accountId)) throw new ApiError(400, 'InvalidRequest', `account id must be 12 digits: ${accountId}`);
+    if (!/^\d{12}$/.test(accountId))
+      throw new ApiError(400, 'InvalidRequest', `account id must be 12 digits: ${accountId}`);
     if (roleName === '') throw new ApiError(400, 'InvalidRequest', 'role name must not be empty');
     let account = this.accounts.get(accountId);
     if (!account) {
@@ -346,7 +350,14 @@ export class State {
 
   // ---- clients and tokens ----
 
-  registerClient(fields: { clientName: string; scopes?: string[]; grantTypes?: string[]; redirectUris?: string[]; issuerUrl?: string; ttlSeconds?: number }): Client {
+  registerClient(fields: {
+    clientName: string;
+    scopes?: string[];
+    grantTypes?: string[];
+    redirectUris?: string[];
+    issuerUrl?: string;
+    ttlSeconds?: number;
+  }): Client {
     const now = this.now();
     const client: Client = {
       clientId: randomToken('', 24),
@@ -397,9 +408,17 @@ export class State {
    * A new access token for the session. `refresh`: 'auto' adds a refresh token when the
    * session is refreshable and the issueRefreshTokens knob allows; 'new' ignores the knob.
    */
-  issueTokens(session: Session, ttlSeconds = this.knobs.accessTokenTtlSeconds, refresh: 'auto' | 'new' | 'none' = 'auto'): TokenGrant {
+  issueTokens(
+    session: Session,
+    ttlSeconds = this.knobs.accessTokenTtlSeconds,
+    refresh: 'auto' | 'new' | 'none' = 'auto',
+  ): TokenGrant {
     const accessToken = randomToken('aoaAAAAAG', 96);
-    this.accessTokens.set(accessToken, { sessionId: session.id, expiresAt: this.now() + ttlSeconds * 1000, revoked: false });
+    this.accessTokens.set(accessToken, {
+      sessionId: session.id,
+      expiresAt: this.now() + ttlSeconds * 1000,
+      revoked: false,
+    });
     const grant: TokenGrant = { accessToken, expiresIn: ttlSeconds };
     const wanted = refresh === 'new' || (refresh === 'auto' && this.knobs.issueRefreshTokens);
     if (session.refreshable && wanted) grant.refreshToken = this.newRefreshToken(session);
@@ -538,7 +557,9 @@ export class State {
 
   /** Consumes one injected failure aimed at this operation, if any. */
   takeFailure(operation: string, subOperation: string | undefined): InjectedFailure | undefined {
-    const index = this.failures.findIndex((f) => f.operation === operation || f.operation === subOperation || f.operation === '*');
+    const index = this.failures.findIndex(
+      (f) => f.operation === operation || f.operation === subOperation || f.operation === '*',
+    );
     if (index < 0) return undefined;
     const failure = this.failures[index];
     failure.remaining--;
@@ -557,7 +578,9 @@ export class State {
     const now = this.now();
     // `List*` is one bucket for ListAccounts and ListAccountRoles together (the portal's listing rate).
     const group = operation.startsWith('List') ? 'List*' : undefined;
-    const keys = [operation, subOperation, group, '*'].filter((k): k is string => k !== undefined && k in this.knobs.throttle);
+    const keys = [operation, subOperation, group, '*'].filter(
+      (k): k is string => k !== undefined && k in this.knobs.throttle,
+    );
     if (this.knobs.throttleShape === 'window') {
       // Every attempt counts, admitted or not.
       const full = keys.map((key) => {

@@ -40,11 +40,16 @@ export function authenticate(state: State, req: Request, service: 'sts' | 's3' =
   const signed = parseAuthorization(req);
   checkSignatureShape(signed, service, Date.now());
   const cred = state.credentials.get(signed.accessKeyId);
-  const invalidToken = new ApiError(403, 'InvalidClientTokenId', 'The security token included in the request is invalid.');
+  const invalidToken = new ApiError(
+    403,
+    'InvalidClientTokenId',
+    'The security token included in the request is invalid.',
+  );
   if (!cred) throw invalidToken;
   const tokenHeader = req.headers['x-amz-security-token'] ?? '';
   if (tokenHeader !== cred.sessionToken) throw invalidToken;
-  if (cred.expiresAt <= state.now()) throw new ApiError(403, 'ExpiredToken', 'The security token included in the request is expired');
+  if (cred.expiresAt <= state.now())
+    throw new ApiError(403, 'ExpiredToken', 'The security token included in the request is expired');
   if (!signaturesEqual(expectedSignature(req, signed, cred.secretAccessKey), signed.signature)) {
     throw new ApiError(
       403,
@@ -68,7 +73,11 @@ export function handle(state: State, req: Request, requestId: string): Reply {
   };
   const handler = Object.hasOwn(handlers, action) ? handlers[action] : undefined;
   if (!handler || version !== API_VERSION) {
-    throw new ApiError(400, 'InvalidAction', `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`);
+    throw new ApiError(
+      400,
+      'InvalidAction',
+      `Could not find operation ${action} for version ${version ?? 'NO_VERSION_SPECIFIED'}`,
+    );
   }
   const reply = handler();
   reply.headers['x-amzn-requestid'] = requestId;
@@ -95,24 +104,38 @@ const SERIAL_NUMBER = /^[\w+=/:,.@-]{9,256}$/;
 const TOKEN_CODE = /^\d{6}$/;
 
 /** The checks both AssumeRole actions make of RoleArn, RoleSessionName and DurationSeconds. */
-function roleRequest(params: URLSearchParams, errors: string[]): { roleArn: string; sessionName: string; duration: number } {
+function roleRequest(
+  params: URLSearchParams,
+  errors: string[],
+): { roleArn: string; sessionName: string; duration: number } {
   const roleArnParam = params.get('RoleArn');
   const sessionName = params.get('RoleSessionName');
-  if (roleArnParam === null) errors.push("Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
-  if (sessionName === null) errors.push("Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null");
+  if (roleArnParam === null)
+    errors.push("Value null at 'roleArn' failed to satisfy constraint: Member must not be null");
+  if (sessionName === null)
+    errors.push("Value null at 'roleSessionName' failed to satisfy constraint: Member must not be null");
   else if (!SESSION_NAME.test(sessionName)) {
-    errors.push(`Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+    errors.push(
+      `Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+    );
   }
   const durationText = params.get('DurationSeconds');
   const duration = durationText === null ? 3600 : Number(durationText);
   if (!Number.isInteger(duration) || duration < 900) {
-    errors.push(`Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`);
+    errors.push(
+      `Value '${durationText}' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900`,
+    );
   }
   return { roleArn: roleArnParam ?? '', sessionName: sessionName ?? '', duration };
 }
 
 function throwValidation(errors: string[]): void {
-  if (errors.length > 0) throw new ApiError(400, 'ValidationError', `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`);
+  if (errors.length > 0)
+    throw new ApiError(
+      400,
+      'ValidationError',
+      `${errors.length} validation error${errors.length > 1 ? 's' : ''} detected: ${errors.join('; ')}`,
+    );
 }
 
 /**
@@ -126,37 +149,62 @@ function assumeRole(state: State, req: Request, params: URLSearchParams, request
   const { roleArn: roleArnParam, sessionName, duration } = roleRequest(params, errors);
   const externalId = params.get('ExternalId');
   if (externalId !== null && !EXTERNAL_ID.test(externalId)) {
-    errors.push(`Value '${externalId}' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*`);
+    errors.push(
+      `Value '${externalId}' at 'externalId' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*`,
+    );
   }
   const serialNumber = params.get('SerialNumber');
   const tokenCode = params.get('TokenCode');
   if (serialNumber !== null && !SERIAL_NUMBER.test(serialNumber)) {
-    errors.push(`Value '${serialNumber}' at 'serialNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=/:,.@-]*`);
+    errors.push(
+      `Value '${serialNumber}' at 'serialNumber' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=/:,.@-]*`,
+    );
   }
   if (tokenCode !== null && !TOKEN_CODE.test(tokenCode)) {
-    errors.push(`Value '${tokenCode}' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*`);
+    errors.push(
+      `Value '${tokenCode}' at 'tokenCode' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\d]*`,
+    );
   }
   throwValidation(errors);
   const caller = authenticate(state, req);
   const callerArn = roleArn(caller);
   const role = state.iamRoles.get(roleArnParam);
-  const trusted = role?.trust.some((p) => p === '*' || p === caller.accountId || p === callerArn || p === callerRoleArn(caller));
+  const trusted = role?.trust.some(
+    (p) => p === '*' || p === caller.accountId || p === callerArn || p === callerRoleArn(caller),
+  );
   if (!role || !trusted || (role.externalId !== undefined && role.externalId !== externalId)) {
-    throw new ApiError(403, 'AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArnParam}`);
+    throw new ApiError(
+      403,
+      'AccessDenied',
+      `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArnParam}`,
+    );
   }
   if (serialNumber !== null || tokenCode !== null) {
     const expected = serialNumber === null ? undefined : state.mfaDevices.get(serialNumber);
     if (expected === undefined || tokenCode === null) {
-      throw new ApiError(403, 'AccessDenied', 'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.');
+      throw new ApiError(
+        403,
+        'AccessDenied',
+        'MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.',
+      );
     }
-    if (tokenCode !== expected) throw new ApiError(403, 'AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. ');
+    if (tokenCode !== expected)
+      throw new ApiError(403, 'AccessDenied', 'MultiFactorAuthentication failed with invalid MFA one time pass code. ');
   } else if (role.requireMfa) {
-    throw new ApiError(403, 'AccessDenied', `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArnParam}`);
+    throw new ApiError(
+      403,
+      'AccessDenied',
+      `User: ${callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArnParam}`,
+    );
   }
   // Portal credentials are role sessions too: assuming a role with them is role chaining.
   const roleSession = !caller.identity || caller.identity.arn.includes(':assumed-role/');
   if (roleSession && duration > 3600) {
-    throw new ApiError(400, 'ValidationError', 'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');
+    throw new ApiError(
+      400,
+      'ValidationError',
+      'The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.',
+    );
   }
   return roleReply(state, 'AssumeRole', role, sessionName, duration, '', requestId);
 }
@@ -168,21 +216,39 @@ function assumeRole(state: State, req: Request, params: URLSearchParams, request
  */
 function assumeRoleWithWebIdentity(state: State, req: Request, params: URLSearchParams, requestId: string): Reply {
   if (req.headers.authorization !== undefined || params.has('X-Amz-Signature')) {
-    throw new ApiError(400, 'InvalidRequest', 'emulator: AssumeRoleWithWebIdentity takes no signature; the web identity token authenticates it');
+    throw new ApiError(
+      400,
+      'InvalidRequest',
+      'emulator: AssumeRoleWithWebIdentity takes no signature; the web identity token authenticates it',
+    );
   }
   const errors: string[] = [];
   const { roleArn: roleArnParam, sessionName, duration } = roleRequest(params, errors);
   const token = params.get('WebIdentityToken');
-  if (token === null) errors.push("Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null");
-  else if (token.length < 4 || token.length > 20_000) errors.push("Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000");
+  if (token === null)
+    errors.push("Value null at 'webIdentityToken' failed to satisfy constraint: Member must not be null");
+  else if (token.length < 4 || token.length > 20_000)
+    errors.push(
+      "Value at 'webIdentityToken' failed to satisfy constraint: Member must have length less than or equal to 20000",
+    );
   throwValidation(errors);
   const issued = state.webIdentityTokens.get(token as string);
-  if (!issued) throw new ApiError(400, 'InvalidIdentityToken', 'Incorrect token audience or the token was not issued by a trusted provider');
+  if (!issued)
+    throw new ApiError(
+      400,
+      'InvalidIdentityToken',
+      'Incorrect token audience or the token was not issued by a trusted provider',
+    );
   if (issued.expiresAt <= state.now()) {
-    throw new ApiError(400, 'ExpiredTokenException', `Token expired: current date/time ${Math.floor(state.now() / 1000)} must be before the expiration date/time ${Math.floor(issued.expiresAt / 1000)}`);
+    throw new ApiError(
+      400,
+      'ExpiredTokenException',
+      `Token expired: current date/time ${Math.floor(state.now() / 1000)} must be before the expiration date/time ${Math.floor(issued.expiresAt / 1000)}`,
+    );
   }
   const role = state.iamRoles.get(roleArnParam);
-  if (!role?.webIdentityAudiences?.includes(issued.audience)) throw new ApiError(403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
+  if (!role?.webIdentityAudiences?.includes(issued.audience))
+    throw new ApiError(403, 'AccessDenied', 'Not authorized to perform sts:AssumeRoleWithWebIdentity');
   const extra =
     `    <SubjectFromWebIdentityToken>${escapeXml(issued.subject)}</SubjectFromWebIdentityToken>\n` +
     `    <Audience>${escapeXml(issued.audience)}</Audience>\n` +
@@ -191,9 +257,21 @@ function assumeRoleWithWebIdentity(state: State, req: Request, params: URLSearch
 }
 
 /** Issues the role session's credentials and answers in the action's XML. */
-function roleReply(state: State, action: string, role: IamRole, sessionName: string, duration: number, extra: string, requestId: string): Reply {
+function roleReply(
+  state: State,
+  action: string,
+  role: IamRole,
+  sessionName: string,
+  duration: number,
+  extra: string,
+  requestId: string,
+): Reply {
   if (duration > role.maxSessionDurationSeconds) {
-    throw new ApiError(400, 'ValidationError', 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.');
+    throw new ApiError(
+      400,
+      'ValidationError',
+      'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
+    );
   }
   const roleIdValue = `AROA${randomFrom('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567', 17)}`;
   const arn = `arn:aws:sts::${role.accountId}:assumed-role/${role.roleName}/${sessionName}`;

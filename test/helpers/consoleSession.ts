@@ -17,12 +17,19 @@ export function consoleSessionPath(home: Home, session = CONSOLE_SESSION): strin
 }
 
 /** Writes the session as `aws login` would; `expiresInSeconds` overrides how long its keys last. */
-export function seedConsoleSession(home: Home, file: ConsoleSessionFile, options: { expiresInSeconds?: number; extra?: Record<string, unknown> } = {}): string {
+export function seedConsoleSession(
+  home: Home,
+  file: ConsoleSessionFile,
+  options: { expiresInSeconds?: number; extra?: Record<string, unknown> } = {},
+): string {
   const path = consoleSessionPath(home);
   mkdirSync(join(home.dir, '.aws', 'login', 'cache'), { recursive: true, mode: 0o700 });
   const doc: Record<string, unknown> = { ...file, ...options.extra };
   if (options.expiresInSeconds !== undefined) {
-    doc.accessToken = { ...file.accessToken, expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString() };
+    doc.accessToken = {
+      ...file.accessToken,
+      expiresAt: new Date(Date.now() + options.expiresInSeconds * 1000).toISOString(),
+    };
   }
   writeFileSync(path, JSON.stringify(doc, null, 2), { mode: 0o600 });
   return path;

@@ -32,7 +32,8 @@ export function useEmulator(options: FixtureOptions = {}): Fixture {
   let dataPath = '';
   before(async () => {
     requireBinary();
-    if (options.aws) assert.ok(existsSync(AWS), `${AWS} is missing: apt-get install -y awscli (make test and .ci/run do)`);
+    if (options.aws)
+      assert.ok(existsSync(AWS), `${AWS} is missing: apt-get install -y awscli (make test and .ci/run do)`);
     fixture.emu = await Emulator.start();
     for (const [accountId, roleName] of options.assign ?? []) fixture.emu.assign(accountId, roleName);
     if (options.aws) dataPath = await makeAwsDataPath(tempDir('aws-data-'), fixture.emu.url);
@@ -42,7 +43,9 @@ export function useEmulator(options: FixtureOptions = {}): Fixture {
     fixture.emu.resetCounters();
     fixture.emu.resetKnobs();
     fixture.home = options.config ? makeHome(options.config()) : makeHome();
-    fixture.env = options.aws ? awsCliEnv(fixture.home.dir, fixture.emu.url, dataPath) : cleanEnv(fixture.home.dir, fixture.emu.url);
+    fixture.env = options.aws
+      ? awsCliEnv(fixture.home.dir, fixture.emu.url, dataPath)
+      : cleanEnv(fixture.home.dir, fixture.emu.url);
   });
   return fixture;
 }

@@ -19,15 +19,19 @@ export interface Home {
 }
 
 /** Eight roles over two accounts, all on the `corp` sso-session: profiles p0 … p7. */
-export const ROLES: ReadonlyArray<{ profile: string; accountId: string; roleName: string }> = Array.from({ length: 8 }, (_, i) => ({
-  profile: `p${i}`,
-  accountId: i < 4 ? '111111111111' : '222222222222',
-  roleName: `Role${i}`,
-}));
+export const ROLES: ReadonlyArray<{ profile: string; accountId: string; roleName: string }> = Array.from(
+  { length: 8 },
+  (_, i) => ({
+    profile: `p${i}`,
+    accountId: i < 4 ? '111111111111' : '222222222222',
+    roleName: `Role${i}`,
+  }),
+);
 
 export function standardConfig(): string {
   const profiles = ROLES.map(
-    (r) => `[profile ${r.profile}]\nsso_session = ${SESSION}\nsso_account_id = ${r.accountId}\nsso_role_name = ${r.roleName}\nregion = eu-central-1\n`,
+    (r) =>
+      `[profile ${r.profile}]\nsso_session = ${SESSION}\nsso_account_id = ${r.accountId}\nsso_role_name = ${r.roleName}\nregion = eu-central-1\n`,
   );
   return [
     `[sso-session ${SESSION}]\nsso_start_url = ${START_URL}\nsso_region = ${SSO_REGION}\nsso_registration_scopes = sso:account:access\n`,
@@ -42,21 +46,38 @@ export function makeHome(config = standardConfig()): Home {
   mkdirSync(join(dir, '.aws'), { mode: 0o700 });
   const configFile = join(dir, '.aws', 'config');
   writeFileSync(configFile, config);
-  return { dir, configFile, ssoCacheDir: join(dir, '.aws', 'sso', 'cache'), roleCacheDir: join(dir, '.aws', 'cli', 'cache') };
+  return {
+    dir,
+    configFile,
+    ssoCacheDir: join(dir, '.aws', 'sso', 'cache'),
+    roleCacheDir: join(dir, '.aws', 'cli', 'cache'),
+  };
 }
 
 export function tokenFile(home: Home, key = SESSION): string {
   return tokenCachePath(home.ssoCacheDir, key);
 }
 
-export function roleFile(home: Home, accountId: string, roleName: string, sessionName: string | undefined = SESSION): string {
+export function roleFile(
+  home: Home,
+  accountId: string,
+  roleName: string,
+  sessionName: string | undefined = SESSION,
+): string {
   return roleCachePath(home.roleCacheDir, { accountId, roleName, sessionName, startUrl: START_URL });
 }
 
 /** Writes a token file as `aws sso login` would have, from a session the emulator issued. */
 export async function seedToken(
   home: Home,
-  issued: { accessToken: string; refreshToken?: string; clientId: string; clientSecret: string; expiresAt: Date; registrationExpiresAt: Date },
+  issued: {
+    accessToken: string;
+    refreshToken?: string;
+    clientId: string;
+    clientSecret: string;
+    expiresAt: Date;
+    registrationExpiresAt: Date;
+  },
   key = SESSION,
 ): Promise<SsoToken> {
   const token: SsoToken = {
@@ -74,7 +95,12 @@ export async function seedToken(
   return token;
 }
 
-export async function seedRole(home: Home, accountId: string, roleName: string, creds: Omit<RoleCredentials, 'accountId'>): Promise<string> {
+export async function seedRole(
+  home: Home,
+  accountId: string,
+  roleName: string,
+  creds: Omit<RoleCredentials, 'accountId'>,
+): Promise<string> {
   const path = roleFile(home, accountId, roleName);
   await writeRoleEntry(path, { ...creds, accountId });
   return path;

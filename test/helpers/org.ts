@@ -16,6 +16,7 @@ export function addCollidingAccounts(emu: Emulator): void {
 export function addBulkAccounts(emu: Emulator, accounts: number, rolesEach: number): void {
   for (let i = 0; i < accounts; i++) {
     const id = String(600000000000 + i);
-    for (let r = 0; r < rolesEach; r++) emu.assign(id, `Role${r}`, { accountName: `Team ${String(i).padStart(3, '0')}` });
+    for (let r = 0; r < rolesEach; r++)
+      emu.assign(id, `Role${r}`, { accountName: `Team ${String(i).padStart(3, '0')}` });
   }
 }

@@ -43,7 +43,13 @@ export interface SimResult {
   final: PaceState;
 }
 
-export function simulate(o: { calls: number; parallel: number; latencyMs: number; limiter: Limiter; startRate: number }): SimResult {
+export function simulate(o: {
+  calls: number;
+  parallel: number;
+  latencyMs: number;
+  limiter: Limiter;
+  startRate: number;
+}): SimResult {
   let state = startPace(o.startRate, 0);
   let left = o.calls;
   let throttled = 0;

@@ -76,14 +76,18 @@ export class TestProxy {
       upstream.on('error', () => res.destroy());
       req.pipe(upstream);
     };
-    const server: Server = options.tls ? (createTlsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) as unknown as Server) : createServer(onRequest);
+    const server: Server = options.tls
+      ? (createTlsServer({ key: options.tls.key, cert: options.tls.cert }, onRequest) as unknown as Server)
+      : createServer(onRequest);
     server.on('connect', (req: IncomingMessage, client: Socket, head: Buffer) => {
       if (!proxy) return client.destroy();
       proxy.track(client);
       const target = proxy.admit(req, options);
       if (typeof target === 'number') {
         const extra = target === 407 ? 'Proxy-Authenticate: Basic realm="test"\r\n' : '';
-        client.end(`HTTP/1.1 ${target} ${target === 407 ? 'Proxy Authentication Required' : 'Bad Gateway'}\r\n${extra}Content-Length: 0\r\n\r\n`);
+        client.end(
+          `HTTP/1.1 ${target} ${target === 407 ? 'Proxy Authentication Required' : 'Bad Gateway'}\r\n${extra}Content-Length: 0\r\n\r\n`,
+        );
         return;
       }
       proxy.counters.connect++;

@@ -20,9 +20,18 @@ export interface RunResult {
 }
 
 /** An environment with nothing of the caller's AWS settings in it. */
-export function cleanEnv(home: string, endpoint: string | undefined, extra: Record<string, string> = {}): Record<string, string> {
+export function cleanEnv(
+  home: string,
+  endpoint: string | undefined,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   // No instance-metadata fallback: botocore would try a non-loopback address without credentials.
-  const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, LANG: 'C.UTF-8', AWS_EC2_METADATA_DISABLED: 'true' };
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: home,
+    LANG: 'C.UTF-8',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
   if (endpoint) {
     env.AWS_ENDPOINT_URL_SSO = endpoint;
     env.AWS_ENDPOINT_URL_SSO_OIDC = endpoint;

@@ -18,7 +18,11 @@ const SERVICES: ReadonlyArray<readonly [service: string, apiVersion: string]> = 
 ];
 
 function ruleSet(url: string): string {
-  const endpoint = (u: unknown) => ({ type: 'endpoint', conditions: [], endpoint: { url: u, properties: {}, headers: {} } });
+  const endpoint = (u: unknown) => ({
+    type: 'endpoint',
+    conditions: [],
+    endpoint: { url: u, properties: {}, headers: {} },
+  });
   return JSON.stringify({
     version: '1.0',
     parameters: { Endpoint: { builtIn: 'SDK::Endpoint', required: false, type: 'String' } },

@@ -49,7 +49,11 @@ test('the AWS CLI reuses the assumed role ssohelper cached, without calling Assu
   await ours('get', 'deploy');
   assert.equal(fx.emu.counters.AssumeRole, 1);
   for (const format of SHARED_FORMATS) {
-    assert.equal(await aws('configure', 'export-credentials', '--profile', 'deploy', '--format', format), await ours('export-credentials', '--profile', 'deploy', '--format', format), format);
+    assert.equal(
+      await aws('configure', 'export-credentials', '--profile', 'deploy', '--format', format),
+      await ours('export-credentials', '--profile', 'deploy', '--format', format),
+      format,
+    );
   }
   const arn = JSON.parse(await aws('sts', 'get-caller-identity', '--profile', 'deploy', '--output', 'json')).Arn;
   assert.match(arn, /^arn:aws:sts::333333333333:assumed-role\/Deploy\/botocore-session-\d+$/);
@@ -62,7 +66,17 @@ test('ssohelper reuses the assumed role the AWS CLI cached, with external_id, du
   await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }), START_URL);
   const theirs = await aws('configure', 'export-credentials', '--profile', 'deploy-ext');
   assert.equal(fx.emu.counters.AssumeRole, 1);
-  assert.ok(existsSync(assumeRoleCachePath(fx.home.roleCacheDir, { roleArn: DEPLOY, roleSessionName: 'shared', externalId: 'x-1', durationSeconds: 1800 })), 'the AWS CLI wrote its entry under the name ssohelper computes');
+  assert.ok(
+    existsSync(
+      assumeRoleCachePath(fx.home.roleCacheDir, {
+        roleArn: DEPLOY,
+        roleSessionName: 'shared',
+        externalId: 'x-1',
+        durationSeconds: 1800,
+      }),
+    ),
+    'the AWS CLI wrote its entry under the name ssohelper computes',
+  );
   assert.equal(await ours('get', 'deploy-ext'), theirs);
   assert.equal(fx.emu.counters.AssumeRole, 1);
   // Reusing the role's entry, ssohelper did not need the source hop either.
@@ -73,28 +87,48 @@ test('export-credentials is byte-identical with the AWS CLI for static-key and c
   const helper = join(fx.home.dir, 'helper.sh');
   writeFileSync(helper, '#!/bin/sh\nprintf \'%s\\n\' "$2"\n');
   chmodSync(helper, 0o755);
-  writeFileSync(join(fx.home.dir, '.aws', 'credentials'), '[keys]\naws_access_key_id = AKIAEXAMPLEKEYS01\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n[session]\naws_access_key_id = ASIAEXAMPLESESS01\naws_secret_access_key = c2VjcmV0+/=\naws_session_token = FwoGZXIvYXdzEXAMPLE==\n');
+  writeFileSync(
+    join(fx.home.dir, '.aws', 'credentials'),
+    '[keys]\naws_access_key_id = AKIAEXAMPLEKEYS01\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n[session]\naws_access_key_id = ASIAEXAMPLESESS01\naws_secret_access_key = c2VjcmV0+/=\naws_session_token = FwoGZXIvYXdzEXAMPLE==\n',
+  );
   const documents = {
     proc: '{"Version": 1, "AccessKeyId": "AKIAPROCESS01", "SecretAccessKey": "cHJvY2Vzcw=="}',
-    'proc-session': '{"Version": 1, "AccessKeyId": "ASIAPROCESS02", "SecretAccessKey": "cHJvY2Vzcw==", "SessionToken": "dG9rZW4=", "Expiration": "2099-01-02T03:04:05Z"}',
-    'proc-offset': '{"Version": 1, "AccessKeyId": "ASIAPROCESS03", "SecretAccessKey": "cHJvY2Vzcw==", "SessionToken": "dG9rZW4=", "Expiration": "2099-01-02T03:04:05.5+02:00"}',
+    'proc-session':
+      '{"Version": 1, "AccessKeyId": "ASIAPROCESS02", "SecretAccessKey": "cHJvY2Vzcw==", "SessionToken": "dG9rZW4=", "Expiration": "2099-01-02T03:04:05Z"}',
+    'proc-offset':
+      '{"Version": 1, "AccessKeyId": "ASIAPROCESS03", "SecretAccessKey": "cHJvY2Vzcw==", "SessionToken": "dG9rZW4=", "Expiration": "2099-01-02T03:04:05.5+02:00"}',
   };
   let profiles = '\n[profile inline]\naws_access_key_id = AKIAINLINE0000001\naws_secret_access_key = aW5saW5l\n';
-  for (const [name, doc] of Object.entries(documents)) profiles += `[profile ${name}]\ncredential_process = ${helper} "a b" '${doc}'\n`;
+  for (const [name, doc] of Object.entries(documents))
+    profiles += `[profile ${name}]\ncredential_process = ${helper} "a b" '${doc}'\n`;
   appendFileSync(join(fx.home.dir, '.aws', 'config'), profiles);
   // Every format where token and expiration vary; the one JSON document elsewhere (the AWS CLI
   // takes seconds per run).
   for (const profile of ['keys', 'session', 'inline', ...Object.keys(documents)]) {
     for (const format of profile === 'session' || profile === 'proc-offset' ? SHARED_FORMATS : ['process']) {
       const expected = await aws('configure', 'export-credentials', '--profile', profile, '--format', format);
-      assert.equal(await ours('export-credentials', '--profile', profile, '--format', format), expected, `${profile} ${format}`);
+      assert.equal(
+        await ours('export-credentials', '--profile', profile, '--format', format),
+        expected,
+        `${profile} ${format}`,
+      );
     }
   }
 });
 
 test('without --profile, keys in the environment win over AWS_PROFILE, as in the AWS CLI', async () => {
-  appendFileSync(join(fx.home.dir, '.aws', 'config'), '\n[profile inline]\naws_access_key_id = AKIAINLINE0000001\naws_secret_access_key = aW5saW5l\n');
-  const env = { ...fx.env, AWS_PROFILE: 'inline', AWS_ACCESS_KEY_ID: 'ASIAENVIRONMENT01', AWS_SECRET_ACCESS_KEY: 'ZW52', AWS_SESSION_TOKEN: 'dG9rZW4=', AWS_CREDENTIAL_EXPIRATION: '2099-01-02T03:04:05Z' };
+  appendFileSync(
+    join(fx.home.dir, '.aws', 'config'),
+    '\n[profile inline]\naws_access_key_id = AKIAINLINE0000001\naws_secret_access_key = aW5saW5l\n',
+  );
+  const env = {
+    ...fx.env,
+    AWS_PROFILE: 'inline',
+    AWS_ACCESS_KEY_ID: 'ASIAENVIRONMENT01',
+    AWS_SECRET_ACCESS_KEY: 'ZW52',
+    AWS_SESSION_TOKEN: 'dG9rZW4=',
+    AWS_CREDENTIAL_EXPIRATION: '2099-01-02T03:04:05Z',
+  };
   for (const format of ['process', 'env']) {
     const { stdout: expected } = await exec(AWS, ['configure', 'export-credentials', '--format', format], { env });
     const r = await run(['export-credentials', '--format', format], env);

@@ -14,7 +14,13 @@ import { AWS, useEmulator } from '../helpers/fixture.ts';
 
 const exec = promisify(execFile);
 
-const fx = useEmulator({ aws: true, assign: [['111111111111', 'ReadOnly'], ['111111111111', 'Role0']] });
+const fx = useEmulator({
+  aws: true,
+  assign: [
+    ['111111111111', 'ReadOnly'],
+    ['111111111111', 'Role0'],
+  ],
+});
 
 async function aws(...args: string[]): Promise<string> {
   const { stdout } = await exec(AWS, args, { env: fx.env });
@@ -23,7 +29,10 @@ async function aws(...args: string[]): Promise<string> {
 
 /** `aws sso login` prints the URL and code and polls; the test approves through the emulator. */
 async function awsSsoLogin(...args: string[]): Promise<void> {
-  const child: ChildProcess = spawn(AWS, ['sso', 'login', '--no-browser', ...args], { env: fx.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(AWS, ['sso', 'login', '--no-browser', ...args], {
+    env: fx.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const done = collect(child);
   fx.emu.approveDevice((await fx.emu.nextDeviceAuthorization()).userCode);
   const r = await done;
@@ -40,7 +49,11 @@ test('after `ssohelper login`, aws and botocore need no login of their own', asy
   assert.match(exported.AccessKeyId, /^ASIA/);
   const identity = JSON.parse(await aws('sts', 'get-caller-identity', '--profile', 'dev'));
   assert.equal(identity.Account, '111111111111');
-  const { stdout } = await exec('python3', ['-c', "import boto3; print(boto3.Session(profile_name='p0').client('sts').get_caller_identity()['Account'])"], { env: fx.env });
+  const { stdout } = await exec(
+    'python3',
+    ['-c', "import boto3; print(boto3.Session(profile_name='p0').client('sts').get_caller_identity()['Account'])"],
+    { env: fx.env },
+  );
   assert.equal(stdout.trim(), '111111111111');
 
   assert.equal(fx.emu.counters.CreateToken, 0, 'nobody had to log in or refresh');
@@ -51,7 +64,12 @@ test('after `aws sso login --no-browser`, ssohelper works; ssohelper reuses the 
   await awsSsoLogin('--sso-session', SESSION);
   // CLI 2.9 writes the token and a device-flow registration under the keys ssohelper computes.
   assert.ok(existsSync(tokenFile(fx.home)));
-  const regPath = registrationCachePath(fx.home.ssoCacheDir, { startUrl: START_URL, ssoRegion: SSO_REGION, scopes: ['sso:account:access'], sessionName: SESSION });
+  const regPath = registrationCachePath(fx.home.ssoCacheDir, {
+    startUrl: START_URL,
+    ssoRegion: SSO_REGION,
+    scopes: ['sso:account:access'],
+    sessionName: SESSION,
+  });
   const theirs = JSON.parse(readFileSync(regPath, 'utf8'));
   fx.emu.resetCounters();
 
@@ -61,7 +79,12 @@ test('after `aws sso login --no-browser`, ssohelper works; ssohelper reuses the 
   assert.equal(fx.emu.counters.GetRoleCredentials, 1);
   assert.equal(fx.emu.counters.CreateToken, 0);
 
-  const ours = collect(spawn(BIN, ['login', '--sso-session', SESSION, '--use-device-code', '--no-browser'], { env: fx.env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const ours = collect(
+    spawn(BIN, ['login', '--sso-session', SESSION, '--use-device-code', '--no-browser'], {
+      env: fx.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   fx.emu.approveDevice((await fx.emu.nextDeviceAuthorization()).userCode);
   const done = await ours;
   assert.equal(done.code, 0, describe(done));
@@ -76,7 +99,10 @@ test('`ssohelper logout` ends what `aws sso login` started, as `aws sso logout` 
   const r = await run(['logout'], fx.env);
   assert.equal(r.code, 0, describe(r));
   assert.equal(fx.emu.counters.Logout, 1);
-  await assert.rejects(aws('configure', 'export-credentials', '--profile', 'dev'), /Error loading SSO Token|expired|sso login/i);
+  await assert.rejects(
+    aws('configure', 'export-credentials', '--profile', 'dev'),
+    /Error loading SSO Token|expired|sso login/i,
+  );
 });
 
 test('AWS CLI before 2.22 reuses a PKCE registration for its device flow; a device login puts one it can use back', async () => {
@@ -85,8 +111,16 @@ test('AWS CLI before 2.22 reuses a PKCE registration for its device flow; a devi
   // documented way out is one `ssohelper login --use-device-code` (docs/login.md).
   const browser = scriptedBrowser(fx.home.dir);
   assert.equal((await run(['login', '--sso-session', SESSION], { ...fx.env, ...browser.env() })).code, 0);
-  await assert.rejects(exec(AWS, ['sso', 'login', '--no-browser', '--sso-session', SESSION], { env: fx.env }), /UnauthorizedClientException/);
-  const fix = collect(spawn(BIN, ['login', '--sso-session', SESSION, '--use-device-code', '--no-browser'], { env: fx.env, stdio: ['ignore', 'pipe', 'pipe'] }));
+  await assert.rejects(
+    exec(AWS, ['sso', 'login', '--no-browser', '--sso-session', SESSION], { env: fx.env }),
+    /UnauthorizedClientException/,
+  );
+  const fix = collect(
+    spawn(BIN, ['login', '--sso-session', SESSION, '--use-device-code', '--no-browser'], {
+      env: fx.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
+  );
   fx.emu.approveDevice((await fx.emu.nextDeviceAuthorization()).userCode);
   assert.equal((await fix).code, 0);
   await awsSsoLogin('--sso-session', SESSION);

@@ -34,7 +34,8 @@ before(async () => {
 
 after(async () => {
   await Promise.all([emu?.stop(), proxy?.stop()]);
-  for (const dir of [ca?.dir, otherCa?.dir, dataPath, ...homes.map((h) => h.dir)]) if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [ca?.dir, otherCa?.dir, dataPath, ...homes.map((h) => h.dir)])
+    if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 async function useHome(devExtra = ''): Promise<void> {
@@ -49,10 +50,16 @@ beforeEach(() => useHome());
 async function both(extra: Record<string, string>): Promise<{ aws: boolean; ours: boolean; detail: string }> {
   const env = { ...awsCliEnv(home.dir, emu.url, dataPath), ...extra };
   const cli = await new Promise<{ ok: boolean; err: string }>((resolve) =>
-    execFile(AWS, ['sts', 'get-caller-identity', '--profile', 'dev'], { env }, (e, _out, err) => resolve({ ok: !e, err })),
+    execFile(AWS, ['sts', 'get-caller-identity', '--profile', 'dev'], { env }, (e, _out, err) =>
+      resolve({ ok: !e, err }),
+    ),
   );
   const r = await run(['get', 'dev', '--refresh'], env);
-  return { aws: cli.ok, ours: r.code === 0, detail: `aws: ${cli.err.trim().split('\n').pop()}\nssohelper: ${describe(r)}` };
+  return {
+    aws: cli.ok,
+    ours: r.code === 0,
+    detail: `aws: ${cli.err.trim().split('\n').pop()}\nssohelper: ${describe(r)}`,
+  };
 }
 
 test('HTTPS_PROXY with AWS_CA_BUNDLE: both reach the emulator through the proxy', async () => {

@@ -19,13 +19,19 @@ test('the AWS CLI and botocore read every generated profile and get working cred
   await seedToken(fx.home, fx.emu.issueSession());
   const r = await run(['sync', '--region', 'eu-west-1'], fx.env);
   assert.equal(r.code, 0, describe(r));
-  const generated = [...readFileSync(fx.home.configFile, 'utf8').matchAll(/^\[profile ([^\]]+)\]/gm)].map((m) => m[1] as string).filter((n) => n !== 'mine');
+  const generated = [...readFileSync(fx.home.configFile, 'utf8').matchAll(/^\[profile ([^\]]+)\]/gm)]
+    .map((m) => m[1] as string)
+    .filter((n) => n !== 'mine');
   assert.equal(generated.length, 9);
 
   const { stdout: listed } = await exec(AWS, ['configure', 'list-profiles'], { env: fx.env });
   assert.deepEqual(listed.split('\n').filter(Boolean).sort(), ['mine', ...generated].sort());
 
-  const { stdout: exported } = await exec(AWS, ['configure', 'export-credentials', '--profile', `prod-eu.readonly-${PROD_EU}`], { env: fx.env });
+  const { stdout: exported } = await exec(
+    AWS,
+    ['configure', 'export-credentials', '--profile', `prod-eu.readonly-${PROD_EU}`],
+    { env: fx.env },
+  );
   assert.match(JSON.parse(exported).AccessKeyId, /^ASIA/);
 
   const script = [
@@ -39,6 +45,11 @@ test('the AWS CLI and botocore read every generated profile and get working cred
   const [json, arn] = stdout.trim().split('\n');
   const parsed = JSON.parse(json as string);
   assert.deepEqual(parsed.names, ['mine', ...generated].sort());
-  assert.deepEqual(parsed.p, { sso_session: SESSION, sso_account_id: '333333333333', sso_role_name: 'PowerUserAccess', region: 'eu-west-1' });
+  assert.deepEqual(parsed.p, {
+    sso_session: SESSION,
+    sso_account_id: '333333333333',
+    sso_role_name: 'PowerUserAccess',
+    region: 'eu-west-1',
+  });
   assert.match(arn as string, /^arn:aws:sts::333333333333:assumed-role\/AWSReservedSSO_PowerUserAccess_/);
 });

@@ -57,7 +57,11 @@ async function ours(...args: string[]): Promise<string> {
 /** export-credentials in every format both print, byte for byte. */
 async function sameAsAwsCli(profile: string): Promise<void> {
   for (const format of FORMATS) {
-    assert.equal(await aws('configure', 'export-credentials', '--profile', profile, '--format', format), await ours('export-credentials', '--profile', profile, '--format', format), format);
+    assert.equal(
+      await aws('configure', 'export-credentials', '--profile', profile, '--format', format),
+      await ours('export-credentials', '--profile', profile, '--format', format),
+      format,
+    );
   }
 }
 
@@ -66,11 +70,19 @@ test('web identity: the AWS CLI uses what ssohelper cached, byte for byte, and t
   await ours('get', 'ci');
   assert.equal(fx.emu.counters.AssumeRoleWithWebIdentity, 1);
   await sameAsAwsCli('ci');
-  assert.equal(fx.emu.counters.AssumeRoleWithWebIdentity, 1, 'the AWS CLI called STS instead of using the shared cache');
+  assert.equal(
+    fx.emu.counters.AssumeRoleWithWebIdentity,
+    1,
+    'the AWS CLI called STS instead of using the shared cache',
+  );
   const theirs = await aws('configure', 'export-credentials', '--profile', 'ci-named');
   assert.equal(fx.emu.counters.AssumeRoleWithWebIdentity, 2);
   assert.equal(await ours('export-credentials', '--profile', 'ci-named'), theirs);
-  assert.equal(fx.emu.counters.AssumeRoleWithWebIdentity, 2, 'ssohelper called STS instead of using the AWS CLI\'s entry');
+  assert.equal(
+    fx.emu.counters.AssumeRoleWithWebIdentity,
+    2,
+    "ssohelper called STS instead of using the AWS CLI's entry",
+  );
 });
 
 test('MFA: the AWS CLI uses the role ssohelper assumed with a code, without prompting, and the reverse', async () => {
@@ -81,8 +93,16 @@ test('MFA: the AWS CLI uses the role ssohelper assumed with a code, without prom
   assert.equal(fx.emu.counters.AssumeRole, 1, 'the AWS CLI assumed the role again');
   // The reverse: the AWS CLI asks (its getpass reads stdin when there is no terminal).
   rmSync(fx.home.roleCacheDir, { recursive: true });
-  writeFileSync(fx.home.configFile, config().replace(/\nmfa_process = .*\n/, '\n').replaceAll('= TOKEN', '= /nonexistent'));
-  const cli = spawn('setsid', ['-w', AWS, 'configure', 'export-credentials', '--profile', 'admin'], { env: fx.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  writeFileSync(
+    fx.home.configFile,
+    config()
+      .replace(/\nmfa_process = .*\n/, '\n')
+      .replaceAll('= TOKEN', '= /nonexistent'),
+  );
+  const cli = spawn('setsid', ['-w', AWS, 'configure', 'export-credentials', '--profile', 'admin'], {
+    env: fx.env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   cli.stdin.end(`${CODE}\n`);
   const r = await collect(cli);
   assert.equal(r.code, 0, describe(r));

@@ -15,11 +15,18 @@ function python(code: string, ...args: string[]): string {
 test('role cache keys match the AWS CLI (sha1 of compact sorted JSON)', () => {
   const cases = [
     { accountId: '111111111111', roleName: 'ReadOnly', sessionName: 'corp', startUrl: 'https://x/start' },
-    { accountId: '222222222222', roleName: 'Admin', sessionName: undefined, startUrl: 'https://old.awsapps.com/start/' },
+    {
+      accountId: '222222222222',
+      roleName: 'Admin',
+      sessionName: undefined,
+      startUrl: 'https://old.awsapps.com/start/',
+    },
     { accountId: '333333333333', roleName: 'Rôle', sessionName: 'séssion "q"', startUrl: 'u' },
   ];
   for (const c of cases) {
-    const args = c.sessionName ? { accountId: c.accountId, roleName: c.roleName, sessionName: c.sessionName } : { accountId: c.accountId, roleName: c.roleName, startUrl: c.startUrl };
+    const args = c.sessionName
+      ? { accountId: c.accountId, roleName: c.roleName, sessionName: c.sessionName }
+      : { accountId: c.accountId, roleName: c.roleName, startUrl: c.startUrl };
     const expected = python(
       'import json,hashlib,sys; print(hashlib.sha1(json.dumps(json.loads(sys.argv[1]), sort_keys=True, separators=(",", ":")).encode("utf-8")).hexdigest())',
       JSON.stringify(args),
@@ -30,8 +37,14 @@ test('role cache keys match the AWS CLI (sha1 of compact sorted JSON)', () => {
 
 test('pyDumps equals json.dumps, non-ASCII and control characters included', () => {
   const value = { b: 'é😀"\\\n\t\u0001', a: [1, null, true, 'x'], c: { z: 1, y: 2 } };
-  assert.equal(pyDumps(value), python('import json,sys; print(json.dumps(json.loads(sys.argv[1])))', JSON.stringify(value)));
-  assert.equal(pyDumps(value, { sortKeys: true }), python('import json,sys; print(json.dumps(json.loads(sys.argv[1]), sort_keys=True))', JSON.stringify(value)));
+  assert.equal(
+    pyDumps(value),
+    python('import json,sys; print(json.dumps(json.loads(sys.argv[1])))', JSON.stringify(value)),
+  );
+  assert.equal(
+    pyDumps(value, { sortKeys: true }),
+    python('import json,sys; print(json.dumps(json.loads(sys.argv[1]), sort_keys=True))', JSON.stringify(value)),
+  );
 });
 
 const token: SsoToken = {
@@ -63,10 +76,30 @@ test('unknown keys survive a rewrite', () => {
 });
 
 test('token parsing accepts every writer and rejects torn or hostile files', () => {
-  for (const ts of ['2026-11-22T05:00:00Z', '2026-11-22T05:00:00.000Z', '2026-11-22T05:00:00UTC', '2026-11-22T05:00:00+00:00', '2026-11-22T06:00:00+01:00']) {
-    assert.equal(parseToken(JSON.stringify({ accessToken: 'a', expiresAt: ts }))?.expiresAt.toISOString(), '2026-11-22T05:00:00.000Z', ts);
+  for (const ts of [
+    '2026-11-22T05:00:00Z',
+    '2026-11-22T05:00:00.000Z',
+    '2026-11-22T05:00:00UTC',
+    '2026-11-22T05:00:00+00:00',
+    '2026-11-22T06:00:00+01:00',
+  ]) {
+    assert.equal(
+      parseToken(JSON.stringify({ accessToken: 'a', expiresAt: ts }))?.expiresAt.toISOString(),
+      '2026-11-22T05:00:00.000Z',
+      ts,
+    );
   }
-  for (const bad of ['', '{', '{"accessToken": "a", "expiresAt": "2026-11', 'null', '[]', '"x"', '{"accessToken": 5, "expiresAt": "2026-11-22T05:00:00Z"}', '{"accessToken": "a", "expiresAt": "tomorrow"}', '{"accessToken": "a"}']) {
+  for (const bad of [
+    '',
+    '{',
+    '{"accessToken": "a", "expiresAt": "2026-11',
+    'null',
+    '[]',
+    '"x"',
+    '{"accessToken": 5, "expiresAt": "2026-11-22T05:00:00Z"}',
+    '{"accessToken": "a", "expiresAt": "tomorrow"}',
+    '{"accessToken": "a"}',
+  ]) {
     assert.equal(parseToken(bad), undefined, bad);
   }
 });
@@ -85,9 +118,18 @@ test('token cache key: session name, else the exact start URL', () => {
 });
 
 test('role entries round-trip and refuse values unsafe for eval', () => {
-  const c = { accessKeyId: 'ASIA1', secretAccessKey: 's/+=', sessionToken: 't', expiration: new Date('2026-11-22T05:00:00Z'), accountId: '111111111111' };
+  const c = {
+    accessKeyId: 'ASIA1',
+    secretAccessKey: 's/+=',
+    sessionToken: 't',
+    expiration: new Date('2026-11-22T05:00:00Z'),
+    accountId: '111111111111',
+  };
   const text = serializeRoleEntry(c);
-  assert.equal(text, '{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIA1", "SecretAccessKey": "s/+=", "SessionToken": "t", "Expiration": "2026-11-22T05:00:00Z", "AccountId": "111111111111"}}');
+  assert.equal(
+    text,
+    '{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIA1", "SecretAccessKey": "s/+=", "SessionToken": "t", "Expiration": "2026-11-22T05:00:00Z", "AccountId": "111111111111"}}',
+  );
   assert.deepEqual(parseRoleEntry(text), c);
   const evil = text.replace('"t"', '"t$(touch /tmp/pwned)"');
   assert.equal(parseRoleEntry(evil), undefined);
@@ -107,8 +149,24 @@ test('time helpers', () => {
 });
 
 test('isoString is toISOString, for every time a Date can hold (and throws as it does)', () => {
-  const edges = [0, -1, 253402300799999, 253402300800000, -62167219200000, -62167219200001, 8.64e15, -8.64e15, 1.5e12 + 0.5];
+  const edges = [
+    0,
+    -1,
+    253402300799999,
+    253402300800000,
+    -62167219200000,
+    -62167219200001,
+    8.64e15,
+    -8.64e15,
+    1.5e12 + 0.5,
+  ];
   for (const t of edges) assert.equal(isoString(new Date(t)), new Date(t).toISOString(), String(t));
-  fc.assert(fc.property(fc.integer({ min: -8.64e15, max: 8.64e15 }), (t) => isoString(new Date(t)) === new Date(t).toISOString()), { numRuns: 2000 });
+  fc.assert(
+    fc.property(
+      fc.integer({ min: -8.64e15, max: 8.64e15 }),
+      (t) => isoString(new Date(t)) === new Date(t).toISOString(),
+    ),
+    { numRuns: 2000 },
+  );
   assert.throws(() => isoString(new Date(Number.NaN)), RangeError);
 });

@@ -11,7 +11,6 @@ import { oidcClient, stsClient } from '../../src/sso/clients.ts';
 import { sources } from '../../scripts/lib/sources.ts';
 import { ROOT } from '../helpers/run.ts';
 
-
 const SRC = join(ROOT, 'src');
 const FILES = sources(SRC).map((path) => ({ path: relative(ROOT, path), text: readFileSync(path, 'utf8') }));
 
@@ -34,7 +33,8 @@ describe('one factory builds every SDK client', () => {
       // The handler itself is built in src/net/handler.ts, for clients.ts to hand out, and our
       // own HTTP client in src/net/client.ts.
       const inNet = f.path.startsWith(join('src', 'net'));
-      if ((inNet ? /new\s+(?!HttpClient\b)[\w.]*Client\s*\(/ : /new\s+[\w.]*(Client|HttpHandler)\s*\(/).test(c)) found.push(`${f.path}: constructs a client or handler`);
+      if ((inNet ? /new\s+(?!HttpClient\b)[\w.]*Client\s*\(/ : /new\s+[\w.]*(Client|HttpHandler)\s*\(/).test(c))
+        found.push(`${f.path}: constructs a client or handler`);
       return found;
     });
     assert.deepEqual(offenders, []);
@@ -60,14 +60,24 @@ describe('one factory builds every SDK client', () => {
   test('the SSO portal is called without the AWS SDK', () => {
     const portal = code(FILES.find((f) => f.path === join('src', 'sso', 'portal.ts'))!.text);
     assert.doesNotMatch(portal, /@aws-sdk|oidcClient|stsClient/);
-    assert.ok(!FILES.some((f) => /['"]@aws-sdk\/client-sso['"]/.test(code(f.text))), 'nothing loads @aws-sdk/client-sso');
+    assert.ok(
+      !FILES.some((f) => /['"]@aws-sdk\/client-sso['"]/.test(code(f.text))),
+      'nothing loads @aws-sdk/client-sso',
+    );
   });
 
   test('each client gets the network handler and a logger that is not the console', async () => {
     const lines: string[] = [];
     const network: Network = { env: {}, profile: undefined, debug: (m) => lines.push(m) };
     const built = [
-      (await oidcClient({ url: 'https://oidc.eu-west-1.amazonaws.com', region: 'eu-west-1', network, service: 'sso-oidc' })).client,
+      (
+        await oidcClient({
+          url: 'https://oidc.eu-west-1.amazonaws.com',
+          region: 'eu-west-1',
+          network,
+          service: 'sso-oidc',
+        })
+      ).client,
       (await stsClient({ region: 'eu-west-1', network })).client,
     ];
     const http = await httpClient(network);
@@ -79,6 +89,9 @@ describe('one factory builds every SDK client', () => {
       assert.equal(await client.config.maxAttempts(), 1, 'retries are ours, not the SDK’s');
     }
     console.warn('a library writing to the console');
-    assert.ok(lines.some((l) => l.includes('a library writing to the console')), 'console output ends up in --debug');
+    assert.ok(
+      lines.some((l) => l.includes('a library writing to the console')),
+      'console output ends up in --debug',
+    );
   });
 });

@@ -38,12 +38,23 @@ beforeEach(async () => {
   emu.resetKnobs();
   home = makeHome();
   clock = Date.now();
-  rt = createRuntime({ env: cleanEnv(home.dir, emu.url), debug: false, stderr: () => undefined, interactive: () => false, now: () => clock });
+  rt = createRuntime({
+    env: cleanEnv(home.dir, emu.url),
+    debug: false,
+    stderr: () => undefined,
+    interactive: () => false,
+    now: () => clock,
+  });
   profile = resolveSsoProfile(await loadConfig(rt.paths), 'dev', rt.env);
 });
 
 const options = (minTtlMs = 15 * MIN, refresh = false) => ({ minTtlMs, minTtlRequired: false, refresh });
-const entry = (key: string, minutes: number) => ({ accessKeyId: key, secretAccessKey: 'c2VjcmV0', sessionToken: 'dG9rZW4', expiration: new Date(clock + minutes * MIN) });
+const entry = (key: string, minutes: number) => ({
+  accessKeyId: key,
+  secretAccessKey: 'c2VjcmV0',
+  sessionToken: 'dG9rZW4',
+  expiration: new Date(clock + minutes * MIN),
+});
 
 describe('cachedCredentials and refillUnderLock', () => {
   test('a fresh entry is answered from disk: no request; one short of --min-ttl is fetched again and written back', async () => {
@@ -99,7 +110,11 @@ describe('usableToken', () => {
     const issued = emu.issueSession({ ttlSeconds: 3600, refreshable: false });
     await seedToken(home, issued);
     clock = issued.expiresAt.getTime() + MIN;
-    await assert.rejects(usableToken(rt, sessionOfProfile(profile)), (err: unknown) => err instanceof LoginRequiredError && /ssohelper login --sso-session corp/.test(`${err.message} ${err.hint}`));
+    await assert.rejects(
+      usableToken(rt, sessionOfProfile(profile)),
+      (err: unknown) =>
+        err instanceof LoginRequiredError && /ssohelper login --sso-session corp/.test(`${err.message} ${err.hint}`),
+    );
   });
 });
 
@@ -110,7 +125,10 @@ describe('a logout during a fetch', () => {
     await loggedOutMeanwhile(rt, profile, path);
     assert.ok(existsSync(path), 'still logged in: the entry stays');
     rmSync(tokenFile(home));
-    await assert.rejects(loggedOutMeanwhile(rt, profile, path), (err: unknown) => err instanceof LoginRequiredError && /logged out/.test(err.message));
+    await assert.rejects(
+      loggedOutMeanwhile(rt, profile, path),
+      (err: unknown) => err instanceof LoginRequiredError && /logged out/.test(err.message),
+    );
     assert.equal(existsSync(path), false);
   });
 });

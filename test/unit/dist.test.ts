@@ -14,12 +14,21 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('release build helpers', () => {
   test('five targets, each pinned by a sha512 integrity, one Node version', () => {
-    assert.deepEqual(TARGETS.map((t) => t.file), ['ssohelper-linux-x64', 'ssohelper-linux-arm64', 'ssohelper-darwin-x64', 'ssohelper-darwin-arm64', 'ssohelper-win-x64.exe']);
+    assert.deepEqual(
+      TARGETS.map((t) => t.file),
+      [
+        'ssohelper-linux-x64',
+        'ssohelper-linux-arm64',
+        'ssohelper-darwin-x64',
+        'ssohelper-darwin-arm64',
+        'ssohelper-win-x64.exe',
+      ],
+    );
     for (const t of TARGETS) assert.match(t.integrity, /^sha512-[A-Za-z0-9+/]{86}==$/, t.pkg);
     assert.match(NODE_VERSION, /^\d+\.\d+\.\d+$/);
   });
 
-  test('integrityOf is npm\'s SRI string (checked against openssl)', () => {
+  test("integrityOf is npm's SRI string (checked against openssl)", () => {
     const file = join(dir, 'blob');
     writeFileSync(file, 'not a real tarball\n');
     const openssl = spawnSync('sh', ['-c', `openssl dgst -sha512 -binary ${file} | base64 -w0`], { encoding: 'utf8' });
@@ -45,9 +54,14 @@ describe('release build helpers', () => {
       const filled = fillTemplate(readFileSync(join(ROOT, 'packaging', name), 'utf8'), values);
       assert.doesNotMatch(filled, /@[A-Z0-9_]+@/, name);
     }
-    const manifest = JSON.parse(fillTemplate(readFileSync(join(ROOT, 'packaging', 'ssohelper.json.in'), 'utf8'), values));
+    const manifest = JSON.parse(
+      fillTemplate(readFileSync(join(ROOT, 'packaging', 'ssohelper.json.in'), 'utf8'), values),
+    );
     assert.equal(manifest.architecture['64bit'].hash, '4'.repeat(64));
-    assert.equal(manifest.architecture['64bit'].url, 'https://example.test/v1.2.3/ssohelper-win-x64.exe#/ssohelper.exe');
+    assert.equal(
+      manifest.architecture['64bit'].url,
+      'https://example.test/v1.2.3/ssohelper-win-x64.exe#/ssohelper.exe',
+    );
     assert.throws(() => fillTemplate('x @NOPE@', values), /@NOPE@ has no value/);
   });
 });

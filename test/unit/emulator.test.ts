@@ -9,8 +9,20 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { GetRoleCredentialsCommand, ListAccountsCommand, LogoutCommand, SSOClient, paginateListAccountRoles, paginateListAccounts } from '@aws-sdk/client-sso';
-import { CreateTokenCommand, RegisterClientCommand, SSOOIDCClient, StartDeviceAuthorizationCommand } from '@aws-sdk/client-sso-oidc';
+import {
+  GetRoleCredentialsCommand,
+  ListAccountsCommand,
+  LogoutCommand,
+  SSOClient,
+  paginateListAccountRoles,
+  paginateListAccounts,
+} from '@aws-sdk/client-sso';
+import {
+  CreateTokenCommand,
+  RegisterClientCommand,
+  SSOOIDCClient,
+  StartDeviceAuthorizationCommand,
+} from '@aws-sdk/client-sso-oidc';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { Emulator } from '../emulator/server.ts';
 import type { EmulatorOptions } from '../emulator/server.ts';
@@ -43,12 +55,19 @@ function oidcClient(emu: Emulator): SSOOIDCClient {
   return new SSOOIDCClient({ region: 'us-east-1', endpoint: emu.url, maxAttempts: 1 });
 }
 
-function stsClient(emu: Emulator, creds: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string }): STSClient {
+function stsClient(
+  emu: Emulator,
+  creds: { accessKeyId?: string; secretAccessKey?: string; sessionToken?: string },
+): STSClient {
   return new STSClient({
     region: 'us-east-1',
     endpoint: emu.url,
     maxAttempts: 1,
-    credentials: { accessKeyId: creds.accessKeyId ?? '', secretAccessKey: creds.secretAccessKey ?? '', sessionToken: creds.sessionToken },
+    credentials: {
+      accessKeyId: creds.accessKeyId ?? '',
+      secretAccessKey: creds.secretAccessKey ?? '',
+      sessionToken: creds.sessionToken,
+    },
   });
 }
 
@@ -84,7 +103,9 @@ describe('portal (client-sso)', () => {
 
   test('GetRoleCredentials returns AWS-shaped credentials expiring after credentialTtlSeconds (epoch ms)', async () => {
     const { accessToken } = emu.issueSession();
-    const out = await sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }));
+    const out = await sso.send(
+      new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }),
+    );
     const c = out.roleCredentials;
     assert.ok(c);
     assert.match(c.accessKeyId ?? '', /^ASIA[A-Z0-9]{16}$/);
@@ -92,7 +113,9 @@ describe('portal (client-sso)', () => {
     assert.ok((c.sessionToken?.length ?? 0) > 100);
     assert.equal(c.expiration, clock.now() + 3600 * 1000);
     emu.knobs.credentialTtlSeconds = 900;
-    const short = await sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }));
+    const short = await sso.send(
+      new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }),
+    );
     assert.equal(short.roleCredentials?.expiration, clock.now() + 900 * 1000);
     emu.resetKnobs();
   });
@@ -105,28 +128,53 @@ describe('portal (client-sso)', () => {
       assert.ok((page.accountList?.length ?? 0) <= 2, 'default page size is 2');
       for (const a of page.accountList ?? []) accounts.push(`${a.accountId}:${a.accountName}:${a.emailAddress}`);
     }
-    assert.deepEqual(accounts, ['111111111111:dev:dev@example.com', '222222222222:prod:prod@example.com', '333333333333:sandbox:sandbox@example.com']);
+    assert.deepEqual(accounts, [
+      '111111111111:dev:dev@example.com',
+      '222222222222:prod:prod@example.com',
+      '333333333333:sandbox:sandbox@example.com',
+    ]);
     assert.equal(emu.counters.ListAccounts, 2);
 
     const roles: string[] = [];
-    for await (const page of paginateListAccountRoles({ client: sso, pageSize: 1 }, { accessToken, accountId: '333333333333' })) {
+    for await (const page of paginateListAccountRoles(
+      { client: sso, pageSize: 1 },
+      { accessToken, accountId: '333333333333' },
+    )) {
       assert.equal(page.roleList?.length, 1);
       for (const r of page.roleList ?? []) roles.push(`${r.accountId}/${r.roleName}`);
     }
-    assert.deepEqual(roles, ['333333333333/AdministratorAccess', '333333333333/ReadOnly', '333333333333/PowerUserAccess']);
+    assert.deepEqual(roles, [
+      '333333333333/AdministratorAccess',
+      '333333333333/ReadOnly',
+      '333333333333/PowerUserAccess',
+    ]);
     assert.equal(emu.counters.ListAccountRoles, 3);
 
-    await rejectsWith(sso.send(new ListAccountsCommand({ accessToken, nextToken: 'forged' })), 'InvalidRequestException', 400);
-    await rejectsWith(sso.send(new ListAccountsCommand({ accessToken, maxResults: 1000 })), 'InvalidRequestException', 400);
+    await rejectsWith(
+      sso.send(new ListAccountsCommand({ accessToken, nextToken: 'forged' })),
+      'InvalidRequestException',
+      400,
+    );
+    await rejectsWith(
+      sso.send(new ListAccountsCommand({ accessToken, maxResults: 1000 })),
+      'InvalidRequestException',
+      400,
+    );
   });
 
   test('assign adds accounts and roles to the directory', async () => {
     const { accessToken } = emu.issueSession();
     emu.assign('444444444444', 'Billing', { accountName: 'billing', emailAddress: 'billing@example.com' });
-    const out = await sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '444444444444', roleName: 'Billing' }));
+    const out = await sso.send(
+      new GetRoleCredentialsCommand({ accessToken, accountId: '444444444444', roleName: 'Billing' }),
+    );
     assert.ok(out.roleCredentials?.accessKeyId);
     emu.unassign('444444444444');
-    await rejectsWith(sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '444444444444', roleName: 'Billing' })), 'ForbiddenException', 403);
+    await rejectsWith(
+      sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '444444444444', roleName: 'Billing' })),
+      'ForbiddenException',
+      403,
+    );
   });
 
   test('401 for a bad, expired or revoked token; 403 for an unassigned role; 400 for missing parameters', async () => {
@@ -136,7 +184,9 @@ describe('portal (client-sso)', () => {
     await rejectsWith(get('not-a-token'), 'UnauthorizedException', 401);
     await rejectsWith(get(session.accessToken, '222222222222', 'AdministratorAccess'), 'ForbiddenException', 403);
 
-    const res = await fetch(`${emu.url}/federation/credentials?account_id=111111111111`, { headers: { 'x-amz-sso_bearer_token': session.accessToken } });
+    const res = await fetch(`${emu.url}/federation/credentials?account_id=111111111111`, {
+      headers: { 'x-amz-sso_bearer_token': session.accessToken },
+    });
     assert.equal(res.status, 400);
     assert.equal(res.headers.get('x-amzn-errortype'), 'InvalidRequestException');
     assert.equal(res.headers.get('content-type'), 'application/json');
@@ -158,10 +208,21 @@ describe('portal (client-sso)', () => {
   test('Logout revokes the access token and its refresh token', async () => {
     const session = emu.issueSession();
     await sso.send(new LogoutCommand({ accessToken: session.accessToken }));
-    await rejectsWith(sso.send(new ListAccountsCommand({ accessToken: session.accessToken })), 'UnauthorizedException', 401);
+    await rejectsWith(
+      sso.send(new ListAccountsCommand({ accessToken: session.accessToken })),
+      'UnauthorizedException',
+      401,
+    );
     const oidc = oidcClient(emu);
     await rejectsWith(
-      oidc.send(new CreateTokenCommand({ clientId: session.clientId, clientSecret: session.clientSecret, grantType: 'refresh_token', refreshToken: session.refreshToken })),
+      oidc.send(
+        new CreateTokenCommand({
+          clientId: session.clientId,
+          clientSecret: session.clientSecret,
+          grantType: 'refresh_token',
+          refreshToken: session.refreshToken,
+        }),
+      ),
       'InvalidGrantException',
       400,
       'invalid_grant',
@@ -171,7 +232,8 @@ describe('portal (client-sso)', () => {
 
   test('the throttle knob answers 429 TooManyRequestsException and refills with the clock', async () => {
     const { accessToken } = emu.issueSession();
-    const get = () => sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }));
+    const get = () =>
+      sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }));
     emu.resetCounters();
     emu.knobs.throttle = { GetRoleCredentials: 2 };
     await get();
@@ -192,7 +254,8 @@ describe('portal (client-sso)', () => {
 
   test('the window shape counts refused attempts too: calling on above the limit keeps the door shut', async () => {
     const { accessToken } = emu.issueSession();
-    const get = () => sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }));
+    const get = () =>
+      sso.send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }));
     emu.setKnobs({ throttle: { GetRoleCredentials: 2 }, throttleShape: 'window' });
     await get();
     clock.advance(400);
@@ -212,7 +275,9 @@ describe('portal (client-sso)', () => {
     emu.resetCounters();
     emu.failNext('GetRoleCredentials', 503, 1);
     const retrying = ssoClient(emu, 3);
-    const out = await retrying.send(new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }));
+    const out = await retrying.send(
+      new GetRoleCredentialsCommand({ accessToken, accountId: '111111111111', roleName: 'ReadOnly' }),
+    );
     retrying.destroy();
     assert.ok(out.roleCredentials);
     assert.equal(emu.counters.GetRoleCredentials, 2);
@@ -233,7 +298,10 @@ describe('portal (client-sso)', () => {
     emu.knobs.latencyMs = 600_000;
     const abort = new AbortController();
     let settled = false;
-    const pending = fetch(`${emu.url}/assignment/accounts`, { headers: { 'x-amz-sso_bearer_token': accessToken }, signal: abort.signal }).finally(() => {
+    const pending = fetch(`${emu.url}/assignment/accounts`, {
+      headers: { 'x-amz-sso_bearer_token': accessToken },
+      signal: abort.signal,
+    }).finally(() => {
       settled = true;
     });
     while (emu.counters.ListAccounts === 0) await new Promise((r) => setImmediate(r));
@@ -260,7 +328,9 @@ describe('OIDC (client-sso-oidc)', () => {
     await emu.stop();
   });
 
-  async function register(fields: { scopes?: string[]; grantTypes?: string[]; redirectUris?: string[]; issuerUrl?: string } = {}) {
+  async function register(
+    fields: { scopes?: string[]; grantTypes?: string[]; redirectUris?: string[]; issuerUrl?: string } = {},
+  ) {
     const out = await oidc.send(new RegisterClientCommand({ clientName: 'test', clientType: 'public', ...fields }));
     return { clientId: out.clientId ?? '', clientSecret: out.clientSecret ?? '', out };
   }
@@ -269,9 +339,20 @@ describe('OIDC (client-sso-oidc)', () => {
     const { out } = await register({ scopes: ['sso:account:access'] });
     assert.equal(out.clientIdIssuedAt, Math.floor(clock.now() / 1000));
     assert.equal(out.clientSecretExpiresAt, Math.floor(clock.now() / 1000) + 90 * 24 * 3600);
-    await rejectsWith(oidc.send(new RegisterClientCommand({ clientName: 'x', clientType: 'confidential' })), 'InvalidClientMetadataException', 400);
     await rejectsWith(
-      oidc.send(new RegisterClientCommand({ clientName: 'x', clientType: 'public', grantTypes: ['authorization_code'], redirectUris: ['http://evil.example/cb'] })),
+      oidc.send(new RegisterClientCommand({ clientName: 'x', clientType: 'confidential' })),
+      'InvalidClientMetadataException',
+      400,
+    );
+    await rejectsWith(
+      oidc.send(
+        new RegisterClientCommand({
+          clientName: 'x',
+          clientType: 'public',
+          grantTypes: ['authorization_code'],
+          redirectUris: ['http://evil.example/cb'],
+        }),
+      ),
       'InvalidRedirectUriException',
       400,
     );
@@ -280,13 +361,18 @@ describe('OIDC (client-sso-oidc)', () => {
   test('device flow: pending, slow_down when polled too fast, approval, single use', async () => {
     const { clientId, clientSecret } = await register({ scopes: ['sso:account:access'] });
     const waiting = emu.nextDeviceAuthorization();
-    const auth = await oidc.send(new StartDeviceAuthorizationCommand({ clientId, clientSecret, startUrl: 'https://corp.awsapps.com/start' }));
+    const auth = await oidc.send(
+      new StartDeviceAuthorizationCommand({ clientId, clientSecret, startUrl: 'https://corp.awsapps.com/start' }),
+    );
     assert.equal((await waiting).userCode, auth.userCode);
     assert.match(auth.userCode ?? '', /^[A-Z]{4}-[A-Z]{4}$/);
     assert.equal(auth.verificationUriComplete, `${emu.url}/device?user_code=${auth.userCode}`);
     assert.equal(auth.expiresIn, 600);
     assert.equal(auth.interval, 1);
-    const poll = () => oidc.send(new CreateTokenCommand({ clientId, clientSecret, grantType: DEVICE_GRANT, deviceCode: auth.deviceCode }));
+    const poll = () =>
+      oidc.send(
+        new CreateTokenCommand({ clientId, clientSecret, grantType: DEVICE_GRANT, deviceCode: auth.deviceCode }),
+      );
 
     await rejectsWith(poll(), 'AuthorizationPendingException', 400, 'authorization_pending');
     await rejectsWith(poll(), 'SlowDownException', 400, 'slow_down');
@@ -313,8 +399,10 @@ describe('OIDC (client-sso-oidc)', () => {
 
   test('device flow: denial, expiry, auto-approval, and no refresh token for legacy clients', async () => {
     const legacy = await register();
-    const start = () => oidc.send(new StartDeviceAuthorizationCommand({ ...legacy, startUrl: 'https://corp.awsapps.com/start' }));
-    const poll = (deviceCode?: string) => oidc.send(new CreateTokenCommand({ ...legacy, grantType: DEVICE_GRANT, deviceCode }));
+    const start = () =>
+      oidc.send(new StartDeviceAuthorizationCommand({ ...legacy, startUrl: 'https://corp.awsapps.com/start' }));
+    const poll = (deviceCode?: string) =>
+      oidc.send(new CreateTokenCommand({ ...legacy, grantType: DEVICE_GRANT, deviceCode }));
 
     const denied = await start();
     emu.denyDevice(denied.userCode ?? '');
@@ -334,16 +422,32 @@ describe('OIDC (client-sso-oidc)', () => {
     emu.resetKnobs();
 
     await rejectsWith(poll('no-such-device-code'), 'InvalidGrantException', 400);
-    await rejectsWith(oidc.send(new CreateTokenCommand({ clientId: legacy.clientId, clientSecret: 'wrong', grantType: DEVICE_GRANT, deviceCode: 'x' })), 'InvalidClientException', 401, 'invalid_client');
+    await rejectsWith(
+      oidc.send(
+        new CreateTokenCommand({
+          clientId: legacy.clientId,
+          clientSecret: 'wrong',
+          grantType: DEVICE_GRANT,
+          deviceCode: 'x',
+        }),
+      ),
+      'InvalidClientException',
+      401,
+      'invalid_client',
+    );
   });
 
   test('the verification page approves like a user would', async () => {
     const c = await register({ scopes: ['sso:account:access'] });
-    const auth = await oidc.send(new StartDeviceAuthorizationCommand({ ...c, startUrl: 'https://corp.awsapps.com/start' }));
+    const auth = await oidc.send(
+      new StartDeviceAuthorizationCommand({ ...c, startUrl: 'https://corp.awsapps.com/start' }),
+    );
     const page = await fetch(auth.verificationUriComplete ?? '');
     assert.equal(page.status, 200);
     await page.text();
-    const token = await oidc.send(new CreateTokenCommand({ ...c, grantType: DEVICE_GRANT, deviceCode: auth.deviceCode }));
+    const token = await oidc.send(
+      new CreateTokenCommand({ ...c, grantType: DEVICE_GRANT, deviceCode: auth.deviceCode }),
+    );
     assert.ok(token.accessToken);
     assert.equal(emu.deviceAuthorizations().find((d) => d.userCode === auth.userCode)?.status, 'redeemed');
   });
@@ -351,7 +455,14 @@ describe('OIDC (client-sso-oidc)', () => {
   test('refresh tokens rotate: each use returns a new pair and the used one is rejected', async () => {
     const session = emu.issueSession({ ttlSeconds: 300 });
     const refresh = (refreshToken?: string) =>
-      oidc.send(new CreateTokenCommand({ clientId: session.clientId, clientSecret: session.clientSecret, grantType: 'refresh_token', refreshToken }));
+      oidc.send(
+        new CreateTokenCommand({
+          clientId: session.clientId,
+          clientSecret: session.clientSecret,
+          grantType: 'refresh_token',
+          refreshToken,
+        }),
+      );
     emu.resetCounters();
     const first = await refresh(session.refreshToken);
     assert.ok(first.refreshToken);
@@ -370,7 +481,14 @@ describe('OIDC (client-sso-oidc)', () => {
 
     const other = emu.issueSession();
     await rejectsWith(
-      oidc.send(new CreateTokenCommand({ clientId: other.clientId, clientSecret: other.clientSecret, grantType: 'refresh_token', refreshToken: second.refreshToken })),
+      oidc.send(
+        new CreateTokenCommand({
+          clientId: other.clientId,
+          clientSecret: other.clientSecret,
+          grantType: 'refresh_token',
+          refreshToken: second.refreshToken,
+        }),
+      ),
       'InvalidGrantException',
       400,
     );
@@ -382,7 +500,14 @@ describe('OIDC (client-sso-oidc)', () => {
   test('knobs: no rotation reuses the refresh token; issueRefreshTokens=false omits it', async () => {
     const session = emu.issueSession();
     const refresh = (refreshToken?: string) =>
-      oidc.send(new CreateTokenCommand({ clientId: session.clientId, clientSecret: session.clientSecret, grantType: 'refresh_token', refreshToken }));
+      oidc.send(
+        new CreateTokenCommand({
+          clientId: session.clientId,
+          clientSecret: session.clientSecret,
+          grantType: 'refresh_token',
+          refreshToken,
+        }),
+      );
     emu.knobs.rotateRefreshTokens = false;
     assert.equal((await refresh(session.refreshToken)).refreshToken, session.refreshToken);
     assert.equal((await refresh(session.refreshToken)).refreshToken, session.refreshToken);
@@ -419,7 +544,9 @@ describe('OIDC (client-sso-oidc)', () => {
     const authorizeUrl = (challenge: string, extra: Record<string, string> = {}) =>
       `${emu.url}/authorize?${new URLSearchParams({ response_type: 'code', client_id: c.clientId, redirect_uri: redirectUri, state: 'st-1', code_challenge_method: 'S256', scopes: 'sso:account:access', code_challenge: challenge, ...extra })}`;
     const exchange = (code: string, codeVerifier: string, uri = redirectUri) =>
-      oidc.send(new CreateTokenCommand({ ...c, grantType: 'authorization_code', code, codeVerifier, redirectUri: uri }));
+      oidc.send(
+        new CreateTokenCommand({ ...c, grantType: 'authorization_code', code, codeVerifier, redirectUri: uri }),
+      );
 
     const pkce = pkcePair();
     const browser = await fetch(authorizeUrl(pkce.challenge));
@@ -434,11 +561,20 @@ describe('OIDC (client-sso-oidc)', () => {
 
     const second = pkcePair();
     await fetch(authorizeUrl(second.challenge)).then((r) => r.text());
-    await rejectsWith(exchange(callback?.get('code') ?? '', pkcePair().verifier), 'InvalidGrantException', 400, 'invalid_grant');
+    await rejectsWith(
+      exchange(callback?.get('code') ?? '', pkcePair().verifier),
+      'InvalidGrantException',
+      400,
+      'invalid_grant',
+    );
 
     const third = pkcePair();
     await fetch(authorizeUrl(third.challenge)).then((r) => r.text());
-    await rejectsWith(exchange(callback?.get('code') ?? '', third.verifier, 'http://127.0.0.1:1/oauth/callback'), 'InvalidGrantException', 400);
+    await rejectsWith(
+      exchange(callback?.get('code') ?? '', third.verifier, 'http://127.0.0.1:1/oauth/callback'),
+      'InvalidGrantException',
+      400,
+    );
 
     emu.knobs.denyAuthorization = true;
     await fetch(authorizeUrl(pkcePair().challenge)).then((r) => r.text());
@@ -449,11 +585,17 @@ describe('OIDC (client-sso-oidc)', () => {
     const plain = await fetch(authorizeUrl(pkce.challenge, { code_challenge_method: 'plain' }), { redirect: 'manual' });
     assert.equal(plain.status, 302);
     assert.equal(new URL(plain.headers.get('location') ?? '').searchParams.get('error'), 'invalid_request');
-    const elsewhere = await fetch(authorizeUrl(pkce.challenge, { redirect_uri: 'http://127.0.0.1:9/other' }), { redirect: 'manual' });
+    const elsewhere = await fetch(authorizeUrl(pkce.challenge, { redirect_uri: 'http://127.0.0.1:9/other' }), {
+      redirect: 'manual',
+    });
     assert.equal(elsewhere.status, 400, 'never redirects to an unregistered URI');
 
     // A PKCE client may not use the device flow.
-    await rejectsWith(oidc.send(new StartDeviceAuthorizationCommand({ ...c, startUrl: 'https://corp.awsapps.com/start' })), 'UnauthorizedClientException', 400);
+    await rejectsWith(
+      oidc.send(new StartDeviceAuthorizationCommand({ ...c, startUrl: 'https://corp.awsapps.com/start' })),
+      'UnauthorizedClientException',
+      400,
+    );
     assert.equal(emu.counters.Authorize, 6);
   });
 
@@ -482,10 +624,16 @@ describe('STS (client-sts) with SigV4 verification', () => {
 
   async function roleCredentials(accountId = '111111111111', roleName = 'ReadOnly') {
     const sso = ssoClient(emu);
-    const out = await sso.send(new GetRoleCredentialsCommand({ accessToken: emu.issueSession().accessToken, accountId, roleName }));
+    const out = await sso.send(
+      new GetRoleCredentialsCommand({ accessToken: emu.issueSession().accessToken, accountId, roleName }),
+    );
     sso.destroy();
     const c = out.roleCredentials ?? {};
-    return { accessKeyId: c.accessKeyId ?? '', secretAccessKey: c.secretAccessKey ?? '', sessionToken: c.sessionToken ?? '' };
+    return {
+      accessKeyId: c.accessKeyId ?? '',
+      secretAccessKey: c.secretAccessKey ?? '',
+      sessionToken: c.sessionToken ?? '',
+    };
   }
 
   async function callerIdentity(creds: Parameters<typeof stsClient>[1]) {
@@ -501,7 +649,10 @@ describe('STS (client-sts) with SigV4 verification', () => {
     const creds = await roleCredentials('333333333333', 'PowerUserAccess');
     const id = await callerIdentity(creds);
     assert.equal(id.Account, '333333333333');
-    assert.equal(id.Arn, 'arn:aws:sts::333333333333:assumed-role/AWSReservedSSO_PowerUserAccess_0123456789abcdef/jane@example.com');
+    assert.equal(
+      id.Arn,
+      'arn:aws:sts::333333333333:assumed-role/AWSReservedSSO_PowerUserAccess_0123456789abcdef/jane@example.com',
+    );
     assert.match(id.UserId ?? '', /^AROA[A-Z2-7]{17}:jane@example\.com$/);
     assert.equal(emu.counters.GetCallerIdentity, 1);
   });
@@ -522,8 +673,15 @@ describe('STS (client-sts) with SigV4 verification', () => {
     const res = await fetch(`${emu.url}/?Action=GetCallerIdentity&Version=2011-06-15`, { method: 'POST' });
     assert.equal(res.status, 403);
     assert.equal(res.headers.get('content-type'), 'text/xml');
-    assert.match(await res.text(), /<ErrorResponse[^>]*>\s*<Error>\s*<Type>Sender<\/Type>\s*<Code>MissingAuthenticationToken<\/Code>/);
-    const bad = await fetch(`${emu.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=GetSessionToken&Version=2011-06-15' });
+    assert.match(
+      await res.text(),
+      /<ErrorResponse[^>]*>\s*<Error>\s*<Type>Sender<\/Type>\s*<Code>MissingAuthenticationToken<\/Code>/,
+    );
+    const bad = await fetch(`${emu.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Action=GetSessionToken&Version=2011-06-15',
+    });
     assert.equal(bad.status, 400);
     assert.match(await bad.text(), /<Code>InvalidAction<\/Code>/);
   });
@@ -533,41 +691,88 @@ describe('STS (client-sts) with SigV4 verification', () => {
     emu.defineRole(role, { webIdentityAudiences: ['sts.amazonaws.com'] });
     emu.defineRole('arn:aws:iam::333333333333:role/NoOidc');
     const form = (fields: Record<string, string>) =>
-      fetch(`${emu.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleSessionName: 'ci', ...fields }) });
+      fetch(`${emu.url}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          Action: 'AssumeRoleWithWebIdentity',
+          Version: '2011-06-15',
+          RoleSessionName: 'ci',
+          ...fields,
+        }),
+      });
     const token = emu.issueWebIdentityToken({ subject: 'repo:o/r', ttlSeconds: 60 });
     const ok = await form({ RoleArn: role, WebIdentityToken: token, DurationSeconds: '900' });
     const body = await ok.text();
     assert.equal(ok.status, 200, body);
-    assert.match(body, /<SubjectFromWebIdentityToken>repo:o\/r<\/SubjectFromWebIdentityToken>[\s\S]*<Arn>arn:aws:sts::333333333333:assumed-role\/Ci\/ci<\/Arn>/);
+    assert.match(
+      body,
+      /<SubjectFromWebIdentityToken>repo:o\/r<\/SubjectFromWebIdentityToken>[\s\S]*<Arn>arn:aws:sts::333333333333:assumed-role\/Ci\/ci<\/Arn>/,
+    );
     const key = /<AccessKeyId>(\w+)</.exec(body)?.[1] ?? '';
     const secret = /<SecretAccessKey>([^<]+)</.exec(body)?.[1] ?? '';
     const session = /<SessionToken>([^<]+)</.exec(body)?.[1] ?? '';
-    assert.equal((await callerIdentity({ accessKeyId: key, secretAccessKey: secret, sessionToken: session })).Arn, 'arn:aws:sts::333333333333:assumed-role/Ci/ci');
+    assert.equal(
+      (await callerIdentity({ accessKeyId: key, secretAccessKey: secret, sessionToken: session })).Arn,
+      'arn:aws:sts::333333333333:assumed-role/Ci/ci',
+    );
     const codeOf = async (r: Response) => [r.status, /<Code>(\w+)</.exec(await r.text())?.[1]];
-    assert.deepEqual(await codeOf(await form({ RoleArn: role, WebIdentityToken: 'eyJforged' })), [400, 'InvalidIdentityToken']);
-    assert.deepEqual(await codeOf(await form({ RoleArn: 'arn:aws:iam::333333333333:role/NoOidc', WebIdentityToken: token })), [403, 'AccessDenied']);
+    assert.deepEqual(await codeOf(await form({ RoleArn: role, WebIdentityToken: 'eyJforged' })), [
+      400,
+      'InvalidIdentityToken',
+    ]);
+    assert.deepEqual(
+      await codeOf(await form({ RoleArn: 'arn:aws:iam::333333333333:role/NoOidc', WebIdentityToken: token })),
+      [403, 'AccessDenied'],
+    );
     assert.deepEqual(await codeOf(await form({ RoleArn: role })), [400, 'ValidationError']);
-    const signed = await fetch(`${emu.url}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=x' }, body: new URLSearchParams({ Action: 'AssumeRoleWithWebIdentity', Version: '2011-06-15', RoleArn: role, RoleSessionName: 'ci', WebIdentityToken: token }) });
+    const signed = await fetch(`${emu.url}/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: 'AWS4-HMAC-SHA256 Credential=x' },
+      body: new URLSearchParams({
+        Action: 'AssumeRoleWithWebIdentity',
+        Version: '2011-06-15',
+        RoleArn: role,
+        RoleSessionName: 'ci',
+        WebIdentityToken: token,
+      }),
+    });
     assert.equal(signed.status, 400, 'a client that signs is caught');
     clock.advance(61_000);
-    assert.deepEqual(await codeOf(await form({ RoleArn: role, WebIdentityToken: token })), [400, 'ExpiredTokenException']);
+    assert.deepEqual(await codeOf(await form({ RoleArn: role, WebIdentityToken: token })), [
+      400,
+      'ExpiredTokenException',
+    ]);
     assert.equal(emu.counters.AssumeRoleWithWebIdentity, 6);
   });
 
-  test('AssumeRole with MFA: the device\'s code passes, a wrong or missing one is AccessDenied, a role that requires MFA refuses none', async () => {
+  test("AssumeRole with MFA: the device's code passes, a wrong or missing one is AccessDenied, a role that requires MFA refuses none", async () => {
     const role = 'arn:aws:iam::333333333333:role/Admin';
     emu.defineRole(role, { requireMfa: true });
     emu.defineMfaDevice('arn:aws:iam::111111111111:mfa/alice', '123456');
     const sts = stsClient(emu, await roleCredentials());
-    const assume = (extra: { SerialNumber?: string; TokenCode?: string }) => sts.send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'me', ...extra }));
+    const assume = (extra: { SerialNumber?: string; TokenCode?: string }) =>
+      sts.send(new AssumeRoleCommand({ RoleArn: role, RoleSessionName: 'me', ...extra }));
     try {
       const out = await assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/alice', TokenCode: '123456' });
       assert.equal(out.AssumedRoleUser?.Arn, 'arn:aws:sts::333333333333:assumed-role/Admin/me');
-      await rejectsWith(assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/alice', TokenCode: '654321' }), 'AccessDenied', 403);
+      await rejectsWith(
+        assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/alice', TokenCode: '654321' }),
+        'AccessDenied',
+        403,
+      );
       await rejectsWith(assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/alice' }), 'AccessDenied', 403);
-      await rejectsWith(assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/bob', TokenCode: '123456' }), 'AccessDenied', 403);
+      await rejectsWith(
+        assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/bob', TokenCode: '123456' }),
+        'AccessDenied',
+        403,
+      );
       await rejectsWith(assume({}), 'AccessDenied', 403);
-      await rejectsWith(assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/alice', TokenCode: '12ab56' }), 'ValidationError', 400);
+      await rejectsWith(
+        assume({ SerialNumber: 'arn:aws:iam::111111111111:mfa/alice', TokenCode: '12ab56' }),
+        'ValidationError',
+        400,
+      );
     } finally {
       sts.destroy();
     }
@@ -576,7 +781,11 @@ describe('STS (client-sts) with SigV4 verification', () => {
 
 // ---- the real Python tools ----
 
-function execText(file: string, args: string[], env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
+function execText(
+  file: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     execFile(file, args, { env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
@@ -587,7 +796,11 @@ function execText(file: string, args: string[], env: Record<string, string>): Pr
 
 /** The real interpreter behind any pyenv shim, found once with the developer's environment. */
 async function findPython(): Promise<string | undefined> {
-  const r = await execText('python3', ['-c', 'import sys, botocore; print(sys.executable)'], process.env as Record<string, string>);
+  const r = await execText(
+    'python3',
+    ['-c', 'import sys, botocore; print(sys.executable)'],
+    process.env as Record<string, string>,
+  );
   return r.code === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -662,11 +875,20 @@ describe('botocore (python3) against the emulator', () => {
     const { accessToken } = emu.issueSession();
     const r = await execText(python, ['-c', BOTOCORE_PORTAL], isolatedEnv(home, emu.url, { TOKEN: accessToken }));
     assert.equal(r.code, 0, r.stderr);
-    const out = JSON.parse(r.stdout) as { keyId: string; expiration: number; accounts: string[]; arn: string; errors: [string, number][] };
+    const out = JSON.parse(r.stdout) as {
+      keyId: string;
+      expiration: number;
+      accounts: string[];
+      arn: string;
+      errors: [string, number][];
+    };
     assert.match(out.keyId, /^ASIA/);
     assert.ok(out.expiration > Date.now() + 3000 * 1000, 'expiration is epoch milliseconds');
     assert.deepEqual(out.accounts, ['111111111111', '222222222222', '333333333333']);
-    assert.equal(out.arn, 'arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_ReadOnly_0123456789abcdef/user@example.com');
+    assert.equal(
+      out.arn,
+      'arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_ReadOnly_0123456789abcdef/user@example.com',
+    );
     assert.deepEqual(out.errors, [
       ['ForbiddenException', 403],
       ['UnauthorizedException', 401],
@@ -734,9 +956,27 @@ describe('AWS CLI v2 against the emulator', () => {
     // CLI 2.9 predates AWS_ENDPOINT_URL_*; --endpoint-url works in every version.
     const common = ['--endpoint-url', emu.url, '--region', 'us-east-1', '--output', 'json'];
     const env = isolatedEnv(home, emu.url);
-    const creds = await execText(AWS, ['sso', 'get-role-credentials', '--role-name', 'ReadOnly', '--account-id', '111111111111', '--access-token', accessToken, ...common], env);
+    const creds = await execText(
+      AWS,
+      [
+        'sso',
+        'get-role-credentials',
+        '--role-name',
+        'ReadOnly',
+        '--account-id',
+        '111111111111',
+        '--access-token',
+        accessToken,
+        ...common,
+      ],
+      env,
+    );
     assert.equal(creds.code, 0, creds.stderr);
-    const c = (JSON.parse(creds.stdout) as { roleCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string } }).roleCredentials;
+    const c = (
+      JSON.parse(creds.stdout) as {
+        roleCredentials: { accessKeyId: string; secretAccessKey: string; sessionToken: string };
+      }
+    ).roleCredentials;
     assert.match(c.accessKeyId, /^ASIA/);
 
     const accounts = await execText(AWS, ['sso', 'list-accounts', '--access-token', accessToken, ...common], env);
@@ -752,7 +992,21 @@ describe('AWS CLI v2 against the emulator', () => {
     assert.equal(ident.code, 0, ident.stderr);
     assert.equal((JSON.parse(ident.stdout) as { Account: string }).Account, '111111111111');
 
-    const denied = await execText(AWS, ['sso', 'get-role-credentials', '--role-name', 'AdministratorAccess', '--account-id', '222222222222', '--access-token', accessToken, ...common], env);
+    const denied = await execText(
+      AWS,
+      [
+        'sso',
+        'get-role-credentials',
+        '--role-name',
+        'AdministratorAccess',
+        '--account-id',
+        '222222222222',
+        '--access-token',
+        accessToken,
+        ...common,
+      ],
+      env,
+    );
     assert.notEqual(denied.code, 0);
     assert.match(denied.stderr, /ForbiddenException.*No access/);
   });
@@ -780,36 +1034,66 @@ describe('standalone runner and control API', () => {
     const url = (JSON.parse(firstLine) as { url: string }).url;
     assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     const control = async (path: string, body?: unknown) => {
-      const res = await fetch(`${url}/_emulator/${path}`, body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) });
+      const res = await fetch(
+        `${url}/_emulator/${path}`,
+        body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) },
+      );
       return { status: res.status, body: (await res.json()) as Record<string, unknown> };
     };
 
     assert.equal((await control('knobs', { pageSize: 1, autoApproveDeviceAfterPolls: null })).status, 200);
     assert.equal((await control('knobs', { noSuchKnob: 1 })).status, 400);
-    assert.equal((await control('assign', { accountId: '555555555555', roleName: 'Ops', accountName: 'ops' })).status, 200);
+    assert.equal(
+      (await control('assign', { accountId: '555555555555', roleName: 'Ops', accountName: 'ops' })).status,
+      200,
+    );
     const session = (await control('session', { ttlSeconds: 600, refreshable: true })).body;
     assert.match(String(session.expiresAt), /^\d{4}-\d\d-\d\dT/);
-    const accounts = await fetch(`${url}/assignment/accounts`, { headers: { 'x-amz-sso_bearer_token': String(session.accessToken) } });
+    const accounts = await fetch(`${url}/assignment/accounts`, {
+      headers: { 'x-amz-sso_bearer_token': String(session.accessToken) },
+    });
     const page = (await accounts.json()) as { accountList: unknown[]; nextToken?: string };
     assert.equal(page.accountList.length, 1);
     assert.ok(page.nextToken);
 
-    const reg = (await (await fetch(`${url}/client/register`, { method: 'POST', body: JSON.stringify({ clientName: 'sh', clientType: 'public' }) })).json()) as Record<string, string>;
+    const reg = (await (
+      await fetch(`${url}/client/register`, {
+        method: 'POST',
+        body: JSON.stringify({ clientName: 'sh', clientType: 'public' }),
+      })
+    ).json()) as Record<string, string>;
     const auth = (await (
-      await fetch(`${url}/device_authorization`, { method: 'POST', body: JSON.stringify({ clientId: reg.clientId, clientSecret: reg.clientSecret, startUrl: 'https://x.awsapps.com/start' }) })
+      await fetch(`${url}/device_authorization`, {
+        method: 'POST',
+        body: JSON.stringify({
+          clientId: reg.clientId,
+          clientSecret: reg.clientSecret,
+          startUrl: 'https://x.awsapps.com/start',
+        }),
+      })
     ).json()) as Record<string, string>;
     const devices = (await control('state')).body.devices as { userCode: string; status: string }[];
-    assert.deepEqual(devices.map((d) => [d.userCode, d.status]), [[auth.userCode, 'pending']]);
+    assert.deepEqual(
+      devices.map((d) => [d.userCode, d.status]),
+      [[auth.userCode, 'pending']],
+    );
     assert.equal((await control('approve', { userCode: 'NOPE-NOPE' })).status, 404);
     assert.equal((await control('approve', { userCode: auth.userCode })).status, 200);
     const token = await fetch(`${url}/token`, {
       method: 'POST',
-      body: JSON.stringify({ clientId: reg.clientId, clientSecret: reg.clientSecret, grantType: DEVICE_GRANT, deviceCode: auth.deviceCode }),
+      body: JSON.stringify({
+        clientId: reg.clientId,
+        clientSecret: reg.clientSecret,
+        grantType: DEVICE_GRANT,
+        deviceCode: auth.deviceCode,
+      }),
     });
     assert.equal(token.status, 200);
 
     assert.equal((await control('fail', { operation: 'ListAccounts', status: 500 })).status, 200);
-    const failed = await fetch(`${url}/assignment/accounts`, { headers: { 'x-amz-sso_bearer_token': String(session.accessToken) } });
+    const failed = await fetch(`${url}/assignment/accounts`, {
+      headers: { 'x-amz-sso_bearer_token': String(session.accessToken) },
+    });
     assert.equal(failed.status, 500);
     assert.equal(failed.headers.get('x-amzn-errortype'), 'InternalServerException');
 

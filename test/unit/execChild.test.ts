@@ -24,10 +24,20 @@ async function until(path: string, text: string): Promise<void> {
   while (!(existsSync(path) && readFileSync(path, 'utf8').includes(text))) await sleep(20);
 }
 
-async function scenario(name: string, keyboardReachesChild: boolean, waitForInt: boolean): Promise<{ status: number; log: string }> {
+async function scenario(
+  name: string,
+  keyboardReachesChild: boolean,
+  waitForInt: boolean,
+): Promise<{ status: number; log: string }> {
   const log = join(DIR, name);
   const signals = new EventEmitter();
-  const done = runChild({ command: process.execPath, args: ['-e', SCRIPT], env: { PATH: process.env.PATH ?? '', LOG: log }, signals, keyboardReachesChild: () => keyboardReachesChild });
+  const done = runChild({
+    command: process.execPath,
+    args: ['-e', SCRIPT],
+    env: { PATH: process.env.PATH ?? '', LOG: log },
+    signals,
+    keyboardReachesChild: () => keyboardReachesChild,
+  });
   await until(log, 'ready');
   signals.emit('SIGINT');
   if (waitForInt) await until(log, 'SIGINT');
@@ -47,7 +57,13 @@ test('without a terminal, SIGINT is passed on', async () => {
 
 test('a command that cannot start: 127 not found, before anything runs', async () => {
   await assert.rejects(
-    runChild({ command: 'no-such-command-ssohelper', args: [], env: { PATH: '/nonexistent' }, signals: new EventEmitter(), keyboardReachesChild: () => false }),
+    runChild({
+      command: 'no-such-command-ssohelper',
+      args: [],
+      env: { PATH: '/nonexistent' },
+      signals: new EventEmitter(),
+      keyboardReachesChild: () => false,
+    }),
     (e: unknown) => e instanceof CommandStartError && e.exitCode === 127,
   );
 });
@@ -55,7 +71,13 @@ test('a command that cannot start: 127 not found, before anything runs', async (
 test('a command refused at once by spawn itself is a start failure too, not an internal error', async () => {
   // A NUL byte in an argument makes Node's spawn throw synchronously (as a .cmd file does on Windows).
   await assert.rejects(
-    runChild({ command: process.execPath, args: ['a\u0000b'], env: { PATH: '' }, signals: new EventEmitter(), keyboardReachesChild: () => false }),
+    runChild({
+      command: process.execPath,
+      args: ['a\u0000b'],
+      env: { PATH: '' },
+      signals: new EventEmitter(),
+      keyboardReachesChild: () => false,
+    }),
     (e: unknown) => e instanceof CommandStartError && e.exitCode === 126,
   );
 });

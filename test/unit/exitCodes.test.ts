@@ -11,11 +11,19 @@ import { ROOT } from '../helpers/run.ts';
 const codes = Object.values(EXIT).sort((a, b) => a - b);
 
 test('every exit code has a description and a short label, once', () => {
-  assert.deepEqual(EXIT_DESCRIPTIONS.map(([c]) => c).sort((a, b) => a - b), codes);
-  assert.deepEqual(Object.keys(EXIT_LABELS).map(Number).sort((a, b) => a - b), codes);
+  assert.deepEqual(
+    EXIT_DESCRIPTIONS.map(([c]) => c).sort((a, b) => a - b),
+    codes,
+  );
+  assert.deepEqual(
+    Object.keys(EXIT_LABELS)
+      .map(Number)
+      .sort((a, b) => a - b),
+    codes,
+  );
 });
 
-test('each command\'s help lists the codes it can end with, generated from the table', () => {
+test("each command's help lists the codes it can end with, generated from the table", () => {
   for (const command of COMMANDS) {
     const help = commandHelp(command).replace(/\n/g, ' ');
     for (const code of codes) {
@@ -27,12 +35,16 @@ test('each command\'s help lists the codes it can end with, generated from the t
   assert.deepEqual(exitCodesOf('get').slice(0, 3), ['0 ok', '1 internal error', '2 usage']);
   // Wide enough that no description wraps: the row is then exactly code, padding, text.
   const main = mainHelp(COMMANDS, 500);
-  for (const [code, text] of EXIT_DESCRIPTIONS) assert.ok(main.includes(`${String(code).padEnd(3)}  ${text}`), `ssohelper --help lacks ${code}`);
+  for (const [code, text] of EXIT_DESCRIPTIONS)
+    assert.ok(main.includes(`${String(code).padEnd(3)}  ${text}`), `ssohelper --help lacks ${code}`);
 });
 
-test('the reference\'s exit-code table (docs/reference.md) has exactly the codes of the table', () => {
+test("the reference's exit-code table (docs/reference.md) has exactly the codes of the table", () => {
   const readme = readFileSync(join(ROOT, 'docs', 'reference.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Exit codes'), readme.indexOf('\n## ', readme.indexOf('## Exit codes') + 1));
+  const section = readme.slice(
+    readme.indexOf('## Exit codes'),
+    readme.indexOf('\n## ', readme.indexOf('## Exit codes') + 1),
+  );
   const rows = [...section.matchAll(/^\| (\d+) \|/gm)].map((m) => Number(m[1]));
   assert.deepEqual(rows, codes);
 });

@@ -16,16 +16,33 @@ test('every format, exact bytes', () => {
       tpl('AWS_SECRET_ACCESS_KEY', creds.secretAccessKey),
       tpl('AWS_SESSION_TOKEN', creds.sessionToken),
       tpl('AWS_CREDENTIAL_EXPIRATION', '2026-11-22T04:26:17+00:00'),
-    ].map((l) => `${l}\n`).join('');
+    ]
+      .map((l) => `${l}\n`)
+      .join('');
   assert.equal(
     formatCredentials(creds, 'process'),
     '{\n  "Version": 1,\n  "AccessKeyId": "ASIAXAMPLE0000000001",\n  "SecretAccessKey": "wJalr/K7MDENG+bPxRfiCY=",\n  "SessionToken": "IQoJb3JpZ2luX2Vj/+==",\n  "Expiration": "2026-11-22T04:26:17+00:00"\n}\n',
   );
-  assert.equal(formatCredentials(creds, 'env'), lines((k, v) => `export ${k}=${v}`));
-  assert.equal(formatCredentials(creds, 'env-no-export'), lines((k, v) => `${k}=${v}`));
-  assert.equal(formatCredentials(creds, 'powershell'), lines((k, v) => `$Env:${k}="${v}"`));
-  assert.equal(formatCredentials(creds, 'windows-cmd'), lines((k, v) => `set ${k}=${v}`));
-  assert.equal(formatCredentials(creds, 'fish'), lines((k, v) => `set -gx ${k} "${v}"`));
+  assert.equal(
+    formatCredentials(creds, 'env'),
+    lines((k, v) => `export ${k}=${v}`),
+  );
+  assert.equal(
+    formatCredentials(creds, 'env-no-export'),
+    lines((k, v) => `${k}=${v}`),
+  );
+  assert.equal(
+    formatCredentials(creds, 'powershell'),
+    lines((k, v) => `$Env:${k}="${v}"`),
+  );
+  assert.equal(
+    formatCredentials(creds, 'windows-cmd'),
+    lines((k, v) => `set ${k}=${v}`),
+  );
+  assert.equal(
+    formatCredentials(creds, 'fish'),
+    lines((k, v) => `set -gx ${k} "${v}"`),
+  );
   assert.equal(FORMATS.length, 6);
 });
 
@@ -36,11 +53,24 @@ test('sub-second expirations print like Python isoformat', () => {
 
 test('optional token and expiry are left out, not printed empty', () => {
   const bare = { ...creds, sessionToken: undefined, expiration: undefined };
-  assert.equal(formatCredentials(bare, 'env'), `export AWS_ACCESS_KEY_ID=${creds.accessKeyId}\nexport AWS_SECRET_ACCESS_KEY=${creds.secretAccessKey}\n`);
-  assert.equal(formatCredentials(bare, 'process'), `{\n  "Version": 1,\n  "AccessKeyId": "${creds.accessKeyId}",\n  "SecretAccessKey": "${creds.secretAccessKey}"\n}\n`);
+  assert.equal(
+    formatCredentials(bare, 'env'),
+    `export AWS_ACCESS_KEY_ID=${creds.accessKeyId}\nexport AWS_SECRET_ACCESS_KEY=${creds.secretAccessKey}\n`,
+  );
+  assert.equal(
+    formatCredentials(bare, 'process'),
+    `{\n  "Version": 1,\n  "AccessKeyId": "${creds.accessKeyId}",\n  "SecretAccessKey": "${creds.secretAccessKey}"\n}\n`,
+  );
 });
 
 test('extra variables come after the AWS CLI lines', () => {
-  const out = formatCredentials(creds, 'powershell', [['AWS_REGION', 'eu-west-1'], ['AWS_DEFAULT_REGION', 'eu-west-1']]);
-  assert.ok(out.endsWith('$Env:AWS_CREDENTIAL_EXPIRATION="2026-11-22T04:26:17+00:00"\n$Env:AWS_REGION="eu-west-1"\n$Env:AWS_DEFAULT_REGION="eu-west-1"\n'));
+  const out = formatCredentials(creds, 'powershell', [
+    ['AWS_REGION', 'eu-west-1'],
+    ['AWS_DEFAULT_REGION', 'eu-west-1'],
+  ]);
+  assert.ok(
+    out.endsWith(
+      '$Env:AWS_CREDENTIAL_EXPIRATION="2026-11-22T04:26:17+00:00"\n$Env:AWS_REGION="eu-west-1"\n$Env:AWS_DEFAULT_REGION="eu-west-1"\n',
+    ),
+  );
 });

@@ -83,9 +83,19 @@ describe('bounded waits against misbehaving servers', () => {
   });
 
   test('a proxy that accepts and never answers CONNECT: the connect timeout, naming the proxy', async () => {
-    const f = await failure(handler({ HTTPS_PROXY: `http://127.0.0.1:${silentPort}` }), 'https:', 'sso.example.invalid', 443);
+    const f = await failure(
+      handler({ HTTPS_PROXY: `http://127.0.0.1:${silentPort}` }),
+      'https:',
+      'sso.example.invalid',
+      443,
+    );
     assert.equal(f?.kind, 'timeout');
-    assert.match(f?.message ?? '', new RegExp(`could not connect to sso\\.example\\.invalid:443 through the proxy http://127\\.0\\.0\\.1:${silentPort} \\(HTTPS_PROXY\\) within 0\\.5 s`));
+    assert.match(
+      f?.message ?? '',
+      new RegExp(
+        `could not connect to sso\\.example\\.invalid:443 through the proxy http://127\\.0\\.0\\.1:${silentPort} \\(HTTPS_PROXY\\) within 0\\.5 s`,
+      ),
+    );
   });
 
   test('through a working proxy to a silent server: the read timeout', async () => {

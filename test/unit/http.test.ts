@@ -27,7 +27,13 @@ before(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString(), connection: (req.socket as Socket & { n?: number }).n ?? 0 });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString(),
+        connection: (req.socket as Socket & { n?: number }).n ?? 0,
+      });
       const socket = req.socket as Socket & { served?: number };
       socket.served = (socket.served ?? 0) + 1;
       const served = socket.served;
@@ -59,11 +65,24 @@ after(() => {
 });
 
 function client(): HttpClient {
-  return new HttpClient({}, { ...networkSettings({}, undefined), connectTimeoutMs: 2_000, readTimeoutMs: 2_000 }, undefined, { debug: () => undefined });
+  return new HttpClient(
+    {},
+    { ...networkSettings({}, undefined), connectTimeoutMs: 2_000, readTimeoutMs: 2_000 },
+    undefined,
+    { debug: () => undefined },
+  );
 }
 
 function req(path: string, extra: Partial<HttpRequest> = {}): HttpRequest {
-  return { method: 'GET', protocol: 'http:', host: '127.0.0.1', port, path, headers: { accept: 'application/json' }, ...extra };
+  return {
+    method: 'GET',
+    protocol: 'http:',
+    host: '127.0.0.1',
+    port,
+    path,
+    headers: { accept: 'application/json' },
+    ...extra,
+  };
 }
 
 describe('the HTTP client', () => {
@@ -71,7 +90,13 @@ describe('the HTTP client', () => {
     const http = client();
     seen.length = 0;
     await http.send(req('/a?x=1%2F2'));
-    await http.send(req('/post', { method: 'POST', body: '{"grantType":"refresh_token"}', headers: { 'content-type': 'application/x-amz-json-1.1', host: 'signed.example', 'content-length': '999' } }));
+    await http.send(
+      req('/post', {
+        method: 'POST',
+        body: '{"grantType":"refresh_token"}',
+        headers: { 'content-type': 'application/x-amz-json-1.1', host: 'signed.example', 'content-length': '999' },
+      }),
+    );
     await http.send(req('/put', { method: 'PUT', headers: {} }));
     http.destroy();
     const [get, post, put] = seen as [Seen, Seen, Seen];
@@ -80,7 +105,10 @@ describe('the HTTP client', () => {
     assert.equal(get.headers.accept, 'application/json');
     assert.equal(get.headers['content-length'], undefined);
     // The caller's Host stands (the SDK signs the one it sets); the length is always ours.
-    assert.deepEqual([post.method, post.body, post.headers['content-length'], post.headers.host], ['POST', '{"grantType":"refresh_token"}', '29', 'signed.example']);
+    assert.deepEqual(
+      [post.method, post.body, post.headers['content-length'], post.headers.host],
+      ['POST', '{"grantType":"refresh_token"}', '29', 'signed.example'],
+    );
     assert.deepEqual([put.method, put.headers['content-length']], ['PUT', '0']);
   });
 
@@ -124,14 +152,19 @@ describe('the HTTP client', () => {
     assert.equal((await http.fetchText(req('/drop-if-reused'), 100)).text, 'GET /drop-if-reused');
     assert.equal(seen.length, 3, 'dropped once, then answered on a new connection');
     await http.send(req('/again'));
-    await assert.rejects(http.send(req('/drop-if-reused-post', { method: 'POST', body: '{}' })), { code: 'ECONNRESET' });
+    await assert.rejects(http.send(req('/drop-if-reused-post', { method: 'POST', body: '{}' })), {
+      code: 'ECONNRESET',
+    });
     http.destroy();
   });
 
   test('a header value with a line break is refused before anything is sent', async () => {
     const http = client();
     seen.length = 0;
-    await assert.rejects(http.send(req('/x', { headers: { 'x-amz-sso_bearer_token': 'token\r\nX-Injected: 1' } })), /invalid value for HTTP header/);
+    await assert.rejects(
+      http.send(req('/x', { headers: { 'x-amz-sso_bearer_token': 'token\r\nX-Injected: 1' } })),
+      /invalid value for HTTP header/,
+    );
     http.destroy();
     assert.equal(seen.length, 0);
   });
@@ -162,9 +195,17 @@ describe('a server that never finishes', () => {
     });
     await new Promise<void>((r) => trickle.listen(0, '127.0.0.1', r));
     const trickPort = (trickle.address() as { port: number }).port;
-    const http = new HttpClient({}, { ...networkSettings({}, undefined), readTimeoutMs: 5_000, requestTimeoutMs: 600 }, undefined, { debug: () => undefined });
+    const http = new HttpClient(
+      {},
+      { ...networkSettings({}, undefined), readTimeoutMs: 5_000, requestTimeoutMs: 600 },
+      undefined,
+      { debug: () => undefined },
+    );
     try {
-      await assert.rejects(http.send({ ...req('/'), port: trickPort }), (err: Error) => err.name === 'TimeoutError' && /SSOHELPER_REQUEST_TIMEOUT/.test(err.message));
+      await assert.rejects(
+        http.send({ ...req('/'), port: trickPort }),
+        (err: Error) => err.name === 'TimeoutError' && /SSOHELPER_REQUEST_TIMEOUT/.test(err.message),
+      );
     } finally {
       http.destroy();
       trickle.close();

@@ -34,21 +34,23 @@ test('a cycle through static and dynamic imports fails, naming the loop', () => 
 
 test('type-only imports and comments do not make a cycle', () => {
   const r = check({
-    'a.ts': "import type { B } from './b.ts';\nimport { type C } from './c.ts';\nexport type A = B | C;\nexport const a = 1;\n",
-    'b.ts': "import { a } from './a.ts';\n// import { x } from './a.ts' would be fine here too\nexport type B = typeof a;\n",
+    'a.ts':
+      "import type { B } from './b.ts';\nimport { type C } from './c.ts';\nexport type A = B | C;\nexport const a = 1;\n",
+    'b.ts':
+      "import { a } from './a.ts';\n// import { x } from './a.ts' would be fine here too\nexport type B = typeof a;\n",
     'c.ts': "/* import { a } from './a.ts'; */\nexport type C = string;\n",
   });
   assert.equal(r.status, 0, r.stderr);
 });
 
-test('the project\'s own src/ has no cycle', () => {
+test("the project's own src/ has no cycle", () => {
   const r = spawnSync(process.execPath, [join(ROOT, 'scripts/import-cycles.ts')], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
 });
 
 test('folders that import each other fail, though no module cycle exists', () => {
   const r = check({
-    'cli/args.ts': "export const args = 1;\n",
+    'cli/args.ts': 'export const args = 1;\n',
     'cli/help.ts': "import { list } from '../commands/list.ts';\nexport const help = list;\n",
     'commands/list.ts': "import { args } from '../cli/args.ts';\nexport const list = args;\n",
   });

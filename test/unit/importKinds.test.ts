@@ -20,7 +20,19 @@ const staticOnly: Plugin = {
 };
 
 async function modulesOf(entryPoints: string[]): Promise<string[]> {
-  const r = await build({ entryPoints, absWorkingDir: ROOT, bundle: true, write: false, metafile: true, platform: 'node', format: 'cjs', packages: 'external', logLevel: 'silent', outdir: 'out', plugins: [staticOnly] });
+  const r = await build({
+    entryPoints,
+    absWorkingDir: ROOT,
+    bundle: true,
+    write: false,
+    metafile: true,
+    platform: 'node',
+    format: 'cjs',
+    packages: 'external',
+    logLevel: 'silent',
+    outdir: 'out',
+    plugins: [staticOnly],
+  });
   return Object.keys(r.metafile.inputs).filter((f) => f.startsWith('src/'));
 }
 
@@ -28,20 +40,36 @@ const CALL = /(\w+)?(\(\s*\(\)\s*=>\s*)?(?<![\w.])import\(\s*['"]([^'"]+)['"]\s*
 
 test('each import() under src/ goes through the helper that names what it does in every bundle', async () => {
   const early = new Set([...(await modulesOf(['src/boot/hot.ts'])), ...(await modulesOf(COLD_ENTRIES))]);
-  assert.ok(early.has('src/credentials/cached.ts') && early.has('src/credentials/fetch.ts'), 'the hot and cold module sets look right');
+  assert.ok(
+    early.has('src/credentials/cached.ts') && early.has('src/credentials/fetch.ts'),
+    'the hot and cold module sets look right',
+  );
   const wrong: string[] = [];
   let calls = 0;
   for (const file of sources(join(ROOT, 'src'))) {
     const path = relative(ROOT, file);
     if (path === join('src', 'util', 'load.ts')) continue;
     // Comments and type positions (`typeof import('x')`, `: import('x').T`) are not loads.
-    const code = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').replace(/(typeof\s+|:\s*)import\(/g, '$1IMPORT_TYPE(');
+    const code = readFileSync(file, 'utf8')
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/^\s*\/\/.*$/gm, '')
+      .replace(/(typeof\s+|:\s*)import\(/g, '$1IMPORT_TYPE(');
     for (const m of code.matchAll(CALL)) {
       calls++;
       const [, helper, arrow, spec] = m as unknown as [string, string | undefined, string | undefined, string];
       const target = spec.startsWith('.') ? normalize(join(dirname(path), spec)) : undefined;
-      const kind = target === undefined ? 'awsSdk' : COLD_ENTRIES.includes(target) ? 'cold' : early.has(path) ? 'fullProgram' : 'lazy';
-      if (!arrow || helper !== kind) wrong.push(`${path}: import('${spec}') should be ${kind}(() => import('${spec}'))${helper ? `, not ${helper}` : ''}`);
+      const kind =
+        target === undefined
+          ? 'awsSdk'
+          : COLD_ENTRIES.includes(target)
+            ? 'cold'
+            : early.has(path)
+              ? 'fullProgram'
+              : 'lazy';
+      if (!arrow || helper !== kind)
+        wrong.push(
+          `${path}: import('${spec}') should be ${kind}(() => import('${spec}'))${helper ? `, not ${helper}` : ''}`,
+        );
     }
   }
   assert.ok(calls > 40, `found ${calls} import() calls`);

@@ -25,7 +25,10 @@ interface Case {
 
 const SAMPLES: Case[] = [
   { config: '[default]\nregion = us-east-1\n' },
-  { config: '[profile dev]\nsso_session = corp\nSSO_Account_ID=111111111111\nsso_role_name :  Admin  \n\n[sso-session corp]\nsso_start_url = https://x/start # keep\n' },
+  {
+    config:
+      '[profile dev]\nsso_session = corp\nSSO_Account_ID=111111111111\nsso_role_name :  Admin  \n\n[sso-session corp]\nsso_start_url = https://x/start # keep\n',
+  },
   { config: '[services s]\nsso =\n  endpoint_url = http://127.0.0.1:1\n  other = 2\n[profile p]\nservices = s\n' },
   { config: '# top comment\n; another\n[a]\nk = first\n  second\n\n  third\nj = v\n' },
   { config: '[profile "quoted name"]\nk = v\n[a]\r\nx = y\r\n' },
@@ -35,12 +38,24 @@ const SAMPLES: Case[] = [
   { config: '[default]\nregion = plain\n[profile default]\nregion = explicit\n' },
   // defect 14: byte order mark, invalid UTF-8, [DEFAULT] inheritance
   { config: '\ufeff[default]\nregion = us-east-1\n' },
-  { config: Buffer.concat([Buffer.from('[default]\nsso_role_name = Admin'), Buffer.from([0xff, 0xfe]), Buffer.from('\n')]) },
-  { config: '[DEFAULT]\nregion = r1\ns3 =\n  a = b\n[profile a]\nx = 1\n[DEFAULT]\nother = 2\n[profile b]\nregion = own\n[sso-session corp]\nsso_region = eu-west-1\n' },
+  {
+    config: Buffer.concat([
+      Buffer.from('[default]\nsso_role_name = Admin'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('\n'),
+    ]),
+  },
+  {
+    config:
+      '[DEFAULT]\nregion = r1\ns3 =\n  a = b\n[profile a]\nx = 1\n[DEFAULT]\nother = 2\n[profile b]\nregion = own\n[sso-session corp]\nsso_region = eu-west-1\n',
+  },
   { config: '[DEFAULT]\nregion = r1\n', credentials: '[DEFAULT]\naws_access_key_id = AKIA\n[dev]\nx = 1\n' },
   { config: '[DEFAULT]\nk = 1\n[DEFAULT]\nk = 2\n' },
   // section prefixes are matched with startswith; names are shlex words
-  { config: '[profiles x]\nk = 1\n[sso-sessions y]\nk = 2\n[servicesz z]\nk = 3\n[profile]\nk = 4\n[profile a b c]\nk = 5\n' },
+  {
+    config:
+      '[profiles x]\nk = 1\n[sso-sessions y]\nk = 2\n[servicesz z]\nk = 3\n[profile]\nk = 4\n[profile a b c]\nk = 5\n',
+  },
   { config: '[profile a\\]\nk = 1\n[profile "a\\"b"]\nk = 2\n[profile a\xa0b]\nk = 3\n[profile\tc]\nk = 4\n' },
   // Python's white space is not JavaScript's
   { config: '[a]\nk = v\x1c\n\x1c\nj =\x1fw\xa0\nz = \ufeffq\n' },
@@ -51,7 +66,10 @@ const SAMPLES: Case[] = [
   { config: '[a]\n[b\nk = v\n' },
   { config: '[a]\n[b = c\n' },
   // the credentials file: bare names, merged key by key over the config's profile
-  { config: '[profile dev]\nregion = a\nsso_role_name = R\n', credentials: '[dev]\nregion = b\n[profile dev]\nk = v\n' },
+  {
+    config: '[profile dev]\nregion = a\nsso_role_name = R\n',
+    credentials: '[dev]\nregion = b\n[profile dev]\nk = v\n',
+  },
 ];
 
 const BOTOCORE = `
@@ -89,14 +107,19 @@ function plain(sections: Map<string, Map<string, unknown>>): Record<string, Reco
   const out: Record<string, Record<string, unknown>> = {};
   for (const [name, section] of sections) {
     out[name] = {};
-    for (const [k, v] of section) out[name][k] = typeof v === 'string' ? v : Object.fromEntries(v as Map<string, string>);
+    for (const [k, v] of section)
+      out[name][k] = typeof v === 'string' ? v : Object.fromEntries(v as Map<string, string>);
   }
   return out;
 }
 
 async function ours(paths: { config: string; credentials: string }): Promise<Outcome> {
   try {
-    const c = await loadConfig({ ...awsPaths({ HOME: dir }), configFile: paths.config, credentialsFile: paths.credentials });
+    const c = await loadConfig({
+      ...awsPaths({ HOME: dir }),
+      configFile: paths.config,
+      credentialsFile: paths.credentials,
+    });
     return { profiles: plain(c.profiles), ssoSessions: plain(c.ssoSessions), services: plain(c.services) };
   } catch (err) {
     if (err instanceof ConfigError) return { error: err.message };
@@ -121,9 +144,13 @@ async function compare(cases: Case[], prefix: string): Promise<void> {
     const a = await ours(paths[i] as { config: string; credentials: string });
     const b = theirs[i] as Outcome;
     const what = `case ${prefix}${i}: ${JSON.stringify(String(cases[i]?.config))} / credentials ${JSON.stringify(String(cases[i]?.credentials ?? ''))}`;
-    if ('error' in b) assert.ok('error' in a, `botocore refuses (${b.error}) but we read: ${JSON.stringify(a)}\n${what}`);
+    if ('error' in b)
+      assert.ok('error' in a, `botocore refuses (${b.error}) but we read: ${JSON.stringify(a)}\n${what}`);
     else {
-      assert.ok(!('error' in a), `we refuse (${'error' in a ? a.error : ''}) but botocore reads: ${JSON.stringify(b)}\n${what}`);
+      assert.ok(
+        !('error' in a),
+        `we refuse (${'error' in a ? a.error : ''}) but botocore reads: ${JSON.stringify(b)}\n${what}`,
+      );
       assert.deepEqual(a, b, what);
     }
   }
@@ -134,7 +161,9 @@ test('hand-picked files: read as botocore reads them, or refused as botocore ref
 });
 
 test('generated files (seeded, reproducible with FC_SEED): the same outcome as botocore', async () => {
-  const cases = fc.sample(fc.tuple(iniText, fc.option(iniText, { freq: 3 })), { seed: SEED, numRuns: 400 }).map(([config, credentials]) => ({ config, credentials: credentials ?? '' }));
+  const cases = fc
+    .sample(fc.tuple(iniText, fc.option(iniText, { freq: 3 })), { seed: SEED, numRuns: 400 })
+    .map(([config, credentials]) => ({ config, credentials: credentials ?? '' }));
   await compare(cases, 'g');
   // The generator must produce both outcomes often, or the comparison proves little.
   const parsed = cases.filter((c) => {

@@ -7,7 +7,9 @@ import { buildConfig } from '../../src/config/model.ts';
 const FILES = { configFile: '/c', credentialsFile: '/k' };
 
 test('parses sections, lower-cases keys, keeps values verbatim', () => {
-  const s = parseIni('[profile dev]\nSSO_Role_Name = Admin\nregion=eu-west-1\n# comment\n; other\nsso_start_url = https://x/start # not a comment\n');
+  const s = parseIni(
+    '[profile dev]\nSSO_Role_Name = Admin\nregion=eu-west-1\n# comment\n; other\nsso_start_url = https://x/start # not a comment\n',
+  );
   const dev = s.get('profile dev');
   assert.equal(dev?.get('sso_role_name'), 'Admin');
   assert.equal(dev?.get('region'), 'eu-west-1');
@@ -19,7 +21,9 @@ test('colon is a delimiter too, as in configparser', () => {
 });
 
 test('nested sub-sections become maps; continuation lines join', () => {
-  const s = parseIni('[services corp]\nsso =\n  endpoint_url = http://127.0.0.1:1\n\n  other = x\nsso_oidc =\n    endpoint_url=http://o\n[a]\nk = line1\n  line2\n');
+  const s = parseIni(
+    '[services corp]\nsso =\n  endpoint_url = http://127.0.0.1:1\n\n  other = x\nsso_oidc =\n    endpoint_url=http://o\n[a]\nk = line1\n  line2\n',
+  );
   const corp = s.get('services corp');
   const sso = corp?.get('sso');
   assert.ok(sso instanceof Map);
@@ -43,7 +47,10 @@ test('rejects what the AWS CLI rejects, with a line number', () => {
     ['[a]\njust words\n', 2, /expected key = value/],
   ];
   for (const [text, line, message] of cases) {
-    assert.throws(() => parseIni(text), (err: unknown) => err instanceof IniSyntaxError && err.line === line && message.test(err.message));
+    assert.throws(
+      () => parseIni(text),
+      (err: unknown) => err instanceof IniSyntaxError && err.line === line && message.test(err.message),
+    );
   }
 });
 
@@ -61,8 +68,12 @@ test('shellSplit follows POSIX quoting', () => {
 });
 
 test('profiles, sso-sessions, services; credentials file merges key by key and wins', () => {
-  const config = parseIni('[default]\nregion = a\n[profile dev]\nregion = b\nsso_role_name = R\n[sso-session corp]\nsso_region = c\n[services s]\nsso =\n  endpoint_url = http://x\n[dev]\nignored = yes\n[profile a b]\nx = 1\n[profile "q r"]\nx = 2\n');
-  const creds = parseIni('[dev]\nregion = from-credentials\naws_access_key_id = AKIA\n[onlycreds]\naws_access_key_id = AKIB\n');
+  const config = parseIni(
+    '[default]\nregion = a\n[profile dev]\nregion = b\nsso_role_name = R\n[sso-session corp]\nsso_region = c\n[services s]\nsso =\n  endpoint_url = http://x\n[dev]\nignored = yes\n[profile a b]\nx = 1\n[profile "q r"]\nx = 2\n',
+  );
+  const creds = parseIni(
+    '[dev]\nregion = from-credentials\naws_access_key_id = AKIA\n[onlycreds]\naws_access_key_id = AKIB\n',
+  );
   const c = buildConfig(config, creds, FILES);
   assert.deepEqual([...c.profiles.keys()].sort(), ['default', 'dev', 'onlycreds', 'q r']);
   assert.equal(c.profiles.get('dev')?.get('region'), 'from-credentials');

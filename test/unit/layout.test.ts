@@ -8,7 +8,9 @@ import { ROOT } from '../helpers/run.ts';
 /** Folders under `top` that hold at least one file (an empty folder left behind is not tree). */
 function folders(top: string): string[] {
   const holdsFiles = (dir: string): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) => e.isFile() || (e.isDirectory() && holdsFiles(join(dir, e.name))));
+    readdirSync(dir, { withFileTypes: true }).some(
+      (e) => e.isFile() || (e.isDirectory() && holdsFiles(join(dir, e.name))),
+    );
   return readdirSync(join(ROOT, top), { withFileTypes: true })
     .filter((e) => e.isDirectory() && holdsFiles(join(ROOT, top, e.name)))
     .map((e) => e.name)
@@ -31,5 +33,9 @@ test('the layout in docs/development.md names every folder under src/ and test/'
     assert.deepEqual(missing, [], `${top}/ folders missing from the layout section of docs/development.md`);
   }
   // No folder is listed that the tree has never had (a folder may be listed just before it lands).
-  assert.deepEqual(listed(readme, 'src').filter((f) => !folders('src').includes(f)), [], 'src/ folders listed in docs/development.md but absent');
+  assert.deepEqual(
+    listed(readme, 'src').filter((f) => !folders('src').includes(f)),
+    [],
+    'src/ folders listed in docs/development.md but absent',
+  );
 });

@@ -15,7 +15,12 @@ import { tempDir } from '../helpers/temp.ts';
 
 function runtime(debugLines: string[] = []) {
   const home = tempDir('ssohelper-lock-');
-  return createRuntime({ env: { HOME: home }, debug: true, stderr: (t) => debugLines.push(t), interactive: () => false });
+  return createRuntime({
+    env: { HOME: home },
+    debug: true,
+    stderr: (t) => debugLines.push(t),
+    interactive: () => false,
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -41,7 +46,10 @@ test('two holders of one lock never overlap; different names do not wait for eac
   assert.deepEqual(results.slice(0, 2), ['1', '2']);
   assert.ok(otherRan);
   // In, out, in, out: whichever went first finished before the other started.
-  assert.deepEqual(events.map((e) => e.split(' ')[1]), ['in', 'out', 'in', 'out']);
+  assert.deepEqual(
+    events.map((e) => e.split(' ')[1]),
+    ['in', 'out', 'in', 'out'],
+  );
   assert.equal(events[0]?.split(' ')[0], events[1]?.split(' ')[0]);
   assert.equal(existsSync(`${lockPath(rt, 'role-a')}.lock`), false, 'released locks are removed');
 });
@@ -57,7 +65,8 @@ test('a lock directory another process holds (fresh mtime) is waited for, then t
     let ran = false;
     await assert.rejects(
       withLock(rt, 'role-held', 'fetching something', async () => (ran = true), 600),
-      (err: unknown) => err instanceof LockTimeoutError && err.message.includes('fetching something') && (err.hint ?? '').includes(dir),
+      (err: unknown) =>
+        err instanceof LockTimeoutError && err.message.includes('fetching something') && (err.hint ?? '').includes(dir),
     );
     assert.equal(ran, false);
     assert.ok(existsSync(dir), "someone else's lock is left alone");
@@ -77,7 +86,10 @@ test('a lock left by a dead holder (no touch for over four seconds) is taken ove
   const result = await withLock(rt, 'role-dead', 'testing', async () => 'ran', 0);
   assert.equal(result, 'ran');
   assert.equal(existsSync(dir), false);
-  assert.ok(lines.some((l) => /role-dead was left by a holder that stopped 1\ds ago/.test(l)), lines.join(''));
+  assert.ok(
+    lines.some((l) => /role-dead was left by a holder that stopped 1\ds ago/.test(l)),
+    lines.join(''),
+  );
 });
 
 test('a holder keeps its lock fresh while it works', async () => {
@@ -101,7 +113,10 @@ test('a holder whose lock was taken over meanwhile leaves the new holder’s loc
     await sleep(1_300);
   });
   assert.ok(existsSync(dir), 'the other process still holds its lock');
-  assert.ok(lines.some((l) => l.includes('role-stolen was taken over while held')), lines.join(''));
+  assert.ok(
+    lines.some((l) => l.includes('role-stolen was taken over while held')),
+    lines.join(''),
+  );
 });
 
 test('a process that exits while holding the lock (Ctrl-C, SIGTERM, process.exit) removes it', () => {

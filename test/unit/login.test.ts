@@ -5,7 +5,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { suite, test } from 'node:test';
-import { parseRegistration, type Registration, registrationCacheKey, registrationFits, serializeRegistration } from '../../src/cache/registration.ts';
+import {
+  parseRegistration,
+  type Registration,
+  registrationCacheKey,
+  registrationFits,
+  serializeRegistration,
+} from '../../src/cache/registration.ts';
 import { serializeRoleEntry } from '../../src/cache/role.ts';
 import type { CacheFile, KnownRole, KnownSession } from '../../src/cache/scan.ts';
 import { serializeToken } from '../../src/cache/token.ts';
@@ -13,7 +19,13 @@ import { sha1Hex } from '../../src/util/sha1.ts';
 import { browserCommands } from '../../src/login/browser.ts';
 import { startCallbackListener } from '../../src/login/loopback.ts';
 import { InterruptedError, LoginRequiredError } from '../../src/errors.ts';
-import { authorizeUrl, codeChallenge, interpretCallback, newCodeVerifier, redirectUriFor } from '../../src/login/pkce.ts';
+import {
+  authorizeUrl,
+  codeChallenge,
+  interpretCallback,
+  newCodeVerifier,
+  redirectUriFor,
+} from '../../src/login/pkce.ts';
 import { percentEncode } from '../../src/util/percentEncode.ts';
 import { planLogin } from '../../src/login/plan.ts';
 import { scopesFor } from '../../src/login/register.ts';
@@ -29,7 +41,12 @@ suite('registration cache', () => {
   test('keys match the AWS CLI SSOTokenFetcher._registration_cache_key', () => {
     const cases = [
       { startUrl: 'https://corp.awsapps.com/start', ssoRegion: 'eu-west-1', scopes: null, sessionName: 'corp' },
-      { startUrl: 'https://corp.awsapps.com/start', ssoRegion: 'eu-west-1', scopes: ['sso:account:access'], sessionName: 'corp' },
+      {
+        startUrl: 'https://corp.awsapps.com/start',
+        ssoRegion: 'eu-west-1',
+        scopes: ['sso:account:access'],
+        sessionName: 'corp',
+      },
       { startUrl: 'https://old.awsapps.com/start/', ssoRegion: 'us-east-1', scopes: null, sessionName: null },
       { startUrl: 'https://x/start', ssoRegion: 'ap-south-2', scopes: ['a:b', 'c'], sessionName: 'séssion "q"' },
     ];
@@ -43,8 +60,18 @@ suite('registration cache', () => {
   });
 
   test('file bytes match the AWS CLI (device and PKCE registrations)', () => {
-    const device: Registration = { clientId: 'cid', clientSecret: 'sec', expiresAt: new Date(1_800_000_000_000), scopes: undefined, grantTypes: undefined };
-    const pkce: Registration = { ...device, scopes: ['sso:account:access'], grantTypes: ['authorization_code', 'refresh_token'] };
+    const device: Registration = {
+      clientId: 'cid',
+      clientSecret: 'sec',
+      expiresAt: new Date(1_800_000_000_000),
+      scopes: undefined,
+      grantTypes: undefined,
+    };
+    const pkce: Registration = {
+      ...device,
+      scopes: ['sso:account:access'],
+      grantTypes: ['authorization_code', 'refresh_token'],
+    };
     const reference = (withAuth: boolean) =>
       awsCliPython(
         `import datetime; from dateutil.tz import tzutc; from awscli.customizations.sso.utils import _sso_json_dumps
@@ -60,19 +87,56 @@ print(_sso_json_dumps(r))`,
 
   test('reuse only fits the flow, the scopes and at least 15 minutes of life', () => {
     const now = Date.parse('2026-11-22T00:00:00Z');
-    const base: Registration = { clientId: 'c', clientSecret: 's', expiresAt: new Date(now + 3_600_000), scopes: ['sso:account:access'], grantTypes: undefined };
+    const base: Registration = {
+      clientId: 'c',
+      clientSecret: 's',
+      expiresAt: new Date(now + 3_600_000),
+      scopes: ['sso:account:access'],
+      grantTypes: undefined,
+    };
     const pkce = { ...base, grantTypes: ['authorization_code', 'refresh_token'] };
     assert.equal(registrationFits(base, 'device', ['sso:account:access'], now), true);
     assert.equal(registrationFits(base, 'pkce', ['sso:account:access'], now), false, 'device registration for PKCE');
-    assert.equal(registrationFits(pkce, 'device', ['sso:account:access'], now), false, 'PKCE registration for the device flow');
+    assert.equal(
+      registrationFits(pkce, 'device', ['sso:account:access'], now),
+      false,
+      'PKCE registration for the device flow',
+    );
     assert.equal(registrationFits(pkce, 'pkce', ['sso:account:access'], now), true);
-    assert.equal(registrationFits({ ...pkce, expiresAt: new Date(now + 14 * 60_000) }, 'pkce', undefined, now), false, 'expires within 15 min');
-    assert.equal(registrationFits({ ...base, scopes: undefined }, 'device', ['sso:account:access'], now), false, 'no refresh tokens without scopes');
-    assert.equal(registrationFits({ ...base, scopes: undefined }, 'device', undefined, now), true, 'legacy: no scopes wanted');
+    assert.equal(
+      registrationFits({ ...pkce, expiresAt: new Date(now + 14 * 60_000) }, 'pkce', undefined, now),
+      false,
+      'expires within 15 min',
+    );
+    assert.equal(
+      registrationFits({ ...base, scopes: undefined }, 'device', ['sso:account:access'], now),
+      false,
+      'no refresh tokens without scopes',
+    );
+    assert.equal(
+      registrationFits({ ...base, scopes: undefined }, 'device', undefined, now),
+      true,
+      'legacy: no scopes wanted',
+    );
   });
 
   test('scopes: sso-sessions always ask for a refresh token, legacy profiles as configured', () => {
-    const s = { sessionName: 'corp', startUrl: 'u', ssoRegion: 'eu-west-1', registrationScopes: [], endpoints: { sso: '', oidc: '' }, network: { profileName: 'default', configFile: 'config', caBundle: undefined, connectTimeout: undefined, readTimeout: undefined, useSystemCa: undefined }, profileName: undefined };
+    const s = {
+      sessionName: 'corp',
+      startUrl: 'u',
+      ssoRegion: 'eu-west-1',
+      registrationScopes: [],
+      endpoints: { sso: '', oidc: '' },
+      network: {
+        profileName: 'default',
+        configFile: 'config',
+        caBundle: undefined,
+        connectTimeout: undefined,
+        readTimeout: undefined,
+        useSystemCa: undefined,
+      },
+      profileName: undefined,
+    };
     assert.deepEqual(scopesFor(s, 'pkce'), ['sso:account:access']);
     assert.deepEqual(scopesFor(s, 'device'), ['sso:account:access']);
     assert.deepEqual(scopesFor({ ...s, registrationScopes: ['a', 'b'] }, 'device'), ['a', 'b']);
@@ -82,7 +146,10 @@ print(_sso_json_dumps(r))`,
 
 suite('PKCE', () => {
   test('verifier and challenge (RFC 7636 appendix B vector)', () => {
-    assert.equal(codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'), 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+    assert.equal(
+      codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk'),
+      'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+    );
     const v = newCodeVerifier();
     assert.match(v, /^[A-Za-z0-9._~-]{64}$/);
     assert.notEqual(v, newCodeVerifier());
@@ -105,14 +172,21 @@ suite('PKCE', () => {
         '&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess%20codewhisperer%3Acompletions' +
         '&code_challenge=E9Melhoa2OwvFrEYTzpcbWzEWrDrH0nVoA7-Ws7aUXM',
     );
-    const reference = awsCliPython('import sys; from awscli.botocore.utils import percent_encode; print(percent_encode(sys.argv[1]))', "a b!'()*~é/:");
+    const reference = awsCliPython(
+      'import sys; from awscli.botocore.utils import percent_encode; print(percent_encode(sys.argv[1]))',
+      "a b!'()*~é/:",
+    );
     assert.equal(percentEncode("a b!'()*~é/:"), reference);
   });
 
   test('callbacks: code, error, wrong state, and noise', () => {
     const st = 'st-1';
     assert.deepEqual(interpretCallback('/oauth/callback?code=abc&state=st-1', st), { kind: 'code', code: 'abc' });
-    assert.deepEqual(interpretCallback('/oauth/callback?error=access_denied&state=st-1', st), { kind: 'error', error: 'access_denied', description: undefined });
+    assert.deepEqual(interpretCallback('/oauth/callback?error=access_denied&state=st-1', st), {
+      kind: 'error',
+      error: 'access_denied',
+      description: undefined,
+    });
     assert.deepEqual(interpretCallback('/oauth/callback?code=abc&state=other', st), { kind: 'wrongState' });
     assert.deepEqual(interpretCallback('/oauth/callback?code=abc', st), { kind: 'wrongState' });
     assert.deepEqual(interpretCallback('/favicon.ico', st), { kind: 'ignore' });
@@ -163,10 +237,18 @@ suite('loopback listener', () => {
 suite('flow and browser choice', () => {
   const desktop = { platform: 'linux' as const, env: { DISPLAY: ':0' } };
   test('PKCE by default, device flow for legacy profiles and --use-device-code', () => {
-    assert.deepEqual(planLogin({ legacy: false, useDeviceCode: false, noBrowser: false }, desktop), { flow: 'pkce', openBrowser: true, notes: [] });
+    assert.deepEqual(planLogin({ legacy: false, useDeviceCode: false, noBrowser: false }, desktop), {
+      flow: 'pkce',
+      openBrowser: true,
+      notes: [],
+    });
     assert.equal(planLogin({ legacy: true, useDeviceCode: false, noBrowser: false }, desktop).flow, 'device');
     assert.equal(planLogin({ legacy: false, useDeviceCode: true, noBrowser: false }, desktop).flow, 'device');
-    assert.deepEqual(planLogin({ legacy: false, useDeviceCode: false, noBrowser: true }, desktop), { flow: 'pkce', openBrowser: false, notes: [] });
+    assert.deepEqual(planLogin({ legacy: false, useDeviceCode: false, noBrowser: true }, desktop), {
+      flow: 'pkce',
+      openBrowser: false,
+      notes: [],
+    });
   });
 
   test('over SSH or without a display: device flow, no browser, and a note saying why', () => {
@@ -179,20 +261,42 @@ suite('flow and browser choice', () => {
       const plan = planLogin({ legacy: false, useDeviceCode: false, noBrowser: false }, s);
       assert.equal(plan.flow, 'device', JSON.stringify(s));
       assert.equal(plan.openBrowser, false);
-      assert.match(plan.notes[0] ?? '', /^(over SSH|no display \(DISPLAY and WAYLAND_DISPLAY are unset\)): using the device code flow/);
+      assert.match(
+        plan.notes[0] ?? '',
+        /^(over SSH|no display \(DISPLAY and WAYLAND_DISPLAY are unset\)): using the device code flow/,
+      );
     }
     const noDisplay = { platform: 'linux' as const, env: {} };
-    assert.deepEqual(planLogin({ legacy: false, useDeviceCode: true, noBrowser: false }, noDisplay), { flow: 'device', openBrowser: false, notes: [] }, '--use-device-code asked for it: no note');
-    assert.match(planLogin({ legacy: true, useDeviceCode: false, noBrowser: false }, noDisplay).notes[0] ?? '', /^no display .*: not opening a browser here/);
+    assert.deepEqual(
+      planLogin({ legacy: false, useDeviceCode: true, noBrowser: false }, noDisplay),
+      { flow: 'device', openBrowser: false, notes: [] },
+      '--use-device-code asked for it: no note',
+    );
+    assert.match(
+      planLogin({ legacy: true, useDeviceCode: false, noBrowser: false }, noDisplay).notes[0] ?? '',
+      /^no display .*: not opening a browser here/,
+    );
     // macOS, Windows and WSL always have a way to show a browser.
-    for (const s of [{ platform: 'darwin' as const, env: {} }, { platform: 'win32' as const, env: {} }, { platform: 'linux' as const, env: { WSL_DISTRO_NAME: 'Ubuntu' } }]) {
-      assert.deepEqual(planLogin({ legacy: false, useDeviceCode: false, noBrowser: false }, s), { flow: 'pkce', openBrowser: true, notes: [] });
+    for (const s of [
+      { platform: 'darwin' as const, env: {} },
+      { platform: 'win32' as const, env: {} },
+      { platform: 'linux' as const, env: { WSL_DISTRO_NAME: 'Ubuntu' } },
+    ]) {
+      assert.deepEqual(planLogin({ legacy: false, useDeviceCode: false, noBrowser: false }, s), {
+        flow: 'pkce',
+        openBrowser: true,
+        notes: [],
+      });
     }
   });
 
   test('BROWSER is an explicit way to open URLs, even over SSH, unless --no-browser', () => {
     const ssh = { platform: 'linux' as const, env: { SSH_CONNECTION: 'x', BROWSER: '/opt/vscode/browser.sh' } };
-    assert.deepEqual(planLogin({ legacy: false, useDeviceCode: false, noBrowser: false }, ssh), { flow: 'pkce', openBrowser: true, notes: [] });
+    assert.deepEqual(planLogin({ legacy: false, useDeviceCode: false, noBrowser: false }, ssh), {
+      flow: 'pkce',
+      openBrowser: true,
+      notes: [],
+    });
     const plan = planLogin({ legacy: false, useDeviceCode: false, noBrowser: true }, ssh);
     assert.equal(plan.flow, 'device');
     assert.equal(plan.openBrowser, false);
@@ -204,7 +308,9 @@ suite('flow and browser choice', () => {
       { file: 'firefox', args: [url] },
       { file: '/usr/bin/w3m', args: [url] },
     ]);
-    assert.deepEqual(browserCommands(url, { platform: 'linux', env: { BROWSER: "my-open --tab '%s' &" } }), [{ file: 'my-open', args: ['--tab', url] }]);
+    assert.deepEqual(browserCommands(url, { platform: 'linux', env: { BROWSER: "my-open --tab '%s' &" } }), [
+      { file: 'my-open', args: ['--tab', url] },
+    ]);
     assert.deepEqual(browserCommands(url, { platform: 'win32', env: { BROWSER: 'C:\\b\\chrome.exe;edge' } }), [
       { file: 'C:\\b\\chrome.exe', args: [url] },
       { file: 'edge', args: [url] },
@@ -222,7 +328,12 @@ suite('flow and browser choice', () => {
 
 suite('status report', () => {
   const now = Date.parse('2026-11-22T10:00:00Z');
-  const file = (hash: string, text: string): CacheFile => ({ path: `/c/${hash}.json`, hash, text, data: JSON.parse(text) });
+  const file = (hash: string, text: string): CacheFile => ({
+    path: `/c/${hash}.json`,
+    hash,
+    text,
+    data: JSON.parse(text),
+  });
   const token = (over: Partial<Parameters<typeof serializeToken>[0]>) =>
     serializeToken({
       startUrl: 'https://corp.awsapps.com/start',
@@ -237,16 +348,41 @@ suite('status report', () => {
       ...over,
     });
   const sessions = new Map<string, KnownSession>([
-    [sha1Hex('corp'), { sessionName: 'corp', startUrl: 'https://corp.awsapps.com/start', region: 'eu-west-1', profiles: ['dev'] }],
-    [sha1Hex('new'), { sessionName: 'new', startUrl: 'https://new.awsapps.com/start', region: 'us-east-1', profiles: [] }],
-    [sha1Hex('https://old/start'), { sessionName: undefined, startUrl: 'https://old/start', region: 'us-east-1', profiles: ['legacy'] }],
+    [
+      sha1Hex('corp'),
+      { sessionName: 'corp', startUrl: 'https://corp.awsapps.com/start', region: 'eu-west-1', profiles: ['dev'] },
+    ],
+    [
+      sha1Hex('new'),
+      { sessionName: 'new', startUrl: 'https://new.awsapps.com/start', region: 'us-east-1', profiles: [] },
+    ],
+    [
+      sha1Hex('https://old/start'),
+      { sessionName: undefined, startUrl: 'https://old/start', region: 'us-east-1', profiles: ['legacy'] },
+    ],
   ]);
-  const roles = new Map<string, KnownRole>([['r1', { profiles: ['dev'], accountId: '111111111111', roleName: 'ReadOnly', sessionName: 'corp', startUrl: 'u' }]]);
-  const roleText = serializeRoleEntry({ accessKeyId: 'ASIA', secretAccessKey: 's', sessionToken: 't', expiration: new Date(now + 1_800_000), accountId: '111111111111' });
+  const roles = new Map<string, KnownRole>([
+    ['r1', { profiles: ['dev'], accountId: '111111111111', roleName: 'ReadOnly', sessionName: 'corp', startUrl: 'u' }],
+  ]);
+  const roleText = serializeRoleEntry({
+    accessKeyId: 'ASIA',
+    secretAccessKey: 's',
+    sessionToken: 't',
+    expiration: new Date(now + 1_800_000),
+    accountId: '111111111111',
+  });
   const input = {
     tokenFiles: [
       file(sha1Hex('corp'), token({})),
-      file(sha1Hex('https://old/start'), token({ startUrl: 'https://old/start', region: 'us-east-1', expiresAt: new Date(now - 120_000), refreshToken: undefined })),
+      file(
+        sha1Hex('https://old/start'),
+        token({
+          startUrl: 'https://old/start',
+          region: 'us-east-1',
+          expiresAt: new Date(now - 120_000),
+          refreshToken: undefined,
+        }),
+      ),
       file('registration', '{"clientId": "c", "clientSecret": "s", "expiresAt": "2027-01-01T00:00:00Z"}'),
     ],
     roleFiles: [file('r1', roleText), file('other-tool', '{"Credentials": {"AccessKeyId": "x"}}')],
@@ -259,7 +395,14 @@ suite('status report', () => {
     const r = buildStatus(input);
     assert.equal(r.now, '2026-11-22T10:00:00Z');
     assert.deepEqual(
-      r.sessions.map((s) => [s.sessionName, s.loggedIn, s.secondsLeft, s.refreshable, s.loginRequired, s.loginNeededBy]),
+      r.sessions.map((s) => [
+        s.sessionName,
+        s.loggedIn,
+        s.secondsLeft,
+        s.refreshable,
+        s.loginRequired,
+        s.loginNeededBy,
+      ]),
       [
         ['corp', true, 3600, true, false, '2027-02-20T10:00:00Z'],
         ['new', false, null, false, true, null],
@@ -268,20 +411,46 @@ suite('status report', () => {
     );
     assert.equal(r.sessions[2]?.loginCommand, 'ssohelper login --profile legacy');
     assert.deepEqual(r.roleCredentials, [
-      { kind: 'sso', profiles: ['dev'], accountId: '111111111111', roleName: 'ReadOnly', sessionName: 'corp', cacheFile: '/c/r1.json', expiresAt: '2026-11-22T10:30:00Z', secondsLeft: 1800, expired: false, roleArn: null },
+      {
+        kind: 'sso',
+        profiles: ['dev'],
+        accountId: '111111111111',
+        roleName: 'ReadOnly',
+        sessionName: 'corp',
+        cacheFile: '/c/r1.json',
+        expiresAt: '2026-11-22T10:30:00Z',
+        secondsLeft: 1800,
+        expired: false,
+        roleArn: null,
+      },
     ]);
     const text = renderStatus(r);
     // Renewing itself, the session ends when IAM Identity Center says: not at the 90-day registration.
-    assert.match(text, /corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +1h 00m left, renews +at session end \* +until 2027-02-20\n/);
-    assert.match(text, /new +https:\/\/new\.awsapps\.com\/start +us-east-1 +not logged in +now: ssohelper login --sso-session new\n/);
-    assert.match(text, /\(profile legacy\) +https:\/\/old\/start +us-east-1 +expired 2m 00s ago +now: ssohelper login --profile legacy\n/);
+    assert.match(
+      text,
+      /corp +https:\/\/corp\.awsapps\.com\/start +eu-west-1 +1h 00m left, renews +at session end \* +until 2027-02-20\n/,
+    );
+    assert.match(
+      text,
+      /new +https:\/\/new\.awsapps\.com\/start +us-east-1 +not logged in +now: ssohelper login --sso-session new\n/,
+    );
+    assert.match(
+      text,
+      /\(profile legacy\) +https:\/\/old\/start +us-east-1 +expired 2m 00s ago +now: ssohelper login --profile legacy\n/,
+    );
     assert.match(text, /\n\* A session that renews itself lasts as long as IAM Identity Center allows/);
-    assert.deepEqual(r.sessions.map((s) => s.endsAt), ['identity-center', null, null]);
+    assert.deepEqual(
+      r.sessions.map((s) => s.endsAt),
+      ['identity-center', null, null],
+    );
     assert.match(text, /dev +111111111111 +ReadOnly +30m 00s +2026-11-22 10:30 UTC/);
   });
 
   test('a valid token that cannot renew needs a login when it expires; a filter keeps one session', () => {
-    const r = buildStatus({ ...input, tokenFiles: [file(sha1Hex('corp'), token({ refreshToken: undefined }))] }, { tokenHash: sha1Hex('corp'), roleHash: 'r1' });
+    const r = buildStatus(
+      { ...input, tokenFiles: [file(sha1Hex('corp'), token({ refreshToken: undefined }))] },
+      { tokenHash: sha1Hex('corp'), roleHash: 'r1' },
+    );
     assert.equal(r.sessions.length, 1);
     assert.equal(r.sessions[0]?.loginNeededBy, '2026-11-22T11:00:00Z');
     assert.equal(r.sessions[0]?.endsAt, 'token-expiry');

@@ -14,7 +14,14 @@ import { tempDir } from '../helpers/temp.ts';
 const dir = tempDir('macho-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-function segment(name: string, vmaddr: number, vmsize: number, fileoff: number, filesize: number, sections: Buffer[] = []): Buffer {
+function segment(
+  name: string,
+  vmaddr: number,
+  vmsize: number,
+  fileoff: number,
+  filesize: number,
+  sections: Buffer[] = [],
+): Buffer {
   const cmd = Buffer.alloc(72);
   cmd.writeUInt32LE(0x19, 0);
   cmd.writeUInt32LE(72 + sections.length * 80, 4);
@@ -44,7 +51,9 @@ function section(name: string, seg: string, addr: number, size: number, offset: 
  * `linkeditSize` random bytes at 0x4000, unsigned, the way postject leaves a binary.
  */
 function machO(linkeditSize: number, cputype = 0x0100000c): Buffer {
-  const text = segment('__TEXT', 0x100000000, 0x4000, 0, 0x4000, [section('__text', '__TEXT', 0x100001000, 0x100, 0x1000)]);
+  const text = segment('__TEXT', 0x100000000, 0x4000, 0, 0x4000, [
+    section('__text', '__TEXT', 0x100001000, 0x100, 0x1000),
+  ]);
   const linkedit = segment('__LINKEDIT', 0x100004000, 0x4000, 0x4000, linkeditSize);
   const header = Buffer.alloc(32);
   header.writeUInt32LE(0xfeedfacf, 0);
@@ -65,7 +74,15 @@ interface Verdict {
   dataoff: number;
   datasize: number;
   slots: number[];
-  directories: { hashType: number; pageSize: number; codeSlots: number; identifier: string; flags: number; codeLimit: number; execSegFlags: number }[];
+  directories: {
+    hashType: number;
+    pageSize: number;
+    codeSlots: number;
+    identifier: string;
+    flags: number;
+    codeLimit: number;
+    execSegFlags: number;
+  }[];
 }
 
 export function verify(bytes: Buffer, name: string): Verdict {
@@ -89,7 +106,13 @@ describe('adhocSign', () => {
     assert.deepEqual(v.slots, [0, 2, 0x10000]);
     const [cd] = v.directories;
     assert.deepEqual(
-      { hashType: cd!.hashType, pageSize: cd!.pageSize, identifier: cd!.identifier, flags: cd!.flags, execSegFlags: cd!.execSegFlags },
+      {
+        hashType: cd!.hashType,
+        pageSize: cd!.pageSize,
+        identifier: cd!.identifier,
+        flags: cd!.flags,
+        execSegFlags: cd!.execSegFlags,
+      },
       { hashType: 2, pageSize: 4096, identifier: 'ssohelper', flags: 2, execSegFlags: 1 },
     );
     assert.equal(cd!.codeSlots, Math.ceil(v.dataoff / PAGE_SIZE));

@@ -25,16 +25,24 @@ function failure(fn: () => unknown): string {
 
 test('a value spanning lines (a continuation line) is quoted on one line', () => {
   const config = buildConfig(
-    parseIni('[profile p]\nsso_start_url = https://x/start\nsso_region = us-east-1\nsso_account_id = 1111\n  2222\nsso_role_name = R\n'),
+    parseIni(
+      '[profile p]\nsso_start_url = https://x/start\nsso_region = us-east-1\nsso_account_id = 1111\n  2222\nsso_role_name = R\n',
+    ),
     new Map(),
     FILES,
   );
   const text = failure(() => resolveSsoProfile(config, 'p', {}));
-  assert.equal(text, 'ssohelper: profile "p" has sso_account_id "1111\\n2222", which is not a 12-digit AWS account ID (in /c)\n');
+  assert.equal(
+    text,
+    'ssohelper: profile "p" has sso_account_id "1111\\n2222", which is not a 12-digit AWS account ID (in /c)\n',
+  );
 });
 
 test('control characters and Unicode line separators never reach the terminal raw', () => {
-  const text = describeFailure(new ConfigError('bad \x1b[31mred\u2028next\rline', 'fix \x1b[0mit\nor this'), false).text;
+  const text = describeFailure(
+    new ConfigError('bad \x1b[31mred\u2028next\rline', 'fix \x1b[0mit\nor this'),
+    false,
+  ).text;
   // The message is one line; a hint may list commands one a line, each escaped.
   assert.equal(text, 'ssohelper: bad \\x1b[31mred\\u2028next\\rline\n  fix \\x1b[0mit\nor this\n');
   assert.equal(describeFailure(new Error('a\nb'), false).text.split('\n')[0], 'ssohelper: internal error: a\\nb');
@@ -52,11 +60,14 @@ test('an unterminated header is called that, on line 1 and later', async () => {
     for (const [text, message] of cases) {
       const configFile = join(dir, 'config');
       writeFileSync(configFile, text);
-      await assert.rejects(loadConfig({ ...awsPaths({ HOME: dir }), configFile, credentialsFile: join(dir, 'none') }), (err: unknown) => {
-        assert.ok(err instanceof ConfigError);
-        assert.match(err.message, message);
-        return true;
-      });
+      await assert.rejects(
+        loadConfig({ ...awsPaths({ HOME: dir }), configFile, credentialsFile: join(dir, 'none') }),
+        (err: unknown) => {
+          assert.ok(err instanceof ConfigError);
+          assert.match(err.message, message);
+          return true;
+        },
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -68,11 +79,20 @@ test('invalid UTF-8 and oversized configs fail clearly, naming the line or the l
   try {
     const configFile = join(dir, 'config');
     const paths = { ...awsPaths({ HOME: dir }), configFile, credentialsFile: join(dir, 'none') };
-    writeFileSync(configFile, Buffer.concat([Buffer.from('[profile dev]\nsso_role_name = Adm'), Buffer.from([0xc3, 0x28]), Buffer.from('in\n')]));
+    writeFileSync(
+      configFile,
+      Buffer.concat([
+        Buffer.from('[profile dev]\nsso_role_name = Adm'),
+        Buffer.from([0xc3, 0x28]),
+        Buffer.from('in\n'),
+      ]),
+    );
     await assert.rejects(loadConfig(paths), /config file .*config, line 2: not valid UTF-8 text/);
     // Over 4 MiB is fine (botocore has no limit; generated configs get big)...
     const section = '[profile p%]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n\n';
-    const big = Array.from({ length: Math.ceil((5 * 1024 * 1024) / section.length) }, (_, i) => section.replace('%', String(i))).join('');
+    const big = Array.from({ length: Math.ceil((5 * 1024 * 1024) / section.length) }, (_, i) =>
+      section.replace('%', String(i)),
+    ).join('');
     writeFileSync(configFile, big);
     assert.ok((await loadConfig(paths)).profiles.size > 50_000);
     // ...up to a limit that is stated.

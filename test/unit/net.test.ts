@@ -19,8 +19,15 @@ describe('proxy choice', () => {
   test('https URLs use HTTPS_PROXY, http URLs HTTP_PROXY; lower case wins, as in Python', () => {
     assert.equal(proxyFor(https('a.example.com'), { HTTPS_PROXY: 'http://p1:3128' })?.url, 'http://p1:3128');
     assert.equal(proxyFor(https('a.example.com'), { https_proxy: 'http://p2:3128' })?.source, 'https_proxy');
-    assert.equal(proxyFor(https('a.example.com'), { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' })?.host, 'lower');
-    assert.equal(proxyFor(https('a.example.com'), { HTTP_PROXY: 'http://p:1' }), undefined, 'HTTP_PROXY is not for https');
+    assert.equal(
+      proxyFor(https('a.example.com'), { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:2' })?.host,
+      'lower',
+    );
+    assert.equal(
+      proxyFor(https('a.example.com'), { HTTP_PROXY: 'http://p:1' }),
+      undefined,
+      'HTTP_PROXY is not for https',
+    );
     assert.equal(proxyFor({ protocol: 'http:', hostname: 'a.example.com' }, { HTTP_PROXY: 'http://p:1' })?.host, 'p');
     assert.equal(proxyFor({ protocol: 'http:', hostname: 'a.example.com' }, { http_proxy: 'http://q:1' })?.host, 'q');
     assert.equal(proxyFor(https('a.example.com'), { HTTPS_PROXY: '  ' }), undefined, 'blank is unset');
@@ -34,7 +41,11 @@ describe('proxy choice', () => {
     const withAuth = parseProxy('http://us%40er:p%40ss%3Aword@proxy.corp:8080', 'HTTPS_PROXY');
     assert.equal(withAuth.url, 'http://us%40er:p%40ss%3Aword@proxy.corp:8080');
     assert.equal(withAuth.display, 'http://****@proxy.corp:8080');
-    assert.equal(parseProxy('http://APIKEY@proxy.corp:3128', 'HTTPS_PROXY').display, 'http://****@proxy.corp:3128', 'a user name alone may be a key');
+    assert.equal(
+      parseProxy('http://APIKEY@proxy.corp:3128', 'HTTPS_PROXY').display,
+      'http://****@proxy.corp:3128',
+      'a user name alone may be a key',
+    );
     assert.ok(withAuth.hasCredentials);
     assert.doesNotMatch(withAuth.display, /p%40ss|p@ss/);
     assert.equal(parseProxy('http://proxy.corp', 'X').port, 80);
@@ -42,8 +53,14 @@ describe('proxy choice', () => {
   });
 
   test('an unusable proxy setting is a configuration error naming the variable', () => {
-    assert.throws(() => parseProxy('socks5://proxy:1080', 'HTTPS_PROXY'), (e: Error) => e instanceof ConfigError && /HTTPS_PROXY uses the socks5 scheme/.test(e.message));
-    assert.throws(() => parseProxy('http://[bad', 'https_proxy'), (e: Error) => e instanceof ConfigError && /https_proxy is not a valid proxy URL/.test(e.message));
+    assert.throws(
+      () => parseProxy('socks5://proxy:1080', 'HTTPS_PROXY'),
+      (e: Error) => e instanceof ConfigError && /HTTPS_PROXY uses the socks5 scheme/.test(e.message),
+    );
+    assert.throws(
+      () => parseProxy('http://[bad', 'https_proxy'),
+      (e: Error) => e instanceof ConfigError && /https_proxy is not a valid proxy URL/.test(e.message),
+    );
     assert.throws(() => parseProxy('http://u:%E0%A4%A@proxy:1', 'HTTPS_PROXY'), /malformed percent-encoding/);
   });
 
@@ -76,12 +93,33 @@ describe('proxy choice', () => {
       ['sso.example.com', 443, ',,', false],
       ['sso.example.com', 443, '10.0.0.0/8', false],
     ];
-    for (const [host, port, list, expected] of cases) assert.equal(bypassesProxy(host, port, list), expected, `${host}:${port} against "${list}"`);
+    for (const [host, port, list, expected] of cases)
+      assert.equal(bypassesProxy(host, port, list), expected, `${host}:${port} against "${list}"`);
   });
 
   test('NO_PROXY agrees with botocore wherever botocore has an answer (no CIDR, no *., no ports there)', () => {
-    const hosts = ['sso.example.com', 'example.com', 'notexample.com', 'EXAMPLE.com', 'oidc.eu-west-1.amazonaws.com', '10.1.2.3', 'localhost'];
-    const lists = ['', '*', 'example.com', '.example.com', 'other.com, example.com', ' Example.COM ', '.amazonaws.com', 'amazonaws.com,localhost', '10.1.2.3', 'ample.com', ',,'];
+    const hosts = [
+      'sso.example.com',
+      'example.com',
+      'notexample.com',
+      'EXAMPLE.com',
+      'oidc.eu-west-1.amazonaws.com',
+      '10.1.2.3',
+      'localhost',
+    ];
+    const lists = [
+      '',
+      '*',
+      'example.com',
+      '.example.com',
+      'other.com, example.com',
+      ' Example.COM ',
+      '.amazonaws.com',
+      'amazonaws.com,localhost',
+      '10.1.2.3',
+      'ample.com',
+      ',,',
+    ];
     const cases = hosts.flatMap((host) => lists.map((list) => ({ host, list })));
     // botocore decides with urllib's proxy_bypass, from the environment, for the URL's netloc.
     const script = `
@@ -93,7 +131,12 @@ for c in json.load(sys.stdin):
     out.append(bool(should_bypass_proxies('https://' + c['host'] + '/')))
 print(json.dumps(out))
 `;
-    const theirs = JSON.parse(execFileSync('python3', ['-c', script], { input: JSON.stringify(cases), env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } }).toString()) as boolean[];
+    const theirs = JSON.parse(
+      execFileSync('python3', ['-c', script], {
+        input: JSON.stringify(cases),
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+      }).toString(),
+    ) as boolean[];
     const differences = cases.filter((c, i) => bypassesProxy(c.host, 443, c.list) !== theirs[i]);
     assert.deepEqual(differences, []);
   });
@@ -117,7 +160,10 @@ const profile = (over: Partial<ProfileNetwork> = {}): ProfileNetwork => ({
 
 describe('network settings', () => {
   test('AWS_CA_BUNDLE beats the profile’s ca_bundle; ~ is the home directory', () => {
-    assert.deepEqual(networkSettings({ AWS_CA_BUNDLE: '/env.pem' }, profile({ caBundle: '/profile.pem' })).caBundle, { path: '/env.pem', source: 'AWS_CA_BUNDLE' });
+    assert.deepEqual(networkSettings({ AWS_CA_BUNDLE: '/env.pem' }, profile({ caBundle: '/profile.pem' })).caBundle, {
+      path: '/env.pem',
+      source: 'AWS_CA_BUNDLE',
+    });
     assert.deepEqual(networkSettings({ HOME: '/home/u' }, profile({ caBundle: '~/ca.pem' })).caBundle, {
       path: '/home/u/ca.pem',
       source: 'ca_bundle in [profile dev] in /home/u/.aws/config',
@@ -133,30 +179,51 @@ describe('network settings', () => {
     assert.equal(networkSettings({}, profile({ readTimeout: '0.5' })).readTimeoutMs, 500);
     assert.equal(networkSettings({}, profile({ readTimeout: '0' })).readTimeoutMs, 0);
     for (const bad of ['-1', 'ten', '1e999']) {
-      assert.throws(() => networkSettings({}, profile({ readTimeout: bad })), (e: Error) => e instanceof ConfigError && e.message.includes(`cli_read_timeout in [profile dev] in /home/u/.aws/config is "${bad}"`));
+      assert.throws(
+        () => networkSettings({}, profile({ readTimeout: bad })),
+        (e: Error) =>
+          e instanceof ConfigError &&
+          e.message.includes(`cli_read_timeout in [profile dev] in /home/u/.aws/config is "${bad}"`),
+      );
     }
   });
 
   test('the system store: environment, then profile, then NODE_USE_SYSTEM_CA', () => {
     assert.equal(networkSettings({}, profile()).useSystemCa, false);
     assert.equal(networkSettings({ SSOHELPER_USE_SYSTEM_CA: '1' }, profile()).useSystemCa, true);
-    assert.equal(networkSettings({ SSOHELPER_USE_SYSTEM_CA: 'false' }, profile({ useSystemCa: 'true' })).useSystemCa, false);
+    assert.equal(
+      networkSettings({ SSOHELPER_USE_SYSTEM_CA: 'false' }, profile({ useSystemCa: 'true' })).useSystemCa,
+      false,
+    );
     assert.equal(networkSettings({}, profile({ useSystemCa: 'true' })).useSystemCa, true);
     assert.equal(networkSettings({ NODE_USE_SYSTEM_CA: '1' }, profile()).useSystemCa, true);
-    assert.throws(() => networkSettings({ SSOHELPER_USE_SYSTEM_CA: 'maybe' }, undefined), (e: Error) => e instanceof UsageError && /SSOHELPER_USE_SYSTEM_CA="maybe" is not a switch/.test(e.message));
-    assert.throws(() => networkSettings({}, profile({ useSystemCa: 'maybe' })), (e: Error) => e instanceof ConfigError && /ssohelper_use_system_ca in \[profile dev\] .* is "maybe"/.test(e.message));
+    assert.throws(
+      () => networkSettings({ SSOHELPER_USE_SYSTEM_CA: 'maybe' }, undefined),
+      (e: Error) => e instanceof UsageError && /SSOHELPER_USE_SYSTEM_CA="maybe" is not a switch/.test(e.message),
+    );
+    assert.throws(
+      () => networkSettings({}, profile({ useSystemCa: 'maybe' })),
+      (e: Error) =>
+        e instanceof ConfigError && /ssohelper_use_system_ca in \[profile dev\] .* is "maybe"/.test(e.message),
+    );
   });
 
   test('a CA bundle that is missing, unreadable or not PEM is a configuration error naming the file', () => {
     const dir = tempDir('ssohelper-bundle-');
     try {
       const check = (path: string, why: RegExp) =>
-        assert.throws(() => readBundle(path, 'AWS_CA_BUNDLE'), (e: Error) => e instanceof ConfigError && e.exitCode === 3 && e.message.includes(path) && why.test(e.message));
+        assert.throws(
+          () => readBundle(path, 'AWS_CA_BUNDLE'),
+          (e: Error) => e instanceof ConfigError && e.exitCode === 3 && e.message.includes(path) && why.test(e.message),
+        );
       check(join(dir, 'missing.pem'), /does not exist/);
       check(dir, /is a directory/);
       writeFileSync(join(dir, 'der.pem'), Buffer.from([0x30, 0x82, 0x01]));
       check(join(dir, 'der.pem'), /holds no PEM certificate/);
-      writeFileSync(join(dir, 'two.pem'), '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\njunk\n-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n');
+      writeFileSync(
+        join(dir, 'two.pem'),
+        '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\njunk\n-----BEGIN CERTIFICATE-----\nBBBB\n-----END CERTIFICATE-----\n',
+      );
       assert.equal(readBundle(join(dir, 'two.pem'), 'AWS_CA_BUNDLE').length, 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -189,10 +256,16 @@ describe('network failures', () => {
     assert.equal(dns?.retryable, false);
     assert.match(dns?.message ?? '', /cannot resolve the host name oidc\.eu-west-1\.amazonaws\.com/);
 
-    const refused = fail({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:3128' }, context({ proxy: viaProxy }));
+    const refused = fail(
+      { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:3128' },
+      context({ proxy: viaProxy }),
+    );
     assert.equal(refused?.kind, 'proxyUnreachable');
     assert.equal(refused?.retryable, false);
-    assert.match(refused?.message ?? '', /cannot connect to the proxy http:\/\/\*\*\*\*@proxy\.corp:3128 \(from HTTPS_PROXY\): the connection was refused/);
+    assert.match(
+      refused?.message ?? '',
+      /cannot connect to the proxy http:\/\/\*\*\*\*@proxy\.corp:3128 \(from HTTPS_PROXY\): the connection was refused/,
+    );
 
     const unknownProxy = fail({ code: 'ENOTFOUND' }, context({ proxy: viaProxy }));
     assert.match(unknownProxy?.message ?? '', /its host name proxy\.corp does not resolve/);
@@ -223,17 +296,29 @@ describe('network failures', () => {
       assert.match(f?.message ?? '', what);
       assert.match(f?.message ?? '', /oidc\.eu-west-1\.amazonaws\.com:443/);
     }
-    assert.match(fail({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }, context())?.hint ?? '', /AWS_CA_BUNDLE .*SSOHELPER_USE_SYSTEM_CA=1/);
-    assert.match(fail({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }, context({ caSource: 'ca_bundle in [profile dev]' }))?.message ?? '', /trusting the CA bundle from ca_bundle in \[profile dev\]/);
+    assert.match(
+      fail({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }, context())?.hint ?? '',
+      /AWS_CA_BUNDLE .*SSOHELPER_USE_SYSTEM_CA=1/,
+    );
+    assert.match(
+      fail({ code: 'SELF_SIGNED_CERT_IN_CHAIN' }, context({ caSource: 'ca_bundle in [profile dev]' }))?.message ?? '',
+      /trusting the CA bundle from ca_bundle in \[profile dev\]/,
+    );
   });
 
   test('what is retried: timeouts, resets, a proxy that could not reach the target (5xx)', () => {
-    const read = fail({ name: 'TimeoutError', message: 'the request socket timed out after 1000 ms of inactivity' }, context({ readTimeoutMs: 1000 }));
+    const read = fail(
+      { name: 'TimeoutError', message: 'the request socket timed out after 1000 ms of inactivity' },
+      context({ readTimeoutMs: 1000 }),
+    );
     assert.equal(read?.kind, 'timeout');
     assert.ok(read?.retryable);
     assert.match(read?.message ?? '', /did not answer within 1 s/);
     assert.match(read?.hint ?? '', /cli_read_timeout/);
-    const connect = fail({ name: 'TimeoutError', message: 'did not establish a connection with the server within' }, context({ connectTimeoutMs: 2000 }));
+    const connect = fail(
+      { name: 'TimeoutError', message: 'did not establish a connection with the server within' },
+      context({ connectTimeoutMs: 2000 }),
+    );
     assert.match(connect?.message ?? '', /could not connect to .* within 2 s/);
     assert.match(connect?.hint ?? '', /cli_connect_timeout/);
     assert.ok(fail({ code: 'ECONNRESET' }, context())?.retryable);
@@ -242,13 +327,17 @@ describe('network failures', () => {
   });
 
   test('the proxy password is scrubbed from the error itself (--debug prints its stack)', () => {
-    const err = Object.assign(new Error('tunnel via http://me:p%40ss@proxy.corp:3128 failed (p@ss)'), { code: 'ECONNRESET' });
+    const err = Object.assign(new Error('tunnel via http://me:p%40ss@proxy.corp:3128 failed (p@ss)'), {
+      code: 'ECONNRESET',
+    });
     attachContext(err, context({ proxy: viaProxy }), 'http://me:p%40ss@proxy.corp:3128');
     assert.doesNotMatch(`${err.message}\n${err.stack}`, /p%40ss|p@ss/);
   });
 
   test('a user name alone is scrubbed too, as written and decoded', () => {
-    const err = Object.assign(new Error('tunnel via http://KEY%2F123@proxy.corp:3128 failed (KEY/123)'), { code: 'ECONNRESET' });
+    const err = Object.assign(new Error('tunnel via http://KEY%2F123@proxy.corp:3128 failed (KEY/123)'), {
+      code: 'ECONNRESET',
+    });
     attachContext(err, context({ proxy: viaProxy }), 'http://KEY%2F123@proxy.corp:3128');
     assert.doesNotMatch(`${err.message}\n${err.stack}`, /KEY/);
   });

@@ -45,7 +45,10 @@ print(total + int(sys.argv[1]))
 describe('PE edits', () => {
   test('reads machine, format and the certificate table', () => {
     const info = peInfo(pe(Buffer.alloc(24, 1)));
-    assert.deepEqual({ machine: info.machine, magic: info.magic, size: info.security.size }, { machine: 0x8664, magic: 0x20b, size: 24 });
+    assert.deepEqual(
+      { machine: info.machine, magic: info.magic, size: info.security.size },
+      { machine: 0x8664, magic: 0x20b, size: 24 },
+    );
     assert.throws(() => peInfo(Buffer.alloc(100)), PeError);
   });
 

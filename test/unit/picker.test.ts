@@ -1,7 +1,15 @@
 // The picker's pure parts: rows, filtering, keys, movement and what is drawn.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { decodeKey, filterRows, type PickerState, pickerRows, renderPicker, step, terminalDevices } from '../../src/tui/picker.ts';
+import {
+  decodeKey,
+  filterRows,
+  type PickerState,
+  pickerRows,
+  renderPicker,
+  step,
+  terminalDevices,
+} from '../../src/tui/picker.ts';
 
 const rows = [
   { name: 'dev', detail: '111111111111  ReadOnly  52m left' },
@@ -19,15 +27,27 @@ test('rows: account and role for SSO, the kind otherwise, time left when cached;
     { ...base, name: 'corp', kind: 'sso-session', accountId: null, roleName: null, secondsLeft: null },
     { ...base, name: 'bad', kind: 'invalid', accountId: null, roleName: null, secondsLeft: null },
   ]);
-  assert.deepEqual(made.map((r) => r.name), ['dev', 'tool']);
+  assert.deepEqual(
+    made.map((r) => r.name),
+    ['dev', 'tool'],
+  );
   assert.match(made[0]?.detail ?? '', /^111111111111 {2}ReadOnly {2}52m/);
   assert.equal(made[1]?.detail, 'process');
 });
 
 test('filtering: every word, any case, in the name or the account and role', () => {
-  assert.deepEqual(filterRows(rows, 'PROD read').map((r) => r.name), ['prod-read']);
-  assert.deepEqual(filterRows(rows, 'readonly').map((r) => r.name), ['dev', 'prod-read']);
-  assert.deepEqual(filterRows(rows, '2222').map((r) => r.name), ['prod-admin', 'prod-read']);
+  assert.deepEqual(
+    filterRows(rows, 'PROD read').map((r) => r.name),
+    ['prod-read'],
+  );
+  assert.deepEqual(
+    filterRows(rows, 'readonly').map((r) => r.name),
+    ['dev', 'prod-read'],
+  );
+  assert.deepEqual(
+    filterRows(rows, '2222').map((r) => r.name),
+    ['prod-admin', 'prod-read'],
+  );
   assert.equal(filterRows(rows, '').length, 4);
 });
 
@@ -63,7 +83,9 @@ test('drawing: the query line with counts, the highlighted row reversed, every l
   assert.equal(lines.length, 3);
   assert.match(lines[2] ?? '', /^\x1b\[7m> prod-read/);
   for (const l of lines) assert.ok(l.replace(/\x1b\[[0-9;]*m/g, '').length <= 40, l);
-  assert.deepEqual(renderPicker('t', { query: 'zzz', selected: 0, top: 0 }, rows, 80, 10).slice(1), ['  (no profile matches)']);
+  assert.deepEqual(renderPicker('t', { query: 'zzz', selected: 0, top: 0 }, rows, 80, 10).slice(1), [
+    '  (no profile matches)',
+  ]);
 });
 
 test('the terminal devices: /dev/tty, or the console on Windows', () => {

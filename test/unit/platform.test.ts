@@ -20,7 +20,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
  * What Python's ntpath (Windows) or posixpath computes for each `[expr, env]`, in one python3
  * run: both read os.environ at call time, so each case sets it first.
  */
-function python(module: 'ntpath' | 'posixpath', cases: ReadonlyArray<readonly [string, Record<string, string>]>): string[] {
+function python(
+  module: 'ntpath' | 'posixpath',
+  cases: ReadonlyArray<readonly [string, Record<string, string>]>,
+): string[] {
   const code = `import ${module} as p, os, sys, json
 out = []
 for expr, env in json.load(sys.stdin):
@@ -42,7 +45,10 @@ describe('home directory and AWS paths per OS', () => {
   ];
 
   test('Windows: USERPROFILE, then HOMEDRIVE+HOMEPATH, never HOME (Git Bash sets it), as ntpath.expanduser', () => {
-    const theirs = python('ntpath', windowsCases.map((env) => ["p.expanduser('~')", env] as const));
+    const theirs = python(
+      'ntpath',
+      windowsCases.map((env) => ["p.expanduser('~')", env] as const),
+    );
     windowsCases.forEach((env, i) => {
       const ours = homeDir(env, 'win32');
       assert.equal(ours, theirs[i], JSON.stringify(env));
@@ -62,10 +68,14 @@ describe('home directory and AWS paths per OS', () => {
       credentialsFile: "p.normpath(p.expanduser('~/.aws/credentials'))",
     } as const;
     const keys = Object.keys(exprs) as (keyof typeof exprs)[];
-    const theirs = python('ntpath', windowsCases.flatMap((env) => keys.map((k) => [exprs[k], env] as const)));
+    const theirs = python(
+      'ntpath',
+      windowsCases.flatMap((env) => keys.map((k) => [exprs[k], env] as const)),
+    );
     windowsCases.forEach((env, i) => {
       const paths = awsPaths(env, 'win32');
-      for (const [j, k] of keys.entries()) assert.equal(paths[k], theirs[i * keys.length + j], `${k} ${JSON.stringify(env)}`);
+      for (const [j, k] of keys.entries())
+        assert.equal(paths[k], theirs[i * keys.length + j], `${k} ${JSON.stringify(env)}`);
     });
   });
 
@@ -79,13 +89,27 @@ describe('home directory and AWS paths per OS', () => {
   });
 
   test('AWS_CONFIG_FILE expansion follows expandvars: %VAR% only on Windows', () => {
-    const env = { USERPROFILE: 'C:\\Users\\ana', HOME: '/home/ana', APPDATA: 'C:\\Users\\ana\\AppData\\Roaming', CFG: 'cfg' };
+    const env = {
+      USERPROFILE: 'C:\\Users\\ana',
+      HOME: '/home/ana',
+      APPDATA: 'C:\\Users\\ana\\AppData\\Roaming',
+      CFG: 'cfg',
+    };
     const check = (module: 'ntpath' | 'posixpath', platform: NodeJS.Platform, paths: string[]) => {
-      const theirs = python(module, paths.map((path) => [`p.expanduser(p.expandvars(${JSON.stringify(path)}))`, env] as const));
+      const theirs = python(
+        module,
+        paths.map((path) => [`p.expanduser(p.expandvars(${JSON.stringify(path)}))`, env] as const),
+      );
       for (const [i, path] of paths.entries()) assert.equal(expandPath(path, env, platform), theirs[i], path);
     };
     const braced = (name: string) => `\${${name}}`; // shell-style ${NAME}, not a template
-    check('ntpath', 'win32', ['%APPDATA%\\aws\\config', '$APPDATA\\x', `${braced('CFG')}\\y`, '%MISSING%\\z', `~\\.aws\\${braced('CFG')}`]);
+    check('ntpath', 'win32', [
+      '%APPDATA%\\aws\\config',
+      '$APPDATA\\x',
+      `${braced('CFG')}\\y`,
+      '%MISSING%\\z',
+      `~\\.aws\\${braced('CFG')}`,
+    ]);
     check('posixpath', 'darwin', ['%APPDATA%/config', '$CFG/x', `~/.aws/${braced('CFG')}`, '~\\not-home']);
   });
 });
@@ -96,7 +120,8 @@ function busy(code: string, failures: number) {
     calls,
     rename: async (from: string, to: string) => {
       calls.push(`${from}->${to}`);
-      if (calls.length <= failures) throw Object.assign(new Error(`${code}: operation not permitted, rename`), { code });
+      if (calls.length <= failures)
+        throw Object.assign(new Error(`${code}: operation not permitted, rename`), { code });
       const { rename } = await import('node:fs/promises');
       await rename(from, to);
     },
@@ -110,12 +135,19 @@ describe('atomic replace on Windows', () => {
       writeFileSync(target, 'old');
       const fs = busy(code, 3);
       const slept: number[] = [];
-      await writeFileAtomic(target, 'new', { platform: 'win32', rename: fs.rename, sleep: async (ms) => void slept.push(ms) });
+      await writeFileAtomic(target, 'new', {
+        platform: 'win32',
+        rename: fs.rename,
+        sleep: async (ms) => void slept.push(ms),
+      });
       assert.equal(readFileSync(target, 'utf8'), 'new');
       assert.equal(fs.calls.length, 4);
       assert.deepEqual(slept, REPLACE_RETRY_DELAYS_MS.slice(0, 3));
     }
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 
   test('the retries are bounded; then the old file is intact, no temp file is left, and the error names the file', async () => {
@@ -124,26 +156,48 @@ describe('atomic replace on Windows', () => {
     const fs = busy('EPERM', Number.POSITIVE_INFINITY);
     const slept: number[] = [];
     await assert.rejects(
-      writeFileAtomic(target, 'new', { platform: 'win32', rename: fs.rename, sleep: async (ms) => void slept.push(ms) }),
-      (err: unknown) => err instanceof ConfigError && err.message.includes(target) && /permission denied/.test(err.message),
+      writeFileAtomic(target, 'new', {
+        platform: 'win32',
+        rename: fs.rename,
+        sleep: async (ms) => void slept.push(ms),
+      }),
+      (err: unknown) =>
+        err instanceof ConfigError && err.message.includes(target) && /permission denied/.test(err.message),
     );
     assert.equal(fs.calls.length, REPLACE_RETRY_DELAYS_MS.length + 1);
     assert.ok(slept.reduce((a, b) => a + b, 0) <= 2_000, 'bounded to about two seconds');
     assert.equal(readFileSync(target, 'utf8'), 'old');
-    assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.endsWith('.tmp')),
+      [],
+    );
   });
 
   test('on macOS and Linux the same codes are real permission problems: no retry', async () => {
     for (const platform of ['darwin', 'linux'] as const) {
       const fs = busy('EACCES', 1);
-      await assert.rejects(replaceFile(join(dir, 'a'), join(dir, 'b'), { platform, rename: fs.rename, sleep: async () => assert.fail('slept') }), /EACCES/);
+      await assert.rejects(
+        replaceFile(join(dir, 'a'), join(dir, 'b'), {
+          platform,
+          rename: fs.rename,
+          sleep: async () => assert.fail('slept'),
+        }),
+        /EACCES/,
+      );
       assert.equal(fs.calls.length, 1);
     }
   });
 
   test('other failures are not retried on Windows either', async () => {
     const fs = busy('ENOENT', 1);
-    await assert.rejects(replaceFile(join(dir, 'a'), join(dir, 'b'), { platform: 'win32', rename: fs.rename, sleep: async () => assert.fail('slept') }), /ENOENT/);
+    await assert.rejects(
+      replaceFile(join(dir, 'a'), join(dir, 'b'), {
+        platform: 'win32',
+        rename: fs.rename,
+        sleep: async () => assert.fail('slept'),
+      }),
+      /ENOENT/,
+    );
     assert.equal(fs.calls.length, 1);
   });
 });

@@ -4,14 +4,27 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { GetRoleCredentialsCommand, ListAccountRolesCommand, ListAccountsCommand, LogoutCommand, SSOClient } from '@aws-sdk/client-sso';
+import {
+  GetRoleCredentialsCommand,
+  ListAccountRolesCommand,
+  ListAccountsCommand,
+  LogoutCommand,
+  SSOClient,
+} from '@aws-sdk/client-sso';
 import { buildQueryString } from '@smithy/core/protocols';
 import fc from 'fast-check';
 import { ServiceError } from '../../src/errors.ts';
 import { networkOf, queryString } from '../../src/net/client.ts';
 import { createRuntime } from '../../src/runtime.ts';
 import { classify } from '../../src/sso/errors.ts';
-import { errorCode, getRoleCredentials, listAccountRoles, listAccounts, logout, portalRequest } from '../../src/sso/portal.ts';
+import {
+  errorCode,
+  getRoleCredentials,
+  listAccountRoles,
+  listAccounts,
+  logout,
+  portalRequest,
+} from '../../src/sso/portal.ts';
 
 interface Seen {
   method: string;
@@ -28,7 +41,11 @@ class Recorder {
   private server = createServer((req: IncomingMessage, res: ServerResponse) => {
     req.resume();
     req.on('end', () => {
-      this.seen.push({ method: req.method ?? '', url: req.url ?? '', token: req.headers['x-amz-sso_bearer_token'] as string | undefined });
+      this.seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        token: req.headers['x-amz-sso_bearer_token'] as string | undefined,
+      });
       const a = this.answers.shift() ?? { status: 200, body: '{}' };
       res.writeHead(a.status, { 'content-type': 'application/json', ...a.headers });
       res.end(a.body);
@@ -45,17 +62,35 @@ class Recorder {
   }
 }
 
-const rt = createRuntime({ env: { SSOHELPER_RETRY_TIMEOUT: '0' }, debug: false, stderr: () => undefined, interactive: () => false });
+const rt = createRuntime({
+  env: { SSOHELPER_RETRY_TIMEOUT: '0' },
+  debug: false,
+  stderr: () => undefined,
+  interactive: () => false,
+});
 const server = new Recorder();
 before(() => server.start());
 after(() => server.stop());
 
-const api = (url = server.url) => ({ rt, endpoint: { url, region: 'eu-west-1', network: networkOf(rt, undefined), service: 'sso' as const }, budgetMs: 0 });
+const api = (url = server.url) => ({
+  rt,
+  endpoint: { url, region: 'eu-west-1', network: networkOf(rt, undefined), service: 'sso' as const },
+  budgetMs: 0,
+});
 const sdk = (url = server.url) =>
-  new SSOClient({ region: 'eu-west-1', endpoint: url, maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
+  new SSOClient({
+    region: 'eu-west-1',
+    endpoint: url,
+    maxAttempts: 1,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+  });
 
 /** The request the SDK makes for `send`, then ours for `ours`: both as the server saw them. */
-async function both(send: (c: SSOClient) => Promise<unknown>, ours: () => Promise<unknown>, base?: string): Promise<[Seen, Seen]> {
+async function both(
+  send: (c: SSOClient) => Promise<unknown>,
+  ours: () => Promise<unknown>,
+  base?: string,
+): Promise<[Seen, Seen]> {
   server.seen = [];
   const client = sdk(base);
   await send(client).catch(() => undefined);
@@ -69,15 +104,28 @@ describe('the same request as the SDK’s', () => {
   const token = 'aoa/Token+with=odd&chars';
   test('GetRoleCredentials', async () => {
     const [theirs, mine] = await both(
-      (c) => c.send(new GetRoleCredentialsCommand({ accessToken: token, accountId: '111111111111', roleName: 'Role With Spaces+&=' })),
+      (c) =>
+        c.send(
+          new GetRoleCredentialsCommand({
+            accessToken: token,
+            accountId: '111111111111',
+            roleName: 'Role With Spaces+&=',
+          }),
+        ),
       () => getRoleCredentials(api(), token, '111111111111', 'Role With Spaces+&='),
     );
     assert.deepEqual(mine, theirs);
-    assert.match(mine.url, /^\/federation\/credentials\?account_id=111111111111&role_name=Role%20With%20Spaces%2B%26%3D$/);
+    assert.match(
+      mine.url,
+      /^\/federation\/credentials\?account_id=111111111111&role_name=Role%20With%20Spaces%2B%26%3D$/,
+    );
   });
 
   test('ListAccounts and ListAccountRoles, with a page token', async () => {
-    server.answers = [{ status: 200, body: '{"accountList":[],"nextToken":"p/2=="}' }, { status: 200, body: '{}' }];
+    server.answers = [
+      { status: 200, body: '{"accountList":[],"nextToken":"p/2=="}' },
+      { status: 200, body: '{}' },
+    ];
     server.seen = [];
     await listAccounts(api(), token);
     const client = sdk();
@@ -94,7 +142,10 @@ describe('the same request as the SDK’s', () => {
   });
 
   test('Logout', async () => {
-    const [theirs, mine] = await both((c) => c.send(new LogoutCommand({ accessToken: token })), () => logout(api(), token));
+    const [theirs, mine] = await both(
+      (c) => c.send(new LogoutCommand({ accessToken: token })),
+      () => logout(api(), token),
+    );
     assert.deepEqual(mine, theirs);
     assert.equal(mine.method, 'POST');
   });
@@ -112,34 +163,102 @@ describe('the same request as the SDK’s', () => {
   });
 
   test('query strings are encoded as the SDK encodes them, for any keys and values', () => {
-    const text = fc.oneof(fc.string({ unit: fc.constantFrom('!', "'", '(', ')', '*', '~', '%', '&', '=', '+', ' ', '/', '?', '#', 'a', 'é', '\u{1F600}'), maxLength: 12 }), fc.string({ maxLength: 12 }));
-    fc.assert(fc.property(fc.dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 }))), (query) => queryString(query) === buildQueryString(query)), {
-      numRuns: 500,
-    });
+    const text = fc.oneof(
+      fc.string({
+        unit: fc.constantFrom(
+          '!',
+          "'",
+          '(',
+          ')',
+          '*',
+          '~',
+          '%',
+          '&',
+          '=',
+          '+',
+          ' ',
+          '/',
+          '?',
+          '#',
+          'a',
+          'é',
+          '\u{1F600}',
+        ),
+        maxLength: 12,
+      }),
+      fc.string({ maxLength: 12 }),
+    );
+    fc.assert(
+      fc.property(
+        fc.dictionary(text, fc.oneof(text, fc.array(text, { maxLength: 3 }))),
+        (query) => queryString(query) === buildQueryString(query),
+      ),
+      {
+        numRuns: 500,
+      },
+    );
   });
 });
 
 describe('answers and errors read as the SDK reads them', () => {
   test('role credentials come back as they were sent', async () => {
-    server.answers = [{ status: 200, body: JSON.stringify({ roleCredentials: { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 's', sessionToken: 't', expiration: Date.now() + 3_600_000 } }) }];
+    server.answers = [
+      {
+        status: 200,
+        body: JSON.stringify({
+          roleCredentials: {
+            accessKeyId: 'ASIAEXAMPLE',
+            secretAccessKey: 's',
+            sessionToken: 't',
+            expiration: Date.now() + 3_600_000,
+          },
+        }),
+      },
+    ];
     const c = await getRoleCredentials(api(), 'tok', '111111111111', 'r');
     assert.equal(c.accessKeyId, 'ASIAEXAMPLE');
     assert.equal(c.expiration.getTime() % 1000, 0, 'whole seconds');
   });
 
   test('the error code comes from x-amzn-errortype, else the body’s code or __type', () => {
-    assert.equal(errorCode('UnauthorizedException:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/', undefined), 'UnauthorizedException');
-    assert.equal(errorCode(undefined, { __type: 'com.amazonaws.sso#ResourceNotFoundException' }), 'ResourceNotFoundException');
+    assert.equal(
+      errorCode('UnauthorizedException:http://internal.amazon.com/coral/com.amazonaws.switchboard.portal/', undefined),
+      'UnauthorizedException',
+    );
+    assert.equal(
+      errorCode(undefined, { __type: 'com.amazonaws.sso#ResourceNotFoundException' }),
+      'ResourceNotFoundException',
+    );
     assert.equal(errorCode(undefined, { code: 'TooManyRequestsException' }), 'TooManyRequestsException');
     assert.equal(errorCode('aws.protocols#ForbiddenException:http://x/', { code: 'Other' }), 'ForbiddenException');
     assert.equal(errorCode(undefined, { message: 'no code' }), undefined);
   });
 
   const cases: Array<[string, Answer, string]> = [
-    ['401 with the header', { status: 401, headers: { 'x-amzn-errortype': 'UnauthorizedException:http://internal.amazon.com/' }, body: '{"message":"Session token not found or invalid"}' }, 'unauthorized'],
-    ['403 without a modelled error', { status: 403, headers: { 'x-amzn-errortype': 'ForbiddenException' }, body: '{"message":"No access"}' }, 'forbidden'],
-    ['429 named in the body only', { status: 429, body: '{"__type":"com.amazonaws.sso#TooManyRequestsException","message":"slow down"}' }, 'throttled'],
-    ['502 from something in between, HTML body', { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>bad gateway</html>' }, 'server'],
+    [
+      '401 with the header',
+      {
+        status: 401,
+        headers: { 'x-amzn-errortype': 'UnauthorizedException:http://internal.amazon.com/' },
+        body: '{"message":"Session token not found or invalid"}',
+      },
+      'unauthorized',
+    ],
+    [
+      '403 without a modelled error',
+      { status: 403, headers: { 'x-amzn-errortype': 'ForbiddenException' }, body: '{"message":"No access"}' },
+      'forbidden',
+    ],
+    [
+      '429 named in the body only',
+      { status: 429, body: '{"__type":"com.amazonaws.sso#TooManyRequestsException","message":"slow down"}' },
+      'throttled',
+    ],
+    [
+      '502 from something in between, HTML body',
+      { status: 502, headers: { 'content-type': 'text/html' }, body: '<html>bad gateway</html>' },
+      'server',
+    ],
   ];
   for (const [name, answer, kind] of cases) {
     test(`${name}: classified ${kind}, like the SDK's error`, async () => {
@@ -167,13 +286,20 @@ describe('answers and errors read as the SDK reads them', () => {
       { status: 200, body: '{"accountList":[],"nextToken":"a"}' },
     ];
     server.seen = [];
-    await assert.rejects(listAccounts(api(), 't'), (err: unknown) => err instanceof ServiceError && /ListAccounts: the SSO portal returned a page token it had returned before/.test(err.message));
+    await assert.rejects(
+      listAccounts(api(), 't'),
+      (err: unknown) =>
+        err instanceof ServiceError &&
+        /ListAccounts: the SSO portal returned a page token it had returned before/.test(err.message),
+    );
     assert.equal(server.seen.length, 3);
   });
 
   test('a 200 that is not JSON, or an oversized answer, is an error, never a half-read result', async () => {
     server.answers = [{ status: 200, body: '<html>captive portal</html>' }];
-    const notJson = await portalRequest(api().endpoint, 'GET', '/assignment/accounts', {}, 't').catch((e: unknown) => e);
+    const notJson = await portalRequest(api().endpoint, 'GET', '/assignment/accounts', {}, 't').catch(
+      (e: unknown) => e,
+    );
     assert.equal(classify(notJson).name, 'MalformedAnswer');
     server.answers = [{ status: 200, body: `{"accountList":[${'{"accountId":"111111111111"},'.repeat(200_000)}{}]}` }];
     const big = await portalRequest(api().endpoint, 'GET', '/assignment/accounts', {}, 't').catch((e: unknown) => e);

@@ -18,7 +18,8 @@ function runtime(options: { tty: boolean; term?: string; now?: () => number }) {
     stderr: (t) => out.push(t),
     interactive: () => options.tty,
     now: options.now,
-    terminal: () => (options.tty ? terminal({ TERM: options.term ?? 'xterm' }, { isatty: () => true, columns: () => 60 }) : PLAIN),
+    terminal: () =>
+      options.tty ? terminal({ TERM: options.term ?? 'xterm' }, { isatty: () => true, columns: () => 60 }) : PLAIN,
   });
   return { rt, out, home };
 }
@@ -71,7 +72,10 @@ describe('progress', () => {
     // 60 columns: the description gives way, the clock stays.
     assert.match(out.join(''), /^\rwaiting for another ssohelper …\.\.\. 0:0[2-9] {2}\(Ctrl-C to cancel\)\x1b\[K/);
     assert.ok(out.at(-1) === '\r\x1b[K', 'the line is removed before the work starts');
-    assert.ok(out.every((l) => l.replace(/\r|\x1b\[K/g, '').length <= 59), 'within the terminal width');
+    assert.ok(
+      out.every((l) => l.replace(/\r|\x1b\[K/g, '').length <= 59),
+      'within the terminal width',
+    );
   });
 
   test('the same wait on a pipe says nothing', async () => {

@@ -11,7 +11,12 @@ import { hookScript } from '../../src/shell/hooks.ts';
 import { clearOutput, envOutput, useOutput } from '../../src/shell/variables.ts';
 import { ROOT } from '../helpers/run.ts';
 
-const creds = { accessKeyId: 'ASIAX', secretAccessKey: 'S', sessionToken: 'T', expiration: new Date('2026-12-05T01:00:00Z') };
+const creds = {
+  accessKeyId: 'ASIAX',
+  secretAccessKey: 'S',
+  sessionToken: 'T',
+  expiration: new Date('2026-12-05T01:00:00Z'),
+};
 const now = new Date('2026-12-05T00:08:00Z');
 
 test('use in PowerShell: removes what this profile does not set, then sets keys, region, marker and expiry', () => {
@@ -27,7 +32,7 @@ test('use in PowerShell: removes what this profile does not set, then sets keys,
   assert.ok(out.includes('$Env:AWS_ACCESS_KEY_ID="ASIAX"'));
 });
 
-test('use --clear removes every variable use sets, in each shell\'s words', () => {
+test("use --clear removes every variable use sets, in each shell's words", () => {
   assert.match(clearOutput('env'), /^unset AWS_ACCESS_KEY_ID\n[\s\S]*unset SSOHELPER_EXPIRES\n$/);
   assert.match(clearOutput('fish'), /^set -e AWS_ACCESS_KEY_ID\n/);
   assert.equal(clearOutput('powershell').split('\n').filter(Boolean).length, 8);
@@ -37,15 +42,35 @@ test('env: a name no shell can take unquoted gets no marker; process JSON is unc
   const odd = envOutput({ profileName: 'my profile', creds, region: 'eu-west-1' }, 'env', {});
   assert.doesNotMatch(odd, /SSOHELPER_PROFILE/);
   assert.match(odd, /export AWS_REGION=eu-west-1\n/);
-  assert.doesNotMatch(envOutput({ profileName: 'dev', creds, region: 'eu-west-1' }, 'process', { AWS_PROFILE: 'x' }), /SSOHELPER|REGION|unset/);
+  assert.doesNotMatch(
+    envOutput({ profileName: 'dev', creds, region: 'eu-west-1' }, 'process', { AWS_PROFILE: 'x' }),
+    /SSOHELPER|REGION|unset/,
+  );
 });
 
 test('what the shell holds: marker and keys both, expiry from SSOHELPER_EXPIRES or AWS_CREDENTIAL_EXPIRATION', () => {
   assert.equal(heldKeys({ SSOHELPER_PROFILE: 'dev' }), undefined);
   assert.equal(heldKeys({ AWS_ACCESS_KEY_ID: 'A' }), undefined);
   assert.equal(heldKeys({ AWS_ACCESS_KEY_ID: 'A', SSOHELPER_PROFILE: 'a b' }), undefined);
-  assert.deepEqual(heldKeys({ AWS_ACCESS_KEY_ID: 'A', SSOHELPER_PROFILE: 'dev', AWS_CREDENTIAL_EXPIRATION: '2026-12-05T01:00:00+00:00' })?.expiresAt, creds.expiration);
-  assert.equal(promptSegment({ AWS_ACCESS_KEY_ID: 'A', SSOHELPER_PROFILE: 'dev', SSOHELPER_EXPIRES: String(creds.expiration.getTime() / 1000) }, now), 'dev 52m');
+  assert.deepEqual(
+    heldKeys({
+      AWS_ACCESS_KEY_ID: 'A',
+      SSOHELPER_PROFILE: 'dev',
+      AWS_CREDENTIAL_EXPIRATION: '2026-12-05T01:00:00+00:00',
+    })?.expiresAt,
+    creds.expiration,
+  );
+  assert.equal(
+    promptSegment(
+      {
+        AWS_ACCESS_KEY_ID: 'A',
+        SSOHELPER_PROFILE: 'dev',
+        SSOHELPER_EXPIRES: String(creds.expiration.getTime() / 1000),
+      },
+      now,
+    ),
+    'dev 52m',
+  );
   assert.equal(promptSegment({ AWS_ACCESS_KEY_ID: 'A', SSOHELPER_PROFILE: 'dev' }, now), 'dev');
   assert.equal(shortTimeLeft(new Date(now.getTime() + 125 * 60_000), now), '2h05m');
   assert.equal(shortTimeLeft(now, now), 'expired');

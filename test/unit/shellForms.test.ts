@@ -11,7 +11,9 @@ import { isSafeCredentialValue } from '../../src/cache/role.ts';
 import { formatCredentials } from '../../src/format/credentials.ts';
 
 /** Every printable ASCII character a credential value may contain. */
-const ALLOWED = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).filter((c) => isSafeCredentialValue(c));
+const ALLOWED = Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).filter((c) =>
+  isSafeCredentialValue(c),
+);
 
 // Inside "..." PowerShell expands $ and ` and ends the string at " or at the typographic
 // double quotes it also accepts; cmd acts on & | < > ^ % ! ( ) " and whitespace on a `set` line.
@@ -27,13 +29,32 @@ const creds = {
 
 describe('powershell and windows-cmd forms', () => {
   test('the credential alphabet holds no character special to PowerShell strings or cmd', () => {
-    assert.deepEqual(ALLOWED.filter((c) => POWERSHELL_SPECIAL.includes(c) || CMD_SPECIAL.includes(c)), []);
+    assert.deepEqual(
+      ALLOWED.filter((c) => POWERSHELL_SPECIAL.includes(c) || CMD_SPECIAL.includes(c)),
+      [],
+    );
     // The alphabet is no wider than AWS needs (base64 plus the few ISO-8601 and id characters).
-    assert.deepEqual(ALLOWED.filter((c) => !/[A-Za-z0-9+/=_.-]/.test(c)), []);
+    assert.deepEqual(
+      ALLOWED.filter((c) => !/[A-Za-z0-9+/=_.-]/.test(c)),
+      [],
+    );
   });
 
   test('values that would break out of either shell are refused before they can be printed', () => {
-    for (const hostile of ['a"; Remove-Item -Recurse ~', '$(whoami)', '`whoami`', 'x\u201c;calc;\u201c', 'a&calc', 'a|b', '%PATH%', '!x!', 'a^&b', 'two words', 'line\nbreak', '']) {
+    for (const hostile of [
+      'a"; Remove-Item -Recurse ~',
+      '$(whoami)',
+      '`whoami`',
+      'x\u201c;calc;\u201c',
+      'a&calc',
+      'a|b',
+      '%PATH%',
+      '!x!',
+      'a^&b',
+      'two words',
+      'line\nbreak',
+      '',
+    ]) {
       assert.equal(isSafeCredentialValue(hostile), false, JSON.stringify(hostile));
     }
   });
@@ -68,9 +89,15 @@ describe('powershell and windows-cmd forms', () => {
   });
 
   test('the same values survive the real POSIX shell and fish unchanged', () => {
-    const bash = spawnSync('bash', ['-c', `${formatCredentials(creds, 'env')}printf %s "$AWS_SESSION_TOKEN"`], { encoding: 'utf8' });
+    const bash = spawnSync('bash', ['-c', `${formatCredentials(creds, 'env')}printf %s "$AWS_SESSION_TOKEN"`], {
+      encoding: 'utf8',
+    });
     assert.equal(bash.stdout, creds.sessionToken, bash.stderr);
-    const fish = spawnSync('fish', ['--no-config', '-c', `${formatCredentials(creds, 'fish')}printf %s "$AWS_SESSION_TOKEN"`], { encoding: 'utf8' });
+    const fish = spawnSync(
+      'fish',
+      ['--no-config', '-c', `${formatCredentials(creds, 'fish')}printf %s "$AWS_SESSION_TOKEN"`],
+      { encoding: 'utf8' },
+    );
     assert.equal(fish.error, undefined, 'fish is missing: apt-get install fish (make test installs it)');
     assert.equal(fish.stdout, creds.sessionToken, fish.stderr);
   });

@@ -6,8 +6,18 @@ import { createRuntime } from '../../src/runtime.ts';
 import { SsoApiError, ssoCall } from '../../src/sso/call.ts';
 import { networkOf } from '../../src/net/client.ts';
 
-const rt = createRuntime({ env: { SSOHELPER_RETRY_TIMEOUT: '5' }, debug: false, stderr: () => undefined, interactive: () => false });
-const endpoint = { url: 'http://127.0.0.1:9', region: 'eu-west-1', network: networkOf(rt, undefined), service: 'sso' as const };
+const rt = createRuntime({
+  env: { SSOHELPER_RETRY_TIMEOUT: '5' },
+  debug: false,
+  stderr: () => undefined,
+  interactive: () => false,
+});
+const endpoint = {
+  url: 'http://127.0.0.1:9',
+  region: 'eu-west-1',
+  network: networkOf(rt, undefined),
+  service: 'sso' as const,
+};
 
 function sdkError(name: string, status: number | undefined, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(`${name} happened`), { name, $metadata: { httpStatusCode: status }, ...extra });
@@ -17,7 +27,8 @@ test('transient failures are retried until the call succeeds', async () => {
   let calls = 0;
   const value = await ssoCall({ rt, endpoint }, 'ListAccounts', async () => {
     calls++;
-    if (calls < 3) throw sdkError(calls === 1 ? 'TooManyRequestsException' : 'InternalServerException', calls === 1 ? 429 : 500);
+    if (calls < 3)
+      throw sdkError(calls === 1 ? 'TooManyRequestsException' : 'InternalServerException', calls === 1 ? 429 : 500);
     return 'ok';
   });
   assert.equal(value, 'ok');
@@ -36,16 +47,25 @@ test('a budget of 0 makes exactly one attempt, and the failure is our own servic
   assert.equal(err.exitCode, 6);
 });
 
-test('a rejected token becomes the caller\'s login-required error; without one, still exit 4', async () => {
+test("a rejected token becomes the caller's login-required error; without one, still exit 4", async () => {
   const mine = new LoginRequiredError('log in again', 'run: ssohelper login --sso-session corp');
-  const err = await ssoCall({ rt, endpoint, loginRequired: () => mine }, 'ListAccounts', () => Promise.reject(sdkError('UnauthorizedException', 401))).catch((e: unknown) => e);
+  const err = await ssoCall({ rt, endpoint, loginRequired: () => mine }, 'ListAccounts', () =>
+    Promise.reject(sdkError('UnauthorizedException', 401)),
+  ).catch((e: unknown) => e);
   assert.equal(err, mine);
-  const bare = await ssoCall({ rt, endpoint }, 'ListAccounts', () => Promise.reject(sdkError('UnauthorizedException', 401))).catch((e: unknown) => e);
+  const bare = await ssoCall({ rt, endpoint }, 'ListAccounts', () =>
+    Promise.reject(sdkError('UnauthorizedException', 401)),
+  ).catch((e: unknown) => e);
   assert.ok(bare instanceof LoginRequiredError);
 });
 
 test('other failures carry their kind and are never retried', async () => {
-  for (const [name, status, kind] of [['ForbiddenException', 403, 'forbidden'], ['AuthorizationPendingException', 400, 'pending'], ['InvalidGrantException', 400, 'invalidGrant'], ['TypeError', undefined, 'other']] as const) {
+  for (const [name, status, kind] of [
+    ['ForbiddenException', 403, 'forbidden'],
+    ['AuthorizationPendingException', 400, 'pending'],
+    ['InvalidGrantException', 400, 'invalidGrant'],
+    ['TypeError', undefined, 'other'],
+  ] as const) {
     let calls = 0;
     const err = await ssoCall({ rt, endpoint }, 'Op', async () => {
       calls++;
@@ -59,8 +79,14 @@ test('other failures carry their kind and are never retried', async () => {
 
 test('attemptTimeoutMs ends an attempt that gets no answer, as a network failure', async () => {
   const never = (signal?: AbortSignal) =>
-    new Promise<string>((_, reject) => signal?.addEventListener('abort', () => reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' }))));
-  const err = await ssoCall({ rt, endpoint, budgetMs: 0, attemptTimeoutMs: 50 }, 'CreateToken', never).catch((e: unknown) => e);
+    new Promise<string>((_, reject) =>
+      signal?.addEventListener('abort', () =>
+        reject(Object.assign(new Error('The operation was aborted'), { name: 'AbortError' })),
+      ),
+    );
+  const err = await ssoCall({ rt, endpoint, budgetMs: 0, attemptTimeoutMs: 50 }, 'CreateToken', never).catch(
+    (e: unknown) => e,
+  );
   assert.ok(err instanceof SsoApiError, String(err));
   assert.equal(err.kind, 'network');
   assert.match(err.message, /CreateToken failed: no answer within 0.05s/);
@@ -75,13 +101,28 @@ test('a refused connection gets two quick retries, not the budget, and names the
   await new Promise((r) => server.close(r));
   const url = `http://127.0.0.1:${port}`;
   const lines: string[] = [];
-  const patient = createRuntime({ env: { SSOHELPER_RETRY_TIMEOUT: '600', AWS_ENDPOINT_URL_SSO: url }, debug: true, stderr: (t) => lines.push(t), interactive: () => false });
+  const patient = createRuntime({
+    env: { SSOHELPER_RETRY_TIMEOUT: '600', AWS_ENDPOINT_URL_SSO: url },
+    debug: true,
+    stderr: (t) => lines.push(t),
+    interactive: () => false,
+  });
   const { getRoleCredentials } = await import('../../src/sso/portal.ts');
-  const err = await getRoleCredentials({ rt: patient, endpoint: { url, region: 'eu-west-1', network: networkOf(patient, undefined), service: 'sso' } }, 'token', '111111111111', 'ReadOnly').catch((e: unknown) => e);
+  const err = await getRoleCredentials(
+    { rt: patient, endpoint: { url, region: 'eu-west-1', network: networkOf(patient, undefined), service: 'sso' } },
+    'token',
+    '111111111111',
+    'ReadOnly',
+  ).catch((e: unknown) => e);
   assert.ok(err instanceof SsoApiError, String(err));
   assert.equal(err.kind, 'refused');
   assert.equal(err.exitCode, 6);
-  assert.match(err.message, new RegExp(`failed after 3 attempts: cannot connect to 127\\.0\\.0\\.1:${port}: the connection was refused \\(${url.replace(/\./g, '\\.')}, from AWS_ENDPOINT_URL_SSO\\)`));
+  assert.match(
+    err.message,
+    new RegExp(
+      `failed after 3 attempts: cannot connect to 127\\.0\\.0\\.1:${port}: the connection was refused \\(${url.replace(/\./g, '\\.')}, from AWS_ENDPOINT_URL_SSO\\)`,
+    ),
+  );
   assert.equal(lines.filter((l) => /retry \d+ in/.test(l)).length, 2, lines.join(''));
 });
 

@@ -17,7 +17,15 @@ const sourceFiles = (dir: string) => sources(dir, /\.(ts|js|cjs|mjs|py|sh)$/);
 
 test('no test, helper or script makes a temporary directory or file except through tempDir()', () => {
   // Built from parts so this file does not match itself.
-  const made = new RegExp(['mk' + 'dtemp', '\\btmp' + 'dir\\(', '\\bmk' + 'temp\\b', 'Temporary' + 'Directory', 'NamedTemporary' + 'File'].join('|'));
+  const made = new RegExp(
+    [
+      'mk' + 'dtemp',
+      '\\btmp' + 'dir\\(',
+      '\\bmk' + 'temp\\b',
+      'Temporary' + 'Directory',
+      'NamedTemporary' + 'File',
+    ].join('|'),
+  );
   const offenders: string[] = [];
   for (const file of [...sourceFiles(join(ROOT, 'test')), ...sourceFiles(join(ROOT, 'scripts'))]) {
     if (file === HELPER) continue;
@@ -27,7 +35,11 @@ test('no test, helper or script makes a temporary directory or file except throu
         if (made.test(line)) offenders.push(`${relative(ROOT, file)}:${i + 1}: ${line.trim()}`);
       });
   }
-  assert.deepEqual(offenders, [], 'use tempDir() from scripts/lib/temp.ts (tests: test/helpers/temp.ts), which removes the directory when the process ends');
+  assert.deepEqual(
+    offenders,
+    [],
+    'use tempDir() from scripts/lib/temp.ts (tests: test/helpers/temp.ts), which removes the directory when the process ends',
+  );
 });
 
 /** A process that makes a temporary directory under `parent`, prints it, then `then`s. */

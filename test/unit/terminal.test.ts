@@ -5,7 +5,10 @@ import { renderTable } from '../../src/format/table.ts';
 import { reflow, wrapCommand, wrapUsage, wrapWords } from '../../src/format/wrap.ts';
 import { marks, paint, terminal, type TerminalProbe, visibleLength } from '../../src/terminal.ts';
 
-const probe = (ttys: number[], columns?: number): TerminalProbe => ({ isatty: (fd) => ttys.includes(fd), columns: () => columns });
+const probe = (ttys: number[], columns?: number): TerminalProbe => ({
+  isatty: (fd) => ttys.includes(fd),
+  columns: () => columns,
+});
 const longest = (text: string) => Math.max(...text.split('\n').map((l) => visibleLength(l)));
 
 describe('terminal facts', () => {
@@ -21,7 +24,11 @@ describe('terminal facts', () => {
     const noColour = terminal({ NO_COLOR: '1', TERM: 'xterm' }, probe([1, 2], 100));
     assert.equal(noColour.colour('stderr'), false);
     assert.equal(noColour.fancy('stderr'), true);
-    assert.equal(terminal({ NO_COLOR: '', TERM: 'xterm' }, probe([2])).colour('stderr'), true, 'an empty NO_COLOR is unset (no-color.org)');
+    assert.equal(
+      terminal({ NO_COLOR: '', TERM: 'xterm' }, probe([2])).colour('stderr'),
+      true,
+      'an empty NO_COLOR is unset (no-color.org)',
+    );
     const dumb = terminal({ TERM: 'dumb' }, probe([1, 2], 100));
     assert.equal(dumb.colour('stderr'), false);
     assert.equal(dumb.fancy('stderr'), false);
@@ -49,8 +56,16 @@ describe('fitting text to a width', () => {
     assert.equal(reflow(text, 20), 'alpha beta gamma\ndelta epsilon\n\nList:\n  one two three four\n  five\n  six');
   });
   test('a usage line breaks between whole options, under the first argument', () => {
-    const lines = wrapUsage('ssohelper exec [PROFILE] [--region REGION | --no-region] [--nested] [--] COMMAND [ARGS...]', 50);
-    assert.deepEqual(lines, ['Usage: ssohelper exec [PROFILE]', '                      [--region REGION | --no-region]', '                      [--nested] [--] COMMAND', '                      [ARGS...]']);
+    const lines = wrapUsage(
+      'ssohelper exec [PROFILE] [--region REGION | --no-region] [--nested] [--] COMMAND [ARGS...]',
+      50,
+    );
+    assert.deepEqual(lines, [
+      'Usage: ssohelper exec [PROFILE]',
+      '                      [--region REGION | --no-region]',
+      '                      [--nested] [--] COMMAND',
+      '                      [ARGS...]',
+    ]);
   });
   test('an example command is continued with a backslash before an option, so it still pastes', () => {
     const lines = wrapCommand("ssohelper sync --name '{account_id} {role_name}' --dry-run", 40);
@@ -69,14 +84,27 @@ describe('fitting text to a width', () => {
     const out = renderTable(rows, { indent: '  ', maxColumnWidth: 10, width: 40 });
     assert.equal(
       out,
-      ['  --short     a description long enough', '              to need two lines here,', '              and a third one too', '  AWS_ONE, AWS_TWO, AWS_THREE, AWS_FOUR,', '  AWS_FIVE', '              x'].join('\n'),
+      [
+        '  --short     a description long enough',
+        '              to need two lines here,',
+        '              and a third one too',
+        '  AWS_ONE, AWS_TWO, AWS_THREE, AWS_FOUR,',
+        '  AWS_FIVE',
+        '              x',
+      ].join('\n'),
     );
     assert.ok(longest(out) <= 40);
     // Less than 20 columns left for the last one: a long line reads better than a sliver.
-    assert.equal(renderTable([['a-rather-wide-first-cell', 'and the text that follows it']], { width: 40 }), 'a-rather-wide-first-cell  and the text that follows it');
+    assert.equal(
+      renderTable([['a-rather-wide-first-cell', 'and the text that follows it']], { width: 40 }),
+      'a-rather-wide-first-cell  and the text that follows it',
+    );
   });
   test('coloured cells are padded by what shows, not by their bytes', () => {
-    const out = renderTable([[paint(true, 'green', '✓'), 'a'], ['xy', 'b']]);
+    const out = renderTable([
+      [paint(true, 'green', '✓'), 'a'],
+      ['xy', 'b'],
+    ]);
     assert.deepEqual(out.split('\n').map(visibleLength), [5, 5]);
   });
 });

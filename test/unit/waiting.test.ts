@@ -7,7 +7,10 @@ test('on a terminal: counts rewritten in place, a wait shown only once it lasts,
   mock.timers.enable({ apis: ['setTimeout'] });
   try {
     const out: string[] = [];
-    const line = statusLine((t) => out.push(t), () => true);
+    const line = statusLine(
+      (t) => out.push(t),
+      () => true,
+    );
     line.progress('listing accounts', 1, 3);
     line.waiting('throttled by the portal, retrying…');
     assert.deepEqual(out, ['\r\x1b[2Klisting accounts: 1/3'], 'a short wait says nothing');
@@ -29,7 +32,10 @@ test('on a terminal: counts rewritten in place, a wait shown only once it lasts,
 
 test('not a terminal (a pipe, a log file): nothing at all', () => {
   const out: string[] = [];
-  const line = statusLine((t) => out.push(t), () => false);
+  const line = statusLine(
+    (t) => out.push(t),
+    () => false,
+  );
   line.progress('listing accounts', 1, 3);
   line.waiting('throttled by the portal, retrying…');
   line.end();

@@ -1,7 +1,9 @@
 // Run by scripts/lib/codeCache.ts in a child `node`: loads the hot bundle, then trains the cold
 // script as the hot entry loads it. Settings come from TRAIN_* variables.
 'use strict';
-const fs = require('node:fs'), vm = require('node:vm'), Module = require('node:module');
+const fs = require('node:fs'),
+  vm = require('node:vm'),
+  Module = require('node:module');
 const { TRAIN_HOT, TRAIN_COLD, TRAIN_SOURCE, TRAIN_OUT, TRAIN_FILENAME, TRAIN_ARGS } = process.env;
 let script;
 const plain = Module._extensions['.js'];

@@ -2,7 +2,10 @@
 // src/boot/embedded.ts does, runs it, and on its successful exit writes the code cache of
 // everything compiled so far. Settings come from TRAIN_* variables.
 'use strict';
-const fs = require('node:fs'), vm = require('node:vm'), path = require('node:path'), { createRequire } = require('node:module');
+const fs = require('node:fs'),
+  vm = require('node:vm'),
+  path = require('node:path'),
+  { createRequire } = require('node:module');
 const { TRAIN_SOURCE, TRAIN_OUT, TRAIN_FILENAME, TRAIN_DIR, TRAIN_ARGS } = process.env;
 const script = new vm.Script(fs.readFileSync(TRAIN_SOURCE, 'utf8'), { filename: TRAIN_FILENAME });
 if (TRAIN_ARGS === 'compile') {
@@ -15,7 +18,13 @@ let done = 0;
 const start = () => {
   process.argv = [process.execPath, process.execPath, ...runs[done]];
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, createRequire(process.execPath), module, path.join(TRAIN_DIR, TRAIN_FILENAME), TRAIN_DIR);
+  script.runInThisContext()(
+    module.exports,
+    createRequire(process.execPath),
+    module,
+    path.join(TRAIN_DIR, TRAIN_FILENAME),
+    TRAIN_DIR,
+  );
 };
 // Each run ends in process.exit: the next starts from the same compiled script, so the cache
 // holds what all of them ran. What follows a real exit must not run: the exit throws STOP,
