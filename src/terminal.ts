@@ -1,6 +1,7 @@
 // Terminal facts for the commands that talk to a person: which streams are terminals, how wide
 // they are, and whether colour and cursor movement are welcome. Read once, lazily (checking a
 // TTY loads node:tty, which the cached `get` must not pay for), and injectable for tests.
+import { readFileSync } from 'node:fs';
 import type { Env } from './config/files.ts';
 
 export type Stream = 'stdout' | 'stderr';
@@ -82,4 +83,27 @@ export function marks(on: boolean): { ok: string; bad: string; warn: string } {
 export function visibleLength(text: string): number {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: escape codes are what it removes
   return text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').length;
+}
+
+/**
+ * True when we are the foreground job of a terminal: Ctrl-C then reaches the child straight from
+ * the terminal, and passing ours on would deliver it twice (Terraform treats a second interrupt
+ * as "stop at once, without cleaning up"). Linux tells us through /proc; elsewhere a terminal
+ * on stdin is taken as the sign.
+ */
+export function inTerminalForeground(
+  platform: NodeJS.Platform,
+  stdinIsTty: () => boolean,
+  readStat = () => readFileSync('/proc/self/stat', 'utf8'),
+): boolean {
+  if (platform !== 'linux') return stdinIsTty();
+  try {
+    const stat = readStat();
+    // Fields after the command name, which is in parentheses and may itself hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const [pgrp, ttyNr, tpgid] = [Number(fields[2]), Number(fields[4]), Number(fields[5])];
+    return ttyNr !== 0 && tpgid === pgrp;
+  } catch {
+    return stdinIsTty();
+  }
 }

@@ -3,6 +3,7 @@
 // of it can reach a shell `eval`.
 import { spawn } from 'node:child_process';
 import { isSafeCredentialValue } from '../cache/role.ts';
+import { inTerminalForeground } from '../terminal.ts';
 import { shellSplit, windowsShellSplit } from '../util/shellSplit.ts';
 import { CHAIN_CONFIG_FAILURE, ConfigError, ServiceError } from '../errors.ts';
 import { type Runtime, secondsSetting } from '../runtime.ts';
@@ -76,51 +77,94 @@ export function runConfiguredCommand(
   if (!argv || argv.length === 0)
     throw new ConfigError(`${what} (${command}) is not a valid command line: check its quotes`);
   rt.debug(`running ${what}: ${argv[0]}`);
-  return runCommand(argv, env, what, secondsSetting(rt, 'SSOHELPER_PROCESS_TIMEOUT'), key);
+  return runCommand(rt, argv, env, what, secondsSetting(rt, 'SSOHELPER_PROCESS_TIMEOUT'), key);
+}
+
+/** After SIGTERM, how long a process (and its group) has to end before SIGKILL. */
+export const KILL_GRACE_MS = 1000;
+/**
+ * After the process exited, how long we go on reading what it already wrote. A background child
+ * it left holding stdout must not hold us too: its later output is not the answer.
+ */
+export const DRAIN_MS = 200;
+
+/** How to end a process tree: a signal to a pid (negative: the whole group) or a command to run. */
+export type Stop = { signal: 'SIGTERM' | 'SIGKILL'; pid: number } | { argv: string[] };
+
+/**
+ * Whether the process gets a process group of its own, so that a time limit ends its children
+ * too. Not when we are the terminal's foreground job: a group of its own would be a background
+ * job, stopped by the terminal the moment it asks for an MFA code, and Ctrl-C reaches it from
+ * the terminal anyway. Windows has no groups: taskkill ends the tree (stopTree).
+ */
+export function ownGroup(platform: NodeJS.Platform, terminalForeground: boolean): boolean {
+  return platform !== 'win32' && !terminalForeground;
+}
+
+/** How to end the process `pid` and what it started, gently first (`hard` false), then for good. */
+export function stopTree(platform: NodeJS.Platform, pid: number, grouped: boolean, hard: boolean): Stop {
+  if (platform === 'win32') return { argv: ['taskkill', '/pid', String(pid), '/t', ...(hard ? ['/f'] : [])] };
+  return { signal: hard ? 'SIGKILL' : 'SIGTERM', pid: grouped ? -pid : pid };
+}
+
+function runStop(stop: Stop): void {
+  try {
+    if ('signal' in stop) process.kill(stop.pid, stop.signal);
+    else
+      spawn(stop.argv[0] as string, stop.argv.slice(1), { stdio: 'ignore', windowsHide: true })
+        .on('error', () => undefined)
+        .unref();
+  } catch {
+    // gone already
+  }
 }
 
 function runCommand(
+  rt: Runtime,
   argv: string[],
   env: Record<string, string | undefined>,
   what: string,
   timeoutMs: number,
   key: string,
 ): Promise<string> {
+  const grouped = ownGroup(
+    rt.platform,
+    inTerminalForeground(rt.platform, () => process.stdin.isTTY === true),
+  );
   return new Promise((resolve, reject) => {
-    const child = spawn(argv[0] as string, argv.slice(1), { env, stdio: ['inherit', 'pipe', 'inherit'] });
+    const child = spawn(argv[0] as string, argv.slice(1), {
+      env,
+      stdio: ['inherit', 'pipe', 'inherit'],
+      detached: grouped,
+    });
     const chunks: Buffer[] = [];
     let size = 0;
     let failure: Error | undefined;
-    const timer = setTimeout(() => {
-      failure = new ServiceError(
-        `${what} did not finish within ${Math.round(timeoutMs / 1000)}s`,
-        'SSOHELPER_PROCESS_TIMEOUT sets the limit in seconds',
-      );
-      child.kill('SIGTERM');
-    }, timeoutMs);
-    child.stdout.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_OUTPUT) {
-        failure ??= new ServiceError(`${what} printed more than ${MAX_OUTPUT} bytes`);
-        child.kill('SIGTERM');
-      } else chunks.push(chunk);
-    });
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      const missing = err.code === 'ENOENT' || err.code === 'EACCES';
-      reject(
-        missing
-          ? new ConfigError(
-              `${what} cannot be run: ${argv[0]}: ${err.code === 'ENOENT' ? 'no such command' : 'permission denied'}`,
-              `fix ${key} in your config`,
-            )
-          : err,
-      );
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (failure) return reject(failure);
-      if (code !== 0 && Buffer.concat(chunks).toString('utf8') === CHAIN_CONFIG_FAILURE) {
+    let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+    const timers: NodeJS.Timeout[] = [];
+    // A group outlives its leader while any member runs, so it is ended even after the exit; a
+    // lone pid is not signalled once reaped (it may be someone else's by then).
+    const stop = (hard: boolean) => {
+      if (child.pid !== undefined && (grouped || exit === undefined))
+        runStop(stopTree(rt.platform, child.pid, grouped, hard));
+    };
+    // Our own exit (an error elsewhere, a signal) takes the process with it.
+    const onOurExit = () => stop(true);
+    process.once('exit', onOurExit);
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      for (const t of timers) clearTimeout(t);
+      process.removeListener('exit', onOurExit);
+      child.stdout.destroy();
+      if (failure) {
+        stop(true); // what is left of its group, if the leader went at SIGTERM
+        return reject(failure);
+      }
+      if (!exit) return reject(new ServiceError(`${what} did not end`));
+      const out = Buffer.concat(chunks).toString('utf8');
+      if (exit.code !== 0 && out === CHAIN_CONFIG_FAILURE) {
         return reject(
           new ConfigError(
             `${what} failed: the ssohelper it runs refused for the configuration reason above`,
@@ -128,15 +172,63 @@ function runCommand(
           ),
         );
       }
-      if (code !== 0)
+      if (exit.code !== 0) {
         return reject(
           new ServiceError(
-            `${what} failed (${signal ? `killed by ${signal}` : `exit status ${code}`})`,
+            `${what} failed (${exit.signal ? `killed by ${exit.signal}` : `exit status ${exit.code}`})`,
             'its own message, if any, is above',
           ),
         );
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      }
+      resolve(out);
+    };
+    // SIGTERM, then SIGKILL after a grace; then we give up waiting, ended or not.
+    const end = (error: Error) => {
+      failure ??= error;
+      stop(false);
+      timers.push(
+        setTimeout(() => {
+          stop(true);
+          timers.push(setTimeout(settle, KILL_GRACE_MS));
+        }, KILL_GRACE_MS),
+      );
+    };
+    timers.push(
+      setTimeout(
+        () =>
+          end(
+            new ServiceError(
+              `${what} did not finish within ${Math.round(timeoutMs / 1000)}s`,
+              'SSOHELPER_PROCESS_TIMEOUT sets the limit in seconds',
+            ),
+          ),
+        timeoutMs,
+      ),
+    );
+    child.stdout.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_OUTPUT) return void chunks.push(chunk);
+      // No grace for a flood: it is ended at once, and nothing more is read.
+      failure ??= new ServiceError(`${what} printed more than ${MAX_OUTPUT} bytes`);
+      child.stdout.pause();
+      stop(true);
+      timers.push(setTimeout(settle, KILL_GRACE_MS));
     });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      const missing = err.code === 'ENOENT' || err.code === 'EACCES';
+      failure ??= missing
+        ? new ConfigError(
+            `${what} cannot be run: ${argv[0]}: ${err.code === 'ENOENT' ? 'no such command' : 'permission denied'}`,
+            `fix ${key} in your config`,
+          )
+        : err;
+      settle();
+    });
+    child.on('exit', (code, signal) => {
+      exit = { code, signal };
+      timers.push(setTimeout(settle, DRAIN_MS));
+    });
+    child.on('close', settle);
   });
 }
 

@@ -1,7 +1,6 @@
 // Runs exec's command as a shell would: looked up on PATH, no shell in between, our stdin,
 // stdout and stderr, its exit status as ours, and the signals sent to us passed on to it.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
 import { CommandStartError, EXIT } from '../errors.ts';
 
@@ -42,29 +41,6 @@ export function startFailure(command: string, code: string | undefined): Command
       `exec: ${command}: cannot execute directly (a .cmd or .bat file?); run it through cmd: -- cmd /d /c ${command} …`,
     );
   return new CommandStartError(EXIT.cannotExecute, `exec: ${command}: cannot execute (${code ?? 'unknown error'})`);
-}
-
-/**
- * True when we are the foreground job of a terminal: Ctrl-C then reaches the child straight from
- * the terminal, and passing ours on would deliver it twice (Terraform treats a second interrupt
- * as "stop at once, without cleaning up"). Linux tells us through /proc; elsewhere a terminal
- * on stdin is taken as the sign.
- */
-export function inTerminalForeground(
-  platform: NodeJS.Platform,
-  stdinIsTty: () => boolean,
-  readStat = () => readFileSync('/proc/self/stat', 'utf8'),
-): boolean {
-  if (platform !== 'linux') return stdinIsTty();
-  try {
-    const stat = readStat();
-    // Fields after the command name, which is in parentheses and may itself hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const [pgrp, ttyNr, tpgid] = [Number(fields[2]), Number(fields[4]), Number(fields[5])];
-    return ttyNr !== 0 && tpgid === pgrp;
-  } catch {
-    return stdinIsTty();
-  }
 }
 
 export interface ChildOptions {

@@ -6,7 +6,8 @@ import { type CredentialRequest, type CredentialSource, credentialSource } from 
 import { credentialVariables, type Format, formatVariables, regionVariables } from '../format/credentials.ts';
 import { exitCodeOfSignal } from '../errors.ts';
 import type { Runtime } from '../runtime.ts';
-import { inTerminalForeground, runChild } from './child.ts';
+import { inTerminalForeground } from '../terminal.ts';
+import { runChild } from './child.ts';
 import { checkNesting, childEnvironment, serverVariables } from './environment.ts';
 import { assertServable, type CredentialServer, startCredentialServer } from './server.ts';
 
