@@ -128,7 +128,14 @@ test('a refused connection gets two quick retries, not the budget, and names the
 
 test('a throttle or a 5xx keeps the retry budget: more than the quick tries of a refusal', async () => {
   let calls = 0;
-  await ssoCall({ rt, endpoint }, 'ListAccounts', async () => {
+  // A budget the five back-offs fit in even on a loaded machine: the point is their number.
+  const roomy = createRuntime({
+    env: { SSOHELPER_RETRY_TIMEOUT: '120' },
+    debug: false,
+    stderr: () => undefined,
+    interactive: () => false,
+  });
+  await ssoCall({ rt: roomy, endpoint }, 'ListAccounts', async () => {
     calls++;
     if (calls < 6) throw sdkError('TooManyRequestsException', 429);
     return 'ok';
