@@ -43,7 +43,7 @@ DESTDIR ?=
 # means node_modules matches the lock file.
 DEPS_STAMP := node_modules/.package-lock.json
 
-.PHONY: build bundle test test-serial typecheck lint format check bench demo dist test-dist test-tools clean deps aws-cli install help
+.PHONY: build bundle test test-serial typecheck lint format check bench demo dist test-dist test-tools arm64-runner clean deps aws-cli install help
 
 help:
 	@echo 'make build      bundle src/main.ts (dist/ssohelper.cjs) and make the single executable dist/ssohelper'
@@ -53,9 +53,11 @@ help:
 	@echo 'make format     format the code with biome (120 columns)'
 	@echo 'make bench      hot-path timings: ssohelper vs bare node vs AWS CLI v2 (BENCH_RUNS=40)'
 	@echo 'make demo       build, then scripts/demo.ts against the local emulator'
-	@echo 'make dist       release files in dist/release: five executables (Node 26 SEA), the npm tarball,'
-	@echo '                SHA256SUMS; packaging/ recipes filled into dist/packaging'
-	@echo 'make test-dist  make dist, then check its files (test/dist/) and run them against the emulator'
+	@echo 'make dist       release files in dist/release: an archive per platform (Node 26 SEA executable,'
+	@echo '                completions, hooks), the npm tarball, install scripts, SHA256SUMS; packaging/'
+	@echo '                recipes filled into dist/packaging'
+	@echo 'make test-dist  make dist, then check its files (test/dist/), run the archives against the emulator'
+	@echo '                (linux-arm64 under qemu) and the install script against a local server'
 	@echo 'make deps       npm ci when node_modules is missing or older than package-lock.json'
 	@echo 'make aws-cli    apt-get install awscli when /usr/bin/aws is missing'
 	@echo 'make install    copy dist/ssohelper to $$(DESTDIR)$$(PREFIX)/bin'
@@ -128,7 +130,7 @@ dist: deps
 
 # Programs the tests run (command:Debian package): the shells for the completion and output
 # tests, and what the signer and release checks read files with. Installed only when missing.
-TEST_TOOLS := zsh:zsh fish:fish llvm-objdump:llvm readelf:binutils osslsigncode:osslsigncode file:file python3:python3 sha256sum:coreutils
+TEST_TOOLS := zsh:zsh fish:fish llvm-objdump:llvm readelf:binutils osslsigncode:osslsigncode file:file python3:python3 sha256sum:coreutils xz:xz-utils unzip:unzip curl:curl dash:dash
 test-tools:
 	@missing=$$(for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t#*:}; done); \
 	if [ -n "$$missing" ]; then \
@@ -137,9 +139,22 @@ test-tools:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
+# linux-arm64 executables run on this x64 machine under qemu-user (test/dist/platforms.test.ts):
+# Debian's qemu-user-static and the arm64 C and C++ runtime from the arm64 multiarch archive.
+# Installed only when missing, and only on an x86-64 Linux (an arm64 machine runs them itself).
+ARM64_RUNNER := $(if $(filter x86_64,$(shell uname -m)),/usr/bin/qemu-aarch64-static /lib/ld-linux-aarch64.so.1)
+arm64-runner: $(ARM64_RUNNER)
+
+/usr/bin/qemu-aarch64-static /lib/ld-linux-aarch64.so.1:
+	@echo 'installing qemu-user-static and the arm64 C library to run the linux-arm64 executable'
+	$(SUDO) dpkg --add-architecture arm64
+	$(SUDO) apt-get update -q
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	  qemu-user-static libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libatomic1:arm64
+
 # An empty file list would make `node --test` run every file under test/, the emulator's
 # long-running main.ts included: refuse instead.
-test-dist: build dist test-tools
+test-dist: build test-tools arm64-runner dist
 	$(if $(DIST_TEST_FILES),,$(error no test/dist/*.test.ts files: nothing would check the release))
 	$(NODE_TEST) --test-concurrency=1 $(DIST_TEST_FILES)
 

@@ -1,9 +1,13 @@
-// Release build: every executable users download, the npm package, and their checksums.
+// Release build: every archive users download, the npm package, the install scripts, and checksums.
 //
 //   node_modules/.bin/node scripts/dist.ts [--out dist/release] [--only linux-x64,...]
 //
-// Writes into --out: ssohelper-{linux-x64,linux-arm64,darwin-x64,darwin-arm64}, ssohelper-win-x64.exe,
-// ssohelper-<version>.tgz and SHA256SUMS; and fills the packaging/ templates into dist/packaging/.
+// Writes into --out one archive per platform (ssohelper-<version>-{linux,darwin}-{x64,arm64}.tar.xz
+// and ssohelper-<version>-windows-x64.zip: the executable, LICENSE, a short README, completion
+// and hook scripts), the npm package ssohelper-<version>.tgz, install.sh and install.ps1, and
+// SHA256SUMS over them; and fills the packaging/ templates into dist/packaging/. The bare
+// executables are not published (105-150 MiB each, where the archives are 28-39 MiB): they
+// stay in dist/executables for local use.
 //
 // Everything is cross-built here, offline apart from the registry: the base runtimes are the
 // official Node builds published as npm packages, fetched with `npm pack` (a plain install
@@ -22,7 +26,6 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  statSync,
   writeFileSync,
 } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
@@ -33,6 +36,15 @@ import type { Scripts } from './lib/codeCache.ts';
 import { HOT_FILE, SENTINEL_FUSE } from './lib/common.ts';
 import { checkHotPath } from './lib/probe.ts';
 import { makeSea, smoke } from './lib/sea.ts';
+import {
+  type ArchiveTarget,
+  archiveBase,
+  archiveEntries,
+  archiveName,
+  mebibytes,
+  writeTarXz,
+  writeZip,
+} from './lib/archive.ts';
 import { adhocSign } from './lib/machoSign.ts';
 import { peInfo, stripSignature, withChecksum } from './lib/pe.ts';
 
@@ -52,6 +64,7 @@ export interface Target {
   bin: string;
   os: 'linux' | 'darwin' | 'win32';
   file: string;
+  archive: ArchiveTarget;
 }
 export const TARGETS: readonly Target[] = [
   {
@@ -61,6 +74,7 @@ export const TARGETS: readonly Target[] = [
     bin: 'bin/node',
     os: 'linux',
     file: 'ssohelper-linux-x64',
+    archive: { os: 'linux', arch: 'x64' },
   },
   {
     name: 'linux-arm64',
@@ -69,6 +83,7 @@ export const TARGETS: readonly Target[] = [
     bin: 'bin/node',
     os: 'linux',
     file: 'ssohelper-linux-arm64',
+    archive: { os: 'linux', arch: 'arm64' },
   },
   {
     name: 'darwin-x64',
@@ -77,6 +92,7 @@ export const TARGETS: readonly Target[] = [
     bin: 'bin/node',
     os: 'darwin',
     file: 'ssohelper-darwin-x64',
+    archive: { os: 'darwin', arch: 'x64' },
   },
   {
     name: 'darwin-arm64',
@@ -85,6 +101,7 @@ export const TARGETS: readonly Target[] = [
     bin: 'bin/node',
     os: 'darwin',
     file: 'ssohelper-darwin-arm64',
+    archive: { os: 'darwin', arch: 'arm64' },
   },
   {
     name: 'win-x64',
@@ -93,6 +110,7 @@ export const TARGETS: readonly Target[] = [
     bin: 'bin/node.exe',
     os: 'win32',
     file: 'ssohelper-win-x64.exe',
+    archive: { os: 'windows', arch: 'x64' },
   },
 ];
 
@@ -276,20 +294,62 @@ export function fillTemplate(template: string, values: Record<string, string>): 
   return filled;
 }
 
-/** Template values from SHA256SUMS: VERSION, URL_BASE, and SHA256_<TARGET> per executable. */
+/**
+ * Template values from SHA256SUMS: VERSION, URL_BASE, NODE_VERSION, and per platform
+ * ARCHIVE_<TARGET> (the file name), SHA256_<TARGET> and DIR_<TARGET> (its top-level folder).
+ */
 export function templateValues(sums: string, version: string, urlBase: string): Record<string, string> {
   const values: Record<string, string> = {
     VERSION: version,
     URL_BASE: urlBase.replaceAll('@VERSION@', version),
     NODE_VERSION,
   };
-  for (const line of sums.trim().split('\n')) {
-    const [hash, name] = line.split(/\s+\*?/);
-    const t = TARGETS.find((x) => x.file === name);
-    if (t && hash) values[`SHA256_${t.name.replace('-', '_').toUpperCase()}`] = hash;
+  const hashes = new Map(
+    sums
+      .trim()
+      .split('\n')
+      .map((line) => line.split(/\s+\*?/).reverse() as [string, string]),
+  );
+  for (const t of TARGETS) {
+    const key = t.name.replace('-', '_').toUpperCase();
+    const name = archiveName(version, t.archive);
+    const hash = hashes.get(name);
+    if (!hash) continue;
+    values[`ARCHIVE_${key}`] = name;
+    values[`SHA256_${key}`] = hash;
+    values[`DIR_${key}`] = archiveBase(version, t.archive);
   }
   return values;
 }
+
+/** The archive timestamp: SOURCE_DATE_EPOCH, else the commit's time, so a rebuild is identical. */
+function sourceDate(): number {
+  const fromEnv = process.env.SOURCE_DATE_EPOCH;
+  if (fromEnv && /^\d+$/.test(fromEnv)) return Number(fromEnv);
+  const r = spawnSync('git', ['log', '-1', '--format=%ct'], { cwd: root, encoding: 'utf8' });
+  const t = Number(r.stdout?.trim());
+  return r.status === 0 && Number.isInteger(t) && t > 0 ? t : Math.floor(Date.now() / 1000);
+}
+
+/** The short README inside each archive, from packaging/archive/README.md.in. */
+function archiveReadme(t: Target, version: string, homepage: string): string {
+  const exe = t.os === 'win32' ? 'ssohelper.exe' : 'ssohelper';
+  const install =
+    t.os === 'win32'
+      ? '    New-Item -ItemType Directory -Force $HOME\\.local\\bin | Out-Null\n    Copy-Item .\\ssohelper.exe $HOME\\.local\\bin\\'
+      : '    install -m 755 ssohelper ~/.local/bin/ssohelper';
+  return fillTemplate(readFileSync(join(root, 'packaging', 'archive', 'README.md.in'), 'utf8'), {
+    VERSION: version,
+    OS: { linux: 'Linux', darwin: 'macOS', windows: 'Windows' }[t.archive.os],
+    ARCH: t.archive.arch,
+    EXE: exe,
+    INSTALL: install,
+    HOMEPAGE: homepage,
+  });
+}
+
+/** Archives should stay small enough for package managers and slow links; the issue's bound. */
+export const MAX_ARCHIVE_MIB = 45;
 
 async function main(): Promise<void> {
   const { values: opts } = parseArgs({
@@ -337,24 +397,47 @@ async function main(): Promise<void> {
   const bases = new Map(targets.map((t) => [t.name, baseRuntime(t, cacheDir)]));
   const blobNode = baseRuntime(TARGETS[0]!, cacheDir);
 
+  const executables = resolve(root, 'dist/executables');
+  mkdirSync(executables, { recursive: true });
+  const mtime = sourceDate();
+  const license = readFileSync(join(root, 'LICENSE'), 'utf8');
+  const homepage = String(pkg.homepage ?? '').replace(/#.*$/, '');
   const files: string[] = [];
   for (const t of targets) {
     const t1 = performance.now();
     const exe = await executable(t, bases.get(t.name)!, blobNode, scripts, work);
     // A copy, not a rename of the work file: see the page-cache note in scripts/build.ts.
-    const final = join(out, t.file);
-    copyFileSync(exe, final);
-    chmodSync(final, 0o755);
+    const local = join(executables, t.file);
+    copyFileSync(exe, local);
+    chmodSync(local, 0o755);
     rmSync(exe);
-    files.push(final);
+    const t2 = performance.now();
+    const entries = archiveEntries(t.archive, readFileSync(local), {
+      license,
+      readme: archiveReadme(t, pkg.version, homepage),
+    });
+    const archive = join(out, archiveName(pkg.version, t.archive));
+    if (t.os === 'win32') writeZip(entries, archiveBase(pkg.version, t.archive), archive, mtime);
+    else writeTarXz(entries, archiveBase(pkg.version, t.archive), archive, mtime, work);
+    const size = mebibytes(archive);
+    if (size > MAX_ARCHIVE_MIB)
+      fail(`${basename(archive)}: ${size.toFixed(1)} MiB, over the ${MAX_ARCHIVE_MIB} MiB bound`);
+    files.push(archive);
     log(
-      `${t.file}: ${(statSync(final).size / 1024 / 1024).toFixed(1)} MiB in ${((performance.now() - t1) / 1000).toFixed(1)} s`,
+      `${basename(archive)}: ${size.toFixed(1)} MiB (executable ${mebibytes(local).toFixed(1)} MiB in ${((t2 - t1) / 1000).toFixed(1)} s, archive ${((performance.now() - t2) / 1000).toFixed(1)} s)`,
     );
   }
   // The one executable that runs here: the release version, the full program from its cache.
-  const linux = files.find((f) => f.endsWith('ssohelper-linux-x64'));
-  if (linux) smoke(linux, pkg.version);
+  if (targets.some((t) => t.name === 'linux-x64')) smoke(join(executables, 'ssohelper-linux-x64'), pkg.version);
   files.push(npmPackage(scripts, work, out));
+  // The install scripts ride with the release, so `releases/latest/download/install.sh` is the
+  // one-line install, and each script fetches from the release it came with.
+  for (const script of ['install.sh', 'install.ps1']) {
+    const dest = join(out, script);
+    copyFileSync(join(root, 'packaging', script), dest);
+    chmodSync(dest, script.endsWith('.sh') ? 0o755 : 0o644);
+    files.push(dest);
+  }
 
   const sums = sha256sums(files);
   writeFileSync(join(out, 'SHA256SUMS'), sums);

@@ -1,16 +1,21 @@
 // What `make dist` wrote into dist/release, checked as a user's machine and the OS would:
-// checksums with sha256sum, darwin signatures recomputed by an independent verifier (and the
-// signer held against Node's official signature), the Windows executable's format, resource and
-// checksum, the linux-x64 executable and the npm package (installed with the machine's Node 20)
-// serving credentials from the emulator. Run by `make test-dist`, after `make dist`.
+// checksums with sha256sum, each archive's contents and size, and inside them darwin signatures
+// recomputed by an independent verifier (and the signer held against Node's official
+// signature), the Windows executable's format, resource and checksum, the linux-x64 executable
+// and the npm package (installed with the machine's Node 20) serving credentials from the
+// emulator. Run by `make test-dist`, after `make dist`; test/dist/platforms.test.ts runs the
+// archives themselves.
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
+import { archiveBase, archiveName, COMPLETION_FILES, HOOK_FILES } from '../../scripts/lib/archive.ts';
+import { completionScript, SHELLS } from '../../src/cli/completion.ts';
+import { hookScript } from '../../src/shell/hooks.ts';
 import { adhocSign, pageHashes } from '../../scripts/lib/machoSign.ts';
 import { peChecksum, peInfo } from '../../scripts/lib/pe.ts';
-import { NODE_VERSION, TARGETS } from '../../scripts/dist.ts';
+import { MAX_ARCHIVE_MIB, NODE_VERSION, TARGETS } from '../../scripts/dist.ts';
 import { useEmulator } from '../helpers/fixture.ts';
 import { seedToken } from '../helpers/home.ts';
 import { TestProxy } from '../helpers/proxy.ts';
@@ -31,6 +36,23 @@ function file(name: string): string {
   assert.ok(existsSync(path), `${path} is missing: run \`make dist\``);
   return path;
 }
+
+const ARCHIVES = TARGETS.map((t) => ({ t, name: archiveName(VERSION, t.archive), top: archiveBase(VERSION, t.archive) }));
+const unpacked = join(scratch, 'unpacked');
+
+/** The executable of target `t` as a user gets it: out of its archive (unpacked once, below). */
+function executableOf(fileName: string): string {
+  const a = ARCHIVES.find((x) => x.t.file === fileName)!;
+  return join(unpacked, a.top, a.t.os === 'win32' ? 'ssohelper.exe' : 'ssohelper');
+}
+
+before(() => {
+  mkdirSync(unpacked, { recursive: true });
+  for (const a of ARCHIVES) {
+    if (a.name.endsWith('.zip')) sh('unzip', ['-q', file(a.name), '-d', unpacked]);
+    else sh('tar', ['-xJf', file(a.name), '-C', unpacked]);
+  }
+});
 
 function sh(cmd: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
@@ -65,8 +87,8 @@ function codeDirectoryHashes(bytes: Buffer): { codeLimit: number; hashes: Buffer
 }
 
 describe('dist/release', () => {
-  test('holds the five executables, the npm tarball and SHA256SUMS, and the checksums verify', () => {
-    const expected = [...TARGETS.map((t) => t.file), TARBALL, 'SHA256SUMS'].sort();
+  test('holds the five archives, the npm tarball, the install scripts and SHA256SUMS, and the checksums verify', () => {
+    const expected = [...ARCHIVES.map((a) => a.name), TARBALL, 'install.ps1', 'install.sh', 'SHA256SUMS'].sort();
     assert.deepEqual(readdirSync(RELEASE).sort(), expected);
     const sums = readFileSync(file('SHA256SUMS'), 'utf8');
     assert.deepEqual(
@@ -74,35 +96,69 @@ describe('dist/release', () => {
       expected.filter((f) => f !== 'SHA256SUMS'),
     );
     const out = sh('sha256sum', ['--strict', '-c', 'SHA256SUMS'], { cwd: RELEASE });
-    assert.equal(out.match(/: OK$/gm)?.length, 6, out);
+    assert.equal(out.match(/: OK$/gm)?.length, 8, out);
+    assert.equal(readFileSync(file('install.sh'), 'utf8'), readFileSync(join(ROOT, 'packaging', 'install.sh'), 'utf8'));
+  });
+
+  test(`each archive is at most ${MAX_ARCHIVE_MIB} MiB and holds one folder: the executable, LICENSE, README, completions and hooks`, () => {
+    for (const a of ARCHIVES) {
+      const size = statSync(file(a.name)).size;
+      assert.ok(size <= MAX_ARCHIVE_MIB * 1024 * 1024, `${a.name}: ${(size / 1024 / 1024).toFixed(1)} MiB`);
+      const listing = (a.name.endsWith('.zip') ? sh('unzip', ['-Z1', file(a.name)]) : sh('tar', ['-tJf', file(a.name)]))
+        .trim()
+        .split('\n')
+        .filter((p) => !p.endsWith('/'))
+        .sort();
+      const exe = a.t.os === 'win32' ? 'ssohelper.exe' : 'ssohelper';
+      const want = [exe, 'LICENSE', 'README.md', ...SHELLS.map((s) => COMPLETION_FILES[s]), ...SHELLS.map((s) => HOOK_FILES[s])];
+      assert.deepEqual(listing, want.map((p) => `${a.top}/${p}`).sort(), a.name);
+      const dir = join(unpacked, a.top);
+      for (const s of SHELLS) {
+        assert.equal(readFileSync(join(dir, COMPLETION_FILES[s]), 'utf8'), completionScript(s));
+        assert.equal(readFileSync(join(dir, HOOK_FILES[s]), 'utf8'), hookScript(s));
+      }
+      assert.equal(readFileSync(join(dir, 'LICENSE'), 'utf8'), readFileSync(join(ROOT, 'LICENSE'), 'utf8'));
+      const readme = readFileSync(join(dir, 'README.md'), 'utf8');
+      assert.match(readme, new RegExp(`^# ssohelper ${VERSION.replaceAll('.', '\\.')} `));
+      assert.match(readme, /ssohelper hook bash/);
+      assert.doesNotMatch(readme, /@[A-Z_]+@/);
+    }
+  });
+
+  test('the files in the archives are what `ssohelper completion` and `ssohelper hook` print', async () => {
+    const linux = executableOf('ssohelper-linux-x64');
+    for (const s of SHELLS) {
+      assert.equal(sh(linux, ['completion', s]), completionScript(s), s);
+      assert.equal(sh(linux, ['hook', s]), hookScript(s), s);
+    }
   });
 
   test('every executable has the application injected and the fuse flipped', () => {
     for (const t of TARGETS) {
-      const bytes = readFileSync(file(t.file));
+      const bytes = readFileSync(executableOf(t.file));
       assert.ok(bytes.includes(FUSE), `${t.file}: SEA fuse not flipped`);
       // A string of the application's own code, so the blob is ours and not an empty one.
       assert.ok(bytes.includes('ssohelper[debug]'), `${t.file}: the application is not in it`);
-      assert.ok((statSync(file(t.file)).mode & 0o111) !== 0, `${t.file} is not executable`);
+      assert.ok((statSync(executableOf(t.file)).mode & 0o111) !== 0, `${t.file} is not executable`);
     }
   });
 
   test('linux executables are ELF for their machine and carry the SEA note', () => {
-    const x64 = sh('readelf', ['-h', file('ssohelper-linux-x64')]);
+    const x64 = sh('readelf', ['-h', executableOf('ssohelper-linux-x64')]);
     assert.match(x64, /Machine:\s+Advanced Micro Devices X86-64/);
-    assert.match(sh('readelf', ['-h', file('ssohelper-linux-arm64')]), /Machine:\s+AArch64/);
+    assert.match(sh('readelf', ['-h', executableOf('ssohelper-linux-arm64')]), /Machine:\s+AArch64/);
     // postject adds the blob as an ELF note named NODE_SEA_BLOB, in a PT_NOTE segment of its own.
-    assert.ok(readFileSync(file('ssohelper-linux-arm64')).includes('NODE_SEA_BLOB\0'));
+    assert.ok(readFileSync(executableOf('ssohelper-linux-arm64')).includes('NODE_SEA_BLOB\0'));
   });
 
   test('darwin executables carry a valid ad-hoc signature (independent verifier) over the NODE_SEA segment', () => {
     for (const name of ['ssohelper-darwin-x64', 'ssohelper-darwin-arm64']) {
-      const v = verifyCodesign(file(name));
+      const v = verifyCodesign(executableOf(name));
       assert.deepEqual(v.problems, [], name);
       assert.ok(v.ok);
       assert.equal(v.directories[0]!.identifier, 'ssohelper');
       assert.equal(v.directories[0]!.flags & 2, 2, 'CS_ADHOC');
-      const headers = sh('llvm-objdump', ['--macho', '--private-headers', file(name)]);
+      const headers = sh('llvm-objdump', ['--macho', '--private-headers', executableOf(name)]);
       assert.match(headers, /segname NODE_SEA\b/);
       assert.match(headers, /sectname __NODE_SEA_BLOB/);
       assert.equal((headers.match(/cmd LC_CODE_SIGNATURE/g) ?? []).length, 1);
@@ -127,7 +183,7 @@ describe('dist/release', () => {
   });
 
   test('the Windows executable is PE32+ x86-64 with the NODE_SEA_BLOB resource, no stale signature, a correct checksum', () => {
-    const exe = file('ssohelper-win-x64.exe');
+    const exe = executableOf('ssohelper-win-x64.exe');
     assert.match(sh('file', ['-b', exe]), /^PE32\+ executable \(console\) x86-64/);
     const resources = sh('llvm-readobj', ['--coff-resources', exe]);
     assert.match(resources, /Name: NODE_SEA_BLOB/);
@@ -140,21 +196,27 @@ describe('dist/release', () => {
     assert.doesNotMatch(`${r.stdout}${r.stderr}`, /invalid PE checksum/);
   });
 
-  test('the Homebrew formula and Scoop manifest are filled in with the release checksums', () => {
+  test('the Homebrew formula and Scoop manifest point at the archives with their checksums and install completions', () => {
     const sums = new Map(readFileSync(file('SHA256SUMS'), 'utf8').trim().split('\n').map((l) => l.split('  ').reverse() as [string, string]));
     const formula = readFileSync(join(ROOT, 'dist', 'packaging', 'ssohelper.rb'), 'utf8');
     assert.doesNotMatch(formula, /@[A-Z0-9_]+@/);
     assert.match(formula, new RegExp(`version "${VERSION.replaceAll('.', '\\.')}"`));
-    for (const t of TARGETS.filter((x) => x.os !== 'win32')) {
-      const at = formula.indexOf(`/${t.file}"`);
-      assert.ok(at > 0, t.file);
-      assert.equal(/sha256 "([0-9a-f]{64})"/.exec(formula.slice(at))?.[1], sums.get(t.file), t.file);
+    for (const a of ARCHIVES.filter((x) => x.t.os !== 'win32')) {
+      const at = formula.indexOf(`/${a.name}"`);
+      assert.ok(at > 0, a.name);
+      assert.equal(/sha256 "([0-9a-f]{64})"/.exec(formula.slice(at))?.[1], sums.get(a.name), a.name);
     }
+    // Paths inside the archive's folder, which Homebrew has unpacked and entered.
+    for (const path of ['completions/ssohelper.bash', 'completions/_ssohelper', 'completions/ssohelper.fish'])
+      assert.ok(formula.includes(`"${path}"`) && existsSync(join(unpacked, ARCHIVES[0]!.top, path)), path);
+    assert.match(formula, /bin\.install "ssohelper"/);
+    const win = ARCHIVES.find((a) => a.t.os === 'win32')!;
     const manifest = JSON.parse(readFileSync(join(ROOT, 'dist', 'packaging', 'ssohelper.json'), 'utf8'));
     assert.equal(manifest.version, VERSION);
-    assert.equal(manifest.architecture['64bit'].hash, sums.get('ssohelper-win-x64.exe'));
-    assert.match(manifest.architecture['64bit'].url, /\/ssohelper-win-x64\.exe#\/ssohelper\.exe$/);
-    assert.equal(manifest.bin, 'ssohelper.exe');
+    assert.equal(manifest.architecture['64bit'].hash, sums.get(win.name));
+    assert.ok(manifest.architecture['64bit'].url.endsWith(`/${win.name}`));
+    assert.equal(manifest.architecture['64bit'].extract_dir, win.top);
+    assert.ok(existsSync(join(unpacked, win.top, manifest.bin)), manifest.bin);
   });
 });
 
@@ -167,7 +229,7 @@ function runFile(bin: string, args: string[], env: Record<string, string>) {
 describe('release executable and npm package against the emulator', () => {
   test('ssohelper-linux-x64 serves credentials and embeds Node ' + NODE_VERSION, async () => {
     await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600, refreshable: true }));
-    const r = await runFile(file('ssohelper-linux-x64'), ['get', 'dev', '--debug'], { ...fx.env, PATH: '/nonexistent' });
+    const r = await runFile(executableOf('ssohelper-linux-x64'), ['get', 'dev', '--debug'], { ...fx.env, PATH: '/nonexistent' });
     const doc = processJson(r);
     assert.match(doc.AccessKeyId, /^ASIA/);
     assert.match(r.stderr, new RegExp(`node v${NODE_VERSION.replaceAll('.', '\\.')}`));
@@ -180,7 +242,7 @@ describe('release executable and npm package against the emulator', () => {
     const proxy = await TestProxy.start();
     try {
       await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600, refreshable: true }));
-      const r = await runFile(file('ssohelper-linux-x64'), ['get', 'dev'], { ...fx.env, PATH: '/nonexistent', HTTP_PROXY: proxy.url });
+      const r = await runFile(executableOf('ssohelper-linux-x64'), ['get', 'dev'], { ...fx.env, PATH: '/nonexistent', HTTP_PROXY: proxy.url });
       assert.match(processJson(r).AccessKeyId, /^ASIA/);
       assert.ok(proxy.counters.forward >= 1, JSON.stringify(proxy.counters));
       assert.equal(fx.emu.counters.GetRoleCredentials, 1);
