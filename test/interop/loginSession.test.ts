@@ -12,7 +12,7 @@ import { standardConfig } from '../helpers/home.ts';
 import { processJson, ROOT, run } from '../helpers/run.ts';
 
 const exec = promisify(execFile);
-const NODE = `${ROOT}/node_modules/.bin/node`;
+const NODE = process.execPath;
 const fx = useEmulator({ config: () => [standardConfig(), consoleProfile()].join('\n') });
 
 /** The JS SDK's credentials for the profile, in a process of its own with the test's environment. */

@@ -6,6 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fillTemplate, integrityOf, NODE_VERSION, sha256sums, TARGETS, templateValues } from '../../scripts/dist.ts';
+import { archiveName } from '../../scripts/lib/archive.ts';
 import { ROOT } from '../helpers/run.ts';
 import { tempDir } from '../helpers/temp.ts';
 
@@ -46,22 +47,40 @@ describe('release build helpers', () => {
     assert.equal(r.stdout, 'a: OK\nb c: OK\n');
   });
 
-  test('the packaging templates are filled completely, and an unknown placeholder is an error', () => {
-    const sums = TARGETS.map((t, i) => `${String(i).repeat(64)}  ${t.file}\n`).join('');
-    const values = templateValues(sums, '1.2.3', 'https://example.test/v@VERSION@');
+  test('the packaging templates are filled completely from SHA256SUMS of the archives, and an unknown placeholder is an error', () => {
+    const sums = TARGETS.map((t, i) => `${String(i).repeat(64)}  ${archiveName('1.2.3', t.archive)}\n`).join('');
+    const values = templateValues(
+      `${sums}${'f'.repeat(64)}  ssohelper-1.2.3.tgz\n`,
+      '1.2.3',
+      'https://example.test/v@VERSION@',
+    );
     assert.equal(values.URL_BASE, 'https://example.test/v1.2.3');
+    assert.equal(values.ARCHIVE_DARWIN_ARM64, 'ssohelper-1.2.3-darwin-arm64.tar.xz');
+    assert.equal(values.SHA256_LINUX_ARM64, '1'.repeat(64));
     for (const name of ['ssohelper.rb.in', 'ssohelper.json.in']) {
       const filled = fillTemplate(readFileSync(join(ROOT, 'packaging', name), 'utf8'), values);
       assert.doesNotMatch(filled, /@[A-Z0-9_]+@/, name);
     }
+    const formula = fillTemplate(readFileSync(join(ROOT, 'packaging', 'ssohelper.rb.in'), 'utf8'), values);
+    assert.match(
+      formula,
+      /url "https:\/\/example\.test\/v1\.2\.3\/ssohelper-1\.2\.3-linux-x64\.tar\.xz"\n\s+sha256 "0{64}"/,
+    );
     const manifest = JSON.parse(
       fillTemplate(readFileSync(join(ROOT, 'packaging', 'ssohelper.json.in'), 'utf8'), values),
     );
     assert.equal(manifest.architecture['64bit'].hash, '4'.repeat(64));
-    assert.equal(
-      manifest.architecture['64bit'].url,
-      'https://example.test/v1.2.3/ssohelper-win-x64.exe#/ssohelper.exe',
-    );
+    assert.equal(manifest.architecture['64bit'].url, 'https://example.test/v1.2.3/ssohelper-1.2.3-windows-x64.zip');
+    assert.equal(manifest.architecture['64bit'].extract_dir, 'ssohelper-1.2.3-windows-x64');
     assert.throws(() => fillTemplate('x @NOPE@', values), /@NOPE@ has no value/);
+    // A release without some archive leaves its placeholders empty, which filling refuses.
+    assert.throws(
+      () =>
+        fillTemplate(
+          readFileSync(join(ROOT, 'packaging', 'ssohelper.rb.in'), 'utf8'),
+          templateValues('', '1.2.3', 'u'),
+        ),
+      /has no value/,
+    );
   });
 });
