@@ -124,7 +124,7 @@ const QUIET_WAIT_MS = 2_000;
 // full program (which waits again, with the line), and a herd in CI must not pay for that.
 async function waitNotice(rt: Runtime, what: string, since: number): Promise<() => void> {
   const { waitingLine } = await fullProgram(() => import('../tui/progress.ts'));
-  return waitingLine(rt, `waiting for another ssohelper process ${what}`, 0, since);
+  return waitingLine(rt, `another ssohelper process ${what}`, 0, since);
 }
 
 interface HeldLock {

@@ -8,7 +8,7 @@ import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
 import { sharedBudget } from '../sso/budget.ts';
 import { classify } from '../sso/errors.ts';
-import { statusLine, stderrIsTerminal } from '../tui/waiting.ts';
+import { statusLine } from '../tui/progress.ts';
 import { getRoleCredentials } from '../sso/portal.ts';
 import type { RoleCredentials } from '../types/credentials.ts';
 import { describeSession, sessionOfProfile } from '../session/ref.ts';
@@ -21,7 +21,7 @@ export async function fetchWithToken(rt: Runtime, profile: SsoProfile): Promise<
   const endpoint = endpointFor(rt, profile, 'sso');
   // Parallel callers for many roles share the portal's limit (sso/budget.ts).
   const budget = sharedBudget(rt, endpoint.url, 'GetRoleCredentials', (err) => classify(err).kind === 'throttled');
-  const line = statusLine(rt.stderr, stderrIsTerminal);
+  const line = statusLine(rt);
   const api: SsoApi = {
     rt,
     endpoint,

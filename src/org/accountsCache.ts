@@ -143,19 +143,10 @@ export async function sessionAccounts(
   return { assignments: await listAndKeep(rt, session), listedAt: rt.now(), fromCache: false };
 }
 
-/** A fresh portal listing, with a progress line on a terminal, kept for the next day. */
+/** A fresh portal listing (with its progress line on a terminal), kept for the next day. */
 export async function listAndKeep(rt: Runtime, session: SessionRef): Promise<Assignment[]> {
-  const [{ listSessionAssignments }, { progress }] = await Promise.all([
-    lazy(() => import('./sync.ts')),
-    lazy(() => import('../tui/progress.ts')),
-  ]);
-  const line = progress(rt, 'listing accounts');
-  let assignments: Assignment[];
-  try {
-    assignments = await listSessionAssignments(rt, session, (done, total) => line.update(done, total));
-  } finally {
-    line.end();
-  }
+  const { listSessionAssignments } = await lazy(() => import('./sync.ts'));
+  const assignments = await listSessionAssignments(rt, session);
   await writeListing(rt, session, assignments);
   return assignments;
 }

@@ -16,8 +16,8 @@ import { classify } from '../sso/errors.ts';
 import { listAccountRoles, listAccounts } from '../sso/portal.ts';
 import { type SsoApi, SsoApiError } from '../sso/call.ts';
 import { endpointFor } from '../sso/clients.ts';
-import { statusLine, stderrIsTerminal } from '../tui/waiting.ts';
-import { type Assignment, type ListingProgress, listAssignments, Pacer } from './listing.ts';
+import { statusLine } from '../tui/progress.ts';
+import { type Assignment, listAssignments, Pacer } from './listing.ts';
 import { checkTemplate, DEFAULT_TEMPLATE } from './naming.ts';
 import { defaultRegion, planSync, type SyncPlan } from './plan.ts';
 
@@ -43,15 +43,14 @@ export interface SyncResult {
   changed: boolean;
 }
 
-/** Every account and role of the session, listed through one pacer shared by all calls. */
-export async function listSessionAssignments(
-  rt: Runtime,
-  ref: SessionRef,
-  onProgress?: ListingProgress,
-): Promise<Assignment[]> {
+/**
+ * Every account and role of the session, listed through one pacer shared by all calls, with one
+ * status line on a terminal: the count, the rate, and what a wait is for.
+ */
+export async function listSessionAssignments(rt: Runtime, ref: SessionRef): Promise<Assignment[]> {
   const token = await usableToken(rt, ref);
   const pacer = new Pacer({ callsPerSecond: START_CALLS_PER_SECOND });
-  const line = statusLine(rt.stderr, stderrIsTerminal);
+  const line = statusLine(rt);
   const api: SsoApi = {
     rt,
     endpoint: endpointFor(rt, ref, 'sso'),
@@ -74,7 +73,7 @@ export async function listSessionAssignments(
         }),
     },
     undefined,
-    onProgress ?? ((done, total) => line.progress('listing accounts', done, total)),
+    (done, total) => line.progress('listing accounts', done, total),
   ).finally(line.end);
   rt.debug(`listed ${list.length} accounts; the pacer ended at ${pacer.rate.toFixed(1)} calls/s`);
   return saneAssignments(list, (what) => rt.stderr(`ssohelper: warning: the portal listed ${what}; left out\n`));

@@ -68,10 +68,14 @@ test('a throttled wait is said on a terminal after 2 s, and never into a pipe', 
   const tty = await collect(
     spawn('script', ['-qec', `${BIN} get p1`, '/dev/null'], { env, stdio: ['ignore', 'pipe', 'pipe'] }),
   );
-  assert.match(tty.stdout, /\r\x1b\[2Kwaiting: throttled by the portal, retrying…/, describe(tty));
   assert.match(
     tty.stdout,
-    /\r\x1b\[2K(\r\n)?ssohelper: GetRoleCredentials .* failed after \d+ attempts: throttled/,
+    /\rwaiting: throttled by the portal, retrying… 0:0[2-9] {2}\(Ctrl-C to cancel\)\x1b\[K/,
+    describe(tty),
+  );
+  assert.match(
+    tty.stdout,
+    /\r\x1b\[K(\r\n)?ssohelper: GetRoleCredentials .* failed after \d+ attempts: throttled/,
     'the line is erased before the error',
   );
   const piped = await run(['get', 'p2'], env);
