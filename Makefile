@@ -132,7 +132,7 @@ dist: deps
 
 # Programs the tests run (command:Debian package): the shells for the completion and output
 # tests, and what the signer and release checks read files with. Installed only when missing.
-TEST_TOOLS := zsh:zsh fish:fish llvm-objdump:llvm readelf:binutils osslsigncode:osslsigncode file:file python3:python3 sha256sum:coreutils xz:xz-utils unzip:unzip curl:curl dash:dash
+TEST_TOOLS := zsh:zsh fish:fish llvm-objdump:llvm readelf:binutils osslsigncode:osslsigncode file:file python3:python3 sha256sum:coreutils xz:xz-utils unzip:unzip curl:curl dash:dash patch:patch
 test-tools:
 	@missing=$$(for t in $(TEST_TOOLS); do command -v $${t%%:*} >/dev/null || echo $${t#*:}; done); \
 	if [ -n "$$missing" ]; then \

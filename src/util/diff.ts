@@ -12,6 +12,13 @@ function lines(text: string): string[] {
   return parts;
 }
 
+/**
+ * Beyond this many differing lines, the script is "all of the old middle out, all of the new
+ * in": still a correct diff, and Myers' trace (one V row per step, D² in all) would otherwise
+ * take seconds and hundreds of megabytes, as it did for `sync --dry-run` of 1,124 accounts.
+ */
+const MAX_EDITS = 2_000;
+
 /** The edit script from a to b (Myers 1986, O((N+M)D)), after trimming common ends. */
 function editScript(a: string[], b: string[]): Op[] {
   let start = 0;
@@ -24,50 +31,72 @@ function editScript(a: string[], b: string[]): Op[] {
   }
   const x0 = a.slice(start, endA);
   const y0 = b.slice(start, endB);
-  const n = x0.length;
-  const m = y0.length;
-  const max = n + m;
-  const v = new Map<number, number>([[1, 0]]);
-  const trace: Map<number, number>[] = [];
-  outer: for (let d = 0; d <= max; d++) {
-    trace.push(new Map(v));
-    for (let k = -d; k <= d; k += 2) {
-      const down = k === -d || (k !== d && (v.get(k - 1) ?? -1) < (v.get(k + 1) ?? -1));
-      let x = down ? (v.get(k + 1) ?? 0) : (v.get(k - 1) ?? 0) + 1;
-      let y = x - k;
-      while (x < n && y < m && x0[x] === y0[y]) {
-        x++;
-        y++;
-      }
-      v.set(k, x);
-      if (x >= n && y >= m) break outer;
-    }
-  }
-  const middle: Op[] = [];
-  let x = n;
-  let y = m;
-  for (let d = trace.length - 1; d >= 0; d--) {
-    const vd = trace[d] as Map<number, number>;
-    const k = x - y;
-    const down = k === -d || (k !== d && (vd.get(k - 1) ?? -1) < (vd.get(k + 1) ?? -1));
-    const prevK = down ? k + 1 : k - 1;
-    const prevX = vd.get(prevK) ?? 0;
-    const prevY = prevX - prevK;
-    while (x > prevX && y > prevY) {
-      middle.push({ kind: ' ', line: x0[--x] as string });
-      y--;
-    }
-    if (d > 0) {
-      if (down) middle.push({ kind: '+', line: y0[--y] as string });
-      else middle.push({ kind: '-', line: x0[--x] as string });
-    }
-  }
-  middle.reverse();
+  const middle = shortestMiddle(x0, y0).reverse();
   return [
     ...a.slice(0, start).map((line) => ({ kind: ' ' as const, line })),
     ...middle,
     ...a.slice(endA).map((line) => ({ kind: ' ' as const, line })),
   ];
+}
+
+/**
+ * Myers' shortest edit script from x to y, in reverse order. V is kept in an Int32Array indexed
+ * by diagonal; the trace keeps, per step d, only the diagonals that step could reach (-d…d).
+ */
+function shortestMiddle(x: string[], y: string[]): Op[] {
+  const n = x.length;
+  const m = y.length;
+  const everything = () => [
+    ...y.map((line) => ({ kind: '+' as const, line })).reverse(),
+    ...x.map((line) => ({ kind: '-' as const, line })).reverse(),
+  ];
+  if (n === 0 || m === 0) return everything();
+  const limit = Math.min(n + m, MAX_EDITS);
+  const offset = limit + 1;
+  const v = new Int32Array(2 * limit + 3);
+  v[offset + 1] = 0;
+  const trace: Int32Array[] = [];
+  let found = false;
+  for (let d = 0; d <= limit && !found; d++) {
+    // Step d reads diagonals -d-1…d+1 of the previous row; keep them for the walk back.
+    trace.push(v.slice(offset - d - 1, offset + d + 2));
+    for (let k = -d; k <= d; k += 2) {
+      const down = k === -d || (k !== d && v[offset + k - 1]! < v[offset + k + 1]!);
+      let xi = down ? v[offset + k + 1]! : v[offset + k - 1]! + 1;
+      let yi = xi - k;
+      while (xi < n && yi < m && x[xi] === y[yi]) {
+        xi++;
+        yi++;
+      }
+      v[offset + k] = xi;
+      if (xi >= n && yi >= m) {
+        found = true;
+        break;
+      }
+    }
+  }
+  if (!found) return everything();
+  const ops: Op[] = [];
+  let xi = n;
+  let yi = m;
+  for (let d = trace.length - 1; d >= 0; d--) {
+    const row = trace[d] as Int32Array;
+    const at = (k: number) => row[k + d + 1] as number;
+    const k = xi - yi;
+    const down = k === -d || (k !== d && at(k - 1) < at(k + 1));
+    const prevK = down ? k + 1 : k - 1;
+    const prevX = d === 0 ? 0 : at(prevK);
+    const prevY = prevX - prevK;
+    while (xi > prevX && yi > prevY) {
+      ops.push({ kind: ' ', line: x[--xi] as string });
+      yi--;
+    }
+    if (d > 0) {
+      if (down) ops.push({ kind: '+', line: y[--yi] as string });
+      else ops.push({ kind: '-', line: x[--xi] as string });
+    }
+  }
+  return ops;
 }
 
 /** '' when the texts have the same lines; otherwise `--- a` / `+++ b` and the hunks. */

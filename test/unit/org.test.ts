@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { appendText, lineEnding, readBlocks, renderBlock, replaceBlock } from '../../src/config/managedBlock.ts';
@@ -218,6 +218,29 @@ test('unifiedDiff equals diff -u on the same inputs', () => {
       });
       assert.deepEqual(summary(ours), summary(expected), `round ${round}\n${ours}\n---\n${expected}`);
       if (expected && !ours.includes('@@ -0,0')) assert.equal(ours.split('\n')[0], '--- A');
+    }
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
+test('unifiedDiff of a sync-sized change (5,600 new lines, or 2,500 changed ones, past the edit limit) is what patch applies', () => {
+  const dir = tempDir('diff-big-');
+  try {
+    const head = Array.from({ length: 40 }, (_, i) => `[profile own-${i}]\nregion = eu-west-1\n`).join('');
+    const block = (n: number, tag: string) =>
+      Array.from({ length: n }, (_, i) => `[profile acct-${i}.${tag}]\nsso_account_id = ${100000000000 + i}\n`).join(
+        '',
+      );
+    for (const [before, after] of [
+      [head, `${head}${block(2800, 'readonly')}`],
+      [`${head}${block(1250, 'readonly')}x\n`, `${head}${block(1250, 'admin')}x\n`],
+    ] as const) {
+      const diff = unifiedDiff(before, after, { from: 'a', to: 'b' });
+      writeFileSync(join(dir, 'a'), before);
+      writeFileSync(join(dir, 'd'), diff);
+      execFileSync('patch', ['-s', join(dir, 'a'), join(dir, 'd')]);
+      assert.equal(readFileSync(join(dir, 'a'), 'utf8'), after);
     }
   } finally {
     rmSync(dir, { recursive: true });
