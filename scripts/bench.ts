@@ -5,7 +5,8 @@
 //   cold    the same with no cached entry: lock, one GetRoleCredentials (the local emulator
 //           answers at once), atomic write, release
 //   https   cold against the emulator over https, its test CA in AWS_CA_BUNDLE (what a real
-//           endpoint costs on top: node:https and node:tls, the handshake)
+//           endpoint costs on top: node:https and node:tls, the handshake), no TLS session kept
+//   resumed the same, resuming the TLS session an earlier run kept (src/net/tlsSessions.ts)
 //   extra   the same https call with Node's default trust plus the test CA in NODE_EXTRA_CA_CERTS
 //   tls     a bare Node TLS request to the same https emulator (load node:tls, handshake, one
 //           GET): what any Node program pays for its first call over TLS
@@ -236,6 +237,9 @@ async function coldFixture(emu: Emulator): Promise<void> {
 }
 
 const dropCache = (home = coldHome) => rmSync(roleCacheFile(home), { force: true });
+/** The TLS sessions earlier runs kept (src/net/tlsSessions.ts): gone, the next call's handshake is a full one. */
+const tlsSessionDir = (home: string) => join(home, '.aws', 'ssohelper', 'state', 'tls');
+const dropTlsSessions = (home: string) => rmSync(tlsSessionDir(home), { recursive: true, force: true });
 
 // A listener that counts connections and drops them at once: a network call on the hot path
 // shows up as a count and fails fast instead of hanging.
@@ -399,15 +403,29 @@ async function main(): Promise<number> {
   const hotLoads = loadedBy(node, join(resolve(exe, '..'), HOT_FILE), ['get', FIXTURE.profile], hotEnv);
 
   const load0 = loadavg()[0]!;
-  const kinds = ['floor', 'hot', 'prompt', 'cold', 'https', 'extra', 'tls', ...(withAws ? ['aws'] : [])] as const;
+  const kinds = [
+    'floor',
+    'hot',
+    'prompt',
+    'cold',
+    'https',
+    'resumed',
+    'extra',
+    'tls',
+    ...(withAws ? ['aws'] : []),
+  ] as const;
   const argvOf = (k: string) =>
     k === 'floor' ? floor : k === 'aws' ? awsArgv : k === 'tls' ? bareTls : k === 'prompt' ? promptArgv : get;
   const envOf = (k: string) =>
     (
-      ({ cold: coldEnv, https: httpsEnv, extra: extraEnv, tls: { BARE_CA: ca.caFile }, prompt: promptEnv }) as Record<
-        string,
-        Record<string, string>
-      >
+      ({
+        cold: coldEnv,
+        https: httpsEnv,
+        resumed: httpsEnv,
+        extra: extraEnv,
+        tls: { BARE_CA: ca.caFile },
+        prompt: promptEnv,
+      }) as Record<string, Record<string, string>>
     )[k] ?? hotEnv;
   const samples: Record<string, RunResult[]> = Object.fromEntries(kinds.map((k) => [k, []]));
   const pairs: Array<{
@@ -417,6 +435,7 @@ async function main(): Promise<number> {
     cold: number;
     coldMinusFloor: number;
     httpsMinusFloor: number;
+    resumedMinusFloor: number;
     extraMinusFloor: number;
     tlsMinusFloor: number;
     hotCpu: number;
@@ -429,7 +448,15 @@ async function main(): Promise<number> {
     for (let j = 0; j < these.length; j++) {
       const k = these[(i + 2 + j) % these.length]!;
       if (k === 'cold') dropCache();
-      if (k === 'https' || k === 'extra') dropCache(httpsHome);
+      if (k === 'https' || k === 'extra' || k === 'resumed') dropCache(httpsHome);
+      // A first call with no kept TLS session, as the bare TLS request has none; and one that
+      // resumes the session an untimed call just kept.
+      if (k === 'https' || k === 'extra') dropTlsSessions(httpsHome);
+      if (k === 'resumed') {
+        dropTlsSessions(httpsHome);
+        await run(argvOf(k), envOf(k));
+        dropCache(httpsHome);
+      }
       const r = await run(argvOf(k), envOf(k));
       if (r.status !== 0) throw new Error(`${k} failed in round ${i + 1} (exit ${r.status}): ${r.stderr}`);
       got[k] = r;
@@ -445,6 +472,7 @@ async function main(): Promise<number> {
       cold: got.cold!.wallNs / f,
       coldMinusFloor: ms(got.cold!.wallNs - f),
       httpsMinusFloor: ms(got.https!.wallNs - f),
+      resumedMinusFloor: ms(got.resumed!.wallNs - f),
       extraMinusFloor: ms(got.extra!.wallNs - f),
       tlsMinusFloor: ms(got.tls!.wallNs - f),
       httpsMinusTlsCpu: got.https!.cpuMs - got.tls!.cpuMs,
@@ -524,6 +552,7 @@ async function main(): Promise<number> {
       ),
       coldMinusFloorMs: summary(pairs.map((p) => p.coldMinusFloor)),
       httpsMinusFloorMs: summary(pairs.map((p) => p.httpsMinusFloor)),
+      resumedMinusFloorMs: summary(pairs.map((p) => p.resumedMinusFloor)),
       extraMinusFloorMs: summary(pairs.map((p) => p.extraMinusFloor)),
       tlsMinusFloorMs: summary(pairs.map((p) => p.tlsMinusFloor)),
       httpsMinusTlsCpuMs: summary(pairs.map((p) => p.httpsMinusTlsCpu)),
@@ -595,7 +624,7 @@ async function main(): Promise<number> {
     `per round: hot/floor median ${report.perRound.hotOverFloor.median.toFixed(3)} (p10 ${report.perRound.hotOverFloor.p10}, p90 ${report.perRound.hotOverFloor.p90}); cold - floor median ${report.perRound.coldMinusFloorMs.median} ms (p10 ${report.perRound.coldMinusFloorMs.p10}, p90 ${report.perRound.coldMinusFloorMs.p90}); cold/floor ${report.perRound.coldOverFloor.median}`,
     `per round: prompt/floor median ${report.perRound.promptOverFloor.median.toFixed(3)} (p10 ${report.perRound.promptOverFloor.p10}, p90 ${report.perRound.promptOverFloor.p90}); CPU ${report.perRound.promptOverFloorCpu.median.toFixed(3)}`,
     `per round, CPU time (user+sys): hot/floor median ${report.perRound.hotOverFloorCpu.median.toFixed(3)} (p10 ${report.perRound.hotOverFloorCpu.p10}, p90 ${report.perRound.hotOverFloorCpu.p90}); cold/floor ${report.perRound.coldOverFloorCpu.median}; medians floor ${report.cpuMs.floor!.median} ms, hot ${report.cpuMs.hot!.median} ms, cold ${report.cpuMs.cold!.median} ms`,
-    `per round, ms over the floor (median): cold over http ${report.perRound.coldMinusFloorMs.median}; cold over https ${report.perRound.httpsMinusFloorMs.median} (AWS_CA_BUNDLE), ${report.perRound.extraMinusFloorMs.median} (NODE_EXTRA_CA_CERTS); bare Node TLS request ${report.perRound.tlsMinusFloorMs.median}`,
+    `per round, ms over the floor (median): cold over http ${report.perRound.coldMinusFloorMs.median}; cold over https ${report.perRound.httpsMinusFloorMs.median} (AWS_CA_BUNDLE), ${report.perRound.extraMinusFloorMs.median} (NODE_EXTRA_CA_CERTS), ${report.perRound.resumedMinusFloorMs.median} (AWS_CA_BUNDLE, resuming a kept TLS session); bare Node TLS request ${report.perRound.tlsMinusFloorMs.median}`,
     `per round, CPU time: cold over https - bare Node TLS request median ${report.perRound.httpsMinusTlsCpuMs.median} ms (p10 ${report.perRound.httpsMinusTlsCpuMs.p10}, p90 ${report.perRound.httpsMinusTlsCpuMs.p90})`,
     `cold calls made ${report.coldRequestsPerCall} GetRoleCredentials each`,
   ];

@@ -44,6 +44,7 @@ export const COLD_ENTRIES = [
   'src/net/settings.ts',
   'src/net/trust.ts',
   'src/net/proxy.ts',
+  'src/net/tlsSessions.ts',
 ];
 
 /** Where the hot bundle hands its modules to the cold script (scripts/build.ts, sharedPlugin). */

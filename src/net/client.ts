@@ -32,6 +32,8 @@ export interface Network {
   debug(message: string): void;
   /** Unset: an AWS service. */
   endpoint?: EndpointKind;
+  /** Where TLS sessions are kept between runs (tlsSessions.ts); unset, none are. */
+  stateDir?: string;
 }
 
 export function networkOf(
@@ -39,7 +41,7 @@ export function networkOf(
   profile: ProfileNetwork | undefined,
   endpoint: EndpointKind = 'service',
 ): Network {
-  return { env: rt.env, profile, debug: rt.debug, endpoint };
+  return { env: rt.env, profile, debug: rt.debug, endpoint, stateDir: rt.paths.stateDir };
 }
 
 // One client per distinct setting, so the calls of one command share connections.
@@ -60,18 +62,28 @@ const SETTING_VARIABLES = [
 export function httpClient(network: Network): Promise<HttpClient> {
   const env = network.env;
   const useProxy = USES_PROXY[network.endpoint ?? 'service'];
-  const key = JSON.stringify([network.profile ?? null, useProxy, SETTING_VARIABLES.map((v) => env[v] ?? null)]);
+  const key = JSON.stringify([
+    network.profile ?? null,
+    useProxy,
+    network.stateDir ?? null,
+    SETTING_VARIABLES.map((v) => env[v] ?? null),
+  ]);
   let client = clients.get(key);
   if (!client) {
     client = (async () => {
-      const [{ HttpClient }, { networkSettings }, { trustedCertificates }, { checkProxyVariables }] = await Promise.all(
-        [
-          cold(() => import('./http.ts')),
-          cold(() => import('./settings.ts')),
-          cold(() => import('./trust.ts')),
-          cold(() => import('./proxy.ts')),
-        ],
-      );
+      const [
+        { HttpClient },
+        { networkSettings },
+        { trustedCertificates, trustIdentity },
+        { checkProxyVariables },
+        { tlsSessions },
+      ] = await Promise.all([
+        cold(() => import('./http.ts')),
+        cold(() => import('./settings.ts')),
+        cold(() => import('./trust.ts')),
+        cold(() => import('./proxy.ts')),
+        cold(() => import('./tlsSessions.ts')),
+      ]);
       const settings = networkSettings(env, network.profile);
       checkProxyVariables(env);
       const ca = trustedCertificates(settings);
@@ -80,7 +92,10 @@ export function httpClient(network: Network): Promise<HttpClient> {
           `connect timeout ${settings.connectTimeoutMs / 1000}s, read timeout ${settings.readTimeoutMs / 1000}s` +
           (useProxy ? '' : `, no proxy (${network.endpoint} endpoint)`),
       );
-      return new HttpClient(env, settings, ca, network, useProxy);
+      const sessions = network.stateDir
+        ? tlsSessions(network.stateDir, trustIdentity(settings, env), network.debug)
+        : undefined;
+      return new HttpClient(env, settings, ca, network, useProxy, sessions);
     })();
     clients.set(key, client);
     client.catch(() => clients.delete(key));

@@ -16,12 +16,13 @@
 // leaves the supported range. node:net (and node:tls, only for https) load at the first
 // request, not with this module.
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import type { Env } from '../config/files.ts';
 import type { HttpTarget, NetContext } from './failure.ts';
 import { attachContext, PROXY_AUTH_CODE } from './failure.ts';
 import { type ProxyServer, proxyFor } from './proxy.ts';
 import type { NetworkSettings } from './settings.ts';
+import type { TlsSessions } from './tlsSessions.ts';
 import { type Answer, AnswerReader, requestBytes } from './wire.ts';
 
 export interface HttpRequest {
@@ -74,12 +75,23 @@ export class HttpClient {
   /** False for an endpoint that is always reached directly (net/client.ts, EndpointKind). */
   private readonly useProxy: boolean;
 
-  constructor(env: Env, settings: NetworkSettings, ca: string[] | undefined, log: Logger, useProxy = true) {
+  /** TLS sessions kept between runs (tlsSessions.ts); undefined keeps none. */
+  private readonly sessions: TlsSessions | undefined;
+
+  constructor(
+    env: Env,
+    settings: NetworkSettings,
+    ca: string[] | undefined,
+    log: Logger,
+    useProxy = true,
+    sessions?: TlsSessions,
+  ) {
     this.env = env;
     this.settings = settings;
     this.ca = ca;
     this.log = log;
     this.useProxy = useProxy;
+    this.sessions = sessions;
   }
 
   /** Sends the request and reads the whole answer; a body over `maxBytes` is a failure, not a cut. */
@@ -233,14 +245,14 @@ export class HttpClient {
     try {
       if (!proxy)
         return https
-          ? await step(this.tlsTo(target.host, target.port), 'secureConnect')
+          ? await step(await this.tlsTo(target.host, target.port), 'secureConnect')
           : await step(tcpTo(target.host, target.port), 'connect');
       let socket: Socket = proxy.url.startsWith('https:')
-        ? await step(this.tlsTo(proxy.host, proxy.port), 'secureConnect')
+        ? await step(await this.tlsTo(proxy.host, proxy.port), 'secureConnect')
         : await step(tcpTo(proxy.host, proxy.port), 'connect');
       if (!https) return socket;
       socket = await Promise.race([stopped, this.tunnel(socket, target, proxy)]);
-      return await step(this.tlsTo(target.host, target.port, socket), 'secureConnect');
+      return await step(await this.tlsTo(target.host, target.port, socket), 'secureConnect');
     } catch (err) {
       current?.destroy();
       throw err;
@@ -250,17 +262,42 @@ export class HttpClient {
     }
   }
 
-  private tlsTo(host: string, port: number, socket?: Socket): TLSSocket {
+  /**
+   * TLS to `host`, resuming the session an earlier run kept for it when there is one (the
+   * server may still refuse it: then the handshake is a full one), and keeping the new one.
+   */
+  private async tlsTo(host: string, port: number, socket?: Socket): Promise<TLSSocket> {
     const tls = process.getBuiltinModule('node:tls');
     const { isIP } = process.getBuiltinModule('node:net');
-    return tls.connect({
+    const options: ConnectionOptions = {
       // With a tunnel, `host` is still the name the certificate is checked against.
       ...(socket ? { socket, host } : { host, port }),
       // SNI takes names only; an address is checked against the certificate's IP entries.
       servername: isIP(host) ? undefined : host,
       ca: this.ca,
       ALPNProtocols: ['http/1.1'],
-    });
+    };
+    const kept = await this.sessions?.load(host, port);
+    let connection: TLSSocket;
+    try {
+      connection = tls.connect(kept ? { ...options, session: kept } : options);
+    } catch (err) {
+      // Bytes OpenSSL cannot read as a session: forget them, and connect as if there were none.
+      if (!kept) throw err;
+      this.sessions?.drop(host, port);
+      connection = tls.connect(options);
+    }
+    if (this.sessions) {
+      const sessions = this.sessions;
+      connection.on('session', (session: Buffer) => sessions.save(host, port, session));
+      if (kept)
+        connection.once('secureConnect', () =>
+          this.log.debug(
+            `TLS to ${host}:${port}: ${connection.isSessionReused() ? 'session resumed' : 'full handshake (the kept session was refused)'}`,
+          ),
+        );
+    }
+    return connection;
   }
 
   /** Asks the proxy for a tunnel to the target; a refusal fails with ERR_PROXY_TUNNEL and the status, for failure.ts. */

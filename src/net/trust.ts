@@ -1,7 +1,8 @@
 // The certificate authorities AWS calls trust. A CA bundle replaces Node's default roots, as the
 // AWS CLI's does (NODE_EXTRA_CA_CERTS then no longer applies: Node drops it when `ca` is given);
 // the operating system's store is added only when asked for.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import type { Env } from '../config/files.ts';
 import { ConfigError } from '../errors.ts';
 import type { NetworkSettings } from './settings.ts';
 
@@ -29,6 +30,31 @@ export function trustedCertificates(settings: NetworkSettings): string[] | undef
   return settings.useSystemCa && tls.getCACertificates
     ? [...(bundle ?? tls.getCACertificates('default')), ...tls.getCACertificates('system')]
     : bundle;
+}
+
+/**
+ * What decided which certificates a TLS session was checked against, as one string: a session
+ * made under one trust must never be resumed under another (tlsSessions.ts). Files are named by
+ * path, size, change time and inode (hashing a bundle of hundreds of certificates would cost a
+ * first call more than resumption saves).
+ */
+export function trustIdentity(settings: NetworkSettings, env: Env): string {
+  const file = (path: string | undefined) => {
+    if (!path) return '-';
+    try {
+      const s = statSync(path);
+      return `${path}:${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`;
+    } catch {
+      return `${path}:absent`;
+    }
+  };
+  return [
+    settings.caBundle ? `bundle ${file(settings.caBundle.path)}` : 'node roots',
+    settings.useSystemCa ? 'system store' : '',
+    // Node reads it at start and adds it to its own roots when no bundle replaces them.
+    `extra ${file(env.NODE_EXTRA_CA_CERTS)}`,
+    process.version,
+  ].join('\0');
 }
 
 export function readBundle(path: string, source: string): string[] {

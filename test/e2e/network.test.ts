@@ -3,7 +3,16 @@
 // (sso.emulator.invalid) except inside the test proxy: a request that succeeds went through it.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { after, before, beforeEach, describe as suite, test } from 'node:test';
 import { Emulator } from '../emulator/server.ts';
@@ -124,6 +133,61 @@ suite('trust', () => {
     const creds = processJson(await run(['get', 'dev'], envFor(direct(), { AWS_CA_BUNDLE: ca.caFile })));
     assert.match(creds.AccessKeyId, /^ASIA/);
     assert.equal(emu.counters.GetRoleCredentials, 1);
+  });
+
+  test('a later run resumes the TLS session an earlier one kept (0600, ours), and only under the same trust', async () => {
+    const env = envFor(direct(), { AWS_CA_BUNDLE: ca.caFile });
+    const first = await run(['get', 'dev', '--debug'], env);
+    processJson(first);
+    assert.equal(emu.counters.tlsResumed ?? 0, 0, 'nothing kept yet: a full handshake');
+    const dir = join(home.dir, '.aws', 'ssohelper', 'state', 'tls');
+    const kept = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    assert.equal(kept.length, 1, `${kept}`);
+    const file = join(dir, kept[0]!);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    assert.doesNotMatch(
+      readFileSync(file, 'utf8'),
+      /ASIA|aws_session|accessToken/i,
+      'a session, nothing of the credentials',
+    );
+
+    const again = await run(['get', 'dev', '--refresh', '--debug'], env);
+    processJson(again);
+    assert.match(again.stderr, new RegExp(`TLS to localhost:${emu.port}: session resumed`), describe(again));
+    assert.equal(emu.counters.tlsResumed, 1);
+
+    // Another trust setting (a copy of the same CA in another file) never resumes a session
+    // checked under the first: it makes its own.
+    const copy = join(home.dir, 'copy-of-ca.pem');
+    copyFileSync(ca.caFile, copy);
+    const other = await run(['get', 'dev', '--refresh', '--debug'], envFor(direct(), { AWS_CA_BUNDLE: copy }));
+    processJson(other);
+    assert.doesNotMatch(other.stderr, /session resumed/);
+    assert.equal(emu.counters.tlsResumed, 1);
+    assert.equal(readdirSync(dir).filter((f) => f.endsWith('.json')).length, 2);
+  });
+
+  test('a kept session that is not ours, not private, or not a session is never used, and the call still works', async () => {
+    const env = envFor(direct(), { AWS_CA_BUNDLE: ca.caFile });
+    processJson(await run(['get', 'dev'], env));
+    const dir = join(home.dir, '.aws', 'ssohelper', 'state', 'tls');
+    const file = join(dir, readdirSync(dir).find((f) => f.endsWith('.json'))!);
+    const good = readFileSync(file, 'utf8');
+    for (const spoil of [
+      () => chmodSync(file, 0o666),
+      () => writeFileSync(file, '{"version":1,"session":"bm90IGEgc2Vzc2lvbg=="}\n', { mode: 0o600 }),
+      () => writeFileSync(file, 'garbage', { mode: 0o600 }),
+    ]) {
+      writeFileSync(file, good, { mode: 0o600 });
+      chmodSync(file, 0o600);
+      spoil();
+      const before = emu.counters.tlsResumed ?? 0;
+      const r = await run(['get', 'dev', '--refresh', '--debug'], env);
+      processJson(r);
+      assert.doesNotMatch(r.stderr, /session resumed/, describe(r));
+      assert.equal(emu.counters.tlsResumed ?? 0, before);
+    }
   });
 
   test('the profile’s ca_bundle works, and AWS_CA_BUNDLE takes precedence over it', async () => {

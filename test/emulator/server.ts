@@ -214,6 +214,12 @@ export class Emulator {
         resolve();
       });
     });
+    // Every TLS handshake counted, and those that resumed a session the client kept.
+    if (options.tls)
+      server.on('secureConnection', (socket: import('node:tls').TLSSocket) => {
+        state.bump('tlsHandshakes');
+        if (socket.isSessionReused()) state.bump('tlsResumed');
+      });
     emulator = new Emulator(server, state, options);
     return emulator;
   }
