@@ -42,7 +42,7 @@ function releaseServer(): Promise<{ server: Server; url: string; hits: string[] 
       body[Math.floor(body.length / 2)]! ^= 0x01;
     }
     if (variant === 'hostile' && name === 'SHA256SUMS')
-      body = Buffer.from(`${'a'.repeat(64)}  ../../ssohelper-${VERSION}-evil/x-${HOST}.tar.xz\n`);
+      body = Buffer.from(`${'a'.repeat(64)}  ../../ssohelper-${VERSION}-evil/x-${ARCHIVE.slice(`ssohelper-${VERSION}-`.length)}\n`);
     if (variant === 'empty' && name === 'SHA256SUMS') body = Buffer.from(`${'a'.repeat(64)}  ssohelper-${VERSION}-plan9-mips.tar.xz\n`);
     res.setHeader('content-length', body.length);
     res.end(body);
@@ -74,7 +74,8 @@ function env(variant: string, extra: Record<string, string> = {}): Record<string
 
 function install(args: string[], e: Record<string, string>, shell = 'sh'): Promise<RunResult> {
   const child = WINDOWS
-    ? spawn('pwsh', ['-NoProfile', '-NonInteractive', '-File', INSTALL_PS1, ...args], { env: e, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? // -NoPathUpdate: the runner's user PATH is not ours to change.
+      spawn('pwsh', ['-NoProfile', '-NonInteractive', '-File', INSTALL_PS1, ...args, '-NoPathUpdate'], { env: e, stdio: ['ignore', 'pipe', 'pipe'] })
     : spawn(shell, [INSTALL_SH, ...args], { env: e, stdio: ['ignore', 'pipe', 'pipe'] });
   return collect(child);
 }
