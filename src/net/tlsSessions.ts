@@ -12,6 +12,7 @@
 import { lstatSync } from 'node:fs';
 import { join } from 'node:path';
 import { readCacheFile, removeFile, writeFileAtomic } from '../fs/files.ts';
+import { parseJsonObject } from '../util/pyjson.ts';
 import { sha1Hex } from '../util/sha1.ts';
 
 /** Sessions older than this are not offered (servers' tickets last hours, rarely more than a day). */
@@ -60,14 +61,8 @@ export function tlsSessions(stateDir: string, trust: string, debug: (message: st
 
 /** Hostile-file reading: a JSON object with version 1 and base64 session bytes, or nothing. */
 export function parseSessionFile(text: string): Buffer | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const doc = raw as { version?: unknown; session?: unknown };
-  if (typeof raw !== 'object' || raw === null || doc.version !== 1 || typeof doc.session !== 'string') return undefined;
+  const doc = parseJsonObject(text);
+  if (!doc || doc.version !== 1 || typeof doc.session !== 'string') return undefined;
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(doc.session)) return undefined;
   const bytes = Buffer.from(doc.session, 'base64');
   return bytes.length > 0 ? bytes : undefined;

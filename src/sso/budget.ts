@@ -5,6 +5,7 @@
 // While the note is fresh, every caller takes its slot from it under a short lock, waits for
 // that slot, and reports how the call went, so all of them share one rate that finds the
 // portal's limit. Without a note (nobody was throttled lately) a call costs one failed stat.
+import { parseJsonObject } from '../util/pyjson.ts';
 import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { withLock } from '../cache/lock.ts';
@@ -128,15 +129,9 @@ function readNote(path: string, now: number): PaceState | undefined {
 
 /** Hostile-file reading: every field a finite number in range, or no note at all. */
 export function parseNote(text: string): PaceState | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  const n = raw as Record<string, unknown>;
+  const n = parseJsonObject(text);
   const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-  if (typeof n !== 'object' || n === null) return undefined;
+  if (!n) return undefined;
   if (![n.rate, n.peak, n.throttledAt, n.next, n.since, n.ceiling].every(finite)) return undefined;
   if (!Array.isArray(n.recent) || n.recent.length > 1000 || !n.recent.every(finite)) return undefined;
   const [rate, peak, ceiling] = [n.rate, n.peak, n.ceiling] as number[];
