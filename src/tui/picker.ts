@@ -207,8 +207,13 @@ export async function pickProfile(
   input.setRawMode(true);
   output.write('\x1b[?25l');
   draw();
+  // SIGTERM or SIGHUP while the list is open (Ctrl-C is a key here, raw mode): the terminal
+  // gets its modes and cursor back below before the process exits, instead of being left raw.
+  let onStop: (() => void) | undefined;
   try {
     return await new Promise<string>((resolve, reject) => {
+      onStop = () => reject(new InterruptedError('stopped while choosing a profile', rt.signal.reason));
+      rt.signal.addEventListener('abort', onStop, { once: true });
       input.on('data', (chunk: Buffer) => {
         const next = step(state, decodeKey(chunk.toString('utf8')), rows, page);
         state = next.state;
@@ -219,6 +224,7 @@ export async function pickProfile(
       input.on('error', reject);
     });
   } finally {
+    if (onStop) rt.signal.removeEventListener('abort', onStop);
     output.write(`${drawn > 1 ? `\x1b[${drawn - 1}A` : ''}\r\x1b[J\x1b[?25h`);
     input.setRawMode(false);
     input.destroy();

@@ -53,6 +53,24 @@ suite('the profile picker', () => {
     assert.doesNotMatch(cancelled.stdout, /AWS_ACCESS_KEY_ID/);
   });
 
+  test('SIGTERM while the list is open: exit 143 and the terminal back in its normal mode, cursor shown', async () => {
+    await seedToken(fx.home, fx.emu.issueSession({ ttlSeconds: 3600 }));
+    // Inside the pseudo-terminal: the picker in the background, SIGTERM once the list is up,
+    // then what the terminal's modes are afterwards (raw mode would show -icanon -echo).
+    const script = `'${BIN}' env & pid=$!; sleep 1.5; kill -TERM $pid; wait $pid; echo "rc=$?"; stty -a`;
+    const child = spawn('script', ['-qec', `sh -c '${script.replaceAll("'", "'\\''")}'`, '/dev/null'], {
+      env: { ...fx.env, TERM: 'xterm' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    setTimeout(() => child.stdin.end(), 4000);
+    const r = await collect(child);
+    assert.match(r.stdout, /profile for env \(\d+\/\d+/, `the list was drawn\n${describe(r)}`);
+    assert.match(r.stdout, /rc=143/, describe(r));
+    assert.match(r.stdout, /\x1b\[\?25h/, 'the cursor is shown again');
+    assert.match(r.stdout, /(^|\s)icanon(\s|$)/m, 'line editing back on');
+    assert.match(r.stdout, /(^|\s)echo(\s|$)/m, 'echo back on');
+  });
+
   test('without a terminal: the usual error at once, naming how many profiles there are', async () => {
     const r = await run(['env'], fx.env);
     expectFailure(r, 3, /profile "default" not found/);
