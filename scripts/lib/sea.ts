@@ -141,17 +141,29 @@ export async function makeSea(o: SeaOptions): Promise<boolean> {
       const caches = await codeCaches(o.node, o.scripts, work);
       for (const role of roles) embed(EMBEDDED[role].cache, caches[role]);
     }
-    writeFileSync(seaConfig, JSON.stringify({ main, output: blob, assets, ...settings }));
+    // Paths relative to the work directory, which the blob maker runs in: the blob records the
+    // main script's path, and a temporary directory's random name would make every build's bytes
+    // differ (and put the build machine's paths into the executable).
+    const relativeAssets = Object.fromEntries(Object.entries(assets).map(([k, v]) => [k, relative(work, v)]));
+    writeFileSync(
+      seaConfig,
+      JSON.stringify({
+        main: relative(work, main),
+        output: relative(work, blob),
+        assets: relativeAssets,
+        ...settings,
+      }),
+    );
     // postject (LIEF) prints a page of harmless "Can't find string offset" warnings: show the
     // tools' output only when they fail.
-    const run = (file: string, args: string[]) => {
-      const r = spawnSync(file, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = (file: string, args: string[], cwd = root) => {
+      const r = spawnSync(file, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
       if (r.status !== 0) {
         process.stderr.write(`${r.stdout}${r.stderr}`);
         fail(`${relative(root, file) || file} ${args.join(' ')} exited ${r.status ?? r.signal}`);
       }
     };
-    run(o.node, ['--experimental-sea-config', seaConfig]);
+    run(o.node, ['--experimental-sea-config', seaConfig], work);
     const tBlob = performance.now();
     copyFileSync(o.baseBinary, exe);
     chmodSync(exe, 0o755);

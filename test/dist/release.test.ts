@@ -140,6 +140,9 @@ describe('dist/release', () => {
       // A string of the application's own code, so the blob is ours and not an empty one.
       assert.ok(bytes.includes('ssohelper[debug]'), `${t.file}: the application is not in it`);
       assert.ok((statSync(executableOf(t.file)).mode & 0o111) !== 0, `${t.file} is not executable`);
+      // Nothing of the build machine: a temporary directory's name would also make each build's
+      // bytes differ.
+      assert.ok(!bytes.includes(ROOT) && !bytes.includes('.dist-work'), `${t.file} names the build directory`);
     }
   });
 
