@@ -20,6 +20,15 @@ export const PROFILE_FLAG: FlagSpec = {
   valueName: 'PROFILE',
   description: 'the profile to use (default: AWS_PROFILE, AWS_DEFAULT_PROFILE, then "default")',
 };
+/** `--output text|json`, for the commands that report (status, doctor). */
+export const OUTPUT_FLAG: FlagSpec = {
+  name: 'output',
+  type: 'string',
+  valueName: 'FORMAT',
+  description: 'text (default) or json',
+  values: ['text', 'json'],
+};
+
 export const CREDENTIAL_FLAGS: FlagSpec[] = [
   {
     name: 'min-ttl',

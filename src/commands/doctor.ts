@@ -1,5 +1,6 @@
 import { stringFlag } from '../cli/args.ts';
 import type { Command } from '../cli/command.ts';
+import { OUTPUT_FLAG } from './credentialFlags.ts';
 import { lazy } from '../util/load.ts';
 
 export const doctor: Command = {
@@ -24,15 +25,7 @@ export const doctor: Command = {
     'ssohelper doctor dev',
     'ssohelper doctor --output json | jq \'.checks[] | select(.status == "fail")\'',
   ],
-  flags: [
-    {
-      name: 'output',
-      type: 'string',
-      valueName: 'FORMAT',
-      description: 'text (default) or json',
-      values: ['text', 'json'],
-    },
-  ],
+  flags: [OUTPUT_FLAG],
   maxPositionals: 1,
   async run(rt, args) {
     const output = stringFlag(args, 'output') ?? 'text';

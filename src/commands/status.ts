@@ -1,6 +1,7 @@
 import { booleanFlag, stringFlag } from '../cli/args.ts';
 import { EXIT } from '../errors.ts';
 import type { Command } from '../cli/command.ts';
+import { OUTPUT_FLAG } from './credentialFlags.ts';
 import { heldKeys, shortTimeLeft } from '../shell/held.ts';
 import type { Runtime } from '../runtime.ts';
 import { lazy } from '../util/load.ts';
@@ -29,13 +30,7 @@ export const status: Command = {
     'ssohelper status --check || ssohelper login',
   ],
   flags: [
-    {
-      name: 'output',
-      type: 'string',
-      valueName: 'FORMAT',
-      description: 'text (default) or json',
-      values: ['text', 'json'],
-    },
+    OUTPUT_FLAG,
     {
       name: 'check',
       type: 'boolean',

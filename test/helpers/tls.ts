@@ -52,40 +52,27 @@ export function makeTestCa(): TestCa {
     `/CN=${TLS_NAMES[0]}`,
   );
   writeFileSync(join(dir, 'san.ext'), `subjectAltName=${TLS_NAMES.map((n) => `DNS:${n}`).join(',')},IP:127.0.0.1\n`);
-  ossl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.pem',
-    '-days',
-    '30',
-    '-extfile',
-    'san.ext',
-  );
-  ossl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'expired.pem',
-    '-days',
-    '-1',
-    '-extfile',
-    'san.ext',
-  );
+  // The server certificate, and one for the same key and names that expired yesterday.
+  const sign = (out: string, days: string) =>
+    ossl(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      out,
+      '-days',
+      days,
+      '-extfile',
+      'san.ext',
+    );
+  sign('server.pem', '30');
+  sign('expired.pem', '-1');
   return {
     dir,
     caFile: join(dir, 'ca.pem'),

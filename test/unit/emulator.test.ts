@@ -327,6 +327,16 @@ describe('OIDC (client-sso-oidc)', () => {
     oidc.destroy();
     await emu.stop();
   });
+  /** A refresh_token grant for the client of `session`. */
+  const refreshWith = (session: { clientId: string; clientSecret: string }, refreshToken?: string) =>
+    oidc.send(
+      new CreateTokenCommand({
+        clientId: session.clientId,
+        clientSecret: session.clientSecret,
+        grantType: 'refresh_token',
+        refreshToken,
+      }),
+    );
 
   async function register(
     fields: { scopes?: string[]; grantTypes?: string[]; redirectUris?: string[]; issuerUrl?: string } = {},
@@ -454,15 +464,7 @@ describe('OIDC (client-sso-oidc)', () => {
 
   test('refresh tokens rotate: each use returns a new pair and the used one is rejected', async () => {
     const session = emu.issueSession({ ttlSeconds: 300 });
-    const refresh = (refreshToken?: string) =>
-      oidc.send(
-        new CreateTokenCommand({
-          clientId: session.clientId,
-          clientSecret: session.clientSecret,
-          grantType: 'refresh_token',
-          refreshToken,
-        }),
-      );
+    const refresh = (refreshToken?: string) => refreshWith(session, refreshToken);
     emu.resetCounters();
     const first = await refresh(session.refreshToken);
     assert.ok(first.refreshToken);
@@ -499,15 +501,7 @@ describe('OIDC (client-sso-oidc)', () => {
 
   test('knobs: no rotation reuses the refresh token; issueRefreshTokens=false omits it', async () => {
     const session = emu.issueSession();
-    const refresh = (refreshToken?: string) =>
-      oidc.send(
-        new CreateTokenCommand({
-          clientId: session.clientId,
-          clientSecret: session.clientSecret,
-          grantType: 'refresh_token',
-          refreshToken,
-        }),
-      );
+    const refresh = (refreshToken?: string) => refreshWith(session, refreshToken);
     emu.knobs.rotateRefreshTokens = false;
     assert.equal((await refresh(session.refreshToken)).refreshToken, session.refreshToken);
     assert.equal((await refresh(session.refreshToken)).refreshToken, session.refreshToken);
